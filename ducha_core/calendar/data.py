@@ -1,0 +1,336 @@
+"""Load and validate the holiday-notice data (holidays.toml and deployment files of the same shape).
+
+The schema is documented at the top of ``holidays.toml``.  Every problem is reported as one
+:class:`CalendarDataError` line naming the file, the year and what to fix.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import itertools
+import tomllib
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ducha_core.errors import DuchaError
+
+SHIPPED = "shipped"
+"""The ``source`` of years that come from the holidays.toml shipped with ducha."""
+
+
+class CalendarDataError(DuchaError):
+    """A calendar data file (shipped or deployment) is malformed or inconsistent."""
+
+
+@attrs.frozen
+class Holiday:
+    name: str
+    start: _dt.date
+    end: _dt.date
+
+
+@attrs.frozen
+class MakeupDay:
+    date: _dt.date
+    name: str
+
+
+@attrs.frozen
+class Amendment:
+    notice: str
+    published: _dt.date | None
+    note: str
+    holidays: tuple[Holiday, ...] = ()
+    workdays: tuple[MakeupDay, ...] = ()
+    removes_workdays: tuple[_dt.date, ...] = ()
+    removes_holidays: tuple[_dt.date, ...] = ()
+
+
+@attrs.frozen
+class YearData:
+    year: int
+    notice: str
+    published: _dt.date | None
+    holidays: tuple[Holiday, ...]
+    workdays: tuple[MakeupDay, ...]
+    amendments: tuple[Amendment, ...]
+    source: str  # SHIPPED or the path of the deployment file
+
+
+@attrs.frozen
+class YearInfo:
+    """What :meth:`WorkingCalendar.years` reports for one known year."""
+
+    year: int
+    notice: str
+    published: _dt.date | None
+    amendments: tuple[str, ...]  # the amendments' notice numbers
+    source: str
+
+
+# ---------------------------------------------------------------------------------------------
+# parsing
+
+
+class _Ctx:
+    """Where we are in a file, for error messages."""
+
+    def __init__(self, source: str, year: int | str = "?"):
+        self.source = source
+        self.year = year
+
+    def fail(self, what: str) -> CalendarDataError:
+        return CalendarDataError(f"{self.source}: year {self.year}: {what}")
+
+
+def _date(ctx: _Ctx, value: Any, field: str) -> _dt.date:
+    if isinstance(value, _dt.datetime):
+        raise ctx.fail(f"{field} = {value!r} is a date-time; write a plain date YYYY-MM-DD")
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return _dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ctx.fail(f"{field} = {value!r} is not a date; write it as YYYY-MM-DD (e.g. 2025-10-01)")
+
+
+def _str(ctx: _Ctx, table: dict, key: str, *, required: bool = True) -> str:
+    value = table.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        raise ctx.fail(f"missing or empty {key!r}; give it as a quoted string")
+    return value.strip()
+
+
+def _list(ctx: _Ctx, table: dict, key: str) -> list:
+    value = table.get(key, [])
+    if not isinstance(value, list):
+        raise ctx.fail(f"{key!r} must be a list ([...])")
+    return value
+
+
+def _holidays(ctx: _Ctx, table: dict, where: str) -> tuple[Holiday, ...]:
+    out = []
+    for i, h in enumerate(_list(ctx, table, "holidays")):
+        if not isinstance(h, dict):
+            raise ctx.fail(f"{where}holidays[{i}] must be {{ name = ..., start = ..., end = ... }}")
+        name = _str(ctx, h, "name")
+        start = _date(ctx, h.get("start"), f"{where}holidays[{i}] ({name}) start")
+        end = _date(ctx, h.get("end", h.get("start")), f"{where}holidays[{i}] ({name}) end")
+        out.append(Holiday(name, start, end))
+    return tuple(out)
+
+
+def _workdays(ctx: _Ctx, table: dict, where: str) -> tuple[MakeupDay, ...]:
+    out = []
+    for i, w in enumerate(_list(ctx, table, "workdays")):
+        if not isinstance(w, dict):
+            raise ctx.fail(f"{where}workdays[{i}] must be {{ date = YYYY-MM-DD, name = ... }}")
+        day = _date(ctx, w.get("date"), f"{where}workdays[{i}] date")
+        out.append(MakeupDay(day, _str(ctx, w, "name", required=False) or "调休"))
+    return tuple(out)
+
+
+def _dates(ctx: _Ctx, table: dict, key: str, where: str) -> tuple[_dt.date, ...]:
+    return tuple(_date(ctx, v, f"{where}{key}[{i}]") for i, v in enumerate(_list(ctx, table, key)))
+
+
+def parse_years(doc: dict, source: str) -> list[YearData]:
+    """Turn a parsed TOML document into YearData, checking each year on its own."""
+    ctx = _Ctx(source)
+    tables = doc.get("year")
+    if not isinstance(tables, list) or not tables:
+        raise ctx.fail("no [[year]] tables found; each year is a [[year]] table (see holidays.toml)")
+    years: list[YearData] = []
+    seen: set[int] = set()
+    for t in tables:
+        y = t.get("year")
+        if not isinstance(y, int) or isinstance(y, bool) or not 1949 < y < 2200:
+            raise ctx.fail(f"[[year]] has year = {y!r}; give the year as a number, e.g. year = 2027")
+        ctx.year = y
+        if y in seen:
+            raise ctx.fail("appears twice in the same file; keep one [[year]] table per year")
+        seen.add(y)
+        notice = _str(ctx, t, "notice")
+        published = _date(ctx, t["published"], "published") if "published" in t else None
+        amendments = []
+        for j, a in enumerate(_list(ctx, t, "amendments")):
+            where = f"amendments[{j}]."
+            if not isinstance(a, dict):
+                raise ctx.fail(f"amendments[{j}] must be a table ([[year.amendments]])")
+            amendments.append(
+                Amendment(
+                    notice=_str(ctx, a, "notice"),
+                    published=_date(ctx, a["published"], where + "published") if "published" in a else None,
+                    note=_str(ctx, a, "note", required=False),
+                    holidays=_holidays(ctx, a, where),
+                    workdays=_workdays(ctx, a, where),
+                    removes_workdays=_dates(ctx, a, "removes_workdays", where),
+                    removes_holidays=_dates(ctx, a, "removes_holidays", where),
+                )
+            )
+        yd = YearData(
+            year=y,
+            notice=notice,
+            published=published,
+            holidays=_holidays(ctx, t, ""),
+            workdays=_workdays(ctx, t, ""),
+            amendments=tuple(amendments),
+            source=source,
+        )
+        _check_year(yd)
+        years.append(yd)
+    return years
+
+
+def _window(year: int) -> tuple[_dt.date, _dt.date]:
+    # A notice may reach into the neighbouring year: 元旦 2018-12-30..2019-01-01, 2018-12-29 worked.
+    return _dt.date(year - 1, 12, 1), _dt.date(year + 1, 1, 31)
+
+
+def _days(start: _dt.date, end: _dt.date) -> Iterable[_dt.date]:
+    for o in range(start.toordinal(), end.toordinal() + 1):
+        yield _dt.date.fromordinal(o)
+
+
+def _check_year(yd: YearData) -> None:
+    ctx = _Ctx(yd.source, yd.year)
+    lo, hi = _window(yd.year)
+    for src, where in [(yd, ""), *((a, f"amendment {a.notice}: ") for a in yd.amendments)]:
+        hol_days: set[_dt.date] = set()
+        for h in src.holidays:
+            if h.start > h.end:
+                raise ctx.fail(f"{where}holiday {h.name} starts {h.start} after it ends {h.end}; swap start and end")
+            if h.start < lo or h.end > hi:
+                raise ctx.fail(
+                    f"{where}holiday {h.name} {h.start}..{h.end} lies outside {yd.year} "
+                    f"(allowed {lo}..{hi}); put it under the right [[year]]"
+                )
+            hol_days.update(_days(h.start, h.end))
+        for w in src.workdays:
+            if w.date.weekday() < 5:
+                raise ctx.fail(
+                    f"{where}make-up working day {w.date} is a {w.date:%A}; 调休上班 days are Saturdays or "
+                    "Sundays (a weekday is a working day anyway), fix the date"
+                )
+            if not lo <= w.date <= hi:
+                raise ctx.fail(
+                    f"{where}make-up working day {w.date} lies outside {yd.year} (allowed {lo}..{hi}); "
+                    "put it under the right [[year]]"
+                )
+            if w.date in hol_days:
+                raise ctx.fail(
+                    f"{where}{w.date} is both a holiday and a make-up working day; remove it from one of them"
+                )
+
+
+# ---------------------------------------------------------------------------------------------
+# files
+
+
+def read_file(path: str | Path) -> list[YearData]:
+    """Parse one deployment calendar file."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as e:
+        raise CalendarDataError(f"{p}: cannot read calendar file ({e.strerror}); check the --calendar path") from e
+    return _parse_bytes(raw, str(p))
+
+
+def _parse_bytes(raw: bytes, source: str) -> list[YearData]:
+    try:
+        doc = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise CalendarDataError(f"{source}: not UTF-8 text; save the file as UTF-8") from e
+    except tomllib.TOMLDecodeError as e:
+        raise CalendarDataError(
+            f"{source}: not valid TOML ({e}); dates are written YYYY-MM-DD, e.g. start = 2027-02-05"
+        ) from e
+    return parse_years(doc, source)
+
+
+def shipped_years() -> list[YearData]:
+    raw = resources.files("ducha_core.calendar").joinpath("holidays.toml").read_bytes()
+    return _parse_bytes(raw, SHIPPED)
+
+
+def load_years(extra_files: Sequence[str | Path] = ()) -> dict[int, YearData]:
+    """Shipped years, replaced/extended by the years of each extra file (later files win)."""
+    years = {y.year: y for y in shipped_years()}
+    for f in extra_files:
+        for y in read_file(f):
+            years[y.year] = y
+    check_years(years)
+    return dict(sorted(years.items()))
+
+
+def check_years(years: dict[int, YearData]) -> None:
+    """Checks across years: no gap, and no day both holiday and make-up day once everything is applied."""
+    known = sorted(years)
+    for a, b in itertools.pairwise(known):
+        if b != a + 1:
+            missing = ", ".join(str(y) for y in range(a + 1, b))
+            src = years[b].source
+            raise CalendarDataError(
+                f"{src}: year {b}: year(s) {missing} missing between {a} and {b}; "
+                f"add the [[year]] table of each missing year's notice"
+            )
+    resolve_days(years)
+
+
+def resolve_days(years: dict[int, YearData]) -> dict[_dt.date, tuple[str, str, str]]:
+    """Apply every year's notice, then its amendments, in year order.
+
+    Returns {date: (kind, name, notice)} with kind "holiday" or "workday", for the dates the
+    notices mention.  An amendment may only turn a make-up day into a holiday (or back) when it
+    says so with removes_workdays / removes_holidays; two yearly notices may not disagree about a day.
+    """
+    out: dict[_dt.date, tuple[str, str, str]] = {}
+    owner: dict[_dt.date, int] = {}
+    for y in sorted(years):
+        yd = years[y]
+        ctx = _Ctx(yd.source, y)
+        for src in (yd, *yd.amendments):
+            is_amendment = src is not yd
+            where = f"amendment {src.notice}: " if is_amendment else ""
+            if is_amendment:
+                for d in src.removes_workdays:
+                    if out.get(d, ("",))[0] != "workday":
+                        raise ctx.fail(f"{where}removes_workdays lists {d}, which is not a make-up working day; "
+                                       "drop it from removes_workdays")
+                    del out[d]
+                for d in src.removes_holidays:
+                    if out.get(d, ("",))[0] != "holiday":
+                        raise ctx.fail(f"{where}removes_holidays lists {d}, which is not a holiday; "
+                                       "drop it from removes_holidays")
+                    del out[d]
+            new: dict[_dt.date, tuple[str, str, str]] = {}
+            for h in src.holidays:
+                for d in _days(h.start, h.end):
+                    new[d] = ("holiday", h.name, src.notice)
+            for w in src.workdays:
+                new[w.date] = ("workday", w.name, src.notice)
+            for d, v in sorted(new.items()):
+                old = out.get(d)
+                if old is None or old[0] == v[0]:
+                    continue
+                if owner[d] != y:
+                    raise ctx.fail(f"{d} is a {v[0]} here but a {old[0]} ({old[1]}) in the {owner[d]} notice; "
+                                   "correct one of the two years")
+                fix = "removes_workdays" if old[0] == "workday" else "removes_holidays"
+                raise ctx.fail(f"{where}{d} is both a holiday and a make-up working day; "
+                               f"list it in the amendment's {fix} or remove it from one of them")
+            for d, v in new.items():
+                if d in out and owner[d] != y and not is_amendment:
+                    continue  # same kind, already arranged by the neighbouring year's notice: keep it
+                out[d] = v
+                owner[d] = y
+    return out

@@ -1,0 +1,349 @@
+"""WorkingCalendar: working days of mainland China, O(1) per query.
+
+At load time the whole span (first known year .. last known year + PROVISIONAL_YEARS) is laid out
+once: ``_flags`` (1 = working day) per day, ``_rank`` (working days up to and including each
+day) and ``_wd`` (the working days, as dates, in order).  Counting working days is then index
+arithmetic: no per-call day-by-day walk.
+
+Counting rule (民法典 第二百零一条、第二百零三条): the start day is not counted; the n-th working
+day after ``d`` is the answer; a period ending on a rest day ends on the next working day.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as _dt
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import attrs
+
+from ducha_core.calendar import data as _data
+from ducha_core.calendar.data import CalendarDataError, YearData, YearInfo
+from ducha_core.calendar.statutory import REVISION_2024, provisional_holidays
+from ducha_core.errors import DuchaError
+
+__all__ = [
+    "CalendarDataError",
+    "CalendarRangeError",
+    "DayInfo",
+    "ProvisionalDateError",
+    "WorkingCalendar",
+    "YearInfo",
+]
+
+PROVISIONAL_YEARS = 30
+WEEKDAYS = "一二三四五六日"
+
+REASON_WORKDAY = "工作日"
+REASON_WEEKEND = "周末"
+REASON_MAKEUP = "调休上班"
+
+
+class CalendarRangeError(DuchaError):
+    """A date outside the span the calendar covers."""
+
+
+class ProvisionalDateError(DuchaError):
+    """Strict mode: a date past the last known State Council notice."""
+
+
+@attrs.frozen
+class DayInfo:
+    date: _dt.date
+    workday: bool
+    reason: str  # "工作日" | "周末" | a holiday name such as "国庆节" | "调休上班"
+    provisional: bool
+    notice: str | None
+
+
+@attrs.frozen
+class _Run:
+    """A stretch of consecutive special days with one name (for facts_between)."""
+
+    start: int  # ordinal
+    end: int  # ordinal, inclusive
+    kind: str  # "holiday" | "workday"
+    name: str
+    provisional: bool
+    has_weekday: tuple[int, ...]  # ordinals of Monday–Friday days in the run (holiday runs)
+
+
+def _fmt_md(d: _dt.date, with_year: bool) -> str:
+    return f"{d.year}/{d.month}/{d.day}" if with_year else f"{d.month}/{d.day}"
+
+
+class WorkingCalendar:
+    """Working-day calendar built from the notices in holidays.toml (+ deployment files)."""
+
+    known_range: tuple[_dt.date, _dt.date]
+
+    def __init__(self, years: dict[int, YearData], *, strict: bool = False):
+        if not years:
+            raise CalendarDataError("calendar: no years loaded; ship or pass a calendar file with [[year]] tables")
+        self.strict = strict
+        self._years = dict(sorted(years.items()))
+        first, last = min(years), max(years)
+        self.known_range = (_dt.date(first, 1, 1), _dt.date(last, 12, 31))
+        self._first_year, self._last_year = first, last
+        self._base = _dt.date(first, 1, 1).toordinal()
+        self._span_end = _dt.date(last + PROVISIONAL_YEARS, 12, 31)
+        self._known_end = self.known_range[1].toordinal()
+        size = self._span_end.toordinal() - self._base + 1
+        self._size = size
+        self._prov_index = self._known_end - self._base + 1  # first provisional index
+
+        # special days: ordinal -> (kind, name, notice, provisional)
+        special: dict[int, tuple[str, str, str | None, bool]] = {}
+        for d, (kind, name, notice) in _data.resolve_days(self._years).items():
+            o = d.toordinal()
+            if self._base <= o <= self._known_end:
+                special[o] = (kind, name, notice, False)
+        for y in range(last + 1, last + PROVISIONAL_YEARS + 1):
+            for d, name, _makeup in provisional_holidays(y):
+                o = d.toordinal()
+                if self._known_end < o <= self._span_end.toordinal():
+                    special[o] = ("holiday", name, None, True)
+        self._special = special
+
+        # flags: weekday pattern, then special days
+        flags = bytearray(size)
+        wd0 = _dt.date.fromordinal(self._base).weekday()
+        for i in range(size):
+            flags[i] = 1 if (wd0 + i) % 7 < 5 else 0
+        for o, (kind, *_rest) in special.items():
+            flags[o - self._base] = 1 if kind == "workday" else 0
+        self._flags = flags
+
+        rank: list[int] = [0] * size
+        wd: list[_dt.date] = []
+        wd_ord: list[int] = []
+        c = 0
+        for i in range(size):
+            if flags[i]:
+                c += 1
+                wd_ord.append(self._base + i)
+            rank[i] = c
+        wd = [_dt.date.fromordinal(o) for o in wd_ord]
+        self._rank = rank
+        self._wd = wd
+        self._wd_ord = wd_ord
+
+        # runs of special days for facts_between (sorted, non-overlapping)
+        runs: list[_Run] = []
+        for o in sorted(special):
+            kind, name, _notice, prov = special[o]
+            if kind == "holiday" and runs and runs[-1].kind == "holiday" and runs[-1].name == name \
+                    and runs[-1].end == o - 1:
+                r = runs[-1]
+                weekdays = r.has_weekday + ((o,) if _dt.date.fromordinal(o).weekday() < 5 else ())
+                runs[-1] = attrs.evolve(r, end=o, has_weekday=weekdays)
+                continue
+            weekdays = (o,) if _dt.date.fromordinal(o).weekday() < 5 else ()
+            runs.append(_Run(o, o, kind, name, prov, weekdays))
+        self._runs = runs
+        self._run_ends = [r.end for r in runs]
+
+    # -----------------------------------------------------------------------------------------
+    # construction
+
+    @classmethod
+    def load(cls, extra_files: Sequence[str | Path] = (), *, strict: bool = False) -> WorkingCalendar:
+        """Shipped notices, then each extra file (a year in a file replaces the shipped one)."""
+        return cls(_data.load_years(extra_files), strict=strict)
+
+    @classmethod
+    def default(cls) -> WorkingCalendar:
+        """The shipped data, non-strict, built once per process."""
+        return _default()
+
+    # -----------------------------------------------------------------------------------------
+    # index helpers
+
+    def _index(self, d: _dt.date) -> int:
+        i = d.toordinal() - self._base
+        if 0 <= i < self._size:
+            if self.strict and i >= self._prov_index:
+                raise self._provisional_error(d)
+            return i
+        raise self._range_error(d)
+
+    def _range_error(self, d: _dt.date) -> CalendarRangeError:
+        if d.toordinal() < self._base:
+            return CalendarRangeError(
+                f"no calendar data before {self.known_range[0].isoformat()} (asked for {d.isoformat()}); "
+                "add the year's notice in a calendar file (see docs)"
+            )
+        return CalendarRangeError(
+            f"{d.isoformat()} is past the calendar's span (up to {self._span_end.isoformat()}, {PROVISIONAL_YEARS} "
+            "provisional years after the last notice); use a nearer date or add notices with --calendar FILE"
+        )
+
+    def _provisional_error(self, d: _dt.date) -> ProvisionalDateError:
+        return ProvisionalDateError(
+            f"{d.year} is past the known holiday notices (last: {self._last_year}); add the {d.year} notice "
+            "with --calendar FILE or run non-strict"
+        )
+
+    def _result(self, j: int, d: _dt.date) -> _dt.date:
+        if 0 <= j < len(self._wd):
+            r = self._wd[j]
+            if self.strict and r.toordinal() > self._known_end:
+                raise self._provisional_error(r)
+            return r
+        if j < 0:
+            raise CalendarRangeError(
+                f"counting back from {d.isoformat()} goes before {self.known_range[0].isoformat()}, where the "
+                "calendar data begins; add the earlier year's notice in a calendar file (see docs)"
+            )
+        raise CalendarRangeError(
+            f"counting on from {d.isoformat()} goes past {self._span_end.isoformat()}, the end of the "
+            "calendar's span; use a smaller number of working days"
+        )
+
+    # -----------------------------------------------------------------------------------------
+    # queries
+
+    def is_workday(self, d: _dt.date) -> bool:
+        return self._flags[self._index(d)] == 1
+
+    def is_provisional(self, d: _dt.date) -> bool:
+        """True when ``d`` is past the last year whose notice we know."""
+        return d.toordinal() > self._known_end
+
+    def day_info(self, d: _dt.date) -> DayInfo:
+        i = self._index(d)
+        o = d.toordinal()
+        prov = o > self._known_end
+        sp = self._special.get(o)
+        if sp is not None:
+            kind, name, notice, _p = sp
+            return DayInfo(d, kind == "workday", REASON_MAKEUP if kind == "workday" else name, prov, notice)
+        yd = self._years.get(d.year)
+        notice = yd.notice if yd is not None else None
+        workday = self._flags[i] == 1
+        return DayInfo(d, workday, REASON_WORKDAY if workday else REASON_WEEKEND, prov, notice)
+
+    def add_workdays(self, d: _dt.date, n: int) -> _dt.date:
+        """The n-th working day after ``d`` (start day not counted); n<0 counts back; n==0 rolls forward."""
+        i = d.toordinal() - self._base
+        if not 0 <= i < self._size:
+            raise self._range_error(d)
+        if self.strict and i >= self._prov_index:
+            raise self._provisional_error(d)
+        if n > 0:
+            j = self._rank[i] + n - 1
+        elif n < 0:
+            j = self._rank[i] - self._flags[i] + n
+        else:
+            j = self._rank[i] - self._flags[i]
+        if 0 <= j < len(self._wd) and not self.strict:
+            return self._wd[j]
+        return self._result(j, d)
+
+    def add_workdays_many(self, ordinals: Sequence[int], ns: Sequence[int]) -> list[int]:
+        """Batch ``add_workdays`` for n >= 1 on proleptic ordinals (``date.toordinal()``); returns ordinals.
+
+        One list comprehension over the precomputed arrays; the range/strict checks are done once
+        for the whole batch.
+        """
+        if len(ordinals) != len(ns):
+            raise ValueError("ordinals and ns must have the same length")
+        if not ordinals:
+            return []
+        if min(ns) < 1:
+            raise ValueError("add_workdays_many takes n >= 1; use add_workdays for n <= 0")
+        lo, hi = min(ordinals), max(ordinals)
+        for o in (lo, hi):
+            self._index(_dt.date.fromordinal(o))
+        base = self._base
+        rank = self._rank
+        wd = self._wd_ord
+        try:
+            out = [wd[rank[o - base] + n - 1] for o, n in zip(ordinals, ns)]  # noqa: B905
+        except IndexError:
+            raise CalendarRangeError(
+                f"counting on goes past {self._span_end.isoformat()}, the end of the calendar's span; "
+                "use a smaller number of working days"
+            ) from None
+        if self.strict and max(out) > self._known_end:
+            raise self._provisional_error(_dt.date.fromordinal(max(out)))
+        return out
+
+    def roll_forward(self, d: _dt.date) -> _dt.date:
+        """``d`` if it is a working day, else the next working day (民法典 第二百零三条)."""
+        return self.add_workdays(d, 0)
+
+    def roll_backward(self, d: _dt.date) -> _dt.date:
+        """``d`` if it is a working day, else the last working day before it."""
+        i = self._index(d)
+        return self._result(self._rank[i] - 1, d)
+
+    def last_workday_of_month(self, year: int, month: int) -> _dt.date:
+        if not 1 <= month <= 12:
+            raise ValueError(f"month must be 1..12, not {month}")
+        end = _dt.date(year + 1, 1, 1) if month == 12 else _dt.date(year, month + 1, 1)
+        return self.roll_backward(end - _dt.timedelta(days=1))
+
+    def last_workday_of_quarter(self, year: int, quarter: int) -> _dt.date:
+        if not 1 <= quarter <= 4:
+            raise ValueError(f"quarter must be 1..4, not {quarter}")
+        return self.last_workday_of_month(year, quarter * 3)
+
+    def last_workday_of_year(self, year: int) -> _dt.date:
+        return self.last_workday_of_month(year, 12)
+
+    def workdays_between(self, start: _dt.date, end: _dt.date) -> int:
+        """Working days in (start, end]; negative (minus those in (end, start]) when end < start."""
+        return self._rank[self._index(end)] - self._rank[self._index(start)]
+
+    def facts_between(self, start: _dt.date, end: _dt.date) -> list[str]:
+        """Chinese explanation of every calendar fact in (start, end] that differs from plain weekdays."""
+        if end < start:
+            start, end = end, start
+        self._index(start)
+        self._index(end)
+        lo, hi = start.toordinal() + 1, end.toordinal()
+        with_year = _dt.date.fromordinal(lo).year != end.year
+        facts: list[str] = []
+        k = bisect.bisect_left(self._run_ends, lo)
+        runs = self._runs
+        while k < len(runs) and runs[k].start <= hi:
+            r = runs[k]
+            k += 1
+            a, b = max(r.start, lo), min(r.end, hi)
+            if r.kind == "workday":
+                d = _dt.date.fromordinal(a)
+                facts.append(f"{_fmt_md(d, with_year)} 周{WEEKDAYS[d.weekday()]}{REASON_MAKEUP}（{r.name}）")
+                continue
+            if not any(a <= o <= b for o in r.has_weekday):
+                continue  # only weekend days of the holiday touch the interval: count unchanged
+            da, db = _dt.date.fromordinal(a), _dt.date.fromordinal(b)
+            span = _fmt_md(da, with_year) if a == b else f"{_fmt_md(da, with_year)}–{_fmt_md(db, with_year)}"
+            facts.append(f"{span} {r.name}放假" + ("（暂定）" if r.provisional else ""))
+        if hi > self._known_end:
+            for y in range(max(self._last_year + 1, _dt.date.fromordinal(lo).year), end.year + 1):
+                facts.append(
+                    f"{y}年放假安排尚未公布，按{REVISION_2024}法定假日及周末推算（暂定）"
+                )
+        return facts
+
+    def years(self) -> list[YearInfo]:
+        return [
+            YearInfo(y.year, y.notice, y.published, tuple(a.notice for a in y.amendments), y.source)
+            for y in self._years.values()
+        ]
+
+    def year_data(self) -> list[YearData]:
+        return list(self._years.values())
+
+    def iter_days(self, start: _dt.date, end: _dt.date) -> Iterable[DayInfo]:
+        """DayInfo for every day in [start, end] (for reports; not used by the counting methods)."""
+        for o in range(start.toordinal(), end.toordinal() + 1):
+            yield self.day_info(_dt.date.fromordinal(o))
+
+
+@lru_cache(maxsize=1)
+def _default() -> WorkingCalendar:
+    return WorkingCalendar.load()
