@@ -1,0 +1,52 @@
+"""The application's private cattrs converter; every (un)structure hook is registered here.
+
+Dates are ISO strings; a ``Period`` is written as the documents write it ("5个工作日", "3个月",
+"每月最后1个工作日") and read back with ``parse_period``; triggers are tagged by ``type``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import cattrs
+from cattrs.strategies import configure_tagged_union
+
+from ducha_core.periods import (
+    AsItHappens,
+    CalendarDays,
+    EndOf,
+    Months,
+    NextDay,
+    Period,
+    Weeks,
+    WorkingDays,
+    parse_period,
+)
+from ducha_core.rules import CountInYear, NoProgressAfter, Overdue, Trigger
+
+PERIOD_TYPES = (WorkingDays, CalendarDays, Weeks, Months, NextDay, EndOf, AsItHappens)
+
+
+def _structure_period(value, _type) -> Period:
+    if isinstance(value, PERIOD_TYPES):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"a period is written as text such as '5个工作日' or '3个月', not {value!r}")
+    return parse_period(value)
+
+
+def make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True)
+    conv.register_unstructure_hook(date, lambda d: d.isoformat())
+    conv.register_structure_hook(date, lambda v, _t: v if isinstance(v, date) else date.fromisoformat(str(v)))
+    for period_type in PERIOD_TYPES:
+        conv.register_unstructure_hook(period_type, lambda p: p.describe())
+        conv.register_structure_hook(period_type, _structure_period)
+    conv.register_structure_hook(Period, _structure_period)
+    conv.register_structure_hook(Period | None, lambda v, _t: None if v is None else _structure_period(v, None))
+    configure_tagged_union(Trigger, conv, tag_name="type", tag_generator=lambda cls: {
+        CountInYear: "count_in_year", Overdue: "overdue", NoProgressAfter: "no_progress_after"}[cls])
+    return conv
+
+
+converter = make_converter()

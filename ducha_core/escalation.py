@@ -1,0 +1,153 @@
+"""What the escalation ladder, forced grades and deductions call for, as of a day.
+
+``evaluate`` reads matter states (already folded) and the compiled policy's triggers; it proposes,
+the office confirms (``ducha due``, then the proposed action recorded with ``step`` in its data).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ducha_core.events import PROGRESS_ACTIONS, Event
+from ducha_core.matter import MatterState, clock_running
+from ducha_core.model import Citation
+from ducha_core.periods import resolve
+from ducha_core.rules import CountInYear, NoProgressAfter, Overdue, Trigger
+
+if TYPE_CHECKING:
+    from ducha_core.calendar import WorkingCalendar
+    from ducha_core.policy import Policy
+
+
+@attrs.frozen
+class Finding:
+    """A consequence the rules call for: an escalation to propose, a forced grade, a deduction."""
+
+    category: str  # escalation | grade | deduction
+    rule: str
+    name: str
+    citation: Citation
+    unit: str | None
+    matter: str | None
+    reason: str
+    proposes: str = ""
+    data: dict[str, Any] = attrs.field(factory=dict)
+    level: int = 0
+
+    def to_json(self) -> dict:
+        return {
+            "category": self.category,
+            "rule": self.rule,
+            "name": self.name,
+            "citation": str(self.citation),
+            "unit": self.unit,
+            "matter": self.matter,
+            "reason": self.reason,
+            "proposes": self.proposes,
+            "data": self.data,
+            "level": self.level,
+        }
+
+
+def _matches(event: Event, action: str, match: dict[str, Any]) -> bool:
+    return event.action == action and all(event.data.get(k) == v for k, v in match.items())
+
+
+def _event_units(event: Event, state: MatterState) -> Sequence[str]:
+    units = event.data.get("units")
+    if units:
+        return [units] if isinstance(units, str) else list(units)
+    return list(state.lead_units)
+
+
+def _confirmed(states: Iterable[MatterState], rule: str, unit: str | None, matter: str | None, year: int | None) -> bool:
+    for state in states:
+        if matter is not None and state.id != matter:
+            continue
+        for event in state.events:
+            if event.data.get("step") != rule:
+                continue
+            if unit is not None and unit not in _event_units(event, state):
+                continue
+            if year is not None and event.on.year != year:
+                continue
+            return True
+    return False
+
+
+def _fire(
+    trigger: Trigger, policy: Policy, cal: WorkingCalendar, states: Sequence[MatterState], as_of: date
+) -> list[tuple[str | None, str | None, str]]:
+    """(unit, matter, reason) for each place where the trigger holds as of ``as_of``."""
+    hits: list[tuple[str | None, str | None, str]] = []
+    match trigger:
+        case CountInYear(action=action, threshold=threshold, match=match):
+            counts: dict[str, int] = defaultdict(int)
+            for state in states:
+                for event in state.events:
+                    if event.on.year == as_of.year and event.on <= as_of and _matches(event, action, match):
+                        for unit in _event_units(event, state):
+                            counts[unit] += 1
+            for unit, count in sorted(counts.items()):
+                if count >= threshold:
+                    hits.append((unit, None, f"{as_of.year}年内已{count}次（达到{threshold}次）"))
+        case Overdue(by_workdays=by):
+            for state in states:
+                if not clock_running(policy, state) or state.due is None or state.due.date is None:
+                    continue
+                due = state.due.date
+                if as_of > due and cal.workdays_between(due, as_of) > by:
+                    for unit in state.lead_units:
+                        hits.append((unit, state.id, f"期限 {due} 已过，{as_of} 仍未报送办理结果"))
+        case NoProgressAfter(action=action, within=within, match=match):
+            for state in states:
+                index = next((i for i in range(len(state.events) - 1, -1, -1)
+                              if _matches(state.events[i], action, match) and state.events[i].on <= as_of), None)
+                if index is None:
+                    continue
+                last = state.events[index]
+                if any(e.action in PROGRESS_ACTIONS and e.on <= as_of for e in state.events[index + 1:]):
+                    continue
+                if within is not None:
+                    limit = resolve(within, last.on, cal, policy.convention, explain=False).date
+                    if limit is None or as_of <= limit:
+                        continue
+                    why = f"{last.on} {policy.action_name(action)}后至 {limit} 仍无进展"
+                else:
+                    why = f"{last.on} {policy.action_name(action)}后仍无进展"
+                for unit in _event_units(last, state):
+                    hits.append((unit, state.id, why))
+    return hits
+
+
+def evaluate(policy: Policy, cal: WorkingCalendar, states: Sequence[MatterState], as_of: date) -> list[Finding]:
+    """Every escalation, forced grade and deduction the policy calls for as of ``as_of``, leaving
+    out escalations already confirmed (an event carrying the step's id)."""
+    findings: list[Finding] = []
+    for step in policy.escalation:
+        yearly = isinstance(step.trigger, CountInYear)
+        for unit, matter, reason in _fire(step.trigger, policy, cal, states, as_of):
+            if _confirmed(states, step.id, unit, matter, as_of.year if yearly else None):
+                continue
+            findings.append(
+                Finding("escalation", step.id, step.name, step.citation, unit, matter, reason, step.proposes,
+                        dict(step.data), step.level)
+            )
+    if policy.grading is not None:
+        for rule in policy.grading.rules:
+            for unit, matter, reason in _fire(rule.trigger, policy, cal, states, as_of):
+                findings.append(Finding("grade", rule.id, rule.grade, rule.citation, unit, matter, reason, "grade",
+                                        {"grade": rule.grade}))
+        for deduction in policy.grading.deductions:
+            for unit, matter, reason in _fire(deduction.trigger, policy, cal, states, as_of):
+                points = deduction.points
+                if deduction.setting and policy.settings.get(deduction.setting) is not None:
+                    points = policy.settings[deduction.setting]
+                findings.append(Finding("deduction", deduction.id, deduction.name, deduction.citation, unit, matter,
+                                        reason, "", {"points": points}))
+    return findings

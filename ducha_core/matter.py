@@ -1,0 +1,355 @@
+"""A matter (督查事项) and its state, derived by folding its events through a policy.
+
+``MatterEngine.apply`` checks one event against the jurisdiction's procedure (state, role,
+required fields, time rules) and returns the new state, or raises ``ActionRefused`` with a
+one-line message naming the rule. ``fold`` replays a whole history. No hook is called here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ducha_core import deadlines as dl
+from ducha_core.errors import ActionRefused
+from ducha_core.events import ACTIONS, CREATE_ACTIONS, PROGRESS_ACTIONS, Event
+from ducha_core.model import Person
+from ducha_core.periods import resolve
+
+if TYPE_CHECKING:
+    from ducha_core.calendar import WorkingCalendar
+    from ducha_core.policy import Policy
+
+FIELD_NAMES = {
+    "document_number": "发文字号",
+    "signer": "签发人",
+    "seal": "单位公章",
+    "reasons": "原因",
+    "progress": "进展情况",
+    "leader_signoff": "分管领导阅签",
+    "head_signoff": "主要负责人审签",
+    "visible_progress": "形象进度",
+    "evidence": "印证资料",
+    "method": "催办方式",
+    "reason": "理由",
+    "responsible_person": "责任人",
+    "approved_by": "审批领导",
+}
+
+
+@attrs.define
+class MatterState:
+    """What is known about a matter after its events (台账 row)."""
+
+    id: str
+    kind: str
+    title: str
+    state: str
+    registered_on: date
+    received_on: date
+    source: str = ""
+    confidential: bool = False
+    viewers: tuple[str, ...] = ()
+    lead_units: tuple[str, ...] = ()
+    co_units: tuple[str, ...] = ()
+    responsible: dict[str, str] = attrs.field(factory=dict)
+    assigned_on: date | None = None
+    deadlines: list[dl.Deadline] = attrs.field(factory=list)
+    due: dl.Deadline | None = None
+    extensions: list[dict[str, Any]] = attrs.field(factory=list)
+    pending_extension: dict[str, Any] | None = None
+    submitted_on: date | None = None
+    closed_on: date | None = None
+    reminders: list[tuple[date, str]] = attrs.field(factory=list)
+    progress_on: list[date] = attrs.field(factory=list)
+    returns: int = 0
+    grade: str | None = None
+    marks: list[Event] = attrs.field(factory=list)  # bulletins, orders, escalations, interviews, grades …
+    events: list[Event] = attrs.field(factory=list)
+    warnings: list[str] = attrs.field(factory=list)
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        return self.lead_units + self.co_units
+
+    def last(self, action: str) -> Event | None:
+        for event in reversed(self.events):
+            if event.action == action:
+                return event
+        return None
+
+
+def role_directory(actor: str) -> Person:
+    """The default directory: an actor id is taken as a role id (scenarios, tests)."""
+    role, _, unit = actor.partition(":")
+    return Person(actor, actor, roles=(role,), unit=unit or None)
+
+
+def _parse_date(value: Any, field: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ActionRefused(f"{field} '{value}' is not a date; write YYYY-MM-DD") from None
+
+
+@attrs.define
+class MatterEngine:
+    """Applies events to matter states under one policy and one working calendar."""
+
+    policy: Policy
+    calendar: WorkingCalendar
+    directory: Callable[[str], Person] = role_directory
+
+    # --- public ----------------------------------------------------------------------------------
+
+    def fold(self, events: Iterable[Event]) -> MatterState:
+        state: MatterState | None = None
+        for event in events:
+            state = self.apply(state, event)
+        if state is None:
+            raise ActionRefused("a matter needs at least its register event")
+        return state
+
+    def apply(self, state: MatterState | None, event: Event) -> MatterState:
+        """The state after ``event``; raises ActionRefused if the policy does not allow it."""
+        policy = self.policy
+        if state is None:
+            if event.action not in CREATE_ACTIONS:
+                raise ActionRefused(f"matter {event.matter} does not exist; register it first")
+            current = policy.procedure.initial
+        else:
+            current = state.state
+            if event.action in CREATE_ACTIONS:
+                raise ActionRefused(f"matter {event.matter} is already registered; choose another id")
+            if event.on < state.registered_on:
+                raise ActionRefused(f"{event.on} is before the matter was registered ({state.registered_on})")
+        transition = policy.transition(current, event.action)
+        if transition is None:
+            allowed = sorted({policy.action_name(t.action) + f"({t.action})" for t in policy.actions_in(current)})
+            state_name = policy.states[current].name
+            raise ActionRefused(
+                f"「{policy.action_name(event.action)}」不能在「{state_name}」状态下进行"
+                f" ({event.action} not allowed in state {current}); allowed: {', '.join(allowed) or 'none'}"
+            )
+        person = self.directory(event.actor)
+        self._check_role(transition, person, state, event)
+        missing = [f for f in transition.requires if not event.data.get(f)]
+        if missing:
+            names = "、".join(FIELD_NAMES.get(f, f) for f in missing)
+            raise ActionRefused(
+                f"「{transition.name or policy.action_name(event.action)}」缺少{names}（{transition.citation.article}）;"
+                f" add --{' --'.join(m.replace('_', '-') for m in missing)}"
+            )
+        if state is None:
+            state = self._register(event)
+        else:
+            state = attrs.evolve(state, events=[*state.events, event])
+            handler = getattr(self, f"_on_{event.action}", None)
+            if handler is not None:
+                handler(state, event)
+            if event.action not in ("remind", "progress", "submit", "accept", "assign", "register", "approve"):
+                state.marks.append(event)
+        if transition.target is not None:
+            state.state = transition.target
+        return state
+
+    # --- checks ----------------------------------------------------------------------------------
+
+    def _check_role(self, transition, person: Person, state: MatterState | None, event: Event) -> None:
+        policy = self.policy
+        held = [r for r in person.roles if r in transition.roles]
+        if not held:
+            role_names = "、".join(policy.roles[r].name for r in transition.roles if r in policy.roles)
+            mine = "、".join(policy.roles[r].name if r in policy.roles else r for r in person.roles) or "无角色"
+            raise ActionRefused(
+                f"{person.name}（{mine}）无权「{transition.name or policy.action_name(event.action)}」；"
+                f"须由{role_names}办理（{transition.citation.article}）"
+            )
+        if state is not None and all(policy.roles[r].scope == "unit" for r in held):
+            if person.unit not in state.units:
+                raise ActionRefused(
+                    f"{person.name} 所在单位 {person.unit or '（无）'} 不是事项 {state.id} 的承办单位"
+                    f"（{', '.join(state.units) or '尚未交办'}）"
+                )
+
+    # --- handlers --------------------------------------------------------------------------------
+
+    def _register(self, event: Event) -> MatterState:
+        data = event.data
+        kind = data.get("kind", "")
+        if kind not in self.policy.kinds:
+            known = ", ".join(self.policy.kinds)
+            raise ActionRefused(f"unknown matter kind '{kind}' for {self.policy.id}; kinds: {known}")
+        received = _parse_date(data.get("received", event.on), "received")
+        if received > event.on:
+            raise ActionRefused(f"received date {received} is after the registration date {event.on}")
+        state = MatterState(
+            id=event.matter,
+            kind=kind,
+            title=str(data.get("title", "")),
+            state=self.policy.procedure.initial,
+            registered_on=event.on,
+            received_on=received,
+            source=str(data.get("source", "")),
+            confidential=bool(data.get("confidential", False)),
+            viewers=tuple(data.get("viewers", ())),
+            events=[event],
+        )
+        warning = self.policy.force_warning(event.on)
+        if warning:
+            state.warnings.append(warning)
+        return state
+
+    def _on_assign(self, state: MatterState, event: Event) -> None:
+        data = event.data
+        lead = tuple(data.get("lead_units") or ())
+        if not lead:
+            raise ActionRefused("assign needs at least one lead unit (主办/牵头单位); add --lead UNIT")
+        co = tuple(data.get("co_units") or ())
+        both = set(lead) & set(co)
+        if both:
+            raise ActionRefused(f"unit {', '.join(sorted(both))} cannot be both lead and co-unit")
+        state.lead_units, state.co_units = lead, co
+        state.assigned_on = event.on
+        anchors = {"assigned": event.on, "registered": state.registered_on, "received": state.received_on}
+        if data.get("meeting"):
+            anchors["meeting"] = _parse_date(data["meeting"], "meeting")
+        computed = [
+            dl.from_limit(limit, anchors.get(limit.anchor, event.on), self.policy, self.calendar)
+            for limit in self.policy.limits_for(state.kind, state.registered_on)
+        ]
+        if data.get("deadline"):
+            day = _parse_date(data["deadline"], "deadline")
+            if day < event.on:
+                raise ActionRefused(f"deadline {day} is before the assignment ({event.on}); give a later date")
+            rule = next((d for d in computed if d.what in ("result", "answer")), None)
+            citation = None
+            if rule is not None:
+                limit = next(t for t in self.policy.time_limits if t.id == rule.rule)
+                if not limit.explicit_first:
+                    raise ActionRefused(f"{limit.name} is fixed by {limit.citation.article}; it cannot be set explicitly")
+                citation = limit.citation
+                computed = [d for d in computed if d is not rule]
+            computed.insert(0, dl.explicit(day, self.calendar, citation=citation))
+        state.deadlines = computed
+        state.due = next((d for d in computed if d.what in ("result", "answer")), None)
+
+    def _on_accept(self, state: MatterState, event: Event) -> None:
+        person = event.data.get("responsible_person") or event.actor
+        unit = event.data.get("unit") or self.directory(event.actor).unit or (state.lead_units[:1] or ("",))[0]
+        state.responsible[unit] = person
+
+    def _on_remind(self, state: MatterState, event: Event) -> None:
+        state.reminders.append((event.on, str(event.data.get("method", ""))))
+
+    def _on_progress(self, state: MatterState, event: Event) -> None:
+        state.progress_on.append(event.on)
+
+    def _on_submit(self, state: MatterState, event: Event) -> None:
+        state.submitted_on = event.on
+        state.progress_on.append(event.on)
+
+    def _on_review_return(self, state: MatterState, event: Event) -> None:
+        state.returns += 1
+        state.submitted_on = None
+        if event.data.get("deadline"):
+            day = _parse_date(event.data["deadline"], "deadline")
+            if day < event.on:
+                raise ActionRefused(f"rework deadline {day} is before the return ({event.on})")
+            state.due = dl.explicit(day, self.calendar, name="退回重新办理期限")
+            state.deadlines = [state.due, *[d for d in state.deadlines if d.what not in ("result", "answer")]]
+
+    def _extension_rule(self, state: MatterState):
+        rule = self.policy.extension_rule_for(state.kind)
+        if rule is None:
+            raise ActionRefused(f"{self.policy.jurisdiction.name}的文件未规定延期办理；按原期限办理")
+        return rule
+
+    def _on_extension_ask(self, state: MatterState, event: Event) -> None:
+        rule = self._extension_rule(state)
+        missing = [f for f in rule.requires if not event.data.get(f)]
+        if missing:
+            names = "、".join(FIELD_NAMES.get(f, f) for f in missing)
+            raise ActionRefused(f"延期申请须说明{names}（{rule.citation.article}）; add --{' --'.join(missing)}")
+        due = state.due.date if state.due else None
+        if rule.ask_before_deadline and due is not None and event.on > due:
+            raise ActionRefused(f"延期申请须在期限 {due} 前提出（{rule.citation.article}），{event.on} 已逾期")
+        state.pending_extension = {"asked_on": event.on, **event.data}
+
+    def _on_extension_grant(self, state: MatterState, event: Event) -> None:
+        rule = self._extension_rule(state)
+        if state.pending_extension is None:
+            raise ActionRefused("no extension has been asked for; the unit asks first (extension ask)")
+        until = event.data.get("until") or state.pending_extension.get("until")
+        if not until:
+            raise ActionRefused("an extension grant needs the new deadline; add --until YYYY-MM-DD")
+        day = _parse_date(until, "until")
+        current = state.due.date if state.due and state.due.date else event.on
+        if day <= current:
+            raise ActionRefused(f"the new deadline {day} is not after the current one ({current})")
+        cap_period = rule.max_period
+        limit = next((t for t in self.policy.time_limits if state.due and t.id == state.due.rule), None)
+        if limit is not None and limit.max_period is not None:
+            cap_period = limit.max_period
+        if cap_period is not None and state.due is not None and state.due.anchor is not None:
+            cap = resolve(cap_period, state.due.anchor, self.calendar, self.policy.convention, explain=False).date
+            if cap is not None and day > cap:
+                cite = limit.citation.article if limit else rule.citation.article
+                raise ActionRefused(f"延期后期限 {day} 超过最长期限 {cap}（{cap_period.describe()}，{cite}）")
+        state.extensions.append({"granted_on": event.on, "until": day, **state.pending_extension})
+        state.pending_extension = None
+        name = "延长办理期限"
+        state.due = attrs.evolve(
+            dl.explicit(day, self.calendar, name=name, citation=rule.citation),
+            rule=f"extension:{rule.id}",
+            anchor=state.due.anchor if state.due else None,
+        )
+        state.deadlines = [state.due, *[d for d in state.deadlines if d.what not in ("result", "answer")]]
+
+    def _on_extension_refuse(self, state: MatterState, event: Event) -> None:
+        if state.pending_extension is None:
+            raise ActionRefused("no extension has been asked for")
+        state.pending_extension = None
+
+    def _on_close(self, state: MatterState, event: Event) -> None:
+        state.closed_on = event.on
+
+    def _on_grade(self, state: MatterState, event: Event) -> None:
+        grade = event.data.get("grade")
+        grades = self.policy.grading.grades if self.policy.grading else ()
+        if grade not in grades:
+            raise ActionRefused(f"grade '{grade}' is not one of {self.policy.id}'s grades: {'、'.join(grades) or '(none)'}")
+        state.grade = grade
+
+    def _on_bulletin(self, state: MatterState, event: Event) -> None:
+        if event.data.get("type") not in ("praise", "criticism"):
+            raise ActionRefused("a bulletin is --type praise (通报表扬) or --type criticism (通报批评)")
+
+
+def clock_running(policy: Policy, state: MatterState) -> bool:
+    """Whether the unit still owes its result (the deadline clock runs)."""
+    return policy.states[state.state].clock_running
+
+
+def light(policy: Policy, cal: WorkingCalendar, state: MatterState, as_of: date) -> str:
+    """Traffic light of a matter as of a day: done, green, yellow (within the warning window), red."""
+    if not clock_running(policy, state):
+        return "done" if policy.states[state.state].terminal or state.submitted_on else "none"
+    if state.due is None or state.due.date is None:
+        return "green"
+    due = state.due.date
+    if as_of > due:
+        return "red"
+    if cal.workdays_between(as_of, due) <= int(policy.settings.get("warning_window", 3)):
+        return "yellow"
+    return "green"
+
+
+LIGHT_NAMES = {"green": "绿灯（正常）", "yellow": "黄灯（临期）", "red": "红灯（逾期）", "done": "已办结/已报送", "none": "未交办"}
+ACTION_NAMES = ACTIONS
+PROGRESS = PROGRESS_ACTIONS

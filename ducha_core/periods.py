@@ -1,0 +1,232 @@
+"""Periods (期限) a rule can set, and the counting convention that turns one into a date.
+
+A period is data: ``WorkingDays(5)`` (5个工作日), ``CalendarDays(5)`` (5日), ``Weeks(1)`` (一周内),
+``Months(3)`` (3个月), ``NextDay()`` (次日), ``EndOf("month")`` (每月最后1个工作日), ``AsItHappens()``
+(随办随报: no fixed date). ``resolve`` computes the last day of a period that starts on an anchor day,
+under a ``CountingConvention``, and says which calendar facts moved it.
+"""
+
+from __future__ import annotations
+
+import calendar as _stdlib_calendar
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Literal
+
+import attrs
+
+from ducha_core.model import Citation
+
+if TYPE_CHECKING:
+    from ducha_core.calendar import WorkingCalendar
+
+CIVIL_CODE = "中华人民共和国民法典"
+
+
+@attrs.frozen
+class WorkingDays:
+    """N working days (工作日); negative N counts backward ("提前7个工作日")."""
+
+    n: int
+
+    def describe(self) -> str:
+        return f"{self.n}个工作日" if self.n >= 0 else f"提前{-self.n}个工作日"
+
+
+@attrs.frozen
+class CalendarDays:
+    """N calendar days (日)."""
+
+    n: int
+
+    def describe(self) -> str:
+        return f"{self.n}日"
+
+
+@attrs.frozen
+class Weeks:
+    """N weeks (周), counted as 7 calendar days each."""
+
+    n: int
+
+    def describe(self) -> str:
+        return "一周" if self.n == 1 else f"{self.n}周"
+
+
+@attrs.frozen
+class Months:
+    """N months (个月): ends on the same-numbered day, or the month's last day."""
+
+    n: int
+
+    def describe(self) -> str:
+        return f"{self.n}个月"
+
+
+@attrs.frozen
+class NextDay:
+    """次日: the day after the anchor."""
+
+    def describe(self) -> str:
+        return "次日"
+
+
+@attrs.frozen
+class EndOf:
+    """The last (working) day of the month, quarter or year that contains the anchor."""
+
+    unit: Literal["month", "quarter", "year"]
+    workday: bool = True
+
+    def describe(self) -> str:
+        name = {"month": "每月", "quarter": "每季度末", "year": "年底前"}[self.unit]
+        return f"{name}最后1个工作日" if self.workday else f"{name}最后1日"
+
+
+@attrs.frozen
+class AsItHappens:
+    """随办随报 / 随时报告: report as things happen; no fixed date."""
+
+    def describe(self) -> str:
+        return "随办随报"
+
+
+Period = WorkingDays | CalendarDays | Weeks | Months | NextDay | EndOf | AsItHappens
+
+
+@attrs.frozen
+class CountingConvention:
+    """How a period is counted: the general rule of Chinese law unless a policy says otherwise.
+
+    - ``exclude_start_day``: the day the period starts is not counted (民法典 第二百零一条).
+    - ``roll_forward``: a last day that is not a working day moves to the next working day (第二百零三条).
+    - ``month_end_clamp``: a month period ends on the same-numbered day, or the month's last day.
+    """
+
+    exclude_start_day: bool = True
+    roll_forward: bool = True
+    month_end_clamp: bool = True
+    citation: Citation = Citation("民法典", "第二百零一条、第二百零三条", "开始的当日不计入；最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日")
+
+
+DEFAULT_CONVENTION = CountingConvention()
+
+
+@attrs.frozen
+class Resolution:
+    """The end of a period with the facts that explain it."""
+
+    date: date | None
+    provisional: bool
+    facts: tuple[str, ...]
+
+
+def _add_months(anchor: date, n: int, clamp: bool) -> date:
+    month_index = anchor.month - 1 + n
+    year, month = anchor.year + month_index // 12, month_index % 12 + 1
+    last = _stdlib_calendar.monthrange(year, month)[1]
+    if anchor.day <= last:
+        return date(year, month, anchor.day)
+    if clamp:
+        return date(year, month, last)
+    return date(year, month, last) + timedelta(days=anchor.day - last)
+
+
+def _end_of(cal: WorkingCalendar, anchor: date, period: EndOf) -> date:
+    if period.unit == "month":
+        last_month = anchor.month
+    elif period.unit == "quarter":
+        last_month = ((anchor.month - 1) // 3 + 1) * 3
+    else:
+        last_month = 12
+    if period.workday:
+        return cal.last_workday_of_month(anchor.year, last_month)
+    return date(anchor.year, last_month, _stdlib_calendar.monthrange(anchor.year, last_month)[1])
+
+
+def resolve(
+    period: Period,
+    anchor: date,
+    cal: WorkingCalendar,
+    convention: CountingConvention = DEFAULT_CONVENTION,
+    *,
+    explain: bool = True,
+) -> Resolution:
+    """The last day of ``period`` started on ``anchor``, with the calendar facts that moved it."""
+    facts: list[str] = []
+    rolled_from: date | None = None
+    match period:
+        case AsItHappens():
+            return Resolution(None, False, ("随办随报，无固定期限",))
+        case WorkingDays(n=n):
+            if convention.exclude_start_day or n <= 0:
+                end = cal.add_workdays(anchor, n)
+            else:
+                # the start day counts as day 1 when it is a working day
+                end = cal.add_workdays(anchor, n - 1) if cal.is_workday(anchor) else cal.add_workdays(anchor, n)
+            if explain and convention.exclude_start_day and n > 0 and not cal.is_workday(anchor):
+                facts.append(f"{anchor:%m/%d} 为休息日，其后第一个工作日为第1日")
+        case EndOf():
+            end = _end_of(cal, anchor, period)
+        case _:
+            match period:
+                case CalendarDays(n=n):
+                    raw = anchor + timedelta(days=n if convention.exclude_start_day else n - 1)
+                case Weeks(n=n):
+                    raw = anchor + timedelta(days=7 * n if convention.exclude_start_day else 7 * n - 1)
+                case Months(n=n):
+                    raw = _add_months(anchor, n, convention.month_end_clamp)
+                case NextDay():
+                    raw = anchor + timedelta(days=1)
+                case _:
+                    raise TypeError(f"unknown period {period!r}")
+            end = cal.roll_forward(raw) if convention.roll_forward else raw
+            if end != raw:
+                rolled_from = raw
+    provisional = cal.is_provisional(end)
+    if explain:
+        start, stop = min(anchor, end), max(anchor, end)
+        if isinstance(period, EndOf):  # only the facts at the period's end matter
+            plain = _end_of(cal, anchor, EndOf(period.unit, workday=False))
+            start, stop = end - timedelta(days=1), plain
+        if rolled_from is not None:
+            facts.append(f"期满日 {rolled_from:%Y-%m-%d} 非工作日，顺延至 {end:%Y-%m-%d}（民法典第二百零三条）")
+        facts.extend(cal.facts_between(start, stop))
+    return Resolution(end, provisional, tuple(facts))
+
+
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def parse_period(text: str) -> Period:
+    """Read a period written as in the documents: "5个工作日", "提前7个工作日", "5日", "3个月",
+    "一周", "次日", "每月最后1个工作日", "每季度末最后1个工作日", "年底前最后1个工作日", "随办随报".
+
+    Raises ValueError with the accepted forms when it cannot.
+    """
+    import re
+
+    t = text.strip().replace(" ", "")
+    fixed = {
+        "次日": NextDay(),
+        "随办随报": AsItHappens(),
+        "随时": AsItHappens(),
+        "每月最后1个工作日": EndOf("month"),
+        "每季度末最后1个工作日": EndOf("quarter"),
+        "年底前最后1个工作日": EndOf("year"),
+        "每月最后1日": EndOf("month", workday=False),
+    }
+    if t in fixed:
+        return fixed[t]
+    m = re.fullmatch(r"(提前)?([0-9]+|[一二两三四五六七八九十])(个工作日|日|天|周|个月)", t)
+    if not m:
+        raise ValueError(
+            f"cannot read period '{text}': write e.g. 5个工作日, 提前7个工作日, 5日, 一周, 3个月, 次日, "
+            "每月最后1个工作日, 每季度末最后1个工作日, 随办随报"
+        )
+    before, number, unit = m.groups()
+    n = int(number) if number.isdigit() else _CN_DIGITS[number]
+    if unit == "个工作日":
+        return WorkingDays(-n if before else n)
+    if before:
+        raise ValueError(f"cannot read period '{text}': 提前 goes only with 个工作日")
+    return {"日": CalendarDays, "天": CalendarDays, "周": Weeks, "个月": Months}[unit](n)

@@ -1,0 +1,164 @@
+"""The plugin manager: built in one factory, entry points loaded there, unknown hooks caught.
+
+Jurisdiction plugins are found through the ``ducha`` entry-point group (the five shipped ones
+and any installed as its own package), or loaded from a file path for policy writers who have not
+packaged theirs.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from types import ModuleType
+
+import attrs
+import pluggy
+
+from ducha_core import hookspecs
+from ducha_core.errors import PluginError
+from ducha_core.model import Jurisdiction
+
+ENTRY_POINT_GROUP = "ducha"
+
+
+class DuchaPluginManager(pluggy.PluginManager):
+    """Takes every function named ``ducha_*`` of a plugin as a hook implementation, so that a
+    misspelt hook is caught by ``check_pending`` instead of silently ignored."""
+
+    def parse_hookimpl_opts(self, plugin: object, name: str):  # type: ignore[override]
+        opts = super().parse_hookimpl_opts(plugin, name)
+        if opts is None and name.startswith(hookspecs.HOOK_PREFIX):
+            method = getattr(plugin, name, None)
+            if callable(method):
+                return {}  # type: ignore[return-value]
+        return opts
+
+
+@attrs.frozen
+class PluginInfo:
+    """An installed jurisdiction plugin: what it implements and where it came from."""
+
+    jurisdiction: Jurisdiction
+    plugin_name: str
+    version: str
+    source: str  # "entry point (dist)" or the file path
+
+
+@attrs.define
+class Plugins:
+    """The plugin manager with the jurisdictions it knows, by id."""
+
+    manager: DuchaPluginManager
+    jurisdictions: dict[str, PluginInfo]
+
+    def info(self, jurisdiction_id: str) -> PluginInfo:
+        try:
+            return self.jurisdictions[jurisdiction_id]
+        except KeyError:
+            known = ", ".join(sorted(self.jurisdictions)) or "(none installed)"
+            raise PluginError(
+                f"unknown jurisdiction '{jurisdiction_id}'; installed: {known}"
+                " (install a plugin package, or pass a plugin file path)"
+            ) from None
+
+    def plugin_object(self, jurisdiction_id: str) -> object:
+        return self.manager.get_plugin(self.info(jurisdiction_id).plugin_name)
+
+    def subset_caller(self, hook_name: str, jurisdiction_ids: Iterable[str]):
+        """A caller for ``hook_name`` that reaches only the given jurisdictions' plugins and the
+        plugins that are not jurisdictions (extensions that apply everywhere)."""
+        keep = {self.info(j).plugin_name for j in jurisdiction_ids}
+        others = [
+            self.manager.get_plugin(info.plugin_name)
+            for info in self.jurisdictions.values()
+            if info.plugin_name not in keep
+        ]
+        return self.manager.subset_hook_caller(hook_name, remove_plugins=others)
+
+    def load_path(self, path: str | Path) -> PluginInfo:
+        """Load a plugin from a ``.py`` file or a package directory and register it."""
+        module = _import_path(Path(path))
+        return self._register(module, f"file:{Path(path).resolve()}", "(file)", str(path))
+
+    def _register(self, plugin: object, name: str, version: str, source: str) -> PluginInfo | None:
+        if self.manager.is_registered(plugin) or self.manager.has_plugin(name):
+            existing = [i for i in self.jurisdictions.values() if i.plugin_name == name]
+            return existing[0] if existing else None
+        try:
+            self.manager.register(plugin, name=name)
+            self.manager.check_pending()
+        except pluggy.PluginValidationError as exc:
+            if self.manager.is_registered(plugin):
+                self.manager.unregister(plugin)
+            raise PluginError(f"plugin {source}: {exc}; hooks are listed in ducha_core/hookspecs.py") from None
+        impls = [i for i in self.manager.hook.ducha_jurisdiction.get_hookimpls() if i.plugin_name == name]
+        if not impls:
+            return None  # an extension plugin, not a jurisdiction
+        jurisdiction = impls[0].function()
+        if not isinstance(jurisdiction, Jurisdiction):
+            self.manager.unregister(plugin)
+            raise PluginError(f"plugin {source}: ducha_jurisdiction must return a Jurisdiction")
+        if jurisdiction.id in self.jurisdictions:
+            self.manager.unregister(plugin)
+            other = self.jurisdictions[jurisdiction.id].source
+            raise PluginError(
+                f"two plugins declare jurisdiction '{jurisdiction.id}': {other} and {source};"
+                " uninstall one or give it another id"
+            )
+        info = PluginInfo(jurisdiction, name, version, source)
+        self.jurisdictions[jurisdiction.id] = info
+        return info
+
+
+def _import_path(path: Path) -> ModuleType:
+    if not path.exists():
+        raise PluginError(f"plugin path {path} does not exist; give a .py file or a package directory")
+    target = path / "__init__.py" if path.is_dir() else path
+    module_name = f"ducha_local_{path.stem}_{abs(hash(str(path.resolve()))) % 10**8}"
+    spec = importlib.util.spec_from_file_location(
+        module_name, target, submodule_search_locations=[str(path)] if path.is_dir() else None
+    )
+    if spec is None or spec.loader is None:
+        raise PluginError(f"cannot import plugin from {path}; give a .py file or a package directory")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        del sys.modules[module_name]
+        raise PluginError(f"plugin {path} failed to import: {type(exc).__name__}: {exc}") from None
+    return module
+
+
+def get_plugins(*, load_entry_points: bool = True, paths: Iterable[str | Path] = ()) -> Plugins:
+    """Build the plugin manager: hookspecs, entry points of group ``ducha``, then plugin files."""
+    manager = DuchaPluginManager(hookspecs.PROJECT)
+    manager.add_hookspecs(hookspecs)
+    plugins = Plugins(manager, {})
+    if load_entry_points:
+        for ep in sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            try:
+                module = ep.load()
+            except Exception as exc:
+                raise PluginError(f"plugin entry point '{ep.name}' failed to load: {type(exc).__name__}: {exc}") from None
+            dist = ep.dist
+            version = dist.version if dist else "?"
+            where = f"entry point {ep.name} ({dist.name if dist else '?'} {version})"
+            plugins._register(module, ep.name, version, where)
+    for path in paths:
+        plugins.load_path(path)
+    return plugins
+
+
+_DEFAULT: Plugins | None = None
+
+
+def default_plugins() -> Plugins:
+    """The installed plugins, loaded once per process."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = get_plugins()
+    return _DEFAULT

@@ -1,0 +1,355 @@
+"""A jurisdiction's policy, compiled once from its plugin's hooks.
+
+``compile_policy`` calls every policy hook of one jurisdiction once, validates what they return
+and builds the lookup tables the engine uses. Evaluating a matter afterwards calls no hook.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ducha_core.errors import PolicyError
+from ducha_core.events import ACTIONS
+from ducha_core.kinds import CORE_KINDS
+from ducha_core.model import Jurisdiction, SourceDocument
+from ducha_core.periods import DEFAULT_CONVENTION, CountingConvention, Months, Period, parse_period
+from ducha_core.rules import (
+    ApprovalRule,
+    Article,
+    EscalationStep,
+    ExtensionRule,
+    GradingScheme,
+    MatterKind,
+    Procedure,
+    ReportingCycle,
+    Role,
+    Setting,
+    State,
+    TimeLimit,
+    Transition,
+)
+
+#: settings every deployment has, whatever its jurisdiction (no document states them)
+CORE_SETTINGS: tuple[Setting, ...] = (
+    Setting("warning_window", 3, "黄灯预警窗口：期限前N个工作日内标黄（各文件均未规定，部署可改）。"),
+    Setting("strict_calendar", False, "严格日历：期限落在尚未公布放假安排的年份时报错，而非按法定假日推算（暂定）。"),
+    Setting("issued", None, "文件印发日期（文件未载明时由部署填写，格式YYYY-MM-DD），用于判断施行及试行期。"),
+)
+
+
+@attrs.frozen
+class Policy:
+    """Everything the engine needs about one jurisdiction, as plain lookups."""
+
+    jurisdiction: Jurisdiction
+    kinds: dict[str, MatterKind]
+    roles: dict[str, Role]
+    procedure: Procedure
+    states: dict[str, State]
+    transitions: dict[tuple[str, str], Transition]
+    time_limits: tuple[TimeLimit, ...]
+    extension_rules: tuple[ExtensionRule, ...]
+    escalation: tuple[EscalationStep, ...]
+    grading: GradingScheme | None
+    cycles: tuple[ReportingCycle, ...]
+    approvals: tuple[ApprovalRule, ...]
+    convention: CountingConvention
+    settings: dict[str, Any]
+    setting_defs: dict[str, Setting]
+    template_dirs: tuple[Path, ...]
+    articles: tuple[Article, ...]
+    #: ids of plugins/variants this policy was built from, base first
+    lineage: tuple[str, ...] = ()
+    _limits_cache: dict = attrs.field(factory=dict, eq=False, repr=False)
+
+    @property
+    def id(self) -> str:
+        return self.jurisdiction.id
+
+    # --- lookups -------------------------------------------------------------------------------
+
+    def transition(self, state: str, action: str) -> Transition | None:
+        return self.transitions.get((state, action)) or self.transitions.get(("*", action))
+
+    def actions_in(self, state: str) -> list[Transition]:
+        return [t for (s, _a), t in self.transitions.items() if s in (state, "*") and not self.states[state].terminal]
+
+    def action_name(self, action: str) -> str:
+        names = [t.name for t in self.procedure.transitions if t.action == action and t.name]
+        return names[0] if names else ACTIONS.get(action, action)
+
+    def limits_for(self, kind: str, on: date | None = None) -> tuple[TimeLimit, ...]:
+        """The time limits for a matter of ``kind`` registered on ``on``: the kind's own limits,
+        else those for any kind ("*"); result/answer limits first."""
+        key = (kind, on)
+        if key not in self._limits_cache:
+            in_force = [t for t in self.time_limits if on is None or t.in_force.covers(on)]
+            own = [t for t in in_force if kind in t.kinds]
+            chosen = own if any(t.what in ("result", "answer") for t in own) else own + [
+                t for t in in_force if "*" in t.kinds and not any(o.what == t.what for o in own)
+            ]
+            chosen.sort(key=lambda t: t.what not in ("result", "answer"))
+            self._limits_cache[key] = tuple(chosen)
+        return self._limits_cache[key]
+
+    def extension_rule_for(self, kind: str) -> ExtensionRule | None:
+        for rule in self.extension_rules:
+            if kind in rule.kinds:
+                return rule
+        for rule in self.extension_rules:
+            if "*" in rule.kinds:
+                return rule
+        return None
+
+    def setting(self, key: str) -> Any:
+        return self.settings[key]
+
+    # --- force -----------------------------------------------------------------------------------
+
+    def in_force_window(self) -> tuple[date | None, date | None]:
+        doc = self.jurisdiction.document
+        return doc.effective or doc.issued, doc.expires
+
+    def force_warning(self, on: date) -> str | None:
+        """A message when the regulation is not in force on ``on`` (not yet, lapsed, or unknown)."""
+        doc = self.jurisdiction.document
+        start, end = self.in_force_window()
+        name = f"{self.jurisdiction.name}《{doc.title}》"
+        if start is None:
+            if doc.trial:
+                return f"{name}未载明印发日期，{doc.trial}无法判断是否届满；请在 ducha.toml 的 [settings] 中填写 issued"
+            return None
+        if on < start:
+            return f"{name}自 {start} 起施行，{on} 时尚未施行"
+        if end is not None and on > end:
+            return f"{name}{doc.trial}已于 {end} 届满，{on} 登记的事项所依据的规定已失效；请核实是否有新规定"
+        return None
+
+
+def _check_unique(items, what: str, jurisdiction: str) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for item in items:
+        if item.id in seen:
+            raise PolicyError(f"{jurisdiction}: two {what} with id '{item.id}'; give each its own id")
+        seen[item.id] = item
+    return seen
+
+
+def _apply_settings(
+    jurisdiction: Jurisdiction, setting_defs: dict[str, Setting], overrides: Mapping[str, Any]
+) -> dict[str, Any]:
+    values = {key: s.default for key, s in setting_defs.items()}
+    for key, value in overrides.items():
+        if key not in setting_defs:
+            allowed = ", ".join(sorted(setting_defs))
+            raise PolicyError(f"{jurisdiction.id}: unknown setting '{key}'; allowed: {allowed}")
+        values[key] = value
+    return values
+
+
+def _document_with_dates(doc: SourceDocument, issued: Any) -> SourceDocument:
+    if issued in (None, ""):
+        return doc
+    if isinstance(issued, str):
+        try:
+            issued = date.fromisoformat(issued)
+        except ValueError:
+            raise PolicyError(f"setting issued = '{issued}' is not a date; write YYYY-MM-DD") from None
+    expires = doc.expires
+    if doc.trial_months:
+        end = Months(doc.trial_months)
+        from ducha_core.periods import _add_months
+
+        expires = _add_months(issued, end.n, True) - timedelta(days=1)
+    return attrs.evolve(doc, issued=issued, effective=doc.effective or issued, expires=expires)
+
+
+def _period_setting(value: Any, key: str) -> Period:
+    if isinstance(value, str):
+        try:
+            return parse_period(value)
+        except ValueError as exc:
+            raise PolicyError(f"setting {key}: {exc}") from None
+    return value
+
+
+def _collect(caller_list) -> list:
+    items: list = []
+    for result in caller_list:
+        if result:
+            items.extend(result)
+    return items
+
+
+def build_policy(plugins, jurisdiction_id: str, settings: Mapping[str, Any] | None = None) -> Policy:
+    """Call the jurisdiction's policy hooks once and compile them. ``plugins`` is a
+    ``ducha_core.plugins.Plugins``; ``settings`` are the deployment's overrides."""
+    info = plugins.info(jurisdiction_id)
+    jurisdiction = info.jurisdiction
+    if jurisdiction.extends:
+        base = build_policy(plugins, jurisdiction.extends)
+        return _extend(base, plugins, jurisdiction, settings or {})
+
+    def call(name: str):
+        return plugins.subset_caller(name, [jurisdiction_id])()
+
+    procedure = call("ducha_procedure")
+    if procedure is None:
+        raise PolicyError(f"{jurisdiction_id}: the plugin returns no procedure (implement ducha_procedure)")
+    parts = dict(
+        kinds=_collect(call("ducha_matter_kinds")),
+        roles=_collect(call("ducha_roles")),
+        procedure=procedure,
+        time_limits=_collect(call("ducha_time_limits")),
+        extension_rules=_collect(call("ducha_extension_rules")),
+        escalation=_collect(call("ducha_escalation_ladder")),
+        grading=call("ducha_grading_scheme"),
+        cycles=_collect(call("ducha_reporting_cycles")),
+        approvals=_collect(call("ducha_approvals")),
+        convention=call("ducha_counting_convention") or DEFAULT_CONVENTION,
+        setting_defs=_collect(call("ducha_settings")),
+        template_dirs=[Path(p) for p in _collect(call("ducha_template_dirs"))],
+        articles=_collect(call("ducha_articles")),
+    )
+    return assemble(jurisdiction, parts, settings or {}, lineage=(jurisdiction_id,))
+
+
+def _extend(base: Policy, plugins, jurisdiction: Jurisdiction, settings: Mapping[str, Any]) -> Policy:
+    """A plugin that extends another: its rules replace the base's rules with the same id."""
+
+    def call(name: str):
+        return plugins.subset_caller(name, [jurisdiction.id])()
+
+    def overlay(base_items, new_items):
+        merged = {item.id: item for item in base_items}
+        merged.update({item.id: item for item in new_items or ()})
+        return list(merged.values())
+
+    parts = base_parts(base)
+    parts["kinds"] = overlay(parts["kinds"], _collect(call("ducha_matter_kinds")))
+    parts["roles"] = overlay(parts["roles"], _collect(call("ducha_roles")))
+    parts["procedure"] = call("ducha_procedure") or base.procedure
+    for key, hook in (
+        ("time_limits", "ducha_time_limits"),
+        ("extension_rules", "ducha_extension_rules"),
+        ("escalation", "ducha_escalation_ladder"),
+        ("cycles", "ducha_reporting_cycles"),
+        ("approvals", "ducha_approvals"),
+        ("articles", "ducha_articles"),
+    ):
+        parts[key] = overlay(parts[key], _collect(call(hook)))
+    parts["grading"] = call("ducha_grading_scheme") or base.grading
+    parts["convention"] = call("ducha_counting_convention") or base.convention
+    own_settings = _collect(call("ducha_settings"))
+    parts["setting_defs"] = [s for s in parts["setting_defs"] if s.key not in {o.key for o in own_settings}] + own_settings
+    parts["template_dirs"] = [Path(p) for p in _collect(call("ducha_template_dirs"))] + parts["template_dirs"]
+    return assemble(jurisdiction, parts, settings, lineage=(*base.lineage, jurisdiction.id))
+
+
+def base_parts(policy: Policy) -> dict[str, Any]:
+    """The raw parts of a compiled policy, as ``assemble`` takes them (for variants and extensions)."""
+    return dict(
+        kinds=list(policy.kinds.values()),
+        roles=list(policy.roles.values()),
+        procedure=policy.procedure,
+        time_limits=list(policy.time_limits),
+        extension_rules=list(policy.extension_rules),
+        escalation=list(policy.escalation),
+        grading=policy.grading,
+        cycles=list(policy.cycles),
+        approvals=list(policy.approvals),
+        convention=policy.convention,
+        setting_defs=[s for k, s in policy.setting_defs.items() if k not in {c.key for c in CORE_SETTINGS}],
+        template_dirs=list(policy.template_dirs),
+        articles=list(policy.articles),
+    )
+
+
+def assemble(
+    jurisdiction: Jurisdiction, parts: dict[str, Any], settings: Mapping[str, Any], lineage: tuple[str, ...]
+) -> Policy:
+    """Validate the parts of a policy and build its lookup tables."""
+    jid = jurisdiction.id
+    procedure: Procedure = parts["procedure"]
+    kinds = _check_unique(parts["kinds"], "matter kinds", jid)
+    for kind in kinds.values():
+        if kind.core_kind not in CORE_KINDS:
+            raise PolicyError(f"{jid}: matter kind '{kind.id}' maps onto unknown core kind '{kind.core_kind}'; use one of {', '.join(CORE_KINDS)}")
+    roles: dict[str, Role] = _check_unique(parts["roles"], "roles", jid)
+    states: dict[str, State] = _check_unique(procedure.states, "states", jid)
+    if procedure.initial not in states:
+        raise PolicyError(f"{jid}: the procedure's initial state '{procedure.initial}' is not one of its states")
+    transitions: dict[tuple[str, str], Transition] = {}
+    for t in procedure.transitions:
+        for role in t.roles:
+            if role not in roles:
+                raise PolicyError(f"{jid}: transition '{t.action}' names unknown role '{role}'; roles: {', '.join(roles)}")
+        if t.target is not None and t.target not in states:
+            raise PolicyError(f"{jid}: transition '{t.action}' leads to unknown state '{t.target}'")
+        for source in t.sources:
+            if source != "*" and source not in states:
+                raise PolicyError(f"{jid}: transition '{t.action}' starts from unknown state '{source}'")
+            if (source, t.action) in transitions:
+                raise PolicyError(f"{jid}: two transitions for action '{t.action}' in state '{source}'")
+            transitions[(source, t.action)] = t
+    time_limits = tuple(parts["time_limits"])
+    _check_unique(time_limits, "time limits", jid)
+    for limit in time_limits:
+        for kind in limit.kinds:
+            if kind != "*" and kind not in kinds:
+                raise PolicyError(f"{jid}: time limit '{limit.id}' names unknown matter kind '{kind}'")
+    for step in parts["escalation"]:
+        if step.proposes not in ACTIONS and not any(t.action == step.proposes for t in procedure.transitions):
+            raise PolicyError(f"{jid}: escalation step '{step.id}' proposes unknown action '{step.proposes}'")
+    _check_unique(parts["escalation"], "escalation steps", jid)
+    _check_unique(parts["cycles"], "reporting cycles", jid)
+    _check_unique(parts["approvals"], "approval rules", jid)
+    setting_defs = {s.key: s for s in (*CORE_SETTINGS, *parts["setting_defs"])}
+    values = _apply_settings(jurisdiction, setting_defs, settings)
+    # a time limit whose period a setting governs takes the setting's value
+    resolved_limits = tuple(
+        attrs.evolve(t, period=_period_setting(values[t.setting], t.setting))
+        if t.setting and t.setting in values and values[t.setting] is not None
+        else t
+        for t in time_limits
+    )
+    jurisdiction = attrs.evolve(jurisdiction, document=_document_with_dates(jurisdiction.document, values.get("issued")))
+    return Policy(
+        jurisdiction=jurisdiction,
+        kinds=kinds,
+        roles=roles,
+        procedure=procedure,
+        states=states,
+        transitions=transitions,
+        time_limits=resolved_limits,
+        extension_rules=tuple(parts["extension_rules"]),
+        escalation=tuple(sorted(parts["escalation"], key=lambda s: s.level)),
+        grading=parts["grading"],
+        cycles=tuple(parts["cycles"]),
+        approvals=tuple(parts["approvals"]),
+        convention=parts["convention"],
+        settings=values,
+        setting_defs=setting_defs,
+        template_dirs=tuple(parts["template_dirs"]),
+        articles=tuple(parts["articles"]),
+        lineage=lineage,
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _cached(jurisdiction_id: str, settings_key: tuple) -> Policy:
+    from ducha_core.plugins import default_plugins
+
+    return build_policy(default_plugins(), jurisdiction_id, dict(settings_key))
+
+
+def load_policy(jurisdiction_id: str, settings: Mapping[str, Any] | None = None) -> Policy:
+    """The compiled policy of an installed jurisdiction (compiled once per process and settings)."""
+    key = tuple(sorted((k, v if not isinstance(v, list) else tuple(v)) for k, v in (settings or {}).items()))
+    return _cached(jurisdiction_id, key)

@@ -1,0 +1,286 @@
+"""Policy as data: the rule objects a jurisdiction plugin returns from its hooks.
+
+Every rule carries a ``Citation`` to the article of the plugin's document that states it. A value
+the document does not state is not a rule: it is a ``Setting`` with a documented default that a
+deployment can change. Where a document is ambiguous, the rule's ``reading`` states the plugin's
+reading (e.g. "5日 read as 5个工作日"), and a ``setting`` key names the knob that changes it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+import attrs
+
+from ducha_core.model import Citation
+from ducha_core.periods import Period
+
+
+@attrs.frozen
+class InForce:
+    """The dates a rule is in force (施行): from ``start`` to ``end`` inclusive; None = open."""
+
+    start: date | None = None
+    end: date | None = None
+
+    def covers(self, day: date) -> bool:
+        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
+
+
+ALWAYS = InForce()
+
+
+# --- matter kinds -------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class MatterKind:
+    """One category of matters in the document (督查范围), mapped onto a core kind (``ducha_core.kinds``)."""
+
+    id: str  # a core kind id, or the plugin's own
+    name: str  # the document's wording
+    citation: Citation
+    core_kind: str = "other"
+
+
+# --- roles --------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Role:
+    """A role in the procedure (角色). ``scope``: office = the supervision office; unit = acts only
+    for matters its own unit handles; leader = a leader who approves or decides; inspector =
+    records findings under authorisation."""
+
+    id: str
+    name: str
+    scope: Literal["office", "unit", "leader", "inspector", "other"]
+    citation: Citation
+    duties: str = ""
+
+
+# --- procedure ----------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class State:
+    """A state of a matter in this procedure, with the document's name for it."""
+
+    id: str
+    name: str
+    terminal: bool = False
+    #: the deadline clock runs in this state (the unit owes a result)
+    clock_running: bool = False
+
+
+@attrs.frozen
+class Transition:
+    """An action allowed in some states, by some roles; moves the matter to ``target`` (None: stays).
+
+    ``action`` is a core action (see ``ducha_core.events.ACTIONS``) or a plugin's own. ``requires``
+    names fields the event must carry (e.g. 文号, 签发人, 公章 for a final report).
+    """
+
+    action: str
+    sources: tuple[str, ...]
+    target: str | None
+    roles: tuple[str, ...]
+    citation: Citation
+    name: str = ""  # the document's name for the step (拟办送审, 审核报结 …)
+    requires: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Procedure:
+    """The steps a matter goes through (工作程序): states, the initial one, allowed transitions."""
+
+    states: tuple[State, ...]
+    initial: str
+    transitions: tuple[Transition, ...]
+    citation: Citation
+
+
+# --- time limits and extensions -----------------------------------------------------------------
+
+
+@attrs.frozen
+class TimeLimit:
+    """A time limit (办理时限) for matters of some kinds.
+
+    ``what``: result (办理结果) | answer (答复) | plan (办理方案) | progress (进展). ``anchor``: the
+    event the period runs from (assigned = 接到通知/交办, registered, meeting = the meeting's date).
+    ``explicit_first``: a deadline set explicitly at assignment takes precedence. ``max_period``:
+    the furthest an extension may reach (最迟不得超过).
+    """
+
+    id: str
+    name: str
+    kinds: tuple[str, ...]  # ("*",) = any kind without a more specific limit
+    period: Period
+    citation: Citation
+    what: Literal["result", "answer", "plan", "progress"] = "result"
+    anchor: str = "assigned"
+    explicit_first: bool = True
+    max_period: Period | None = None
+    reading: str = ""
+    setting: str | None = None
+    in_force: InForce = ALWAYS
+
+
+@attrs.frozen
+class ExtensionRule:
+    """How a unit asks for more time (延期): before the deadline, with what, granted by whom."""
+
+    id: str
+    kinds: tuple[str, ...]
+    citation: Citation
+    ask_before_deadline: bool = True
+    requires: tuple[str, ...] = ("reasons", "progress")
+    granted_by: tuple[str, ...] = ()
+    filed_with_office: bool = False
+    max_period: Period | None = None
+    reading: str = ""
+
+
+# --- escalation and grading ---------------------------------------------------------------------
+
+
+@attrs.frozen
+class CountInYear:
+    """Trigger: a unit has had ``threshold`` or more events of ``action`` (whose data match
+    ``match``) in one calendar year (一年内)."""
+
+    action: str
+    threshold: int
+    match: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class Overdue:
+    """Trigger: a matter is past its result deadline with no final report (逾期未办结)."""
+
+    by_workdays: int = 0
+
+
+@attrs.frozen
+class NoProgressAfter:
+    """Trigger: ``action`` happened (督办令, 重点督办, 约谈 …) and no progress or report followed
+    within ``within`` (None: by the time of evaluation)."""
+
+    action: str
+    within: Period | None = None
+    match: dict[str, Any] = attrs.field(factory=dict)
+
+
+Trigger = CountInYear | Overdue | NoProgressAfter
+
+
+@attrs.frozen
+class EscalationStep:
+    """One rung of the escalation ladder: when ``trigger`` holds, ``proposes`` an action for the
+    office to confirm (``ducha due``). ``proposes`` is an action id, optionally with data, e.g.
+    ``bulletin`` with {"type": "criticism"}, ``interview``, ``escalate`` with {"to": "principal_leader"}."""
+
+    id: str
+    name: str
+    level: int
+    trigger: Trigger
+    proposes: str
+    citation: Citation
+    data: dict[str, Any] = attrs.field(factory=dict)
+    by_role: str = ""
+    reading: str = ""
+
+
+@attrs.frozen
+class GradeRule:
+    """A grade the document imposes when a trigger holds (e.g. 经约谈仍无明显进展 → 较差)."""
+
+    id: str
+    trigger: Trigger
+    grade: str
+    citation: Citation
+
+
+@attrs.frozen
+class Deduction:
+    """A deduction in the annual assessment (扣分) the document ties to a trigger; ``points`` is a
+    setting where the document gives no figure."""
+
+    id: str
+    name: str
+    trigger: Trigger
+    citation: Citation
+    points: float | None = None
+    setting: str | None = None
+
+
+@attrs.frozen
+class GradingScheme:
+    """Grades (等次), best first, with the rules that force a grade and the deductions."""
+
+    grades: tuple[str, ...]
+    citation: Citation | None
+    rules: tuple[GradeRule, ...] = ()
+    deductions: tuple[Deduction, ...] = ()
+    praise_grades: tuple[str, ...] = ()  # grades that earn 通报表扬
+
+
+# --- reporting cycles and approvals -------------------------------------------------------------
+
+
+@attrs.frozen
+class ReportingCycle:
+    """A recurring report (周期报送): who reports what, every week / month / quarter / year, due when."""
+
+    id: str
+    name: str
+    every: Literal["week", "month", "quarter", "year"]
+    due: Period
+    citation: Citation
+    kinds: tuple[str, ...] = ("*",)
+    reporter: str = "unit"
+    reading: str = ""
+
+
+@attrs.frozen
+class ApprovalRule:
+    """Something that needs approval first (审批): registering a matter in a leader's name, an
+    inspection outside the annual plan, a bulletin, an admonitory talk …"""
+
+    id: str
+    name: str
+    subject: str  # register | inspection | bulletin | interview | escalate | accountability | …
+    approver_roles: tuple[str, ...]
+    citation: Citation
+    advance: Period | None = None  # must be applied for this long before
+    refuse_duplicates: bool = False
+    filed_with: str = ""  # 备案 with whom
+
+
+# --- settings, templates, traceability ----------------------------------------------------------
+
+
+@attrs.frozen
+class Setting:
+    """A deployment setting: a value the document does not state (or states ambiguously), with a
+    documented default. ``citation`` points at what the document does say, if anything."""
+
+    key: str
+    default: Any
+    doc: str
+    citation: Citation | None = None
+
+
+@attrs.frozen
+class Article:
+    """One article or numbered paragraph of the document in the traceability table (条款对照表)."""
+
+    id: str  # "第九条", "七(一)"
+    summary: str
+    operational: bool
+    rules: tuple[str, ...] = ()
+    tests: tuple[str, ...] = ()
+    reason: str = ""  # why not operational
+    reading: str = ""  # the plugin's reading of an ambiguity
