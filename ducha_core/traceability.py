@@ -46,3 +46,27 @@ def coverage(policy: Policy) -> dict:
         "coverage": (len(covered) / len(operational)) if operational else 1.0,
         "unknown_rules": unknown,
     }
+
+
+def load_articles(path) -> list:
+    """Read a plugin's ``articles.toml``: ``[[article]]`` tables with id, summary, operational,
+    rules, tests, reason, reading."""
+    import tomllib
+    from pathlib import Path
+
+    from ducha_core.converter import converter
+    from ducha_core.errors import PolicyError
+    from ducha_core.rules import Article
+
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise PolicyError(f"{path}: cannot read the traceability table: {exc}") from None
+    articles = []
+    for n, item in enumerate(data.get("article", []), start=1):
+        try:
+            articles.append(converter.structure(item, Article))
+        except Exception as exc:
+            raise PolicyError(f"{path}: article #{n} ({item.get('id', '?')}): {exc}") from None
+    return articles

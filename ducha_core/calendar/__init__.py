@@ -1,8 +1,8 @@
 """工作日历: the working-day calendar of mainland China (State Council holiday notices 2015–).
 
-    from ducha_core.calendar import WorkingCalendar
-    cal = WorkingCalendar.default()
-    cal.add_workdays(date(2025, 9, 30), 1)   # 2025-10-09
+from ducha_core.calendar import WorkingCalendar
+cal = WorkingCalendar.default()
+cal.add_workdays(date(2025, 9, 30), 1)   # 2025-10-09
 """
 
 from ducha_core.calendar.data import CalendarDataError, YearInfo

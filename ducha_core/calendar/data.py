@@ -207,7 +207,9 @@ def _check_year(yd: YearData) -> None:
         hol_days: set[_dt.date] = set()
         for h in src.holidays:
             if h.start > h.end:
-                raise ctx.fail(f"{where}holiday {h.name} starts {h.start} after it ends {h.end}; swap start and end")
+                raise ctx.fail(
+                    f"{where}holiday {h.name} starts {h.start} after it ends {h.end}; swap start and end"
+                )
             if h.start < lo or h.end > hi:
                 raise ctx.fail(
                     f"{where}holiday {h.name} {h.start}..{h.end} lies outside {yd.year} "
@@ -241,7 +243,9 @@ def read_file(path: str | Path) -> list[YearData]:
     try:
         raw = p.read_bytes()
     except OSError as e:
-        raise CalendarDataError(f"{p}: cannot read calendar file ({e.strerror}); check the --calendar path") from e
+        raise CalendarDataError(
+            f"{p}: cannot read calendar file ({e.strerror}); check the --calendar path"
+        ) from e
     return _parse_bytes(raw, str(p))
 
 
@@ -304,13 +308,17 @@ def resolve_days(years: dict[int, YearData]) -> dict[_dt.date, tuple[str, str, s
             if is_amendment:
                 for d in src.removes_workdays:
                     if out.get(d, ("",))[0] != "workday":
-                        raise ctx.fail(f"{where}removes_workdays lists {d}, which is not a make-up working day; "
-                                       "drop it from removes_workdays")
+                        raise ctx.fail(
+                            f"{where}removes_workdays lists {d}, which is not a make-up working day; "
+                            "drop it from removes_workdays"
+                        )
                     del out[d]
                 for d in src.removes_holidays:
                     if out.get(d, ("",))[0] != "holiday":
-                        raise ctx.fail(f"{where}removes_holidays lists {d}, which is not a holiday; "
-                                       "drop it from removes_holidays")
+                        raise ctx.fail(
+                            f"{where}removes_holidays lists {d}, which is not a holiday; "
+                            "drop it from removes_holidays"
+                        )
                     del out[d]
             new: dict[_dt.date, tuple[str, str, str]] = {}
             for h in src.holidays:
@@ -323,11 +331,15 @@ def resolve_days(years: dict[int, YearData]) -> dict[_dt.date, tuple[str, str, s
                 if old is None or old[0] == v[0]:
                     continue
                 if owner[d] != y:
-                    raise ctx.fail(f"{d} is a {v[0]} here but a {old[0]} ({old[1]}) in the {owner[d]} notice; "
-                                   "correct one of the two years")
+                    raise ctx.fail(
+                        f"{d} is a {v[0]} here but a {old[0]} ({old[1]}) in the {owner[d]} notice; "
+                        "correct one of the two years"
+                    )
                 fix = "removes_workdays" if old[0] == "workday" else "removes_holidays"
-                raise ctx.fail(f"{where}{d} is both a holiday and a make-up working day; "
-                               f"list it in the amendment's {fix} or remove it from one of them")
+                raise ctx.fail(
+                    f"{where}{d} is both a holiday and a make-up working day; "
+                    f"list it in the amendment's {fix} or remove it from one of them"
+                )
             for d, v in new.items():
                 if d in out and owner[d] != y and not is_amendment:
                     continue  # same kind, already arranged by the neighbouring year's notice: keep it

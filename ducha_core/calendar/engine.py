@@ -81,7 +81,9 @@ class WorkingCalendar:
 
     def __init__(self, years: dict[int, YearData], *, strict: bool = False):
         if not years:
-            raise CalendarDataError("calendar: no years loaded; ship or pass a calendar file with [[year]] tables")
+            raise CalendarDataError(
+                "calendar: no years loaded; ship or pass a calendar file with [[year]] tables"
+            )
         self.strict = strict
         self._years = dict(sorted(years.items()))
         first, last = min(years), max(years)
@@ -134,8 +136,13 @@ class WorkingCalendar:
         runs: list[_Run] = []
         for o in sorted(special):
             kind, name, _notice, prov = special[o]
-            if kind == "holiday" and runs and runs[-1].kind == "holiday" and runs[-1].name == name \
-                    and runs[-1].end == o - 1:
+            if (
+                kind == "holiday"
+                and runs
+                and runs[-1].kind == "holiday"
+                and runs[-1].name == name
+                and runs[-1].end == o - 1
+            ):
                 r = runs[-1]
                 weekdays = r.has_weekday + ((o,) if _dt.date.fromordinal(o).weekday() < 5 else ())
                 runs[-1] = attrs.evolve(r, end=o, has_weekday=weekdays)
@@ -324,9 +331,7 @@ class WorkingCalendar:
             facts.append(f"{span} {r.name}放假" + ("（暂定）" if r.provisional else ""))
         if hi > self._known_end:
             for y in range(max(self._last_year + 1, _dt.date.fromordinal(lo).year), end.year + 1):
-                facts.append(
-                    f"{y}年放假安排尚未公布，按{REVISION_2024}法定假日及周末推算（暂定）"
-                )
+                facts.append(f"{y}年放假安排尚未公布，按{REVISION_2024}法定假日及周末推算（暂定）")
         return facts
 
     def years(self) -> list[YearInfo]:

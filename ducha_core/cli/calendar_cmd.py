@@ -1,10 +1,10 @@
 """`ducha calendar ...`: query the working-day calendar (工作日历).
 
-    ducha calendar is-workday 2025-10-11
-    ducha calendar add 2025-09-30 1 --explain
-    ducha calendar add 2025-10-09 -7
-    ducha calendar last-workday 2025-09
-    ducha calendar years --json
+ducha calendar is-workday 2025-10-11
+ducha calendar add 2025-09-30 1 --explain
+ducha calendar add 2025-10-09 -7
+ducha calendar last-workday 2025-09
+ducha calendar years --json
 """
 
 from __future__ import annotations
@@ -40,7 +40,9 @@ class _DateType(click.ParamType):
 class _MonthType(click.ParamType):
     name = "YYYY-MM"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[int, int]:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[int, int]:
         text = str(value).strip()
         m = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
         if not m or not 1 <= int(m.group(2)) <= 12:
@@ -137,7 +139,13 @@ def add_cmd(
     provisional = cal.is_provisional(result) or cal.is_provisional(day)
     if as_json:
         _echo_json(
-            {"from": day.isoformat(), "n": n, "date": result.isoformat(), "provisional": provisional, "facts": facts}
+            {
+                "from": day.isoformat(),
+                "n": n,
+                "date": result.isoformat(),
+                "provisional": provisional,
+                "facts": facts,
+            }
         )
         return
     click.echo(result.isoformat())

@@ -1,0 +1,264 @@
+"""渭南高新区 督促检查工作实施办法（试行）: policy as data, each rule citing its article.
+
+Readings of this document (a deployment can change each through ``[settings]``):
+- The document carries no date of issue; "自印发之日起实施，试行期2年" (二十一) so the trial's end
+  cannot be computed until the deployment sets ``issued``. Until then every matter carries a
+  warning that the trial period cannot be checked.
+- 九 "5个工作日内" is explicit; the period runs from receipt of the notice (接到办理通知).
+- 十 "3个月 … 最迟不得超过6个月": calendar months from assignment; an extension may reach 6 months.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ducha_core import hookimpl
+from ducha_core.model import Citation, Jurisdiction, SourceDocument
+from ducha_core.periods import AsItHappens, Months, WorkingDays
+from ducha_core.rules import (
+    ApprovalRule,
+    CountInYear,
+    Deduction,
+    EscalationStep,
+    ExtensionRule,
+    GradingScheme,
+    MatterKind,
+    NoProgressAfter,
+    Procedure,
+    Role,
+    Setting,
+    State,
+    TimeLimit,
+    Transition,
+)
+from ducha_weinan_gaoxin.articles import ARTICLES
+
+ID = "weinan_gaoxin"
+
+
+def cite(article: str, quote: str = "") -> Citation:
+    return Citation(ID, article, quote)
+
+
+@hookimpl
+def ducha_jurisdiction() -> Jurisdiction:
+    return Jurisdiction(
+        id=ID,
+        name="渭南高新区",
+        level="district",
+        office="区督查室",
+        document=SourceDocument(
+            title="督促检查工作实施办法（试行）",
+            issuer="中共渭南高新区党工委、渭南高新区管委会",
+            number="",
+            issued=None,
+            trial="试行期2年",
+            trial_months=24,
+            file="weinan_gaoxin.txt",
+        ),
+    )
+
+
+@hookimpl
+def ducha_matter_kinds() -> list[MatterKind]:
+    return [
+        MatterKind("decision", "中、省、市和区党工委、管委会重大决策部署、重要决定", cite("六(一)"), "decision"),
+        MatterKind("document", "重要文件", cite("六(一)"), "document"),
+        MatterKind("meeting", "区党工委、管委会重要会议安排部署的重点工作、重大事项", cite("六(四)"), "meeting"),
+        MatterKind("instruction", "领导同志批示、交办事项", cite("六(二)"), "instruction"),
+        MatterKind("annual_task", "高新区确定的年度主要目标任务、重点工作、重大事项", cite("六(三)"), "annual_task"),
+        MatterKind("field_request", "主要领导同志在基层调研、现场办公时提出的工作要求和交办事项", cite("六(五)"), "instruction"),
+        MatterKind("npc_suggestion", "人大代表建议", cite("六(六)"), "npc_suggestion"),
+        MatterKind("cppcc_proposal", "政协委员提案", cite("六(六)"), "cppcc_proposal"),
+        MatterKind("public_concern", "热点问题、群众和媒体反映的突出问题", cite("七(一)"), "public_concern"),
+        MatterKind("other", "主要领导同志交办的其他事项", cite("六(七)"), "other"),
+    ]
+
+
+@hookimpl
+def ducha_roles() -> list[Role]:
+    return [
+        Role("office", "区督查室", "office", cite("三", "区督查室牵头抓总"), "立项、交办、督办、审核、报告、通报、归档（七）"),
+        Role("unit", "承办单位", "unit", cite("七(三)", "承办单位接到督查通知单后"), "明确责任人，办理并报告结果"),
+        Role("unit_head", "单位主要负责人（第一责任人）", "unit", cite("四", "主要负责人是抓落实的第一责任人")),
+        Role("leader", "党工委、管委会有关领导", "leader", cite("七(一)", "经党工委、管委会领导同意后予以实施")),
+        Role("principal_leader", "党工委、管委会主要领导", "leader", cite("十四(五)", "经区党工委、管委会主要领导同意")),
+        Role("discipline", "纪检、监察、组织部门", "other", cite("十五", "由纪检、监察、组织部门……严肃问责")),
+    ]
+
+
+OFFICE = ("office",)
+UNIT = ("unit", "unit_head")
+LEADERS = ("leader", "principal_leader")
+OPEN = ("assigned", "accepted", "returned")
+
+
+@hookimpl
+def ducha_procedure() -> Procedure:
+    states = (
+        State("new", "待立项"),
+        State("applied", "申请以党工委、管委会名义督查（待领导同意）"),
+        State("registered", "已立项"),
+        State("assigned", "已交办", clock_running=True),
+        State("accepted", "承办中", clock_running=True),
+        State("submitted", "办理报告待审核"),
+        State("returned", "退回重新办理", clock_running=True),
+        State("passed", "审核通过（报领导审阅）"),
+        State("reported", "已报告"),
+        State("closed", "已办结（注结销号）"),
+        State("archived", "已归档", terminal=True),
+    )
+    t = Transition
+    return Procedure(
+        states=states,
+        initial="new",
+        citation=cite("七", "督促检查工作按照以下程序进行"),
+        transitions=(
+            t("register", ("new",), "registered", OFFICE, cite("七(一)", "由区督查室牵头负责抓好落实"), "立项"),
+            t("apply", ("new",), "applied", UNIT, cite("七(一)", "须向督查室提出申请"), "申请以党工委、管委会名义督查"),
+            t("approve", ("applied",), "registered", LEADERS, cite("七(一)", "经党工委、管委会领导同意后予以实施"), "领导同意",
+              requires=("approved_by",)),
+            t("reject", ("applied",), "archived", LEADERS, cite("七(一)"), "领导不同意"),
+            t("assign", ("registered",), "assigned", OFFICE, cite("七(二)", "明确承办单位、任务要求、办理时限"), "交办"),
+            t("accept", ("assigned",), "accepted", UNIT, cite("七(三)", "迅速明确责任人"), "承办",
+              requires=("responsible_person",)),
+            t("remind", OPEN, None, OFFICE, cite("七(四)", "加强督促催办，限时办结"), "督办"),
+            t("progress", OPEN, None, UNIT, cite("十二", "报告阶段性进展情况，并续报直至完成最终结果"), "报告阶段性进展"),
+            t("submit", OPEN, "submitted", UNIT, cite("十一", "标明发文字号、签发人，并加盖单位公章"), "上报办理报告",
+              requires=("document_number", "signer", "seal")),
+            t("review_pass", ("submitted",), "passed", OFFICE, cite("七(五)", "对符合办理要求的，及时报送……审阅"), "审核通过"),
+            t("review_return", ("submitted",), "returned", OFFICE, cite("七(五)", "对不符合要求的，退承办单位重新办理"),
+              "退回重新办理", requires=("reason",)),
+            t("extension_ask", OPEN, None, UNIT, cite("九", "应提前向区督查室报告原因和进展情况，并申请延长办理期限"), "申请延长办理期限"),
+            t("extension_grant", OPEN, None, OFFICE, cite("九"), "同意延长办理期限"),
+            t("extension_refuse", OPEN, None, OFFICE, cite("九"), "不同意延长办理期限"),
+            t("report_up", ("passed",), "reported", OFFICE, cite("七(六)", "按照“一事一报”的原则"), "报告"),
+            t("close", ("passed", "reported"), "closed", OFFICE, cite("七(八)", "督查事项办结后，区督查室要按有关规定注结销号"), "注结销号"),
+            t("archive", ("closed",), "archived", OFFICE, cite("七(八)", "收集、整理、立卷、归档"), "归档"),
+            t("order", OPEN, None, OFFICE, cite("十六(二)", "下达督办令后"), "下达督办令"),
+            t("bulletin", ("*",), None, OFFICE, cite("十四(五)", "经区党工委、管委会主要领导同意，……给予通报表扬或通报批评"), "通报",
+              requires=("approved_by",)),
+            t("interview", ("*",), None, LEADERS, cite("十六(一)", "党工委、管委会有关领导对责任单位负责人进行约谈"), "督查约谈"),
+            t("rectification_plan", ("*",), None, UNIT, cite("十六(二)", "由责任单位向党工委、管委会作出书面检查"), "书面检查"),
+            t("accountability", ("*",), None, OFFICE, cite("十五", "由区督查室提出问责建议"), "提出问责建议"),
+            t("escalate", OPEN, None, OFFICE, cite("十四(二)", "召集有关部门召开协调会"), "协调会/联合督查"),
+            t("finding", ("*",), None, OFFICE, cite("十三", "创新督查工作方式方法"), "记录督查发现"),
+        ),
+    )
+
+
+@hookimpl
+def ducha_time_limits() -> list[TimeLimit]:
+    return [
+        TimeLimit(
+            "instruction_result",
+            "领导批示交办事项报送办理结果",
+            ("instruction", "field_request", "other"),
+            WorkingDays(5),
+            cite("九", "原则上应在接到办理通知5个工作日内报送办理结果"),
+            what="result",
+            anchor="assigned",
+            setting="instruction_days",
+        ),
+        TimeLimit(
+            "npc_cppcc_answer",
+            "人大代表建议、政协委员提案答复",
+            ("npc_suggestion", "cppcc_proposal"),
+            Months(3),
+            cite("十", "答复期限一般为3个月，涉及面广、处理难度大的问题，最迟不得超过6个月"),
+            what="answer",
+            anchor="assigned",
+            max_period=Months(6),
+            reading="自交办之日起按日历月计算；延期最迟至6个月",
+        ),
+        TimeLimit(
+            "reported_documents",
+            "重要文件、会议、决策部署要求报告的，按其时限报告",
+            ("decision", "document", "meeting"),
+            AsItHappens(),
+            cite("八", "凡要求报告贯彻落实情况的，应按时限要求报告办理结果"),
+            what="result",
+            reading="时限由文件、会议本身规定，交办时以明确期限录入",
+        ),
+    ]
+
+
+@hookimpl
+def ducha_extension_rules() -> list[ExtensionRule]:
+    return [
+        ExtensionRule(
+            "extension",
+            ("*",),
+            cite("九", "承办单位应提前向区督查室报告原因和进展情况，并申请延长办理期限"),
+            ask_before_deadline=True,
+            requires=("reasons", "progress"),
+            granted_by=("office",),
+        )
+    ]
+
+
+CRITICISM = {"type": "criticism"}
+
+
+@hookimpl
+def ducha_escalation_ladder() -> list[EscalationStep]:
+    return [
+        EscalationStep("order_no_progress", "下达督办令后仍无明显进展，通报批评", 1,
+                       NoProgressAfter("order", within=None), "bulletin", cite("十六(二)", "下达督办令后，工作仍没有明显进展的，由区督查室对责任单位进行通报批评"),
+                       data=CRITICISM, by_role="office",
+                       reading="“没有明显进展”以督办令后是否有进展报告或办理报告判断；部署可设宽限期"),
+        EscalationStep("criticism_once", "一年内通报批评一次：书面检查", 2, CountInYear("bulletin", 1, CRITICISM),
+                       "rectification_plan", cite("十六(二)", "一年内受到通报批评一次的，由责任单位向党工委、管委会作出书面检查"),
+                       by_role="unit"),
+        EscalationStep("criticism_twice", "一年内通报批评两次：约谈主要负责人、取消年度评先树优资格", 3,
+                       CountInYear("bulletin", 2, CRITICISM), "interview",
+                       cite("十六(二)", "一年内受到通报批评两次的，由党工委、管委会主要领导约谈单位主要负责人，并取消该单位年度的评先树优资格"),
+                       data={"revoke_awards": True}, by_role="principal_leader"),
+        EscalationStep("criticism_thrice", "一年内通报批评三次及以上：问责建议、组织处理", 4,
+                       CountInYear("bulletin", 3, CRITICISM), "accountability",
+                       cite("十六(三)", "一年内受到通报批评三次及以上的，由区督查室提出问责建议"), by_role="office"),
+    ]
+
+
+@hookimpl
+def ducha_grading_scheme() -> GradingScheme:
+    return GradingScheme(
+        grades=(),
+        citation=cite("十六(四)", "纳入对部门的年度绩效考核内容"),
+        deductions=(
+            Deduction("slow_deduction", "久拖不改、落实不力扣减分值", CountInYear("bulletin", 1, CRITICISM),
+                      cite("十六(四)", "对久拖不改、落实不力的在年度目标责任考核中扣减一定分值"), setting="deduction_points"),
+        ),
+    )
+
+
+@hookimpl
+def ducha_approvals() -> list[ApprovalRule]:
+    return [
+        ApprovalRule("apply_in_leaders_name", "以党工委、管委会名义开展督促检查", "register", ("leader", "principal_leader"),
+                     cite("七(一)", "须向督查室提出申请，经党工委、管委会领导同意后予以实施")),
+        ApprovalRule("coordination", "召集协调会、组成联合督查组", "escalate", ("principal_leader",),
+                     cite("十四(二)", "经区党工委、管委会主要领导同志批准")),
+        ApprovalRule("bulletin", "以党工委、管委会名义通报表扬或批评", "bulletin", ("principal_leader",),
+                     cite("十四(五)", "经区党工委、管委会主要领导同意")),
+        ApprovalRule("accountability", "问责建议", "accountability", ("principal_leader",),
+                     cite("十六(三)", "经区党工委、管委会主要领导审定")),
+    ]
+
+
+@hookimpl
+def ducha_settings() -> list[Setting]:
+    return [
+        Setting("instruction_days", "5个工作日", "领导批示交办事项的办理时限（九：原则上5个工作日）。", cite("九")),
+        Setting("deduction_points", None, "落实不力扣减的分值：文件仅称“扣减一定分值”，由部署填写。", cite("十六(四)")),
+    ]
+
+
+@hookimpl
+def ducha_template_dirs() -> list[Path]:
+    return [Path(__file__).parent / "templates"]
+
+
+@hookimpl
+def ducha_articles():
+    return ARTICLES
