@@ -184,13 +184,16 @@ def resolve(
                 rolled_from = raw
     provisional = cal.is_provisional(end)
     if explain:
-        start, stop = min(anchor, end), max(anchor, end)
-        if isinstance(period, EndOf):  # only the facts at the period's end matter
+        if isinstance(period, WorkingDays):
+            facts.extend(cal.facts_between(min(anchor, end), max(anchor, end)))
+        elif isinstance(period, EndOf):  # only the facts at the period's end matter
             plain = _end_of(cal, anchor, EndOf(period.unit, workday=False))
-            start, stop = end - timedelta(days=1), plain
-        if rolled_from is not None:
+            facts.extend(cal.facts_between(end - timedelta(days=1), plain))
+        elif rolled_from is not None:  # calendar periods: only the rest days the last day rolled over
             facts.append(f"期满日 {rolled_from:%Y-%m-%d} 非工作日，顺延至 {end:%Y-%m-%d}（民法典第二百零三条）")
-        facts.extend(cal.facts_between(start, stop))
+            facts.extend(cal.facts_between(rolled_from - timedelta(days=1), end))
+        if provisional and not any("尚未公布" in f for f in facts):
+            facts.append(f"{end.year}年放假安排尚未公布，按《全国年节及纪念日放假办法》法定假日及周末推算（暂定）")
     return Resolution(end, provisional, tuple(facts))
 
 
