@@ -19,7 +19,9 @@ from ducha_core.model import Citation
 if TYPE_CHECKING:
     from ducha_core.calendar import WorkingCalendar
 
-CIVIL_CODE = "中华人民共和国民法典"
+CIVIL_CODE_CITATION = Citation(
+    "民法典", "第二百零一条、第二百零三条", "开始的当日不计入；最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日"
+)
 
 
 @attrs.frozen
@@ -105,7 +107,7 @@ class CountingConvention:
     exclude_start_day: bool = True
     roll_forward: bool = True
     month_end_clamp: bool = True
-    citation: Citation = Citation("民法典", "第二百零一条、第二百零三条", "开始的当日不计入；最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日")
+    citation: Citation = attrs.field(factory=lambda: CIVIL_CODE_CITATION)
 
 
 DEFAULT_CONVENTION = CountingConvention()

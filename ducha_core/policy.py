@@ -91,9 +91,7 @@ class Policy:
         if key not in self._limits_cache:
             in_force = [t for t in self.time_limits if on is None or t.in_force.covers(on)]
             own = [t for t in in_force if kind in t.kinds]
-            chosen = own if any(t.what in ("result", "answer") for t in own) else own + [
-                t for t in in_force if "*" in t.kinds and not any(o.what == t.what for o in own)
-            ]
+            chosen = own + [t for t in in_force if "*" in t.kinds and not any(o.what == t.what for o in own)]
             chosen.sort(key=lambda t: t.what not in ("result", "answer"))
             self._limits_cache[key] = tuple(chosen)
         return self._limits_cache[key]

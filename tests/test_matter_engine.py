@@ -1,0 +1,121 @@
+"""Folding a matter's events through a procedure: states, deadlines, refusals."""
+
+from datetime import date as D
+
+import pytest
+
+from ducha_core.errors import ActionRefused
+from ducha_core.escalation import evaluate
+from ducha_core.events import Event as E
+from ducha_core.matter import MatterEngine, light
+
+
+@pytest.fixture
+def engine(toy_policy, cal):
+    return MatterEngine(toy_policy, cal)
+
+
+def opened(engine, kind="instruction", on=D(2025, 9, 29), assigned=D(2025, 9, 30), **assign):
+    return engine.fold([
+        E("M1", "register", on, "office", {"kind": kind, "title": "修缮学校围墙"}),
+        E("M1", "assign", assigned, "office", {"lead_units": ["u1"], **assign}),
+    ])
+
+
+def test_assignment_sets_the_deadline_with_its_explanation(engine):
+    state = opened(engine)
+    assert state.state == "assigned"
+    assert state.due.date == D(2025, 10, 14)
+    assert state.due.rule == "instr"
+    assert "10/1–10/8 国庆节、中秋节放假" in state.due.explanation
+    assert any("10/11 周六调休上班" in line for line in state.due.explanation)
+    plan = next(d for d in state.deadlines if d.what == "plan")
+    assert plan.date == D(2025, 10, 9)  # 1日 from 9/30 = 10/1, a holiday: rolls to 10/9
+
+
+def test_explicit_deadline_takes_precedence_and_cannot_precede_assignment(engine):
+    state = opened(engine, deadline="2025-11-20")
+    assert state.due.date == D(2025, 11, 20) and state.due.rule == "explicit"
+    with pytest.raises(ActionRefused, match="before the assignment"):
+        opened(engine, deadline="2025-09-01")
+    with pytest.raises(ActionRefused, match="not a date; write YYYY-MM-DD"):
+        opened(engine, deadline="2025-02-30")
+
+
+def test_traffic_light(engine, toy_policy, cal):
+    state = opened(engine)
+    assert light(toy_policy, cal, state, D(2025, 10, 1)) == "green"
+    assert light(toy_policy, cal, state, D(2025, 10, 10)) == "yellow"  # 3 working days left (11, 13, 14)
+    assert light(toy_policy, cal, state, D(2025, 10, 15)) == "red"
+    done = engine.apply(state, E("M1", "submit", D(2025, 10, 13), "unit:u1", {"signer": "王"}))
+    assert light(toy_policy, cal, done, D(2025, 10, 15)) == "done"
+
+
+def test_refusals_name_state_role_and_missing_fields(engine):
+    state = opened(engine)
+    with pytest.raises(ActionRefused, match="not allowed in state assigned"):
+        engine.apply(state, E("M1", "close", D(2025, 10, 9), "office"))
+    with pytest.raises(ActionRefused, match="无权"):
+        engine.apply(state, E("M1", "submit", D(2025, 10, 9), "office", {"signer": "王"}))
+    with pytest.raises(ActionRefused, match="不是事项 M1 的承办单位"):
+        engine.apply(state, E("M1", "submit", D(2025, 10, 9), "unit:u2", {"signer": "王"}))
+    with pytest.raises(ActionRefused, match="缺少签发人"):
+        engine.apply(state, E("M1", "submit", D(2025, 10, 9), "unit:u1"))
+    with pytest.raises(ActionRefused, match="already registered"):
+        engine.apply(state, E("M1", "register", D(2025, 10, 9), "office", {"kind": "other"}))
+    with pytest.raises(ActionRefused, match="unknown matter kind"):
+        engine.fold([E("M2", "register", D(2025, 10, 9), "office", {"kind": "weather"})])
+    with pytest.raises(ActionRefused, match="does not exist"):
+        engine.fold([E("M3", "assign", D(2025, 10, 9), "office", {"lead_units": ["u1"]})])
+
+
+def test_return_for_rework_restarts_the_clock(engine):
+    state = opened(engine)
+    state = engine.apply(state, E("M1", "submit", D(2025, 10, 13), "unit:u1", {"signer": "王"}))
+    state = engine.apply(state, E("M1", "review_return", D(2025, 10, 14), "office", {"deadline": "2025-10-20"}))
+    assert state.state == "returned" and state.returns == 1
+    assert state.due.date == D(2025, 10, 20)
+
+
+def test_extension_asked_before_deadline_and_capped(engine):
+    state = opened(engine, kind="npc_suggestion", on=D(2025, 3, 13), assigned=D(2025, 3, 14))
+    assert state.due.date == D(2025, 6, 16)
+    late = E("M1", "extension_ask", D(2025, 6, 17), "unit:u1", {"reasons": "涉及面广", "progress": "已调研"})
+    with pytest.raises(ActionRefused, match="须在期限 2025-06-16 前提出"):
+        engine.apply(state, late)
+    with pytest.raises(ActionRefused, match="延期申请须说明进展情况"):
+        engine.apply(state, E("M1", "extension_ask", D(2025, 6, 1), "unit:u1", {"reasons": "涉及面广"}))
+    asked = engine.apply(state, E("M1", "extension_ask", D(2025, 6, 1), "unit:u1",
+                                  {"reasons": "涉及面广", "progress": "已调研"}))
+    with pytest.raises(ActionRefused, match="超过最长期限 2025-09-15"):  # 6个月 from 3/14 = 9/14 (Sun) -> 9/15
+        engine.apply(asked, E("M1", "extension_grant", D(2025, 6, 2), "office", {"until": "2025-09-30"}))
+    granted = engine.apply(asked, E("M1", "extension_grant", D(2025, 6, 2), "office", {"until": "2025-09-15"}))
+    assert granted.due.date == D(2025, 9, 15) and granted.due.rule == "extension:ext"
+
+
+def test_escalation_ladder(engine, toy_policy, cal):
+    state = opened(engine)
+    found = evaluate(toy_policy, cal, [state], D(2025, 10, 15))
+    assert [(f.rule, f.unit, f.matter) for f in found] == [("overdue", "u1", "M1")]
+    ordered = engine.apply(state, E("M1", "order", D(2025, 10, 15), "office", {"step": "overdue"}))
+    found = evaluate(toy_policy, cal, [ordered], D(2025, 10, 22))  # 5 working days after 10/15 is 10/22
+    assert "order_stalled" not in [f.rule for f in found]
+    found = evaluate(toy_policy, cal, [ordered], D(2025, 10, 23))
+    assert {f.rule for f in found} == {"order_stalled", "bad"}
+    progressed = engine.apply(ordered, E("M1", "progress", D(2025, 10, 20), "unit:u1"))
+    assert evaluate(toy_policy, cal, [progressed], D(2025, 10, 23)) == []
+
+
+def test_criticisms_are_counted_per_unit_per_calendar_year(engine, toy_policy, cal):
+    state = opened(engine, on=D(2024, 12, 1), assigned=D(2024, 12, 2))
+    for day in (D(2024, 12, 30), D(2025, 3, 1)):
+        state.events.append(E("M1", "bulletin", day, "office", {"type": "criticism", "units": ["u1"]}))
+    assert "two_criticisms" not in [f.rule for f in evaluate(toy_policy, cal, [state], D(2025, 3, 2))]
+    state.events.append(E("M1", "bulletin", D(2025, 4, 1), "office", {"type": "praise", "units": ["u1"]}))
+    assert "two_criticisms" not in [f.rule for f in evaluate(toy_policy, cal, [state], D(2025, 4, 2))]
+    state = engine.apply(state, E("M1", "bulletin", D(2025, 5, 1), "office", {"type": "criticism", "units": ["u1"]}))
+    found = [f for f in evaluate(toy_policy, cal, [state], D(2025, 5, 2)) if f.rule == "two_criticisms"]
+    assert [(f.unit, f.proposes) for f in found] == [("u1", "order")]
+    confirmed = engine.apply(state, E("M1", "order", D(2025, 5, 6), "office", {"step": "two_criticisms",
+                                                                             "units": ["u1"]}))
+    assert "two_criticisms" not in [f.rule for f in evaluate(toy_policy, cal, [confirmed], D(2025, 5, 7))]
