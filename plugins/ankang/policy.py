@@ -1,0 +1,414 @@
+"""安康市政府系统督促检查工作办法 (安政办发〔2020〕1号): policy as data, each rule citing its article.
+
+Readings of this document (a deployment can change those marked with a setting through ``[settings]``):
+- 第九条 "每月最后1个工作日前报送……当月进展情况": read as "on or before the last working day of the
+  month" (the last working day itself counts); a make-up Saturday that is the month's last working day
+  (e.g. 2026-02-28) is that day. Setting ``monthly_report_due``.
+- 第七条 "每个季度末最后1个工作日前": the same reading, for the sections' quarterly ledgers.
+- 第九条 "召开后的30个工作日内": 30 working days counted from the meeting's date (anchor "meeting"),
+  the meeting day not counted; it is a progress report (进展情况), not the final result.
+- 第九条 "项目类进展情况要说明形象进度": every progress report must state its 形象进度 (the core
+  cannot yet require a field for some kinds only; a non-project matter states its stage or share done).
+  "已完成工作要报送印证资料": a final report must carry 印证资料.
+- 第十二条(三) "约谈之日起一周内": 7 calendar days, the interview day not counted, a last day on a rest
+  day moving to the next working day (民法典第二百零一条、第二百零三条). Setting
+  ``rectification_plan_within`` documents it. "经约谈仍无明显进展" is judged no earlier than that week.
+- 第十条 "提前7个工作日": the application reaches the office at least 7 working days before the
+  inspection starts (latest day = start − 7 working days).
+- The document is silent on time limits for instructions, NPC suggestions, CPPCC proposals and the
+  other kinds of 第五条/第六条, on extensions, and on counting criticisms in a year: no rule; a deadline
+  for those kinds is the one set in the assignment notice.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ducha_ankang.articles import ARTICLES
+from ducha_core import hookimpl
+from ducha_core.model import Citation, Jurisdiction, SourceDocument
+from ducha_core.periods import AsItHappens, EndOf, Weeks, WorkingDays
+from ducha_core.rules import (
+    ApprovalRule,
+    CountInYear,
+    Deduction,
+    EscalationStep,
+    GradeRule,
+    GradingScheme,
+    MatterKind,
+    NoProgressAfter,
+    Procedure,
+    ReportingCycle,
+    Role,
+    Setting,
+    State,
+    TimeLimit,
+    Transition,
+)
+
+ID = "ankang"
+
+#: 第十二条(一) 四个等次, best first
+GRADES = ("优秀", "良好", "合格", "较差")
+
+#: 第七条 三个方面 of the quarterly bulletin
+PROGRESS_CATEGORIES = ("已完成", "进展顺利", "进展缓慢")
+
+
+def cite(article: str, quote: str = "") -> Citation:
+    return Citation(ID, article, quote)
+
+
+@hookimpl
+def ducha_jurisdiction() -> Jurisdiction:
+    from datetime import date
+
+    return Jurisdiction(
+        id=ID,
+        name="安康市",
+        level="city",
+        office="市政府督查室",
+        document=SourceDocument(
+            title="安康市政府系统督促检查工作办法",
+            issuer="安康市人民政府办公室",
+            number="安政办发〔2020〕1号",
+            issued=date(2020, 1, 6),
+            effective=date(2020, 1, 6),  # 第十三条 自印发之日起实施
+            file="ankang.txt",
+        ),
+    )
+
+
+@hookimpl
+def ducha_matter_kinds() -> list[MatterKind]:
+    return [
+        # 第五条: matters the 市政府督查室 supervises
+        MatterKind("decision", "中、省及市委、市政府重大决策部署", cite("第五条(一)", "重大决策部署落实情况"), "decision"),
+        MatterKind("annual_task", "省、市《政府工作报告》目标任务分解、公开承诺事项",
+                   cite("第五条(二)", "市《政府工作报告》目标任务分解、公开承诺事项落实情况"), "annual_task"),
+        MatterKind("meeting", "市政府全体会议、常务会议、市长办公会议决定事项",
+                   cite("第五条(三)", "市政府全体会议、常务会议、市长办公会议决定事项落实情况"), "meeting"),
+        MatterKind("instruction", "领导批示指示要求市政府督查室督办事项",
+                   cite("第五条(四)", "领导明确批示指示要求市政府督查室督办事项"), "instruction"),
+        MatterKind("npc_suggestion", "人大代表建议", cite("第五条(五)", "人大代表建议、政协提案办理工作"), "npc_suggestion"),
+        MatterKind("cppcc_proposal", "政协提案", cite("第五条(五)", "人大代表建议、政协提案办理工作"), "cppcc_proposal"),
+        MatterKind("public_concern", "新闻媒体及内刊反映重要问题、“互联网+督查”平台和人民网网民留言",
+                   cite("第五条(六)", "“互联网+督查”平台、人民网网民留言办理情况"), "public_concern"),
+        MatterKind("rectification", "巡视和审计重要问题整改", cite("第五条(七)", "巡视和审计重要问题整改落实情况"),
+                   "rectification"),
+        MatterKind("other", "市政府领导交办的其他重要事项", cite("第五条(七)", "市政府领导交办的其他重要事项"), "other"),
+        # 第六条: matters the office's sections (科室) supervise for the leader they serve
+        MatterKind("special_meeting", "市政府专项问题办公会议决定事项",
+                   cite("第六条(一)", "对应市政府领导召开的专项问题办公会议"), "meeting"),
+        MatterKind("field_meeting", "现场办公会议及调研检查工作确定事项",
+                   cite("第六条(一)", "现场办公会议及调研检查工作确定事项落实情况"), "meeting"),
+        MatterKind("section_instruction", "涉及对口联系工作的批示件",
+                   cite("第六条(二)", "涉及对口联系工作的批示件和重要文件落实情况"), "instruction"),
+        MatterKind("document", "涉及对口联系工作的重要文件",
+                   cite("第六条(二)", "涉及对口联系工作的批示件和重要文件落实情况"), "document"),
+        MatterKind("key_project", "市政府领导联系重点项目及其他专项工作",
+                   cite("第六条(三)", "对应市政府领导联系重点项目及其他专项工作落实情况"), "other"),
+        # 第十条: an inspection outside the annual plan, applied for and approved before it starts
+        MatterKind("unplanned_inspection", "未列入《年度计划》的督查检查事项",
+                   cite("第十条", "未列入《年度计划》的督查检查事项，不得自行组织开展"), "other"),
+    ]
+
+
+@hookimpl
+def ducha_roles() -> list[Role]:
+    return [
+        Role("secretary_general", "市政府秘书长", "leader",
+             cite("第四条", "市政府秘书长负责对全市政府系统督促检查工作的统筹、协调和指导"),
+             "统筹、协调、指导；同意转交市政府督查室提级督查（第四条）"),
+        Role("deputy_secretary_general", "市政府副秘书长（市政府办公室相关县级领导）", "leader",
+             cite("第四条", "负责对应市政府领导分管联系工作的督促检查"), "对应市政府领导分管联系工作的督促检查"),
+        Role("office", "市政府督查室", "office",
+             cite("第五条", "市政府督查室是履行市政府督促检查工作职责的专职机构"),
+             "第五条所列事项的督查、提级督查（第四条）、季度通报（第七条）、退回重办（第九条）、重点督办与约谈意见（第十二条）"),
+        Role("section", "市政府办公室相关科室", "office",
+             cite("第六条", "市政府办公室各相关科室具体负责对应市政府领导分管联系重点工作的交办、督办和反馈工作"),
+             "第六条所列事项的交办、督办、反馈；建立督查台账，每季度末报督查室（第七条）"),
+        Role("unit", "承办单位（县区政府、市政府工作部门、直属机构）", "unit",
+             cite("第八条", "是中、省及市委、市政府各项决策部署贯彻落实的责任主体"), "落实并按时报送进展和结果（第九条）"),
+        Role("unit_head", "承办单位主要负责同志（第一责任人）", "unit",
+             cite("第八条", "其主要负责同志是督促检查工作的第一责任人，对落实工作负总责"),
+             "被约谈；一周内报送书面整改方案（第十二条(三)）"),
+        Role("leader_in_charge", "市政府分管领导", "leader",
+             cite("第十二条(三)", "由市政府分管领导对相关责任单位主要负责人进行约谈"),
+             "约谈（第十二条(三)）；审批计划外督查检查（第十条）"),
+        Role("government", "市政府（审定）", "leader", cite("第十二条(三)", "报经市政府同意后"), "同意约谈意见"),
+        Role("principal_leader", "市政府主要领导", "leader", cite("第十二条(三)", "约谈结果报市政府主要领导"),
+             "接收约谈结果"),
+        Role("inspector", "政务督查员", "inspector", cite("第十一条", "建立市政务督查员工作制度"), "记录督查发现"),
+        Role("party_office", "市委督查室", "other", cite("第十条", "由市政府督查室报市委督查室备案"),
+             "会同制定年度计划；接收计划外督查检查备案"),
+        Role("assessment_office", "市考核办", "other",
+             cite("第十二条(四)", "市考核办根据《年度目标责任考核办法》对相关单位予以加分或扣分"), "年度考核加分或扣分"),
+        Role("discipline", "执纪执法部门", "other",
+             cite("第十二条(三)", "失职渎职、违纪违法等问题，移送相关执纪执法部门"), "接收移送"),
+    ]
+
+
+OFFICE = ("office", "section")
+UNIT = ("unit", "unit_head")
+OPEN = ("assigned", "accepted", "escalated", "returned")
+
+
+@hookimpl
+def ducha_procedure() -> Procedure:
+    states = (
+        State("new", "待立项"),
+        State("applied", "计划外督查检查待审批"),
+        State("inspection_approved", "已审批（待报市委督查室备案）"),
+        State("inspection_filed", "已备案，可实施", terminal=True),
+        State("rejected", "不予批准", terminal=True),
+        State("registered", "已立项"),
+        State("assigned", "已交办", clock_running=True),
+        State("accepted", "落实中", clock_running=True),
+        State("escalated", "提级督查（市政府督查室督办）", clock_running=True),
+        State("submitted", "已报送（待审核）"),
+        State("returned", "退回重办或补办", clock_running=True),
+        State("passed", "已完成（审核通过）"),
+        State("reported", "已反馈"),
+        State("closed", "已办结", terminal=True),
+    )
+    t = Transition
+    return Procedure(
+        states=states,
+        initial="new",
+        citation=cite("第五条、第六条", "交办、督办和反馈"),
+        transitions=(
+            t("register", ("new",), "registered", OFFICE,
+              cite("第五条、第六条", "督促检查……落实情况；具体负责对应市政府领导分管联系重点工作的交办"), "立项"),
+            t("assign", ("registered",), "assigned", OFFICE, cite("第六条", "交办、督办和反馈工作"), "交办"),
+            t("accept", ("assigned",), "accepted", UNIT, cite("第八条", "对落实工作负总责"), "承办落实"),
+            t("remind", OPEN, None, (*OFFICE, "deputy_secretary_general"),
+              cite("第四条、第六条", "负责对应市政府领导分管联系工作的督促检查；交办、督办和反馈"), "督办"),
+            t("escalate", ("assigned", "accepted", "returned"), "escalated", ("secretary_general",),
+              cite("第四条", "催办后落实效果不佳的事项，经市政府秘书长同意后，可转交市政府督查室提级督查"),
+              "提级督查（经秘书长同意转交督查室）", requires=("reason",)),
+            t("progress", OPEN, None, UNIT, cite("第九条", "项目类进展情况要说明形象进度"), "报送进展情况",
+              requires=("visible_progress",)),
+            t("submit", OPEN, "submitted", UNIT, cite("第九条", "已完成工作要报送印证资料"), "报送完成情况",
+              requires=("evidence",)),
+            t("review_pass", ("submitted",), "passed", OFFICE, cite("第九条", "报送材料必须简明扼要、不漏项"), "审核通过"),
+            t("review_return", ("submitted",), "returned", OFFICE,
+              cite("第九条第二款", "对不符合报送要求的，市政府督查室将退回承办单位重办或补办"), "退回重办或补办",
+              requires=("reason",)),
+            t("report_up", ("passed",), "reported", (*OFFICE, "deputy_secretary_general"),
+              cite("第六条", "交办、督办和反馈工作"), "反馈"),
+            t("close", ("passed", "reported"), "closed", OFFICE, cite("第七条", "“已完成”"), "办结（已完成）"),
+            # 第十条: an inspection outside the annual plan
+            t("apply", ("new",), "applied", (*UNIT, "section"),
+              cite("第十条", "确因特殊情况需要开展的，应提前7个工作日向市政府督查室申报"), "申报计划外督查检查",
+              requires=("planned_start",)),
+            t("approve", ("applied",), "inspection_approved", ("leader_in_charge",),
+              cite("第十条", "经市政府分管领导审批后方可实施"), "分管领导审批"),
+            t("reject", ("applied",), "rejected", ("leader_in_charge",), cite("第十条", "经市政府分管领导审批后方可实施"),
+              "不予批准"),
+            t("report_up", ("inspection_approved",), "inspection_filed", ("office",),
+              cite("第十条", "并由市政府督查室报市委督查室备案"), "报市委督查室备案"),
+            # 第十二条: use of the results
+            t("priority_chase", ("*",), None, ("office",),
+              cite("第十二条(三)", "由市政府督查室进行重点督办，责令限期整改"), "重点督办（责令限期整改）",
+              requires=("reason", "until")),
+            t("interview", ("*",), None, ("leader_in_charge",),
+              cite("第十二条(三)", "报经市政府同意后，由市政府分管领导对相关责任单位主要负责人进行约谈"), "约谈",
+              requires=("approved_by",)),
+            t("rectification_plan", ("*",), None, ("unit_head",),
+              cite("第十二条(三)", "被约谈单位主要负责人必须在约谈之日起一周内向市政府详细说明情况，提出切实可行的书面整改方案"),
+              "书面整改方案", requires=("plan",)),
+            t("bulletin", ("*",), None, ("office",),
+              cite("第十二条(二)、(三)", "给予通报表扬；在全市范围进行通报批评，并在新闻媒体上公开曝光"), "通报"),
+            t("grade", ("*",), None, ("office",),
+              cite("第十二条(一)", "依次为：优秀、良好、合格、较差四个等次"), "评定等次"),
+            t("accountability", ("*",), None, ("office",),
+              cite("第十二条(三)", "失职渎职、违纪违法等问题，移送相关执纪执法部门"), "移送执纪执法部门",
+              requires=("reason",)),
+            t("finding", ("*",), None, ("inspector", "office"), cite("第十一条", "建立市政务督查员工作制度"),
+              "记录督查发现"),
+        ),
+    )
+
+
+@hookimpl
+def ducha_time_limits() -> list[TimeLimit]:
+    return [
+        TimeLimit(
+            "meeting_progress_30wd",
+            "会议决定事项进展情况报送",
+            ("meeting", "special_meeting"),
+            WorkingDays(30),
+            cite("第九条", "市政府全体会议、常务会议、市长办公会议、市政府专项问题办公会议召开后的30个工作日内报送会议决定事项进展情况"),
+            what="progress",
+            anchor="meeting",
+            reading="自会议召开之日起算（当日不计入），30个工作日；报送的是进展情况，非办结时限",
+        ),
+        TimeLimit(
+            "annual_task_monthly",
+            "年度重点任务（公开承诺事项）当月进展报送",
+            ("annual_task",),
+            EndOf("month"),
+            cite("第九条", "每月最后1个工作日前报送《政府工作报告》确定的年度重点任务（公开承诺事项）当月进展情况"),
+            what="progress",
+            anchor="assigned",
+            reading="“每月最后1个工作日前”读作：不迟于当月最后1个工作日（含当日）；调休上班的周六若为当月最后1个工作日，即为截止日",
+            setting="monthly_report_due",
+        ),
+    ]
+
+
+@hookimpl
+def ducha_extension_rules() -> list:
+    return []  # the document provides no extension (延期)
+
+
+CRITICISM_CITY = {"type": "criticism", "scope": "全市", "media_exposure": True}
+
+
+@hookimpl
+def ducha_escalation_ladder() -> list[EscalationStep]:
+    return [
+        EscalationStep(
+            "excellent_praise", "“优秀”等次：通报表扬，列入先进单位评选范围", 0,
+            CountInYear("grade", 1, {"grade": "优秀"}), "bulletin",
+            cite("第十二条(二)", "对落实工作得力、成绩突出的“优秀”等次部门和单位给予通报表扬。在“优秀”等次的单位范围内评选全市政务督查工作先进单位及先进个人"),
+            data={"type": "praise", "model_unit_candidate": True}, by_role="office",
+        ),
+        EscalationStep(
+            "priority_chase_no_rectification", "经重点督办仍不整改或整改不力：提出约谈意见，报市政府同意", 1,
+            NoProgressAfter("priority_chase"), "interview",
+            cite("第十二条(三)", "对经重点督办仍不整改或整改不力的，由市政府督查室提出约谈意见，报经市政府同意后，由市政府分管领导对相关责任单位主要负责人进行约谈"),
+            data={"approval": "government"}, by_role="office",
+            reading="重点督办后无进展报告或办理结果即提出建议；督查室在责令的整改期限届满后确认",
+        ),
+        EscalationStep(
+            "interview_plan_one_week", "约谈后一周内未报书面整改方案", 2,
+            NoProgressAfter("interview", within=Weeks(1)), "rectification_plan",
+            cite("第十二条(三)", "被约谈单位主要负责人必须在约谈之日起一周内向市政府详细说明情况，提出切实可行的书面整改方案"),
+            by_role="unit_head",
+            reading="“一周内”读作自约谈之日起7日（当日不计入，末日遇休息日顺延至下一工作日）",
+        ),
+        EscalationStep(
+            "interview_no_progress", "经约谈仍无明显进展：认定“较差”，全市通报批评并在新闻媒体公开曝光", 3,
+            NoProgressAfter("interview", within=Weeks(1)), "bulletin",
+            cite("第十二条(三)", "对经约谈仍无明显进展的单位，直接认定为“较差”等次，在全市范围进行通报批评，并在新闻媒体上公开曝光"),
+            data=CRITICISM_CITY, by_role="office",
+            reading="“仍无明显进展”最早在约谈后一周（整改方案期限）届满时判断；其间有整改方案、进展或结果报送的不触发",
+        ),
+        EscalationStep(
+            "misconduct_referral", "发现失职渎职、违纪违法问题：移送执纪执法部门", 4,
+            CountInYear("finding", 1, {"misconduct": True}), "accountability",
+            cite("第十二条(三)", "对于工作落实中发现的失职渎职、违纪违法等问题，移送相关执纪执法部门"),
+            by_role="office",
+        ),
+    ]
+
+
+@hookimpl
+def ducha_grading_scheme() -> GradingScheme:
+    return GradingScheme(
+        grades=GRADES,
+        citation=cite("第十二条(一)", "分类制定评价标准，依次为：优秀、良好、合格、较差四个等次"),
+        praise_grades=("优秀",),
+        rules=(
+            GradeRule("interview_no_progress_poor", NoProgressAfter("interview", within=Weeks(1)), "较差",
+                      cite("第十二条(三)", "对经约谈仍无明显进展的单位，直接认定为“较差”等次")),
+        ),
+        deductions=(
+            Deduction("praise_bonus", "通报表扬：年度目标责任考核加分", CountInYear("bulletin", 1, {"type": "praise"}),
+                      cite("第十二条(四)", "市考核办根据《年度目标责任考核办法》对相关单位予以加分或扣分"),
+                      setting="praise_points"),
+            Deduction("interview_deduction", "被约谈：年度目标责任考核扣分", CountInYear("interview", 1),
+                      cite("第十二条(四)", "将通报表扬、约谈、通报批评等情况汇总报送市考核办"), setting="interview_points"),
+            Deduction("criticism_deduction", "通报批评：年度目标责任考核扣分", CountInYear("bulletin", 1, {"type": "criticism"}),
+                      cite("第十二条(四)", "将通报表扬、约谈、通报批评等情况汇总报送市考核办"), setting="criticism_points"),
+        ),
+    )
+
+
+@hookimpl
+def ducha_reporting_cycles() -> list[ReportingCycle]:
+    return [
+        ReportingCycle(
+            "section_quarterly_ledger", "各科室督查台账季度报送（会议决定事项、重点批示件、重要文件、联系重点项目）",
+            "quarter", EndOf("quarter"),
+            cite("第七条", "每个季度末最后1个工作日前……报市政府督查室"),
+            reporter="section",
+            reading="“季度末最后1个工作日前”读作：不迟于3、6、9、12月的最后1个工作日（含当日）",
+        ),
+        ReportingCycle(
+            "quarterly_bulletin", "季度督查通报（按“已完成”“进展顺利”“进展缓慢”分口汇总）", "quarter", AsItHappens(),
+            cite("第七条", "市政府督查室每季度按“已完成”“进展顺利”“进展缓慢”三个方面，分口予以汇总通报"),
+            reporter="office",
+            reading="文件只规定每季度通报一次，未规定日期；通报在各科室报送季度台账之后，日期见设置 quarterly_bulletin_day",
+        ),
+        ReportingCycle(
+            "monthly_annual_tasks", "年度重点任务（公开承诺事项）当月进展", "month", EndOf("month"),
+            cite("第九条", "每月最后1个工作日前报送《政府工作报告》确定的年度重点任务（公开承诺事项）当月进展情况"),
+            kinds=("annual_task",), reporter="unit",
+            reading="“每月最后1个工作日前”读作：不迟于当月最后1个工作日（含当日）",
+        ),
+        ReportingCycle(
+            "year_end_summary", "通报表扬、约谈、通报批评等情况年底汇总报送市考核办", "year", EndOf("year"),
+            cite("第十二条(四)", "市政府督查室年底前将通报表扬、约谈、通报批评等情况汇总报送市考核办"),
+            reporter="office",
+            reading="“年底前”读作：不迟于12月最后1个工作日",
+        ),
+    ]
+
+
+@hookimpl
+def ducha_approvals() -> list[ApprovalRule]:
+    return [
+        ApprovalRule("escalate_to_office", "转交市政府督查室提级督查", "escalate", ("secretary_general",),
+                     cite("第四条", "经市政府秘书长同意后，可转交市政府督查室提级督查")),
+        ApprovalRule("unplanned_inspection", "未列入年度计划的督查检查事项", "inspection", ("leader_in_charge",),
+                     cite("第十条", "应提前7个工作日向市政府督查室申报，经市政府分管领导审批后方可实施，并由市政府督查室报市委督查室备案"),
+                     advance=WorkingDays(-7), filed_with="市委督查室"),
+        ApprovalRule("interview_opinion", "约谈意见", "interview", ("government",),
+                     cite("第十二条(三)", "由市政府督查室提出约谈意见，报经市政府同意后")),
+    ]
+
+
+@hookimpl
+def ducha_settings() -> list[Setting]:
+    return [
+        Setting("monthly_report_due", "每月最后1个工作日",
+                "年度重点任务当月进展的报送期限（第九条“每月最后1个工作日前”，读作含最后1个工作日当日）。"
+                "可改为“每月最后1日”等。", cite("第九条")),
+        Setting("rectification_plan_within", "一周",
+                "被约谈单位报送书面整改方案的期限（第十二条(三)“约谈之日起一周内”，读作7日，当日不计入，"
+                "末日遇休息日顺延）。升级阶梯按此读法编码；改动须核心支持由设置驱动升级触发期限。", cite("第十二条(三)")),
+        Setting("quarterly_bulletin_day", None,
+                "季度督查通报的日期：第七条只规定“每季度”，未规定日期，由部署填写（如“季后第10个工作日”）。", cite("第七条")),
+        Setting("praise_points", None, "通报表扬的考核加分：第十二条(四)只称“予以加分”，分值由市考核办定。",
+                cite("第十二条(四)")),
+        Setting("interview_points", None, "被约谈的考核扣分：第十二条(四)只称“予以扣分”，分值由市考核办定。",
+                cite("第十二条(四)")),
+        Setting("criticism_points", None, "通报批评的考核扣分：第十二条(四)只称“予以扣分”，分值由市考核办定。",
+                cite("第十二条(四)")),
+    ]
+
+
+@hookimpl
+def ducha_template_dirs() -> list[Path]:
+    return [Path(__file__).parent / "templates"]
+
+
+@hookimpl
+def ducha_articles():
+    return ARTICLES
+
+
+def progress_category(light: str, state: str = "") -> str:
+    """第七条: which of 已完成 / 进展顺利 / 进展缓慢 a matter falls under in the quarterly bulletin.
+
+    已完成: the unit has reported completion and it passed review (or the matter is closed); 进展缓慢:
+    past its deadline (red light), or returned for rework (第九条第二款); otherwise 进展顺利.
+    """
+    if state in ("passed", "reported", "closed") or (light == "done" and state != "submitted"):
+        return "已完成"
+    if light == "red" or state == "returned":
+        return "进展缓慢"
+    return "进展顺利"
