@@ -1,0 +1,330 @@
+"""A deployment (部署): which jurisdiction, which database, which units and people — ``ducha.toml``.
+
+Which file is used: an explicit path, then ``$DUCHA_CONFIG``, then ``./ducha.toml``. Every problem
+is one ``ConfigError`` line naming the file, the key and what is allowed, e.g.::
+
+    ducha.toml: unit[2].head = 'x' is not a person id; people: zhang, li
+
+``write_default_config`` writes a commented file for a jurisdiction (``ducha init --jurisdiction ID``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ducha_core.errors import DuchaError
+from ducha_core.model import Person, Unit
+
+ENV_VAR = "DUCHA_CONFIG"
+DEFAULT_NAME = "ducha.toml"
+
+TOP_KEYS = ("jurisdiction", "database", "calendar", "plugins", "settings", "unit", "person")
+UNIT_KEYS = ("id", "name", "head", "leader_in_charge", "responsible_person")
+PERSON_KEYS = ("id", "name", "roles", "unit", "title")
+#: ids are written on the command line and stored comma-separated in the read model
+_ID = re.compile(r"^[^\s,:;=]+$")
+
+
+class ConfigError(DuchaError):
+    """A deployment file that is missing, unreadable or inconsistent."""
+
+
+@attrs.frozen
+class DeploymentConfig:
+    """One deployment as read from its ``ducha.toml`` (paths already resolved against its folder)."""
+
+    jurisdiction: str
+    database: Path
+    calendar: tuple[Path, ...] = ()
+    plugins: tuple[Path, ...] = ()
+    settings: dict[str, Any] = attrs.field(factory=dict)
+    units: dict[str, Unit] = attrs.field(factory=dict)
+    people: dict[str, Person] = attrs.field(factory=dict)
+    path: Path | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.name if self.path else DEFAULT_NAME
+
+    def unit_name(self, unit_id: str) -> str:
+        unit = self.units.get(unit_id)
+        return unit.name if unit else unit_id
+
+    def person_name(self, person_id: str) -> str:
+        person = self.people.get(person_id)
+        return person.name if person else person_id
+
+
+def config_path(path: str | Path | None = None) -> Path:
+    """The file a command uses: ``path``, else ``$DUCHA_CONFIG``, else ``./ducha.toml``."""
+    if path:
+        return Path(path)
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env)
+    return Path.cwd() / DEFAULT_NAME
+
+
+def _fail(file: str, message: str) -> ConfigError:
+    return ConfigError(f"{file}: {message}")
+
+
+def _str(file: str, key: str, value: Any, *, required: bool = True) -> str | None:
+    if value is None:
+        if required:
+            raise _fail(file, f"{key} is missing; write {key} = \"...\"")
+        return None
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise _fail(file, f"{key} = {value!r} must be a non-empty string")
+    return value
+
+
+def _str_list(file: str, key: str, value: Any) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _fail(file, f"{key} = {value!r} must be a list of strings, e.g. {key} = [\"a\", \"b\"]")
+    return value
+
+
+def _check_keys(file: str, where: str, table: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+    for key in table:
+        if key not in allowed:
+            raise _fail(file, f"{where}{key} is not a known key; allowed: {', '.join(allowed)}")
+
+
+def _check_id(file: str, key: str, value: str) -> None:
+    if not _ID.match(value):
+        raise _fail(file, f"{key} = {value!r} is not a usable id; use letters, digits, _ or - (no spaces, commas, colons)")
+
+
+def load_config(path: str | Path | None = None, *, jurisdiction: str | None = None, validate_roles: bool = True) -> DeploymentConfig:
+    """Read and check a deployment file. ``jurisdiction`` overrides the file's (read-only commands);
+    person roles are then not checked against the other jurisdiction's roles."""
+    file_path = config_path(path)
+    file = str(file_path) if path or os.environ.get(ENV_VAR) else file_path.name
+    if not file_path.exists():
+        raise ConfigError(
+            f"{file}: no deployment file; run `ducha init --jurisdiction ID` here, or pass --config FILE"
+            f" (or set ${ENV_VAR})"
+        )
+    try:
+        raw = tomllib.loads(file_path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise _fail(file, f"not valid TOML ({exc})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(file, f"cannot be read ({exc})") from None
+    return parse_config(raw, file_path, file=file, jurisdiction=jurisdiction, validate_roles=validate_roles and not jurisdiction)
+
+
+def parse_config(
+    raw: Mapping[str, Any],
+    file_path: Path,
+    *,
+    file: str | None = None,
+    jurisdiction: str | None = None,
+    validate_roles: bool = True,
+) -> DeploymentConfig:
+    """Check the parsed TOML of a deployment file (see ``load_config``)."""
+    file = file or file_path.name
+    base = file_path.resolve().parent
+    _check_keys(file, "", raw, TOP_KEYS)
+    jid = jurisdiction or _str(file, "jurisdiction", raw.get("jurisdiction"))
+    database = _str(file, "database", raw.get("database", "ducha.sqlite3"))
+    calendar = tuple(base / p for p in _str_list(file, "calendar", raw.get("calendar")))
+    for i, p in enumerate(calendar):
+        if not p.exists():
+            raise _fail(file, f"calendar[{i + 1}] = '{p}' does not exist; give a holiday-notice TOML file")
+    plugins = tuple(base / p for p in _str_list(file, "plugins", raw.get("plugins")))
+    for i, p in enumerate(plugins):
+        if not p.exists():
+            raise _fail(file, f"plugins[{i + 1}] = '{p}' does not exist; give a plugin .py file or package directory")
+    settings = raw.get("settings", {})
+    if not isinstance(settings, dict):
+        raise _fail(file, "settings must be a table: [settings]")
+
+    policy = _policy(file, jid, plugins, settings, jurisdiction is not None)
+
+    people: dict[str, Person] = {}
+    raw_people = raw.get("person", [])
+    if not isinstance(raw_people, list):
+        raise _fail(file, "person must be an array of tables: [[person]]")
+    raw_units = raw.get("unit", [])
+    if not isinstance(raw_units, list):
+        raise _fail(file, "unit must be an array of tables: [[unit]]")
+    unit_ids = [u.get("id") for u in raw_units if isinstance(u, dict)]
+    role_ids = list(policy.roles)
+    for n, entry in enumerate(raw_people, 1):
+        where = f"person[{n}]."
+        if not isinstance(entry, dict):
+            raise _fail(file, f"person[{n}] must be a table")
+        _check_keys(file, where, entry, PERSON_KEYS)
+        pid = _str(file, where + "id", entry.get("id"))
+        _check_id(file, where + "id", pid)
+        if pid in people:
+            raise _fail(file, f"{where}id = '{pid}' is a duplicate person id; give each person its own id")
+        roles = _str_list(file, where + "roles", entry.get("roles"))
+        if validate_roles:
+            for role in roles:
+                if role not in policy.roles:
+                    raise _fail(file, f"{where}roles: '{role}' is not a role of {policy.id}; roles: {', '.join(role_ids)}")
+        unit = _str(file, where + "unit", entry.get("unit"), required=False)
+        if unit is not None and unit not in unit_ids:
+            raise _fail(file, f"{where}unit = '{unit}' is not a unit id; units: {', '.join(map(str, unit_ids)) or '(none)'}")
+        if validate_roles and unit is None and any(policy.roles[r].scope == "unit" for r in roles):
+            raise _fail(file, f"{where}unit is missing: roles {', '.join(roles)} act for a unit; write unit = \"ID\"")
+        people[pid] = Person(pid, _str(file, where + "name", entry.get("name", pid)), tuple(roles), unit,
+                             _str(file, where + "title", entry.get("title", ""), required=False) or "")
+
+    units: dict[str, Unit] = {}
+    for n, entry in enumerate(raw_units, 1):
+        where = f"unit[{n}]."
+        if not isinstance(entry, dict):
+            raise _fail(file, f"unit[{n}] must be a table")
+        _check_keys(file, where, entry, UNIT_KEYS)
+        uid = _str(file, where + "id", entry.get("id"))
+        _check_id(file, where + "id", uid)
+        if uid in units:
+            raise _fail(file, f"{where}id = '{uid}' is a duplicate unit id; give each unit its own id")
+        refs = {}
+        for key in ("head", "leader_in_charge", "responsible_person"):
+            value = _str(file, where + key, entry.get(key), required=False)
+            if value is not None and value not in people:
+                raise _fail(file, f"{where}{key} = '{value}' is not a person id; people: {', '.join(people) or '(none)'}")
+            refs[key] = value
+        units[uid] = Unit(uid, _str(file, where + "name", entry.get("name", uid)), **refs)
+
+    return DeploymentConfig(
+        jurisdiction=jid,
+        database=base / database,
+        calendar=calendar,
+        plugins=plugins,
+        settings=dict(settings),
+        units=units,
+        people=people,
+        path=file_path.resolve(),
+    )
+
+
+def _policy(file: str, jid: str, plugins: tuple[Path, ...], settings: dict, overridden: bool):
+    from ducha_core.errors import PluginError, PolicyError
+    from ducha_core.registry import resolve_policy
+
+    try:
+        return resolve_policy(jid, plugin_paths=plugins, settings=settings)
+    except PluginError as exc:
+        key = "--jurisdiction" if overridden else "jurisdiction"
+        raise _fail(file, f"{key} = '{jid}': {exc}") from None
+    except PolicyError as exc:
+        raise _fail(file, f"[settings] {exc}") from None
+
+
+# --- the commented default file -------------------------------------------------------------------
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if hasattr(value, "describe"):
+        return _toml_value(value.describe())
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+def default_config_text(jurisdiction_id: str) -> str:
+    """The text of a commented ``ducha.toml`` for a jurisdiction (sample units and people)."""
+    from ducha_core.errors import PluginError
+    from ducha_core.registry import all_ids, resolve_policy
+
+    try:
+        policy = resolve_policy(jurisdiction_id)
+    except PluginError:
+        raise ConfigError(f"--jurisdiction '{jurisdiction_id}' is not installed; known: {', '.join(all_ids())}") from None
+    j = policy.jurisdiction
+    by_scope: dict[str, list[str]] = {}
+    for role in policy.roles.values():
+        by_scope.setdefault(role.scope, []).append(role.id)
+    office = by_scope.get("office", ["office"])[:1]
+    unit_roles = by_scope.get("unit", ["unit"])
+    leader = by_scope.get("leader", [])[:1]
+    inspector = by_scope.get("inspector", [])[:1]
+    lines = [
+        f"# ducha 部署配置：{j.name}《{j.document.title}》",
+        "# 用法：ducha register/assign/... --as 人员id；ducha ledger 查看台账。",
+        "",
+        f'jurisdiction = "{j.id}"        # 辖区插件 id（见 `ducha jurisdictions`），或变体文件路径',
+        'database = "ducha.sqlite3"            # 数据库文件，相对于本文件',
+        "calendar = []                          # 补充的放假安排文件（格式同 ducha_core/calendar/holidays.toml）",
+        "plugins = []                           # 未安装为包的插件文件或目录",
+        "",
+        "# 部署设置：文件未规定的数值，取默认值；去掉 # 即可修改（见 `ducha articles`）。",
+        "[settings]",
+    ]
+    for key, setting in policy.setting_defs.items():
+        doc = " ".join(setting.doc.split())
+        lines.append(f"# {doc}" + (f"（{setting.citation}）" if setting.citation else ""))
+        if setting.default is None:
+            example = '"2023-03-01"' if key == "issued" else '""'
+            lines.append(f"# {key} = {example}")
+        else:
+            lines.append(f"# {key} = {_toml_value(setting.default)}")
+    roles_doc = "；".join(f"{r.id}={r.name}" for r in policy.roles.values())
+    lines += [
+        "",
+        f"# 角色（roles）取自本辖区文件：{roles_doc}",
+        "",
+        "# 承办单位：head 第一责任人，leader_in_charge 分管负责人，responsible_person 具体责任人（人员 id）",
+        "[[unit]]",
+        'id = "u1"',
+        'name = "示例单位一"',
+        'head = "u1_head"',
+        'responsible_person = "u1_staff"',
+        "",
+        "[[unit]]",
+        'id = "u2"',
+        'name = "示例单位二"',
+        'responsible_person = "u2_staff"',
+        "",
+        "# 人员：roles 为本辖区的角色 id；承办单位人员须写 unit",
+        "[[person]]",
+        'id = "duchashi"',
+        f'name = "{j.office}工作人员"',
+        f"roles = {_toml_value(office)}",
+        f'title = "{j.office}"',
+    ]
+    head_role = unit_roles[1:2] or unit_roles[:1]
+    for pid, name, roles, unit in (
+        ("u1_head", "示例单位一主要负责人", head_role, "u1"),
+        ("u1_staff", "示例单位一责任人", unit_roles[:1], "u1"),
+        ("u2_staff", "示例单位二责任人", unit_roles[:1], "u2"),
+    ):
+        lines += ["", "[[person]]", f'id = "{pid}"', f'name = "{name}"', f"roles = {_toml_value(roles)}", f'unit = "{unit}"']
+    if leader:
+        lines += ["", "[[person]]", 'id = "lingdao"', 'name = "分管领导"', f"roles = {_toml_value(leader)}"]
+    if inspector:
+        lines += ["", "[[person]]", 'id = "duchayuan"', 'name = "特约督查员"', f"roles = {_toml_value(inspector)}"]
+    return "\n".join(lines) + "\n"
+
+
+def write_default_config(path: str | Path, jurisdiction_id: str) -> Path:
+    """Write a commented ``ducha.toml``; refuses to overwrite an existing file."""
+    target = Path(path)
+    if target.is_dir():
+        target = target / DEFAULT_NAME
+    if target.exists():
+        raise ConfigError(f"{target}: already exists; edit it, or remove it first (ducha init never overwrites)")
+    text = default_config_text(jurisdiction_id)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return target

@@ -1,0 +1,423 @@
+"""The ledger (台账) of one deployment: the library API the CLI, documents and dashboard call.
+
+``Ledger.open(config)`` compiles the jurisdiction's policy once, loads the working calendar and
+opens the store. ``record`` checks an event (units, people, then the jurisdiction's procedure)
+and appends it in one transaction; a refused event writes nothing. Reads come from the derived
+``matters`` table where it answers the question (an as-of day on or after the last event) and
+from the event log otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ducha_core.calendar import WorkingCalendar
+from ducha_core.config import DeploymentConfig
+from ducha_core.errors import DuchaError, InputError
+from ducha_core.escalation import Finding, evaluate
+from ducha_core.events import CREATE_ACTIONS, Event
+from ducha_core.matter import LIGHT_NAMES, MatterEngine, MatterState, light
+from ducha_core.model import Person
+from ducha_core.policy import Policy
+from ducha_core.store import EventStore, VerifyReport, normalize_data, open_store, state_row, unit_rows
+
+#: matter ids the ledger gives: DC-<year>-<number>
+ID_PREFIX = "DC"
+UNIT_FIELDS = ("lead_units", "co_units", "units")
+PERSON_FIELDS = ("responsible_person", "viewers")
+LIGHTS = ("green", "yellow", "red", "done", "none")
+
+
+@attrs.define(slots=True)
+class LedgerRow:
+    """One line of the 台账 as of a day: the matter, its traffic light and what is due next from whom."""
+
+    id: str
+    kind: str
+    title: str
+    state: str
+    status: str  # the jurisdiction's name of the state
+    light: str  # green | yellow | red | done | none
+    due: date | None
+    due_name: str | None
+    next_step: str  # what is due next (期限 name, or the next step and who takes it)
+    owed_by: tuple[str, ...]  # units the next step is due from (lead first); () when the office acts
+    lead_units: tuple[str, ...]
+    co_units: tuple[str, ...]
+    responsible_text: str
+    registered_on: date
+    submitted_on: date | None
+    closed_on: date | None
+    confidential: bool
+    viewers: tuple[str, ...]
+    as_of: date
+    _ledger: Ledger | None = attrs.field(default=None, repr=False, eq=False)
+
+    @property
+    def responsible(self) -> dict[str, str]:
+        """Unit id -> responsible person id (承办责任人)."""
+        return dict(p.split("=", 1) for p in self.responsible_text.split(";") if "=" in p)
+
+    @property
+    def light_name(self) -> str:
+        return LIGHT_NAMES.get(self.light, self.light)
+
+    @property
+    def matter(self) -> MatterState:
+        """The full matter state as of the row's day (folded from the log on access)."""
+        if self._ledger is None:
+            raise InputError(f"row {self.id} is detached from its ledger")
+        return self._ledger.matter(self.id, as_of=self.as_of)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "title": self.title,
+            "state": self.state,
+            "status": self.status,
+            "light": self.light,
+            "light_name": self.light_name,
+            "due": self.due.isoformat() if self.due else None,
+            "due_name": self.due_name,
+            "next_step": self.next_step,
+            "owed_by": list(self.owed_by),
+            "lead_units": list(self.lead_units),
+            "co_units": list(self.co_units),
+            "responsible": self.responsible,
+            "registered_on": self.registered_on.isoformat(),
+            "submitted_on": self.submitted_on.isoformat() if self.submitted_on else None,
+            "closed_on": self.closed_on.isoformat() if self.closed_on else None,
+            "confidential": self.confidential,
+            "as_of": self.as_of.isoformat(),
+        }
+
+
+def _d(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(text.split(",")) if text else ()
+
+
+class Ledger:
+    """The ledger of one deployment (see module docstring)."""
+
+    def __init__(self, config: DeploymentConfig, policy: Policy, calendar: WorkingCalendar, store: EventStore):
+        self.config = config
+        self.policy = policy
+        self.calendar = calendar
+        self.store = store
+        self.engine = MatterEngine(policy, calendar, self.person)
+        self._cache: dict[str, tuple[int, MatterState]] = {}
+        self._next_steps = self._describe_next_steps()
+        self._clock = {sid for sid, s in policy.states.items() if s.clock_running}
+        self._hook = None
+
+    # --- opening -----------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, config: DeploymentConfig, *, create: bool = True) -> Ledger:
+        from ducha_core.registry import resolve_policy
+
+        policy = resolve_policy(config.jurisdiction, plugin_paths=config.plugins, settings=config.settings)
+        calendar = WorkingCalendar.load(config.calendar, strict=bool(policy.settings.get("strict_calendar")))
+        store = open_store(config.database, create=create)
+        return cls(config, policy, calendar, store)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- people and units --------------------------------------------------------------------------
+
+    def person(self, person_id: str) -> Person:
+        """The directory the engine uses: a person id of the deployment."""
+        try:
+            return self.config.people[person_id]
+        except KeyError:
+            raise InputError(f"unknown person '{person_id}'; people: {', '.join(self.config.people) or '(none)'}") from None
+
+    def _check_units(self, data: dict[str, Any]) -> None:
+        for field in UNIT_FIELDS:
+            value = data.get(field)
+            if value is None:
+                continue
+            for unit in [value] if isinstance(value, str) else value:
+                if unit not in self.config.units:
+                    known = ", ".join(self.config.units) or "(none configured in ducha.toml)"
+                    raise InputError(f"unknown unit '{unit}'; units: {known}")
+
+    def _check_people(self, data: dict[str, Any]) -> None:
+        for field in PERSON_FIELDS:
+            value = data.get(field)
+            if value is None:
+                continue
+            for pid in [value] if isinstance(value, str) else value:
+                self.person(pid)
+
+    def is_office(self, person_id: str | None) -> bool:
+        if person_id is None:
+            return False
+        person = self.person(person_id)
+        return any(self.policy.roles[r].scope == "office" for r in person.roles if r in self.policy.roles)
+
+    def visible(self, matter: MatterState | LedgerRow, person_id: str | None) -> bool:
+        """Whether ``person_id`` may see the matter: anyone for an open matter; for a confidential
+        one the office, its viewers and people of its handling units only (None sees none)."""
+        if not matter.confidential:
+            return True
+        if person_id is None:
+            return False
+        if person_id in matter.viewers or self.is_office(person_id):
+            return True
+        person = self.person(person_id)
+        return person.unit is not None and person.unit in (*matter.lead_units, *matter.co_units)
+
+    # --- writing -----------------------------------------------------------------------------------
+
+    def new_matter_id(self, on: date) -> str:
+        """The next free id of the year of ``on``, e.g. DC-2025-0001."""
+        prefix = f"{ID_PREFIX}-{on.year}-"
+        return f"{prefix}{self.store.max_number(prefix) + 1:04d}"
+
+    def _state_for_update(self, matter: str) -> MatterState | None:
+        last = self.store.last_seq(matter)
+        if last == 0:
+            return None
+        cached = self._cache.get(matter)
+        if cached is not None and cached[0] == last:
+            return cached[1]
+        return self.engine.fold(self.store.events(matter))
+
+    def record(self, matter: str | None, action: str, on: date, actor: str, data: dict | None = None) -> MatterState:
+        """Check and append one event; returns the matter's new state. ``matter`` may be None for
+        register/apply: the next id of the year is given inside the same transaction."""
+        if not isinstance(on, date):
+            raise InputError(f"'{on}' is not a date; write YYYY-MM-DD")
+        data = normalize_data(data)
+        self.person(actor)
+        self._check_units(data)
+        self._check_people(data)
+        if matter is None and action not in CREATE_ACTIONS:
+            raise InputError(f"{action} needs a matter id")
+        try:
+            with self.store.transaction():
+                if matter is None:
+                    matter = self.new_matter_id(on)
+                state = self._state_for_update(matter)
+                event = Event(matter, action, on, actor, data)
+                new_state = self.engine.apply(state, event)
+                (stored,) = self.store.append([event])
+                new_state.events[-1] = stored
+                if new_state.marks and new_state.marks[-1] is event:
+                    new_state.marks[-1] = stored
+                self.store.put_states([new_state])
+        except BaseException:
+            if matter is not None:
+                self._cache.pop(matter, None)
+            raise
+        self._cache[matter] = (stored.seq, new_state)
+        self._recorded(stored)
+        return new_state
+
+    def _recorded(self, event: Event) -> None:
+        try:
+            if self._hook is None:
+                from ducha_core.registry import plugins_with
+
+                plugins = plugins_with(self.config.plugins)
+                own = [j for j in self.policy.lineage if j in plugins.jurisdictions]
+                self._hook = plugins.subset_caller("ducha_event_recorded", own)
+            self._hook(policy=self.policy, event=event)
+        except Exception as exc:  # the event is stored; a failing side effect aborts nothing
+            warnings.warn(f"ducha_event_recorded failed after event {event.seq}: {exc}", stacklevel=2)
+
+    # --- reading -----------------------------------------------------------------------------------
+
+    def events(self, matter: str | None = None) -> list[Event]:
+        if matter is not None:
+            self._known(matter)
+        return self.store.events(matter)
+
+    def _known(self, matter_id: str) -> None:
+        if self.store.last_seq(matter_id) == 0:
+            raise InputError(f"unknown matter '{matter_id}'; see `ducha ledger` for the matters")
+
+    def matter(self, matter_id: str, *, as_of: date | None = None) -> MatterState:
+        """The state of one matter (as of a day: its events with ``on`` <= as_of)."""
+        events = self.store.events(matter_id, upto=as_of)
+        if not events:
+            if as_of is not None and self.store.last_seq(matter_id):
+                raise InputError(f"matter '{matter_id}' was not yet registered on {as_of}")
+            self._known(matter_id)
+        return self.engine.fold(events)
+
+    def states(self, *, as_of: date | None = None) -> list[MatterState]:
+        """Every matter's state, folded from the log (as of a day if given). Unfiltered: use
+        ``visible`` to leave out confidential matters a person may not see."""
+        out = []
+        for history in self.store.histories():
+            if as_of is not None:
+                history = [e for e in history if e.on <= as_of]
+                if not history:
+                    continue
+            out.append(self.engine.fold(history))
+        return out
+
+    def _describe_next_steps(self) -> dict[str, str]:
+        policy = self.policy
+        steps = {}
+        for sid, state in policy.states.items():
+            names = []
+            for t in policy.actions_in(sid):
+                if t.target is None or t.target == sid:
+                    continue
+                roles = "、".join(policy.roles[r].name for r in t.roles if r in policy.roles)
+                names.append(f"{t.name or policy.action_name(t.action)}（{roles}）")
+            steps[sid] = "；".join(dict.fromkeys(names)) if not state.terminal else ""
+        return steps
+
+    def rows(self, *, as_of: date, unit: str | None = None, kind: str | None = None, status: str | None = None,
+             viewer: str | None = None, all_visible: bool = False) -> list[LedgerRow]:
+        """The 台账 as of a day. ``status`` filters by state id, state name or light
+        (red/yellow/green/done/none). Confidential matters are left out unless ``viewer`` may see
+        them (see ``visible``) or ``all_visible`` (library callers that filter themselves)."""
+        if unit is not None and unit not in self.config.units:
+            raise InputError(f"unknown unit '{unit}'; units: {', '.join(self.config.units) or '(none)'}")
+        if kind is not None and kind not in self.policy.kinds:
+            raise InputError(f"unknown matter kind '{kind}'; kinds: {', '.join(self.policy.kinds)}")
+        if status is not None:
+            names = {s.name: sid for sid, s in self.policy.states.items()}
+            if status not in self.policy.states and status not in names and status not in LIGHTS:
+                raise InputError(f"unknown status '{status}'; use a state ({', '.join(self.policy.states)})"
+                                 f" or a light ({', '.join(LIGHTS)})")
+            status = names.get(status, status)
+        as_iso = as_of.isoformat()
+        raw = self.store.matter_rows(unit=unit, kind=kind, registered_upto=as_iso)
+        rows: list[LedgerRow] = []
+        stale: list[str] = []
+        cutoff = self.calendar.add_workdays(as_of, int(self.policy.settings.get("warning_window", 3)) + 1)
+        make = self._row_from_columns
+        for r in raw:
+            if r[15] > as_iso:  # last_on after as_of: fold the log up to as_of
+                stale.append(r[0])
+                continue
+            rows.append(make(r, as_of, as_iso, cutoff))
+        for mid in stale:
+            row = self._row_from_state(self.matter(mid, as_of=as_of), as_of)
+            if unit is None or unit in row.lead_units or unit in row.co_units:
+                rows.append(row)
+        if stale:
+            rows.sort(key=lambda row: row.id)
+        if status is not None:
+            rows = [r for r in rows if r.state == status or r.light == status]
+        if not all_visible:
+            rows = [r for r in rows if not r.confidential or self.visible(r, viewer)]
+        return rows
+
+    def _row_from_columns(self, r: tuple, as_of: date, as_iso: str, cutoff: date) -> LedgerRow:
+        (mid, kind, title, state, lead, co, resp, due, _what, due_name, submitted, closed, conf, viewers,
+         registered, _last_on, _last_seq, _json) = r
+        policy = self.policy
+        if state in self._clock:
+            if due is None:
+                colour = "green"
+            elif as_iso > due:
+                colour = "red"
+            else:
+                colour = "yellow" if date.fromisoformat(due) < cutoff else "green"
+        else:
+            colour = "done" if policy.states[state].terminal or submitted else "none"
+        lead_t, co_t = _split(lead), _split(co)
+        running = state in self._clock
+        return LedgerRow(
+            mid, kind, title, state, policy.states[state].name, colour, _d(due), due_name,
+            (due_name or "") if running else self._next_steps.get(state, ""),
+            lead_t + co_t if running else (), lead_t, co_t, resp, date.fromisoformat(registered),
+            _d(submitted), _d(closed), bool(conf), _split(viewers), as_of, self,
+        )
+
+    def _row_from_state(self, state: MatterState, as_of: date) -> LedgerRow:
+        row = state_row(state)
+        cutoff = self.calendar.add_workdays(as_of, int(self.policy.settings.get("warning_window", 3)) + 1)
+        out = self._row_from_columns(row, as_of, as_of.isoformat(), cutoff)
+        out.light = light(self.policy, self.calendar, state, as_of)
+        return out
+
+    def due(self, *, as_of: date) -> list[Finding]:
+        """Escalations, forced grades and deductions the rules call for as of a day."""
+        return evaluate(self.policy, self.calendar, self.states(as_of=as_of), as_of)
+
+    # --- maintenance -------------------------------------------------------------------------------
+
+    def verify(self) -> VerifyReport:
+        return self.store.verify()
+
+    def backup(self, dest: str | Path) -> Path:
+        return self.store.backup(dest)
+
+    def rebuild(self, *, workers: int | None = None) -> int:
+        """Recompute the matters table from the event log, in bulk, in one transaction; returns the
+        number of matters. Folds in ``workers`` processes (default: one per CPU for large logs)."""
+        total = self.store.count_events() if hasattr(self.store, "count_events") else 0
+        if workers is None:
+            workers = min(os.cpu_count() or 1, 4) if total > 200_000 else 1
+        if workers <= 1 or not hasattr(self.store, "split_points"):
+            rows = (self._fold_row(h) for h in self.store.histories())
+            count = self.store.replace_states(rows)
+        else:
+            count = self.store.replace_states(self._parallel_rows(workers))
+        self._cache.clear()
+        return count
+
+    def _fold_row(self, history: Sequence[Event]) -> tuple[tuple, list]:
+        state = self.engine.fold(history)
+        return state_row(state), unit_rows(state)
+
+    def _parallel_rows(self, workers: int):
+        import multiprocessing as mp
+
+        points = self.store.split_points(workers)
+        bounds = list(zip([None, *points], [*points, None], strict=True))
+        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+        with ctx.Pool(len(bounds), initializer=_worker_init, initargs=(self.config,)) as pool:
+            for chunk in pool.imap(_worker_fold, bounds):
+                yield from chunk
+
+
+_WORKER: Ledger | None = None
+
+
+def _worker_init(config: DeploymentConfig) -> None:
+    global _WORKER
+    _WORKER = Ledger.open(config, create=False)
+
+
+def _worker_fold(bound: tuple[str | None, str | None]) -> list[tuple[tuple, list]]:
+    assert _WORKER is not None
+    return [_WORKER._fold_row(h) for h in _WORKER.store.histories(*bound)]
+
+
+def open_ledger(config_path: str | Path | None = None, *, jurisdiction: str | None = None,
+                create: bool = True) -> Ledger:
+    """Load a deployment file (see ``ducha_core.config.load_config``) and open its ledger."""
+    from ducha_core.config import load_config
+
+    return Ledger.open(load_config(config_path, jurisdiction=jurisdiction), create=create)
+
+
+__all__ = ["DuchaError", "Ledger", "LedgerRow", "open_ledger"]

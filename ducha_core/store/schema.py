@@ -1,0 +1,103 @@
+"""The store's schema, as an ordered list of migrations.
+
+Migration ``n`` (1-based) takes a database from ``user_version`` n-1 to n. They are applied in
+order when a store is opened; a database newer than ``SCHEMA_VERSION`` is refused. The SQL is
+plain and portable (TEXT/INTEGER columns, ISO dates as text, JSON as text) so that a PostgreSQL
+backend can create the same tables; only ``PRAGMA user_version`` is SQLite's own bookkeeping.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+#: v1: the event log (source of truth), the derived matters table, store metadata
+V1 = """
+CREATE TABLE events (
+    seq         INTEGER PRIMARY KEY,
+    matter      TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    on_date     TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    data        TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    prev_hash   TEXT NOT NULL,
+    hash        TEXT NOT NULL
+);
+CREATE INDEX events_matter ON events (matter, seq);
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE TABLE matters (
+    id           TEXT PRIMARY KEY,
+    kind         TEXT NOT NULL,
+    title        TEXT NOT NULL,
+    state        TEXT NOT NULL,
+    lead_units   TEXT NOT NULL,
+    co_units     TEXT NOT NULL,
+    responsible  TEXT NOT NULL,
+    due_date     TEXT,
+    due_what     TEXT,
+    due_name     TEXT,
+    submitted    TEXT,
+    closed       TEXT,
+    confidential INTEGER NOT NULL,
+    viewers      TEXT NOT NULL,
+    registered   TEXT NOT NULL,
+    last_on      TEXT NOT NULL,
+    last_seq     INTEGER NOT NULL,
+    state_json   TEXT NOT NULL
+);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+#: v2: the unit index of the read model and indexes for the as-of ledger queries
+V2 = """
+CREATE TABLE matter_units (
+    unit   TEXT NOT NULL,
+    matter TEXT NOT NULL,
+    role   TEXT NOT NULL,
+    PRIMARY KEY (unit, matter)
+);
+CREATE INDEX matter_units_matter ON matter_units (matter);
+CREATE INDEX matters_due ON matters (due_date);
+CREATE INDEX matters_state ON matters (state);
+CREATE INDEX matters_kind ON matters (kind);
+CREATE INDEX matters_last_on ON matters (last_on);
+"""
+
+Migration = str | Callable[[Any], None]
+
+
+def run_sql(conn: Any, script: str) -> None:
+    """Execute a script statement by statement inside the caller's transaction (executescript
+    would commit first)."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            conn.execute(buffer)
+            buffer = ""
+    if buffer.strip():
+        conn.execute(buffer)
+
+
+def _v2(conn: Any) -> None:
+    """v2: the unit index, filled from the matters already in the read model."""
+    run_sql(conn, V2)
+    rows = conn.execute("SELECT id, lead_units, co_units FROM matters").fetchall()
+    conn.executemany(
+        "INSERT OR IGNORE INTO matter_units (unit, matter, role) VALUES (?, ?, ?)",
+        [(u, mid, role) for mid, lead, co in rows for role, text in (("lead", lead), ("co", co)) for u in text.split(",") if u],
+    )
+
+
+#: applied in order; the database's user_version is the number applied
+MIGRATIONS: list[Migration] = [V1, _v2]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+#: tables a usable database has
+REQUIRED_TABLES = ("events", "matters", "meta", "matter_units")
