@@ -6,15 +6,26 @@ Readings of this document (a deployment can change each through ``[settings]``):
   warning that the trial period cannot be checked.
 - 九 "5个工作日内" is explicit; the period runs from receipt of the notice (接到办理通知).
 - 十 "3个月 … 最迟不得超过6个月": calendar months from assignment; an extension may reach 6 months.
+- 八: documents, meetings and decisions that ask for a report set their own time limit; the plugin
+  sets none and the assignment records it as an explicit deadline (七(二) 明确……办理时限).
+- 九's extension applies to the matters 九 governs (领导批示交办事项); 十 gives NPC/CPPCC answers their
+  own extension up to 6 months. For other kinds the document says nothing about extensions.
+- 十三's twelve methods are the vocabulary of 督办 (``chase_methods``); a reminder names its method.
+- 十六(二) "下达督办令后，工作仍没有明显进展": proposed as soon as no progress report or result follows the
+  order; the office confirms only when it judges that there is no 明显进展 (the document sets no grace).
+- 十六(四) "久拖不改、落实不力 … 扣减一定分值": proposed on a 通报批评 and on an overdue matter; the
+  points are a setting (the document gives no figure).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from ducha_weinan_gaoxin.articles import ARTICLES
+
 from ducha_core import hookimpl
 from ducha_core.model import Citation, Jurisdiction, SourceDocument
-from ducha_core.periods import AsItHappens, Months, WorkingDays
+from ducha_core.periods import Months, WorkingDays
 from ducha_core.rules import (
     ApprovalRule,
     CountInYear,
@@ -24,6 +35,7 @@ from ducha_core.rules import (
     GradingScheme,
     MatterKind,
     NoProgressAfter,
+    Overdue,
     Procedure,
     Role,
     Setting,
@@ -31,7 +43,6 @@ from ducha_core.rules import (
     TimeLimit,
     Transition,
 )
-from ducha_weinan_gaoxin.articles import ARTICLES
 
 ID = "weinan_gaoxin"
 
@@ -107,6 +118,7 @@ def ducha_procedure() -> Procedure:
         State("reported", "已报告"),
         State("closed", "已办结（注结销号）"),
         State("archived", "已归档", terminal=True),
+        State("rejected", "领导不同意（不予实施）", terminal=True),
     )
     t = Transition
     return Procedure(
@@ -118,11 +130,12 @@ def ducha_procedure() -> Procedure:
             t("apply", ("new",), "applied", UNIT, cite("七(一)", "须向督查室提出申请"), "申请以党工委、管委会名义督查"),
             t("approve", ("applied",), "registered", LEADERS, cite("七(一)", "经党工委、管委会领导同意后予以实施"), "领导同意",
               requires=("approved_by",)),
-            t("reject", ("applied",), "archived", LEADERS, cite("七(一)"), "领导不同意"),
+            t("reject", ("applied",), "rejected", LEADERS, cite("七(一)", "经党工委、管委会领导同意后予以实施"), "领导不同意"),
             t("assign", ("registered",), "assigned", OFFICE, cite("七(二)", "明确承办单位、任务要求、办理时限"), "交办"),
             t("accept", ("assigned",), "accepted", UNIT, cite("七(三)", "迅速明确责任人"), "承办",
               requires=("responsible_person",)),
-            t("remind", OPEN, None, OFFICE, cite("七(四)", "加强督促催办，限时办结"), "督办"),
+            t("remind", OPEN, None, OFFICE, cite("七(四)", "加强督促催办，限时办结"), "督办",
+              requires=("method",)),
             t("progress", OPEN, None, UNIT, cite("十二", "报告阶段性进展情况，并续报直至完成最终结果"), "报告阶段性进展"),
             t("submit", OPEN, "submitted", UNIT, cite("十一", "标明发文字号、签发人，并加盖单位公章"), "上报办理报告",
               requires=("document_number", "signer", "seal")),
@@ -140,8 +153,10 @@ def ducha_procedure() -> Procedure:
               requires=("approved_by",)),
             t("interview", ("*",), None, LEADERS, cite("十六(一)", "党工委、管委会有关领导对责任单位负责人进行约谈"), "督查约谈"),
             t("rectification_plan", ("*",), None, UNIT, cite("十六(二)", "由责任单位向党工委、管委会作出书面检查"), "书面检查"),
-            t("accountability", ("*",), None, OFFICE, cite("十五", "由区督查室提出问责建议"), "提出问责建议"),
-            t("escalate", OPEN, None, OFFICE, cite("十四(二)", "召集有关部门召开协调会"), "协调会/联合督查"),
+            t("accountability", ("*",), None, OFFICE, cite("十五", "视情节轻重由区督查室提出问责建议"), "提出问责建议",
+              requires=("reason",)),
+            t("escalate", OPEN, None, OFFICE, cite("十四(二)", "经区党工委、管委会主要领导同志批准，……召集有关部门召开协调会"),
+              "协调会/联合督查", requires=("approved_by",)),
             t("finding", ("*",), None, OFFICE, cite("十三", "创新督查工作方式方法"), "记录督查发现"),
         ),
     )
@@ -171,15 +186,6 @@ def ducha_time_limits() -> list[TimeLimit]:
             max_period=Months(6),
             reading="自交办之日起按日历月计算；延期最迟至6个月",
         ),
-        TimeLimit(
-            "reported_documents",
-            "重要文件、会议、决策部署要求报告的，按其时限报告",
-            ("decision", "document", "meeting"),
-            AsItHappens(),
-            cite("八", "凡要求报告贯彻落实情况的，应按时限要求报告办理结果"),
-            what="result",
-            reading="时限由文件、会议本身规定，交办时以明确期限录入",
-        ),
     ]
 
 
@@ -188,21 +194,39 @@ def ducha_extension_rules() -> list[ExtensionRule]:
     return [
         ExtensionRule(
             "extension",
-            ("*",),
+            ("instruction", "field_request", "other"),
             cite("九", "承办单位应提前向区督查室报告原因和进展情况，并申请延长办理期限"),
             ask_before_deadline=True,
             requires=("reasons", "progress"),
             granted_by=("office",),
-        )
+            reading="九只规定向区督查室报告并申请；本插件由区督查室同意或不同意（文件未另设审批人）",
+        ),
+        ExtensionRule(
+            "npc_cppcc_extension",
+            ("npc_suggestion", "cppcc_proposal"),
+            cite("十", "涉及面广、处理难度大的问题，最迟不得超过6个月"),
+            ask_before_deadline=True,
+            requires=("reasons",),
+            granted_by=("office",),
+            max_period=Months(6),
+            reading="延长须说明“涉及面广、处理难度大”的原因；自交办之日起最迟6个月",
+        ),
     ]
 
 
 CRITICISM = {"type": "criticism"}
+#: a finding of 不落实或执行偏差 (十六(一)) is recorded with this in its data
+DEVIATION = {"deviation": True}
 
 
 @hookimpl
 def ducha_escalation_ladder() -> list[EscalationStep]:
     return [
+        EscalationStep("interview_on_deviation", "发现不落实或执行偏差问题，提出督查约谈建议", 0,
+                       NoProgressAfter("finding", within=None, match=DEVIATION), "interview",
+                       cite("十六(一)", "对督促检查中发现的不落实或执行偏差问题，由区督查室提出督查约谈建议，党工委、管委会有关领导对责任单位负责人进行约谈"),
+                       by_role="leader",
+                       reading="督查发现记录标明 deviation=true 即提出约谈建议；其后单位已报送进展或结果的，不再提议"),
         EscalationStep("order_no_progress", "下达督办令后仍无明显进展，通报批评", 1,
                        NoProgressAfter("order", within=None), "bulletin", cite("十六(二)", "下达督办令后，工作仍没有明显进展的，由区督查室对责任单位进行通报批评"),
                        data=CRITICISM, by_role="office",
@@ -226,7 +250,9 @@ def ducha_grading_scheme() -> GradingScheme:
         grades=(),
         citation=cite("十六(四)", "纳入对部门的年度绩效考核内容"),
         deductions=(
-            Deduction("slow_deduction", "久拖不改、落实不力扣减分值", CountInYear("bulletin", 1, CRITICISM),
+            Deduction("slow_deduction", "落实不力（受通报批评）扣减分值", CountInYear("bulletin", 1, CRITICISM),
+                      cite("十六(四)", "对久拖不改、落实不力的在年度目标责任考核中扣减一定分值"), setting="deduction_points"),
+            Deduction("overdue_deduction", "久拖不改（逾期未办结）扣减分值", Overdue(),
                       cite("十六(四)", "对久拖不改、落实不力的在年度目标责任考核中扣减一定分值"), setting="deduction_points"),
         ),
     )
@@ -251,7 +277,31 @@ def ducha_settings() -> list[Setting]:
     return [
         Setting("instruction_days", "5个工作日", "领导批示交办事项的办理时限（九：原则上5个工作日）。", cite("九")),
         Setting("deduction_points", None, "落实不力扣减的分值：文件仅称“扣减一定分值”，由部署填写。", cite("十六(四)")),
+        Setting("chase_methods", list(CHASE_METHODS),
+                "督办方式（十三(一)至(十二)）：催办记录的 method 取其一。", cite("十三", "创新督查工作方式方法")),
+        Setting("accountability_grounds", list(ACCOUNTABILITY_GROUNDS),
+                "问责情形（十五(一)至(六)）：问责建议的 reason 写明所属情形。", cite("十五")),
+        Setting("bulletin_every", "quarter",
+                "督查通报的周期：七(七)只说“定期……视情况印发督查通报”，未定周期；默认每季度，部署可改为 month/year。",
+                cite("七(七)", "定期收集、汇总、整理、分析")),
     ]
+
+
+#: 十三(一)…(十二): the ways of 督办 the document lists
+CHASE_METHODS = (
+    "书面调度", "电话催办", "实地督查", "调度督查", "联合督查", "跟踪督查",
+    "调查复核", "督查调研", "回访调研", "专业评估", "民意调查", "舆论监督",
+)
+
+#: 十五(一)…(六): the situations in which the office proposes accountability
+ACCOUNTABILITY_GROUNDS = (
+    "执行不力、落实不到位或未按时限要求贯彻落实",
+    "不予办理、互相推诿、不积极协商或经多次协调仍不配合",
+    "工作质量未达要求、把关不严、随意变通、虚报瞒报",
+    "不接受督查、不认真配合、妨碍干扰阻挠督查",
+    "打击报复陷害反映问题的干部群众，督查人员失职失责",
+    "应予以问责的其他情形",
+)
 
 
 @hookimpl

@@ -1,0 +1,486 @@
+"""渭南高新区《督促检查工作实施办法（试行）》: scenario tests, one or more per article.
+
+Dates are checked by hand against the State Council holiday notices:
+- 2025 National Day + Mid-Autumn: 10/1–10/8 off, Sat 10/11 worked.
+- 2025 Spring Festival: 1/28–2/4 off, Sun 1/26 and Sat 2/8 worked.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date as D
+from pathlib import Path
+
+import jinja2
+import pytest
+from click.testing import CliRunner
+
+from ducha_core.calendar import WorkingCalendar
+from ducha_core.cli import main as cli
+from ducha_core.errors import ActionRefused
+from ducha_core.escalation import evaluate
+from ducha_core.events import Event as E
+from ducha_core.matter import MatterEngine, light
+from ducha_core.model import Unit
+from ducha_core.policy import load_policy
+from ducha_core.traceability import coverage
+
+ID = "weinan_gaoxin"
+PLUGIN_DIR = Path(__file__).resolve().parents[1]
+CAL = WorkingCalendar.default()
+#: issued 2024-06-01: the trial period (2 years) runs to 2026-05-31, covering the dates below
+POL = load_policy(ID, {"issued": "2024-06-01"})
+ENG = MatterEngine(POL, CAL)
+REPORT = {"document_number": "渭高新发〔2025〕12号", "signer": "张三", "seal": True}
+
+
+def reg(mid: str, on: D, kind: str = "instruction", **data) -> E:
+    return E(mid, "register", on, "office", {"kind": kind, "title": f"事项{mid}", **data})
+
+
+def assign(mid: str, on: D, lead=("u1",), co=(), **data) -> E:
+    return E(mid, "assign", on, "office", {"lead_units": list(lead), "co_units": list(co), **data})
+
+
+def criticism(mid: str, on: D, **data) -> E:
+    return E(mid, "bulletin", on, "office", {"type": "criticism", "approved_by": "主任", **data})
+
+
+def fold(*events: E):
+    return ENG.fold(events)
+
+
+# --- 七: the eight steps ---------------------------------------------------------------------------
+
+
+def test_article_7_procedure_eight_steps_register_to_archive():
+    events = [
+        reg("M1", D(2025, 3, 3)),
+        assign("M1", D(2025, 3, 3), co=("u2",)),
+        E("M1", "accept", D(2025, 3, 4), "unit:u1", {"responsible_person": "李四"}),
+        E("M1", "remind", D(2025, 3, 6), "office", {"method": "电话催办"}),
+        E("M1", "submit", D(2025, 3, 7), "unit:u1", REPORT),
+        E("M1", "review_pass", D(2025, 3, 10), "office"),
+        E("M1", "report_up", D(2025, 3, 10), "office"),
+        E("M1", "close", D(2025, 3, 11), "office"),
+        E("M1", "archive", D(2025, 3, 12), "office"),
+    ]
+    seen = []
+    state = None
+    for event in events:
+        state = ENG.apply(state, event)
+        seen.append(state.state)
+    assert seen == ["registered", "assigned", "accepted", "accepted", "submitted", "passed", "reported",
+                    "closed", "archived"]
+    assert POL.states["archived"].terminal
+    assert state.responsible == {"u1": "李四"}
+    assert state.reminders == [(D(2025, 3, 6), "电话催办")]
+    # the document's own names for the steps
+    assert [POL.action_name(a) for a in ("register", "assign", "accept", "remind", "review_pass", "report_up",
+                                         "close", "archive")] == [
+        "立项", "交办", "承办", "督办", "审核通过", "报告", "注结销号", "归档"]
+    # a bulletin (七(七) 通报) can be recorded on the archived matter
+    ENG.apply(state, E("M1", "bulletin", D(2025, 3, 20), "office", {"type": "praise", "approved_by": "主任"}))
+
+
+def test_article_7_wrong_state_and_role_refused():
+    state = fold(reg("M2", D(2025, 3, 3)))
+    with pytest.raises(ActionRefused, match="不能在「已立项」状态下进行"):
+        ENG.apply(state, E("M2", "submit", D(2025, 3, 4), "unit:u1", REPORT))
+    with pytest.raises(ActionRefused, match="无权「交办」"):
+        ENG.apply(state, E("M2", "assign", D(2025, 3, 3), "unit:u1", {"lead_units": ["u1"]}))
+    state = fold(reg("M2", D(2025, 3, 3)), assign("M2", D(2025, 3, 3)))
+    with pytest.raises(ActionRefused, match="归档"):
+        ENG.apply(state, E("M2", "archive", D(2025, 3, 4), "office"))
+
+
+def test_article_7_1_application_in_leaders_name_needs_leaders_approval():
+    applied = fold(E("A1", "apply", D(2025, 4, 1), "unit:u3", {"kind": "decision", "title": "以管委会名义督查"}))
+    assert applied.state == "applied"
+    with pytest.raises(ActionRefused, match="无权「领导同意」"):
+        ENG.apply(applied, E("A1", "approve", D(2025, 4, 2), "office", {"approved_by": "主任"}))
+    with pytest.raises(ActionRefused, match="审批领导"):
+        ENG.apply(applied, E("A1", "approve", D(2025, 4, 2), "leader"))
+    approved = ENG.apply(applied, E("A1", "approve", D(2025, 4, 2), "leader", {"approved_by": "王主任"}))
+    assert approved.state == "registered"
+    rejected = ENG.apply(applied, E("A1", "reject", D(2025, 4, 2), "principal_leader"))
+    assert rejected.state == "rejected" and POL.states["rejected"].terminal
+    assert any(a.id == "apply_in_leaders_name" and a.approver_roles == ("leader", "principal_leader")
+               for a in POL.approvals)
+    # the office registers its own matters without approval
+    assert fold(reg("A2", D(2025, 4, 1), "decision")).state == "registered"
+
+
+def test_article_7_2_lead_and_co_units():
+    state = fold(reg("M3", D(2025, 5, 6)), assign("M3", D(2025, 5, 6), lead=("u1",), co=("u2", "u3")))
+    assert state.lead_units == ("u1",) and state.co_units == ("u2", "u3")
+    # a co-unit reports progress to the lead unit's matter; an outside unit may not
+    state = ENG.apply(state, E("M3", "progress", D(2025, 5, 7), "unit:u2"))
+    with pytest.raises(ActionRefused, match="不是事项 M3 的承办单位"):
+        ENG.apply(state, E("M3", "progress", D(2025, 5, 7), "unit:u9"))
+    with pytest.raises(ActionRefused, match="both lead and co-unit"):
+        fold(reg("M4", D(2025, 5, 6)), assign("M4", D(2025, 5, 6), lead=("u1",), co=("u1",)))
+    with pytest.raises(ActionRefused, match="lead unit"):
+        fold(reg("M5", D(2025, 5, 6)), assign("M5", D(2025, 5, 6), lead=()))
+
+
+def test_article_7_3_accept_names_responsible_person():
+    state = fold(reg("M6", D(2025, 5, 6)), assign("M6", D(2025, 5, 6)))
+    with pytest.raises(ActionRefused, match="责任人"):
+        ENG.apply(state, E("M6", "accept", D(2025, 5, 6), "unit:u1"))
+    state = ENG.apply(state, E("M6", "accept", D(2025, 5, 6), "unit_head:u1", {"responsible_person": "赵六"}))
+    assert state.state == "accepted" and state.responsible["u1"] == "赵六"
+
+
+def test_article_7_4_chase_keeps_state_and_records_method():
+    state = fold(reg("M7", D(2025, 5, 6)), assign("M7", D(2025, 5, 6)),
+                 E("M7", "remind", D(2025, 5, 8), "office", {"method": "实地督查"}))
+    assert state.state == "assigned" and state.reminders == [(D(2025, 5, 8), "实地督查")]
+    with pytest.raises(ActionRefused, match="无权「督办」"):
+        ENG.apply(state, E("M7", "remind", D(2025, 5, 8), "unit:u1", {"method": "电话催办"}))
+
+
+def test_article_7_5_review_returns_report_for_rework():
+    state = fold(
+        reg("M8", D(2025, 9, 29)), assign("M8", D(2025, 9, 30)),
+        E("M8", "submit", D(2025, 10, 10), "unit:u1", REPORT),
+    )
+    assert state.state == "submitted" and light(POL, CAL, state, D(2025, 10, 20)) == "done"
+    with pytest.raises(ActionRefused, match="理由"):
+        ENG.apply(state, E("M8", "review_return", D(2025, 10, 13), "office"))
+    with pytest.raises(ActionRefused, match="无权"):
+        ENG.apply(state, E("M8", "review_pass", D(2025, 10, 13), "unit:u1"))
+    back = ENG.apply(state, E("M8", "review_return", D(2025, 10, 13), "office",
+                              {"reason": "结论不明确", "deadline": "2025-10-17"}))
+    assert back.state == "returned" and back.returns == 1 and back.due.date == D(2025, 10, 17)
+    assert light(POL, CAL, back, D(2025, 10, 20)) == "red"  # the clock runs again
+    again = ENG.apply(back, E("M8", "submit", D(2025, 10, 16), "unit:u1", REPORT))
+    assert ENG.apply(again, E("M8", "review_pass", D(2025, 10, 17), "office")).state == "passed"
+
+
+def test_article_7_6_report_one_matter_one_report():
+    state = fold(reg("M9", D(2025, 5, 6)), assign("M9", D(2025, 5, 6)),
+                 E("M9", "submit", D(2025, 5, 9), "unit:u1", REPORT))
+    with pytest.raises(ActionRefused, match="不能在「办理报告待审核」状态下进行"):
+        ENG.apply(state, E("M9", "report_up", D(2025, 5, 9), "office"))
+    state = ENG.apply(state, E("M9", "review_pass", D(2025, 5, 12), "office"))
+    assert ENG.apply(state, E("M9", "report_up", D(2025, 5, 12), "office")).state == "reported"
+
+
+def test_article_7_8_close_then_archive():
+    state = fold(reg("M10", D(2025, 5, 6)), assign("M10", D(2025, 5, 6)),
+                 E("M10", "submit", D(2025, 5, 9), "unit:u1", REPORT),
+                 E("M10", "review_pass", D(2025, 5, 12), "office"),
+                 E("M10", "close", D(2025, 5, 12), "office"))
+    assert state.state == "closed" and state.closed_on == D(2025, 5, 12)
+    with pytest.raises(ActionRefused, match="无权"):
+        ENG.apply(state, E("M10", "archive", D(2025, 5, 13), "unit:u1"))
+    assert ENG.apply(state, E("M10", "archive", D(2025, 5, 13), "office")).state == "archived"
+
+
+# --- 六 kinds, 八 documents with their own limit -------------------------------------------------
+
+
+def test_article_6_matter_kinds_map_onto_core_kinds():
+    assert {k: v.core_kind for k, v in POL.kinds.items()} == {
+        "decision": "decision", "document": "document", "meeting": "meeting", "instruction": "instruction",
+        "annual_task": "annual_task", "field_request": "instruction", "npc_suggestion": "npc_suggestion",
+        "cppcc_proposal": "cppcc_proposal", "public_concern": "public_concern", "other": "other",
+    }
+    with pytest.raises(ActionRefused, match="unknown matter kind"):
+        fold(reg("K1", D(2025, 5, 6), "rumour"))
+
+
+def test_article_8_documents_report_by_their_own_time_limit():
+    # the document sets no period for 文件/会议/决策: the assignment carries the limit they set
+    assert POL.limits_for("document") == ()
+    state = fold(reg("K2", D(2025, 5, 6), "meeting"), assign("K2", D(2025, 5, 6), deadline="2025-05-30"))
+    assert state.due.date == D(2025, 5, 30) and state.due.rule == "explicit"
+    assert light(POL, CAL, state, D(2025, 6, 3)) == "red"
+
+
+# --- 九 five working days and extension ---------------------------------------------------------
+
+
+def test_article_9_instruction_5_working_days_across_national_day():
+    state = fold(reg("N1", D(2025, 9, 29)), assign("N1", D(2025, 9, 30)))
+    # 10/1–10/8 off; 10/9 Thu, 10/10 Fri, 10/11 Sat (make-up), 10/13 Mon, 10/14 Tue
+    assert state.due.date == D(2025, 10, 14) and state.due.rule == "instruction_result"
+    assert state.due.citation.article == "九"
+
+
+def test_article_9_make_up_sunday_counts_across_spring_festival():
+    state = fold(reg("N2", D(2025, 1, 24), "field_request"), assign("N2", D(2025, 1, 24)))
+    # 1/26 Sun (make-up) 1, 1/27 2, 1/28–2/4 off, 2/5 3, 2/6 4, 2/7 5
+    assert state.due.date == D(2025, 2, 7)
+
+
+def test_article_9_explicit_deadline_in_notice_takes_precedence():
+    state = fold(reg("N3", D(2025, 9, 29)), assign("N3", D(2025, 9, 30), deadline="2025-10-20"))
+    assert state.due.date == D(2025, 10, 20)
+
+
+def test_article_9_extension_asked_before_deadline_with_reasons_and_progress():
+    state = fold(reg("N4", D(2025, 9, 29)), assign("N4", D(2025, 9, 30)))
+    with pytest.raises(ActionRefused, match="进展情况"):
+        ENG.apply(state, E("N4", "extension_ask", D(2025, 10, 13), "unit:u1", {"reasons": "情况复杂"}))
+    with pytest.raises(ActionRefused, match="须在期限 2025-10-14 前提出"):
+        ENG.apply(state, E("N4", "extension_ask", D(2025, 10, 15), "unit:u1",
+                           {"reasons": "情况复杂", "progress": "已完成调查"}))
+    asked = ENG.apply(state, E("N4", "extension_ask", D(2025, 10, 13), "unit:u1",
+                               {"reasons": "情况复杂", "progress": "已完成调查"}))
+    with pytest.raises(ActionRefused, match="无权"):
+        ENG.apply(asked, E("N4", "extension_grant", D(2025, 10, 14), "unit:u1", {"until": "2025-10-21"}))
+    granted = ENG.apply(asked, E("N4", "extension_grant", D(2025, 10, 14), "office", {"until": "2025-10-21"}))
+    assert granted.due.date == D(2025, 10, 21) and granted.due.rule == "extension:extension"
+    assert light(POL, CAL, granted, D(2025, 10, 16)) != "red"
+
+
+def test_article_9_no_extension_for_kinds_the_article_does_not_govern():
+    state = fold(reg("N5", D(2025, 5, 6), "decision"), assign("N5", D(2025, 5, 6), deadline="2025-05-20"))
+    with pytest.raises(ActionRefused, match="未规定延期办理"):
+        ENG.apply(state, E("N5", "extension_ask", D(2025, 5, 8), "unit:u1", {"reasons": "x", "progress": "y"}))
+
+
+# --- 十 NPC/CPPCC -----------------------------------------------------------------------------
+
+
+def test_article_10_npc_answer_3_months_rolls_past_spring_festival_at_most_6():
+    state = fold(reg("P1", D(2024, 10, 29), "npc_suggestion"), assign("P1", D(2024, 10, 29)))
+    # 2025-01-29 is in the Spring Festival holiday (1/28–2/4): rolls to 2/5
+    assert state.due.date == D(2025, 2, 5) and state.due.what == "answer"
+    asked = ENG.apply(state, E("P1", "extension_ask", D(2025, 1, 20), "unit:u1", {"reasons": "涉及面广"}))
+    with pytest.raises(ActionRefused, match="超过最长期限 2025-04-29"):
+        ENG.apply(asked, E("P1", "extension_grant", D(2025, 1, 21), "office", {"until": "2025-04-30"}))
+    granted = ENG.apply(asked, E("P1", "extension_grant", D(2025, 1, 21), "office", {"until": "2025-04-29"}))
+    assert granted.due.date == D(2025, 4, 29)
+    cppcc = fold(reg("P2", D(2025, 3, 31), "cppcc_proposal"), assign("P2", D(2025, 3, 31)))
+    assert cppcc.due.date == D(2025, 6, 30)
+
+
+# --- 十一 report formalities, 十二 progress until final -------------------------------------------
+
+
+@pytest.mark.parametrize("missing, name", [("document_number", "发文字号"), ("signer", "签发人"), ("seal", "单位公章")])
+def test_article_11_report_needs_number_signer_seal(missing, name):
+    state = fold(reg("R1", D(2025, 5, 6)), assign("R1", D(2025, 5, 6)))
+    data = {k: v for k, v in REPORT.items() if k != missing}
+    with pytest.raises(ActionRefused, match=f"缺少{name}（十一）"):
+        ENG.apply(state, E("R1", "submit", D(2025, 5, 9), "unit:u1", data))
+    with pytest.raises(ActionRefused, match="不是事项 R1 的承办单位"):
+        ENG.apply(state, E("R1", "submit", D(2025, 5, 9), "unit:u7", REPORT))
+
+
+def test_article_12_progress_reports_continued_until_final_result():
+    state = fold(
+        reg("R2", D(2025, 5, 6)), assign("R2", D(2025, 5, 6)),
+        E("R2", "progress", D(2025, 5, 8), "unit:u1"),
+        E("R2", "progress", D(2025, 5, 12), "unit:u1"),
+        E("R2", "submit", D(2025, 5, 14), "unit:u1", REPORT),
+    )
+    assert state.progress_on == [D(2025, 5, 8), D(2025, 5, 12), D(2025, 5, 14)]
+    state = ENG.apply(state, E("R2", "review_pass", D(2025, 5, 15), "office"))
+    with pytest.raises(ActionRefused, match="不能在"):
+        ENG.apply(state, E("R2", "progress", D(2025, 5, 16), "unit:u1"))
+
+
+# --- 十三 methods, 十四 powers ------------------------------------------------------------------
+
+
+def test_article_13_twelve_chase_methods():
+    methods = POL.settings["chase_methods"]
+    assert len(methods) == 12 and methods[0] == "书面调度" and methods[-1] == "舆论监督"
+    state = fold(reg("C1", D(2025, 5, 6)), assign("C1", D(2025, 5, 6)))
+    with pytest.raises(ActionRefused, match="催办方式"):
+        ENG.apply(state, E("C1", "remind", D(2025, 5, 7), "office"))
+    for i, method in enumerate(methods):
+        state = ENG.apply(state, E("C1", "remind", D(2025, 5, 7), "office", {"method": method}))
+        assert state.reminders[i][1] == method
+
+
+def test_article_14_coordination_needs_principal_leaders_approval():
+    state = fold(reg("C2", D(2025, 5, 6)), assign("C2", D(2025, 5, 6), co=("u2",)))
+    with pytest.raises(ActionRefused, match="审批领导"):
+        ENG.apply(state, E("C2", "escalate", D(2025, 5, 7), "office"))
+    state = ENG.apply(state, E("C2", "escalate", D(2025, 5, 7), "office", {"approved_by": "主任"}))
+    assert state.marks[-1].action == "escalate"
+    rule = next(a for a in POL.approvals if a.id == "coordination")
+    assert rule.approver_roles == ("principal_leader",) and rule.citation.article == "十四(二)"
+
+
+def test_article_14_5_bulletin_needs_principal_leaders_consent():
+    state = fold(reg("C3", D(2025, 5, 6)), assign("C3", D(2025, 5, 6)))
+    with pytest.raises(ActionRefused, match="审批领导"):
+        ENG.apply(state, E("C3", "bulletin", D(2025, 5, 7), "office", {"type": "criticism"}))
+    with pytest.raises(ActionRefused, match="无权「通报」"):
+        ENG.apply(state, E("C3", "bulletin", D(2025, 5, 7), "unit:u1", {"type": "praise", "approved_by": "主任"}))
+    with pytest.raises(ActionRefused, match="type praise"):
+        ENG.apply(state, E("C3", "bulletin", D(2025, 5, 7), "office", {"type": "warning", "approved_by": "主任"}))
+    assert ENG.apply(state, criticism("C3", D(2025, 5, 7))).marks[-1].data["type"] == "criticism"
+
+
+# --- 十五 accountability, 十六 ladder ----------------------------------------------------------
+
+
+def test_article_15_accountability_proposed_by_office_naming_the_ground():
+    grounds = POL.settings["accountability_grounds"]
+    assert len(grounds) == 6
+    state = fold(reg("Q1", D(2025, 5, 6)), assign("Q1", D(2025, 5, 6)))
+    with pytest.raises(ActionRefused, match="理由"):
+        ENG.apply(state, E("Q1", "accountability", D(2025, 5, 7), "office"))
+    with pytest.raises(ActionRefused, match="无权"):
+        ENG.apply(state, E("Q1", "accountability", D(2025, 5, 7), "unit:u1", {"reason": grounds[1]}))
+    state = ENG.apply(state, E("Q1", "accountability", D(2025, 5, 7), "office", {"reason": grounds[1]}))
+    assert state.marks[-1].data["reason"].startswith("不予办理")
+
+
+def _proposals(states, as_of, category="escalation"):
+    return sorted((f.rule, f.unit, f.matter) for f in evaluate(POL, CAL, states, as_of) if f.category == category)
+
+
+def test_article_16_1_deviation_finding_proposes_interview_by_leader():
+    base = [reg("I1", D(2025, 6, 3)), assign("I1", D(2025, 6, 3), deadline="2025-07-31")]
+    found = fold(*base, E("I1", "finding", D(2025, 6, 10), "office", {"deviation": True, "note": "执行偏差"}))
+    assert ("interview_on_deviation", "u1", "I1") in _proposals([found], D(2025, 6, 11))
+    with pytest.raises(ActionRefused, match="无权「督查约谈」"):
+        ENG.apply(found, E("I1", "interview", D(2025, 6, 12), "office", {"step": "interview_on_deviation"}))
+    talked = ENG.apply(found, E("I1", "interview", D(2025, 6, 12), "leader", {"step": "interview_on_deviation"}))
+    assert ("interview_on_deviation", "u1", "I1") not in _proposals([talked], D(2025, 6, 13))
+    plain = fold(*base, E("I1", "finding", D(2025, 6, 10), "office", {"note": "进展正常"}))
+    assert _proposals([plain], D(2025, 6, 11)) == []
+
+
+def test_article_16_2_order_without_progress_proposes_criticism():
+    base = [reg("O1", D(2025, 6, 3)), assign("O1", D(2025, 6, 3), deadline="2025-07-31"),
+            E("O1", "order", D(2025, 6, 16), "office")]
+    ordered = fold(*base)
+    assert ("order_no_progress", "u1", "O1") in _proposals([ordered], D(2025, 6, 20))
+    step = next(s for s in POL.escalation if s.id == "order_no_progress")
+    assert step.proposes == "bulletin" and step.data == {"type": "criticism"}
+    moved = fold(*base, E("O1", "progress", D(2025, 6, 18), "unit:u1"))
+    assert _proposals([moved], D(2025, 6, 20)) == []
+
+
+def test_article_16_2_criticism_ladder_counted_per_unit_per_year():
+    def matter(mid, on, lead, crit_on):
+        return fold(reg(mid, on), assign(mid, on, lead=lead, deadline=str(D(on.year, 12, 31))), criticism(mid, crit_on))
+
+    last_year = matter("L0", D(2024, 11, 4), ("u1",), D(2024, 12, 2))
+    first = matter("L1", D(2025, 3, 3), ("u1",), D(2025, 3, 20))
+    other = matter("L2", D(2025, 3, 3), ("u2",), D(2025, 4, 8))
+    second = matter("L3", D(2025, 5, 6), ("u1",), D(2025, 5, 20))
+    third = matter("L4", D(2025, 8, 4), ("u1",), D(2025, 8, 20))
+    everything = [last_year, first, other, second, third]
+
+    # 2024's criticism does not count in 2025: one criticism → written self-criticism
+    assert _proposals(everything, D(2025, 3, 31)) == [("criticism_once", "u1", None)]
+    # two in a year → 约谈 of the unit head and loss of award eligibility
+    on_may = _proposals(everything, D(2025, 5, 31))
+    assert ("criticism_twice", "u1", None) in on_may and ("criticism_once", "u2", None) in on_may
+    assert ("criticism_thrice", "u1", None) not in on_may
+    twice = next(s for s in POL.escalation if s.id == "criticism_twice")
+    assert twice.proposes == "interview" and twice.data == {"revoke_awards": True} and twice.by_role == "principal_leader"
+    # three or more → proposal of organisational action
+    assert ("criticism_thrice", "u1", None) in _proposals(everything, D(2025, 8, 31))
+    assert next(s for s in POL.escalation if s.id == "criticism_thrice").proposes == "accountability"
+    # confirming the written self-criticism removes that proposal for the year
+    confirmed = ENG.apply(first, E("L1", "rectification_plan", D(2025, 4, 1), "unit:u1", {"step": "criticism_once"}))
+    assert ("criticism_once", "u1", None) not in _proposals([last_year, confirmed, other], D(2025, 4, 2))
+    with pytest.raises(ActionRefused, match="无权「书面检查」"):
+        ENG.apply(first, E("L1", "rectification_plan", D(2025, 4, 1), "office", {"step": "criticism_once"}))
+
+
+def test_article_16_4_deductions_in_annual_assessment():
+    pol = load_policy(ID, {"issued": "2024-06-01", "deduction_points": 2})
+    eng = MatterEngine(pol, CAL)
+    criticised = eng.fold([reg("D1", D(2025, 3, 3)), assign("D1", D(2025, 3, 3), deadline="2025-12-31"),
+                           criticism("D1", D(2025, 3, 20))])
+    overdue = eng.fold([reg("D2", D(2025, 9, 29)), assign("D2", D(2025, 9, 30), lead=("u2",))])
+    found = {(f.rule, f.unit): f.data["points"] for f in evaluate(pol, CAL, [criticised, overdue], D(2025, 10, 15))
+             if f.category == "deduction"}
+    assert found == {("slow_deduction", "u1"): 2, ("overdue_deduction", "u2"): 2}
+    # on the due day itself (10/14) nothing is overdue yet
+    assert not [f for f in evaluate(pol, CAL, [overdue], D(2025, 10, 14)) if f.category == "deduction"]
+    assert POL.settings["deduction_points"] is None  # the document gives no figure
+
+
+# --- 二十一 trial period --------------------------------------------------------------------------
+
+
+def test_article_21_trial_two_years_from_issued_setting():
+    bare = load_policy(ID)
+    assert bare.jurisdiction.document.issued is None and bare.jurisdiction.document.trial == "试行期2年"
+    assert "未载明印发日期" in bare.force_warning(D(2025, 5, 6))
+    pol = load_policy(ID, {"issued": "2023-03-01"})
+    assert pol.jurisdiction.document.expires == D(2025, 2, 28)
+    assert pol.force_warning(D(2025, 2, 28)) is None
+    assert "已于 2025-02-28 届满" in pol.force_warning(D(2025, 3, 1))
+    assert "尚未施行" in pol.force_warning(D(2023, 2, 28))
+    state = MatterEngine(pol, CAL).fold([reg("T1", D(2025, 3, 3))])
+    assert state.warnings and "届满" in state.warnings[0]
+
+
+# --- traceability, templates, CLI ---------------------------------------------------------------
+
+EXPECTED_ARTICLES = (
+    ["一", "二", "三", "四", "五", "六"] + [f"六({n})" for n in "一二三四五六七"]
+    + ["七"] + [f"七({n})" for n in "一二三四五六七八"] + ["八", "九", "十", "十一", "十二", "十三"]
+    + [f"十三({n})" for n in ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]]
+    + ["十四"] + [f"十四({n})" for n in "一二三四五"] + ["十五"] + [f"十五({n})" for n in "一二三四五六"]
+    + ["十六"] + [f"十六({n})" for n in "一二三四"] + ["十七", "十八", "十九", "二十", "二十一"]
+)
+
+
+def test_articles_every_article_and_paragraph_traced():
+    assert [a.id for a in POL.articles] == EXPECTED_ARTICLES
+    report = coverage(POL)
+    assert report["unknown_rules"] == []
+    assert report["coverage"] == 1.0
+    names = set(re.findall(r"^def (test_\w+)", Path(__file__).read_text(encoding="utf-8"), re.M))
+    for article in POL.articles:
+        if article.operational:
+            assert article.rules and article.tests, article.id
+            for node in article.tests:
+                path, _, name = node.partition("::")
+                assert path == "plugins/weinan_gaoxin/tests/test_weinan_gaoxin.py" and name in names, node
+        else:
+            assert article.reason, article.id
+
+
+def _env():
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(PLUGIN_DIR / "templates")),
+                              undefined=jinja2.StrictUndefined)
+
+
+def test_article_7_templates_notice_report_bulletin_interview():
+    units = {"u1": Unit("u1", "经济发展局"), "u2": Unit("u2", "财政局")}
+    state = fold(reg("X1", D(2025, 9, 29)), assign("X1", D(2025, 9, 30), co=("u2",)),
+                 E("X1", "remind", D(2025, 10, 10), "office", {"method": "电话催办"}))
+    secret = fold(reg("X2", D(2025, 9, 29), confidential=True, viewers=["主任"]), assign("X2", D(2025, 9, 30)))
+    ctx = dict(jurisdiction=POL.jurisdiction, policy=POL, matter=state, matters=[state, secret], period="2025年第三季度",
+               today=D(2025, 10, 10), office="区督查室", units=units,
+               rows=[{"matter": state, "light": "yellow", "due": D(2025, 10, 14), "units": ["u1"]},
+                     {"matter": secret, "light": "green", "due": D(2025, 10, 14), "units": ["u1"]}])
+    env = _env()
+    notice = env.get_template("assignment_notice.md.j2").render(ctx)
+    assert "# 督查通知" in notice and "主办单位：经济发展局" in notice and "协办单位：财政局" in notice
+    assert "2025-10-14" in notice and "发文字号、签发人" in notice
+    assert "电话催办" in env.get_template("reminder_notice.md.j2").render(ctx)
+    assert "一事一报" in env.get_template("special_report.md.j2").render(ctx)
+    bulletin = env.get_template("bulletin.md.j2").render({**ctx, "matter": None})
+    assert "事项X1" in bulletin and "事项X2" not in bulletin and "临近时限" in bulletin
+    assert "十六(一)" in env.get_template("interview_notice.md.j2").render(ctx)
+    # period documents render without a matter
+    for name in ("assignment_notice", "reminder_notice", "special_report", "interview_notice"):
+        env.get_template(f"{name}.md.j2").render({**ctx, "matter": None})
+
+
+def test_article_9_cli_deadline_and_articles():
+    runner = CliRunner()
+    out = runner.invoke(cli, ["deadline", "--jurisdiction", ID, "--kind", "instruction", "--from", "2025-09-30", "--json"])
+    assert out.exit_code == 0, out.output
+    record = json.loads(out.output[out.output.index("{"):])
+    assert record["deadlines"][0]["date"] == "2025-10-14" and record["deadlines"][0]["citation_article"] == "九"
+    out = runner.invoke(cli, ["articles", ID])
+    assert out.exit_code == 0 and "覆盖率 100%" in out.output
