@@ -12,12 +12,13 @@ import re
 from datetime import date as D
 from pathlib import Path
 
-import jinja2
 import pytest
 from click.testing import CliRunner
 
 from ducha_core.calendar import WorkingCalendar
 from ducha_core.cli import main as cli
+from ducha_core.documents.render import render_markdown
+from ducha_core.documents.snapshot import Snapshot
 from ducha_core.errors import ActionRefused
 from ducha_core.escalation import evaluate
 from ducha_core.events import Event as E
@@ -448,32 +449,26 @@ def test_articles_every_article_and_paragraph_traced():
             assert article.reason, article.id
 
 
-def _env():
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(PLUGIN_DIR / "templates")),
-                              undefined=jinja2.StrictUndefined)
-
-
 def test_article_7_templates_notice_report_bulletin_interview():
     units = {"u1": Unit("u1", "经济发展局"), "u2": Unit("u2", "财政局")}
-    state = fold(reg("X1", D(2025, 9, 29)), assign("X1", D(2025, 9, 30), co=("u2",)),
-                 E("X1", "remind", D(2025, 10, 10), "office", {"method": "电话催办"}))
-    secret = fold(reg("X2", D(2025, 9, 29), confidential=True, viewers=["主任"]), assign("X2", D(2025, 9, 30)))
-    ctx = dict(jurisdiction=POL.jurisdiction, policy=POL, matter=state, matters=[state, secret], period="2025年第三季度",
-               today=D(2025, 10, 10), office="区督查室", units=units,
-               rows=[{"matter": state, "light": "yellow", "due": D(2025, 10, 14), "units": ["u1"]},
-                     {"matter": secret, "light": "green", "due": D(2025, 10, 14), "units": ["u1"]}])
-    env = _env()
-    notice = env.get_template("assignment_notice.md.j2").render(ctx)
+    events = [
+        reg("X1", D(2025, 9, 29)), assign("X1", D(2025, 9, 30), co=("u2",)),
+        E("X1", "remind", D(2025, 10, 10), "office", {"method": "电话催办"}),
+        reg("X2", D(2025, 9, 29), confidential=True, viewers=["主任"]), assign("X2", D(2025, 9, 30)),
+    ]
+    snap = Snapshot.from_events(POL, CAL, events, D(2025, 10, 10), units=units)
+    notice = render_markdown(snap, "assignment", "X1")
     assert "# 督查通知" in notice and "主办单位：经济发展局" in notice and "协办单位：财政局" in notice
     assert "2025-10-14" in notice and "发文字号、签发人" in notice
-    assert "电话催办" in env.get_template("reminder_notice.md.j2").render(ctx)
-    assert "一事一报" in env.get_template("special_report.md.j2").render(ctx)
-    bulletin = env.get_template("bulletin.md.j2").render({**ctx, "matter": None})
-    assert "事项X1" in bulletin and "事项X2" not in bulletin and "临近时限" in bulletin
-    assert "十六(一)" in env.get_template("interview_notice.md.j2").render(ctx)
-    # period documents render without a matter
-    for name in ("assignment_notice", "reminder_notice", "special_report", "interview_notice"):
-        env.get_template(f"{name}.md.j2").render({**ctx, "matter": None})
+    assert "电话催办" in render_markdown(snap, "reminder", "X1")
+    assert "一事一报" in render_markdown(snap, "special_report", "X1")
+    assert "十六(一)" in render_markdown(snap, "interview", "X1")
+    bulletin = render_markdown(snap, "bulletin", "2025-Q4")
+    assert "# 督查通报（2025年第四季度）" in bulletin and "事项X1" in bulletin and "临近时限" in bulletin
+    assert "事项X2" not in bulletin  # a confidential matter is not published
+    # every override is found in the plugin's template directory
+    for name in ("assignment_notice", "reminder_notice", "special_report", "bulletin", "interview_notice"):
+        assert (PLUGIN_DIR / "templates" / f"{name}.md.j2").exists()
 
 
 def test_article_9_cli_deadline_and_articles():
