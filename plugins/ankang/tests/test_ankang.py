@@ -1,0 +1,558 @@
+"""安康市《安康市政府系统督促检查工作办法》(安政办发〔2020〕1号): one test per article, hand-checked dates.
+
+Calendar facts used (State Council notices): 2025 国庆节、中秋节 10/1–10/8 off, Sun 9/28 and Sat 10/11 worked;
+2026 春节 2/15–2/23 off, Sat 2/14 and Sat 2/28 worked; 2023 中秋节、国庆节 9/29–10/6 off.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date as D
+from pathlib import Path
+
+import jinja2
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ducha_ankang.policy import GRADES, progress_category
+from ducha_core.calendar import WorkingCalendar
+from ducha_core.errors import ActionRefused
+from ducha_core.escalation import evaluate
+from ducha_core.events import Event as E
+from ducha_core.matter import MatterEngine, light
+from ducha_core.periods import EndOf, Weeks, WorkingDays, resolve
+from ducha_core.policy import load_policy
+from ducha_core.traceability import coverage
+
+CAL = WorkingCalendar.default()
+POL = load_policy("ankang")
+ENG = MatterEngine(POL, CAL)
+HERE = Path(__file__)
+
+
+def reg(mid="M1", kind="instruction", on=D(2025, 9, 30), actor="office", **data):
+    return E(mid, "register", on, actor, {"kind": kind, "title": f"{kind}事项", **data})
+
+
+def assigned(mid="M1", kind="instruction", on=D(2025, 9, 30), actor="office", units=("u1",), **data):
+    """Events of a matter registered and assigned on ``on`` to ``units``."""
+    return [reg(mid, kind, on, actor), E(mid, "assign", on, actor, {"lead_units": list(units), **data})]
+
+
+def findings(states, as_of, category=None):
+    return {(f.rule, f.unit) : f for f in evaluate(POL, CAL, states, as_of) if category in (None, f.category)}
+
+
+# --- 第十三条 / identity ------------------------------------------------------------------------
+
+
+def test_article_13_document_identity_and_in_force():
+    j = POL.jurisdiction
+    assert (j.id, j.name, j.level, j.office) == ("ankang", "安康市", "city", "市政府督查室")
+    doc = j.document
+    assert doc.number == "安政办发〔2020〕1号"
+    assert doc.issuer == "安康市人民政府办公室"
+    assert doc.issued == doc.effective == D(2020, 1, 6)
+    assert doc.expires is None and doc.trial == ""
+    # 自印发之日起实施: a matter registered before 2020-01-06 carries a warning; after, none
+    assert "2020-01-06" in POL.force_warning(D(2020, 1, 5))
+    assert POL.force_warning(D(2020, 1, 6)) is None
+    assert ENG.fold([reg(on=D(2019, 12, 31))]).warnings
+    assert ENG.fold([reg(on=D(2025, 9, 30))]).warnings == []
+
+
+# --- 第二条、第三条、第八条 roles ---------------------------------------------------------------
+
+
+def test_article_2_3_8_roles_of_units_and_office():
+    r = POL.roles
+    assert r["office"].name == "市政府督查室" and r["office"].scope == "office"
+    assert r["unit"].scope == "unit" and "县区政府" in r["unit"].name
+    assert r["unit_head"].scope == "unit" and "第一责任人" in r["unit_head"].name
+    assert r["unit"].citation.article == "第八条"
+    # the unit (责任主体) accepts and reports; its head (第一责任人) may act for it too
+    s = ENG.fold([*assigned(), E("M1", "accept", D(2025, 10, 9), "unit_head:u1")])
+    assert s.state == "accepted"
+
+
+# --- 第四条 secretary-general, deputies, 提级督查 --------------------------------------------------
+
+
+def test_article_4_roles_secretary_general_and_deputy():
+    assert POL.roles["secretary_general"].name == "市政府秘书长"
+    assert POL.roles["deputy_secretary_general"].scope == "leader"
+    rule = next(a for a in POL.approvals if a.id == "escalate_to_office")
+    assert rule.approver_roles == ("secretary_general",) and rule.citation.article == "第四条"
+    # a deputy secretary-general chases (督办) the work of the leader he serves
+    s = ENG.fold([*assigned(kind="section_instruction", actor="section"),
+                  E("M1", "remind", D(2025, 10, 9), "deputy_secretary_general", {"method": "电话"})])
+    assert s.reminders == [(D(2025, 10, 9), "电话")]
+
+
+def test_article_4_escalation_needs_secretary_general():
+    events = [*assigned(kind="key_project", actor="section"),
+              E("M1", "remind", D(2025, 10, 9), "section", {"method": "书面"})]
+    s = ENG.fold(events)
+    # the section cannot escalate on its own: 经市政府秘书长同意
+    with pytest.raises(ActionRefused, match="市政府秘书长.*第四条"):
+        ENG.apply(s, E("M1", "escalate", D(2025, 10, 20), "section", {"reason": "催办后效果不佳"}))
+    with pytest.raises(ActionRefused, match="理由"):
+        ENG.apply(s, E("M1", "escalate", D(2025, 10, 20), "secretary_general", {}))
+    s = ENG.apply(s, E("M1", "escalate", D(2025, 10, 20), "secretary_general", {"reason": "催办后落实效果不佳"}))
+    assert s.state == "escalated" and POL.states["escalated"].name == "提级督查（市政府督查室督办）"
+    assert POL.states["escalated"].clock_running
+    # the unit still owes its report; the office now chases it
+    s = ENG.apply(s, E("M1", "remind", D(2025, 10, 21), "office", {"method": "实地督办"}))
+    s = ENG.apply(s, E("M1", "submit", D(2025, 10, 30), "unit:u1", {"evidence": "验收报告"}))
+    assert s.state == "submitted"
+    # escalating twice is not a step of the document
+    s2 = ENG.fold([*events, E("M1", "escalate", D(2025, 10, 20), "secretary_general", {"reason": "x"})])
+    with pytest.raises(ActionRefused, match="escalate not allowed in state escalated"):
+        ENG.apply(s2, E("M1", "escalate", D(2025, 10, 22), "secretary_general", {"reason": "x"}))
+
+
+# --- 第五条、第六条 kinds ---------------------------------------------------------------------------
+
+
+def test_article_5_6_kinds_mapped_onto_core_kinds():
+    core = {k: v.core_kind for k, v in POL.kinds.items()}
+    assert core == {
+        "decision": "decision", "annual_task": "annual_task", "meeting": "meeting", "instruction": "instruction",
+        "npc_suggestion": "npc_suggestion", "cppcc_proposal": "cppcc_proposal", "public_concern": "public_concern",
+        "rectification": "rectification", "other": "other", "special_meeting": "meeting",
+        "field_meeting": "meeting", "section_instruction": "instruction", "document": "document",
+        "key_project": "other", "unplanned_inspection": "other",
+    }
+    assert POL.kinds["public_concern"].citation.article == "第五条(六)"
+    assert POL.kinds["key_project"].citation.article == "第六条(三)"
+    office_kinds = {k for k, v in POL.kinds.items() if v.citation.article.startswith("第五条")}
+    assert len(office_kinds) == 9
+
+
+def test_article_6_section_assigns_chases_and_reports_back():
+    s = ENG.fold([
+        *assigned(kind="key_project", on=D(2025, 9, 30), actor="section"),
+        E("M1", "accept", D(2025, 9, 30), "unit:u1"),
+        E("M1", "remind", D(2025, 10, 15), "section", {"method": "电话"}),
+        E("M1", "progress", D(2025, 10, 20), "unit:u1", {"visible_progress": "主体完工60%"}),
+        E("M1", "submit", D(2025, 11, 20), "unit:u1", {"evidence": "竣工验收照片"}),
+        E("M1", "review_pass", D(2025, 11, 21), "section"),
+    ])
+    assert s.state == "passed" and POL.states["passed"].name.startswith("已完成")
+    s = ENG.apply(s, E("M1", "report_up", D(2025, 11, 21), "deputy_secretary_general"))
+    assert s.state == "reported" and POL.action_name("report_up") == "反馈"
+    s = ENG.apply(s, E("M1", "close", D(2025, 11, 24), "section"))
+    assert s.state == "closed" and POL.states["closed"].terminal
+    assert light(POL, CAL, s, D(2025, 12, 1)) == "done"
+
+
+# --- 第七条 quarterly ledgers and bulletin ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("day", "due"), [
+    (D(2025, 8, 15), D(2025, 9, 30)),   # Tue
+    (D(2025, 11, 3), D(2025, 12, 31)),  # Wed
+    (D(2024, 2, 1), D(2024, 3, 29)),    # 3/31 is a Sunday → Fri 3/29
+    (D(2023, 7, 1), D(2023, 9, 28)),    # 9/29–10/6 中秋节、国庆节 → Thu 9/28
+])
+def test_article_7_quarterly_ledger_due_last_workday_of_quarter(day, due):
+    cycle = next(c for c in POL.cycles if c.id == "section_quarterly_ledger")
+    assert (cycle.every, cycle.reporter, cycle.due) == ("quarter", "section", EndOf("quarter"))
+    assert cycle.citation.article == "第七条"
+    assert resolve(cycle.due, day, CAL).date == due
+    bulletin = next(c for c in POL.cycles if c.id == "quarterly_bulletin")
+    assert bulletin.every == "quarter" and "进展缓慢" in bulletin.citation.quote
+    assert POL.setting("quarterly_bulletin_day") is None  # the document fixes no day
+
+
+def _render(name: str, **ctx) -> str:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(p) for p in POL.template_dirs]),
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             extensions=["jinja2.ext.do"])
+    return env.get_template(name).render(**ctx)
+
+
+def test_article_7_quarterly_bulletin_template_three_categories():
+    as_of = D(2025, 12, 31)
+    done = ENG.fold([*assigned("A", "key_project", actor="section"),
+                     E("A", "submit", D(2025, 10, 30), "unit:u1", {"evidence": "照片"}),
+                     E("A", "review_pass", D(2025, 10, 31), "section")])
+    smooth = ENG.fold(assigned("B", "instruction", on=D(2025, 12, 1), deadline="2026-01-30"))
+    slow = ENG.fold(assigned("C", "instruction", on=D(2025, 11, 3), deadline="2025-12-15", units=("u2",)))
+    returned = ENG.fold([*assigned("D", "instruction", on=D(2025, 12, 1), deadline="2026-01-30"),
+                         E("D", "submit", D(2025, 12, 10), "unit:u1", {"evidence": "材料"}),
+                         E("D", "review_return", D(2025, 12, 11), "office", {"reason": "漏项"})])
+    states = [done, smooth, slow, returned]
+    lights = {s.id: light(POL, CAL, s, as_of) for s in states}
+    assert lights == {"A": "done", "B": "green", "C": "red", "D": "green"}
+    cats = {s.id: progress_category(lights[s.id], s.state) for s in states}
+    assert cats == {"A": "已完成", "B": "进展顺利", "C": "进展缓慢", "D": "进展缓慢"}
+    rows = [{"matter": s, "light": lights[s.id], "due": s.due.date if s.due else None, "units": list(s.units),
+             "section": "综合科" if s.id in ("A", "B") else "二科"} for s in states]
+    text = _render("bulletin.md.j2", jurisdiction=POL.jurisdiction, policy=POL, matter=None, matters=states,
+                   period="2025年第四季度", today=as_of, office="市政府督查室", units={}, rows=rows)
+    assert "2025年第四季度重点工作落实情况通报" in text and "安政办发〔2020〕1号" in text
+    one = text.split("## 综合科")[1].split("## 二科")[0]
+    two = text.split("## 二科")[1]
+    assert "### 已完成（1件）" in one and "key_project事项（A）" in one and "### 进展顺利（1件）" in one
+    assert "### 进展缓慢（2件）" in two and "（C）：u2；期限 2025-12-15" in two and "（D）" in two
+    assert "### 已完成（0件）" in two
+
+
+def test_article_12_bulletin_template_for_one_matter():
+    s = ENG.fold([*assigned(), E("M1", "bulletin", D(2025, 10, 20), "office",
+                                 {"type": "criticism", "scope": "全市", "media_exposure": True})])
+    text = _render("bulletin.md.j2", jurisdiction=POL.jurisdiction, policy=POL, matter=s, matters=[s],
+                   period="", today=D(2025, 10, 20), office="市政府督查室", units={}, rows=[])
+    assert "在全市范围通报批评，并在新闻媒体上公开曝光" in text and "2025年10月20日" in text
+
+
+# --- 第九条 reports ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("assigned_on", "due"), [
+    (D(2025, 9, 3), D(2025, 9, 30)),    # Tue, the month's last day
+    (D(2025, 11, 3), D(2025, 11, 28)),  # 11/30 is a Sunday → Fri 11/28
+    (D(2025, 8, 1), D(2025, 8, 29)),    # 8/31 Sunday → Fri 8/29
+])
+def test_article_9_monthly_annual_task_report_last_workday(assigned_on, due):
+    s = ENG.fold(assigned(kind="annual_task", on=assigned_on))
+    monthly = s.deadlines[0]
+    assert (monthly.rule, monthly.what, monthly.date) == ("annual_task_monthly", "progress", due)
+    assert monthly.citation.article == "第九条" and "含当日" in monthly.reading
+    assert s.due is None  # the document sets no completion date for the year's tasks
+    cycle = next(c for c in POL.cycles if c.id == "monthly_annual_tasks")
+    assert cycle.kinds == ("annual_task",) and resolve(cycle.due, assigned_on, CAL).date == due
+
+
+def test_article_9_monthly_report_make_up_saturday_counts():
+    # February 2026: Sat 2/28 is a make-up working day (春节调休), so it is the month's last working day
+    s = ENG.fold(assigned(kind="annual_task", on=D(2026, 2, 3)))
+    assert s.deadlines[0].date == D(2026, 2, 28)
+    assert any("2/28 周六调休上班" in line for line in s.deadlines[0].explanation)
+    # May 2026 ends on a Sunday: Fri 5/29 under the plugin's reading; a deployment may read 每月最后1日
+    assert ENG.fold(assigned(kind="annual_task", on=D(2026, 5, 6))).deadlines[0].date == D(2026, 5, 29)
+    other = load_policy("ankang", {"monthly_report_due": "每月最后1日"})
+    s2 = MatterEngine(other, CAL).fold(assigned(kind="annual_task", on=D(2026, 5, 6)))
+    assert s2.deadlines[0].date == D(2026, 5, 31)
+
+
+@given(st.dates(min_value=D(2020, 1, 6), max_value=D(2026, 12, 31)))
+def test_article_9_monthly_due_is_the_last_working_day_of_the_month(day):
+    due = resolve(EndOf("month"), day, CAL).date
+    assert (due.year, due.month) == (day.year, day.month) and CAL.is_workday(due)
+    after = due.toordinal() + 1
+    while D.fromordinal(after).month == day.month:
+        assert not CAL.is_workday(D.fromordinal(after))
+        after += 1
+
+
+def test_article_9_meeting_decisions_30_working_days():
+    # 常务会议 on Tue 2025-09-30, assigned after the holiday; 30 working days from the meeting:
+    # Oct 9,10,11(Sat, worked),13–17,20–24,27–31 = 18; Nov 3–7,10–14 = 28; 17, 18 → 2025-11-18
+    s = ENG.fold(assigned(kind="meeting", on=D(2025, 10, 9), meeting="2025-09-30"))
+    d = s.deadlines[0]
+    assert (d.rule, d.what, d.anchor, d.date) == ("meeting_progress_30wd", "progress", D(2025, 9, 30), D(2025, 11, 18))
+    assert d.citation.article == "第九条" and "30个工作日" in d.citation.quote
+    assert any("10/11 周六调休上班" in line for line in d.explanation)
+
+
+def test_article_9_meeting_decisions_across_spring_festival():
+    # 专项问题办公会议 on Fri 2026-01-30: Feb 2–6 (5), 9–13 (10), Sat 2/14 (11), 2/15–2/23 off, 24–27 (15),
+    # Sat 2/28 (16), Mar 2–6 (21), 9–13 (26), 16–19 (30) → 2026-03-19
+    s = ENG.fold(assigned(kind="special_meeting", on=D(2026, 2, 2), actor="section", meeting="2026-01-30"))
+    assert s.deadlines[0].date == D(2026, 3, 19)
+    # 现场办公会议 is not listed in 第九条: no statutory limit
+    assert POL.limits_for("field_meeting") == ()
+
+
+def test_article_9_progress_needs_visible_progress():
+    s = ENG.fold([*assigned(kind="key_project"), E("M1", "accept", D(2025, 9, 30), "unit:u1")])
+    with pytest.raises(ActionRefused, match=r"形象进度（第九条）"):
+        ENG.apply(s, E("M1", "progress", D(2025, 10, 20), "unit:u1", {"progress": "推进中"}))
+    s = ENG.apply(s, E("M1", "progress", D(2025, 10, 20), "unit:u1", {"visible_progress": "完成投资40%"}))
+    assert s.progress_on == [D(2025, 10, 20)] and s.state == "accepted"
+
+
+def test_article_9_completion_needs_evidence_else_returned():
+    s = ENG.fold([*assigned(deadline="2025-10-31"), E("M1", "accept", D(2025, 9, 30), "unit:u1")])
+    with pytest.raises(ActionRefused, match=r"印证资料（第九条）"):
+        ENG.apply(s, E("M1", "submit", D(2025, 10, 20), "unit:u1", {"document_number": "安财发〔2025〕3号"}))
+    s = ENG.apply(s, E("M1", "submit", D(2025, 10, 20), "unit:u1", {"evidence": "会议纪要"}))
+    assert s.state == "submitted"
+    with pytest.raises(ActionRefused, match="理由"):
+        ENG.apply(s, E("M1", "review_return", D(2025, 10, 21), "office", {}))
+    s = ENG.apply(s, E("M1", "review_return", D(2025, 10, 21), "office", {"reason": "漏项，补报印证资料"}))
+    assert (s.state, s.returns, s.submitted_on) == ("returned", 1, None)
+    assert POL.action_name("review_return") == "退回重办或补办"
+    assert POL.transition("submitted", "review_return").citation.article == "第九条第二款"
+    s = ENG.apply(s, E("M1", "submit", D(2025, 10, 24), "unit:u1", {"evidence": "补充照片"}))
+    s = ENG.apply(s, E("M1", "review_pass", D(2025, 10, 27), "office"))
+    assert s.state == "passed"
+
+
+def test_article_9_full_procedure_walk():
+    events = [
+        reg("M9", "meeting", D(2025, 9, 30)),
+        E("M9", "assign", D(2025, 10, 9), "office", {"lead_units": ["u1"], "co_units": ["u2"], "meeting": "2025-09-30"}),
+        E("M9", "accept", D(2025, 10, 9), "unit:u1"),
+        E("M9", "remind", D(2025, 11, 10), "office", {"method": "电话"}),
+        E("M9", "progress", D(2025, 11, 17), "unit:u2", {"visible_progress": "已完成方案制定"}),
+        E("M9", "submit", D(2025, 12, 1), "unit:u1", {"evidence": "批复文件"}),
+        E("M9", "review_pass", D(2025, 12, 2), "office"),
+        E("M9", "report_up", D(2025, 12, 3), "office"),
+        E("M9", "close", D(2025, 12, 3), "office"),
+    ]
+    seen = []
+    state = None
+    for e in events:
+        state = ENG.apply(state, e)
+        seen.append(state.state)
+    assert seen == ["registered", "assigned", "accepted", "accepted", "accepted", "submitted", "passed",
+                    "reported", "closed"]
+    assert state.deadlines[0].date == D(2025, 11, 18) and state.progress_on[0] == D(2025, 11, 17)
+
+
+# --- 第十条 annual plan ------------------------------------------------------------------------------
+
+
+def test_article_10_unplanned_inspection_application():
+    apply = E("I1", "apply", D(2025, 9, 23), "unit:u1", {"kind": "unplanned_inspection", "title": "计划外专项检查",
+                                                         "planned_start": "2025-10-09"})
+    with pytest.raises(ActionRefused, match="planned_start"):
+        ENG.apply(None, E("I1", "apply", D(2025, 9, 23), "unit:u1", {"kind": "unplanned_inspection"}))
+    s = ENG.apply(None, apply)
+    assert s.state == "applied"
+    with pytest.raises(ActionRefused, match="市政府分管领导"):
+        ENG.apply(s, E("I1", "approve", D(2025, 9, 24), "office"))
+    s = ENG.apply(s, E("I1", "approve", D(2025, 9, 24), "leader_in_charge"))
+    assert s.state == "inspection_approved"
+    s = ENG.apply(s, E("I1", "report_up", D(2025, 9, 25), "office"))
+    assert s.state == "inspection_filed" and POL.states["inspection_filed"].terminal
+    rule = next(a for a in POL.approvals if a.id == "unplanned_inspection")
+    assert (rule.approver_roles, rule.filed_with) == (("leader_in_charge",), "市委督查室")
+    rejected = ENG.apply(ENG.apply(None, apply), E("I1", "reject", D(2025, 9, 24), "leader_in_charge"))
+    assert rejected.state == "rejected"
+
+
+@pytest.mark.parametrize(("start", "latest"), [
+    # 10/15: 10/14, 10/13, Sat 10/11 (worked), 10/10, 10/9, [10/1–10/8 off], 9/30, 9/29 → 9/29
+    (D(2025, 10, 15), D(2025, 9, 29)),
+    # 10/9: 9/30, 9/29, Sun 9/28 (worked), 9/26, 9/25, 9/24, 9/23 → 9/23
+    (D(2025, 10, 9), D(2025, 9, 23)),
+])
+def test_article_10_seven_working_days_before(start, latest):
+    rule = next(a for a in POL.approvals if a.id == "unplanned_inspection")
+    assert rule.advance == WorkingDays(-7) and rule.advance.describe() == "提前7个工作日"
+    assert resolve(rule.advance, start, CAL).date == latest
+
+
+# --- 第十一条 政务督查员 --------------------------------------------------------------------------------
+
+
+def test_article_11_inspector_records_findings():
+    s = ENG.fold(assigned())
+    s = ENG.apply(s, E("M1", "finding", D(2025, 10, 10), "inspector", {"text": "现场未见施工"}))
+    assert s.marks[-1].action == "finding"
+    with pytest.raises(ActionRefused, match="政务督查员"):
+        ENG.apply(s, E("M1", "finding", D(2025, 10, 10), "unit:u1", {"text": "x"}))
+
+
+# --- 第十二条 use of results ---------------------------------------------------------------------------
+
+
+def test_article_12_1_grades():
+    assert POL.grading.grades == GRADES == ("优秀", "良好", "合格", "较差")
+    s = ENG.fold(assigned())
+    assert ENG.apply(s, E("M1", "grade", D(2025, 12, 20), "office", {"grade": "良好"})).grade == "良好"
+    with pytest.raises(ActionRefused, match="优秀、良好、合格、较差"):
+        ENG.apply(s, E("M1", "grade", D(2025, 12, 20), "office", {"grade": "一般"}))
+    with pytest.raises(ActionRefused, match="市政府督查室"):
+        ENG.apply(s, E("M1", "grade", D(2025, 12, 20), "unit:u1", {"grade": "优秀"}))
+
+
+def test_article_12_2_excellent_praise_and_model_units():
+    assert POL.grading.praise_grades == ("优秀",)
+    s = ENG.fold([*assigned(), E("M1", "grade", D(2025, 12, 20), "office", {"grade": "优秀"})])
+    f = findings([s], D(2025, 12, 22))
+    praise = f[("excellent_praise", "u1")]
+    assert praise.proposes == "bulletin" and praise.data == {"type": "praise", "model_unit_candidate": True}
+    assert praise.citation.article == "第十二条(二)"
+    s = ENG.apply(s, E("M1", "bulletin", D(2025, 12, 23), "office", {"type": "praise", "step": "excellent_praise"}))
+    f = findings([s], D(2025, 12, 24))
+    assert ("excellent_praise", "u1") not in f
+    assert f[("praise_bonus", "u1")].category == "deduction"
+    # a 良好 unit is not praised
+    good = ENG.fold([*assigned("M2", units=("u2",)), E("M2", "grade", D(2025, 12, 20), "office", {"grade": "良好"})])
+    assert ("excellent_praise", "u2") not in findings([good], D(2025, 12, 22))
+
+
+def test_article_12_3_priority_chase_interview_plan_poor_grade():
+    base = [*assigned(on=D(2025, 9, 1), deadline="2025-09-12"), E("M1", "accept", D(2025, 9, 1), "unit:u1")]
+    s = ENG.fold(base)
+    with pytest.raises(ActionRefused, match=r"until"):
+        ENG.apply(s, E("M1", "priority_chase", D(2025, 9, 15), "office", {"reason": "推进缓慢"}))
+    s = ENG.apply(s, E("M1", "priority_chase", D(2025, 9, 15), "office", {"reason": "推进缓慢", "until": "2025-09-19"}))
+    f = findings([s], D(2025, 9, 22))
+    step = f[("priority_chase_no_rectification", "u1")]
+    assert step.proposes == "interview" and step.data == {"approval": "government"}
+    # the interview: proposed by the office, agreed by 市政府, held by the 分管领导
+    with pytest.raises(ActionRefused, match="市政府分管领导"):
+        ENG.apply(s, E("M1", "interview", D(2025, 9, 22), "office", {"approved_by": "市政府"}))
+    with pytest.raises(ActionRefused, match="审批领导"):
+        ENG.apply(s, E("M1", "interview", D(2025, 9, 22), "leader_in_charge", {}))
+    s = ENG.apply(s, E("M1", "interview", D(2025, 9, 22), "leader_in_charge",
+                       {"approved_by": "市政府", "step": "priority_chase_no_rectification"}))
+    # Mon 9/22 + 一周 = Mon 9/29 (a working day): nothing due yet on 9/29
+    f = findings([s], D(2025, 9, 29))
+    assert ("priority_chase_no_rectification", "u1") not in f
+    assert not {k for k in f if k[0] in ("interview_plan_one_week", "interview_no_progress", "interview_no_progress_poor")}
+    f = findings([s], D(2025, 9, 30))
+    assert f[("interview_plan_one_week", "u1")].proposes == "rectification_plan"
+    crit = f[("interview_no_progress", "u1")]
+    assert crit.proposes == "bulletin" and crit.data == {"type": "criticism", "scope": "全市", "media_exposure": True}
+    assert f[("interview_no_progress_poor", "u1")].data == {"grade": "较差"}
+    # had the head handed in a written plan within the week, none of it would follow
+    with pytest.raises(ActionRefused, match="主要负责同志"):
+        ENG.apply(s, E("M1", "rectification_plan", D(2025, 9, 26), "unit:u1", {"plan": "整改方案"}))
+    planned = ENG.apply(s, E("M1", "rectification_plan", D(2025, 9, 26), "unit_head:u1", {"plan": "整改方案"}))
+    assert not {k for k in findings([planned], D(2025, 10, 30), "escalation") if k[0].startswith("interview_")}
+    assert ("interview_no_progress_poor", "u1") not in findings([planned], D(2025, 10, 30))
+    # the office confirms: 较差, city-wide criticism with media exposure
+    s = ENG.apply(s, E("M1", "grade", D(2025, 9, 30), "office", {"grade": "较差"}))
+    s = ENG.apply(s, E("M1", "bulletin", D(2025, 9, 30), "office", {**crit.data, "step": "interview_no_progress"}))
+    f = findings([s], D(2025, 10, 9))
+    assert ("interview_no_progress", "u1") not in f
+    assert s.grade == "较差"
+    # nothing in this document escalates on the number of criticisms in a year
+    assert not any(step.trigger.__class__.__name__ == "CountInYear" and step.trigger.action == "bulletin"
+                   for step in POL.escalation)
+
+
+def test_article_12_3_plan_within_one_week_across_national_day():
+    # interview Tue 2025-09-30; 一周 → Tue 10/7, in the holiday → next working day Thu 10/9
+    s = ENG.fold([*assigned(on=D(2025, 9, 1)),
+                  E("M1", "interview", D(2025, 9, 30), "leader_in_charge", {"approved_by": "市政府"})])
+    assert resolve(Weeks(1), D(2025, 9, 30), CAL).date == D(2025, 10, 9)
+    assert ("interview_plan_one_week", "u1") not in findings([s], D(2025, 10, 9))
+    assert ("interview_plan_one_week", "u1") in findings([s], D(2025, 10, 10))
+    assert POL.setting("rectification_plan_within") == "一周"
+
+
+def test_article_12_3_referral_to_discipline():
+    s = ENG.fold([*assigned(), E("M1", "finding", D(2025, 10, 10), "inspector", {"text": "虚报瞒报", "misconduct": True})])
+    f = findings([s], D(2025, 10, 10))
+    assert f[("misconduct_referral", "u1")].proposes == "accountability"
+    with pytest.raises(ActionRefused, match="理由"):
+        ENG.apply(s, E("M1", "accountability", D(2025, 10, 11), "office", {}))
+    s = ENG.apply(s, E("M1", "accountability", D(2025, 10, 13), "office",
+                       {"reason": "虚报瞒报", "to": "市纪委监委", "step": "misconduct_referral"}))
+    assert ("misconduct_referral", "u1") not in findings([s], D(2025, 10, 14))
+    assert POL.action_name("accountability") == "移送执纪执法部门"
+    # an ordinary finding does not call for a referral
+    plain = ENG.fold([*assigned("M2"), E("M2", "finding", D(2025, 10, 10), "inspector", {"text": "进度正常"})])
+    assert ("misconduct_referral", "u1") not in findings([plain], D(2025, 10, 10))
+
+
+def test_article_12_4_year_end_summary_and_deductions():
+    cycle = next(c for c in POL.cycles if c.id == "year_end_summary")
+    assert (cycle.every, cycle.reporter) == ("year", "office")
+    assert resolve(cycle.due, D(2025, 3, 1), CAL).date == D(2025, 12, 31)
+    assert resolve(cycle.due, D(2022, 3, 1), CAL).date == D(2022, 12, 30)  # 12/31/2022 is a Saturday
+    pol = load_policy("ankang", {"criticism_points": 2, "interview_points": 1})
+    eng = MatterEngine(pol, CAL)
+    s = eng.fold([*assigned(),
+                  E("M1", "interview", D(2025, 10, 9), "leader_in_charge", {"approved_by": "市政府"}),
+                  E("M1", "bulletin", D(2025, 10, 20), "office", {"type": "criticism"})])
+    got = {f.rule: f.data["points"] for f in evaluate(pol, CAL, [s], D(2025, 12, 31)) if f.category == "deduction"}
+    assert got == {"interview_deduction": 1, "criticism_deduction": 2}
+    assert POL.setting("praise_points") is None  # the document gives no figure
+
+
+# --- refusals, silence -------------------------------------------------------------------------------
+
+
+def test_refusals_wrong_role_wrong_state_unit_scope():
+    with pytest.raises(ActionRefused, match="市政府督查室"):
+        ENG.apply(None, reg(actor="unit:u1"))
+    s = ENG.fold([reg()])
+    with pytest.raises(ActionRefused, match="不能在「已立项」状态下进行"):
+        ENG.apply(s, E("M1", "submit", D(2025, 10, 9), "unit:u1", {"evidence": "x"}))
+    s = ENG.fold(assigned())
+    with pytest.raises(ActionRefused, match="u2 不是事项 M1 的承办单位"):
+        ENG.apply(s, E("M1", "progress", D(2025, 10, 9), "unit:u2", {"visible_progress": "x"}))
+    with pytest.raises(ActionRefused, match="无权"):
+        ENG.apply(s, E("M1", "submit", D(2025, 10, 9), "office", {"evidence": "x"}))
+    with pytest.raises(ActionRefused, match="unknown matter kind"):
+        ENG.apply(None, reg(kind="weekly_report"))
+    closed = ENG.fold([*assigned(), E("M1", "submit", D(2025, 10, 9), "unit:u1", {"evidence": "x"}),
+                       E("M1", "review_pass", D(2025, 10, 9), "office"), E("M1", "close", D(2025, 10, 10), "office")])
+    with pytest.raises(ActionRefused, match="不能在「已办结」状态下进行"):
+        ENG.apply(closed, E("M1", "remind", D(2025, 10, 11), "office"))
+
+
+def test_no_extension_in_document():
+    assert POL.extension_rules == ()
+    s = ENG.fold([*assigned(deadline="2025-10-31"), E("M1", "accept", D(2025, 9, 30), "unit:u1")])
+    with pytest.raises(ActionRefused, match="extension_ask not allowed"):
+        ENG.apply(s, E("M1", "extension_ask", D(2025, 10, 20), "unit:u1", {"reasons": "x", "progress": "y"}))
+
+
+@pytest.mark.parametrize("kind", ["instruction", "npc_suggestion", "cppcc_proposal", "field_meeting", "decision",
+                                  "public_concern", "rectification", "key_project"])
+def test_silent_kinds_have_no_time_limit(kind):
+    assert POL.limits_for(kind) == ()
+    s = ENG.fold(assigned(kind=kind, deadline="2025-10-31"))
+    assert (s.due.rule, s.due.date, s.due.citation) == ("explicit", D(2025, 10, 31), None)
+    assert light(POL, CAL, s, D(2025, 11, 3)) == "red"
+
+
+# --- traceability and CLI ----------------------------------------------------------------------------
+
+
+DOCUMENT_ARTICLES = [
+    "第一条", "第二条", "第三条", "第四条", "第五条", *(f"第五条({n})" for n in "一二三四五六七"), "第六条",
+    *(f"第六条({n})" for n in "一二三"), "第七条", "第八条", "第九条第一款", "第九条第二款", "第十条", "第十一条",
+    "第十二条", *(f"第十二条({n})" for n in "一二三四"), "第十三条",
+]
+
+
+def test_every_operational_article_names_existing_rules_and_tests():
+    report = coverage(POL)
+    assert report["unknown_rules"] == []
+    assert report["coverage"] == 1.0
+    assert [a.id for a in POL.articles] == DOCUMENT_ARTICLES
+    source = HERE.read_text(encoding="utf-8")
+    defined = set(re.findall(r"^def (test_\w+)", source, re.M))
+    for article in POL.articles:
+        if not article.operational:
+            assert article.reason, article.id
+        for node in article.tests:
+            path, _, name = node.partition("::")
+            assert path == "plugins/ankang/tests/test_ankang.py" and name in defined, node
+    # every rule's citation names an article of the document
+    bases = {i.split("条")[0] + "条" for i in DOCUMENT_ARTICLES}
+    cited = [t.citation.article for t in POL.procedure.transitions] + [s.citation.article for s in POL.escalation]
+    cited += [t.citation.article for t in POL.time_limits] + [c.citation.article for c in POL.cycles]
+    for article in cited:
+        for part in article.split("、"):
+            if part.startswith("第"):
+                assert part.split("条")[0] + "条" in bases, article
+
+
+def test_cli_deadline_and_articles():
+    from ducha_core.cli import main
+
+    runner = CliRunner()
+    result = runner.invoke(main, ["deadline", "--jurisdiction", "ankang", "--kind", "meeting", "--from", "2025-09-30",
+                                  "--json"])
+    assert result.exit_code == 0, result.output
+    assert '"date": "2025-11-18"' in result.output and '"rule": "meeting_progress_30wd"' in result.output
+    result = runner.invoke(main, ["deadline", "-j", "ankang", "-k", "npc_suggestion", "--from", "2025-09-30"])
+    assert result.exit_code == 0 and "未对「人大代表建议」规定期限" in result.output
+    result = runner.invoke(main, ["articles", "ankang"])
+    assert result.exit_code == 0 and "覆盖率 100%" in result.output
+    result = runner.invoke(main, ["deadline", "-j", "ankang", "-k", "weekly", "--from", "2025-09-30"])
+    assert result.exit_code != 0 and "unknown matter kind 'weekly'" in result.output
