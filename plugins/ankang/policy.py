@@ -25,6 +25,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ducha_ankang.articles import ARTICLES
+
 from ducha_core import hookimpl
 from ducha_core.model import Citation, Jurisdiction, SourceDocument
 from ducha_core.periods import AsItHappens, EndOf, Weeks, WorkingDays

@@ -13,10 +13,10 @@ from pathlib import Path
 import jinja2
 import pytest
 from click.testing import CliRunner
+from ducha_ankang.policy import GRADES, progress_category
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ducha_ankang.policy import GRADES, progress_category
 from ducha_core.calendar import WorkingCalendar
 from ducha_core.errors import ActionRefused
 from ducha_core.escalation import evaluate
@@ -96,7 +96,7 @@ def test_article_4_escalation_needs_secretary_general():
               E("M1", "remind", D(2025, 10, 9), "section", {"method": "书面"})]
     s = ENG.fold(events)
     # the section cannot escalate on its own: 经市政府秘书长同意
-    with pytest.raises(ActionRefused, match="市政府秘书长.*第四条"):
+    with pytest.raises(ActionRefused, match=r"市政府秘书长.*第四条"):
         ENG.apply(s, E("M1", "escalate", D(2025, 10, 20), "section", {"reason": "催办后效果不佳"}))
     with pytest.raises(ActionRefused, match="理由"):
         ENG.apply(s, E("M1", "escalate", D(2025, 10, 20), "secretary_general", {}))
