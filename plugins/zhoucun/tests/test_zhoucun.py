@@ -1,0 +1,419 @@
+"""周村区《周村区政府重大工作部署事项督查管理办法》: scenario tests, one per article.
+
+Dates are hand-checked against the State Council holiday notices:
+2025 National Day: 10/1–10/8 off, Sun 9/28 and Sat 10/11 worked.
+2026 Spring Festival: 2/15–2/23 off, Sat 2/14 and Sat 2/28 worked.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date as D
+from pathlib import Path
+
+import pytest
+
+from ducha_core.calendar import WorkingCalendar
+from ducha_core.deadlines import deadlines_for
+from ducha_core.errors import ActionRefused
+from ducha_core.escalation import evaluate
+from ducha_core.events import Event as E
+from ducha_core.matter import MatterEngine, light
+from ducha_core.policy import load_policy
+from ducha_core.traceability import coverage
+
+TEST_FILE = "plugins/zhoucun/tests/test_zhoucun.py"
+
+
+@pytest.fixture(scope="module")
+def pol():
+    return load_policy("zhoucun")
+
+
+@pytest.fixture(scope="module")
+def cal():
+    return WorkingCalendar.default()
+
+
+@pytest.fixture(scope="module")
+def eng(pol, cal):
+    return MatterEngine(pol, cal)
+
+
+def reg(mid, kind, on, **data):
+    return E(mid, "register", on, "office", {"kind": kind, "title": f"{mid} 事项", **data})
+
+
+def assign(mid, on, unit="u1", **data):
+    return E(mid, "assign", on, "office", {"lead_units": [unit], **data})
+
+
+def accept(mid, on, unit="u1"):
+    return E(mid, "accept", on, f"unit:{unit}", {"responsible_person": "张三"})
+
+
+def submit(mid, on, unit="u1"):
+    return E(mid, "submit", on, f"unit:{unit}", {"leader_signoff": "李副区长"})
+
+
+# --- source document, 七(二) ---------------------------------------------------------------------
+
+
+def test_article_7_2_in_force_from_publication(pol):
+    doc = pol.jurisdiction.document
+    assert doc.title == "周村区政府重大工作部署事项督查管理办法"
+    assert doc.issuer == "周村区人民政府办公室"
+    assert doc.issued == D(2021, 7, 16) and doc.effective == D(2021, 7, 16)
+    assert doc.trial == "" and doc.expires is None
+    assert pol.jurisdiction.office == "区政府督查室"
+    assert pol.force_warning(D(2021, 7, 16)) is None
+    assert "尚未施行" in pol.force_warning(D(2021, 7, 15))
+    assert pol.force_warning(D(2030, 1, 1)) is None  # no trial period: never lapses by itself
+
+
+# --- 一 督查工作重点 ------------------------------------------------------------------------------
+
+
+def test_article_1_matter_kinds(pol):
+    expect = {
+        "decision": "decision", "annual_task": "annual_task", "instruction": "instruction",
+        "principal_assignment": "instruction", "office_assignment": "other", "document": "document",
+        "meeting": "meeting", "npc_suggestion": "npc_suggestion", "cppcc_proposal": "cppcc_proposal",
+        "plan_item": "other", "key_phase": "other", "year_round": "annual_task",
+    }
+    assert {k: v.core_kind for k, v in pol.kinds.items()} == expect
+    assert pol.kinds["plan_item"].citation.article == "一(六)"
+    assert pol.kinds["npc_suggestion"].citation.article == "一(五)"
+
+
+def test_article_1_5_npc_cppcc_deadline_from_assignment(pol, cal, eng):
+    # the document sets no period for 建议、提案: the assignment's deadline is the deadline
+    assert deadlines_for(pol, "npc_suggestion", D(2025, 5, 6), cal) == []
+    s = eng.fold([reg("N1", "npc_suggestion", D(2025, 5, 6)), assign("N1", D(2025, 5, 6), deadline="2025-08-06")])
+    assert s.due.date == D(2025, 8, 6) and s.due.rule == "explicit"
+
+
+# --- 二 原则 ------------------------------------------------------------------------------------
+
+
+def test_article_2_every_matter_ends_with_a_result(pol, eng):
+    # 交必办、办必果、果必报: 办结 only after the result is reported and summarised
+    events = [reg("P1", "meeting", D(2025, 6, 3)), assign("P1", D(2025, 6, 3)), accept("P1", D(2025, 6, 4))]
+    s = eng.fold(events)
+    with pytest.raises(ActionRefused, match="办结"):
+        eng.apply(s, E("P1", "close", D(2025, 6, 5), "office"))
+    s = eng.fold([*events, submit("P1", D(2025, 6, 6)), E("P1", "review_pass", D(2025, 6, 9), "office"),
+                  E("P1", "report_up", D(2025, 6, 9), "office", {"form": "督查专报"}),
+                  E("P1", "close", D(2025, 6, 10), "office")])
+    assert s.state == "closed" and pol.states["closed"].terminal
+
+
+# --- 三 优化督查方式 -----------------------------------------------------------------------------
+
+
+def test_article_3_1_comprehensive_and_special_inspection_approvals(pol):
+    rules = {a.id: a for a in pol.approvals}
+    assert rules["comprehensive_inspection"].approver_roles == ("principal_leader",)
+    assert rules["special_inspection"].approver_roles == ("government",)
+    assert rules["special_inspection"].filed_with == "区政府督查室"
+    assert rules["comprehensive_inspection"].citation.article == "三(一)"
+
+
+def test_article_3_3_invited_inspectors_and_third_party_record_findings(pol, eng):
+    s = eng.fold([reg("F1", "decision", D(2025, 6, 3)), assign("F1", D(2025, 6, 3))])
+    s = eng.apply(s, E("F1", "finding", D(2025, 6, 5), "invited_inspector",
+                       {"text": "现场推进滞后", "by": "区人大代表王某"}))
+    s = eng.apply(s, E("F1", "finding", D(2025, 6, 6), "third_party", {"text": "第三方评估：完成率60%"}))
+    assert [m.actor for m in s.marks] == ["invited_inspector", "third_party"]
+    assert pol.roles["invited_inspector"].scope == "inspector"
+    # an inspector records; it does not chase, summarise or close
+    for action in ("remind", "review_pass", "close"):
+        with pytest.raises(ActionRefused):
+            eng.apply(s, E("F1", action, D(2025, 6, 6), "invited_inspector", {"method": "实地督办"}))
+
+
+def test_article_3_4_unannounced_visits_four_nos_two_directs(pol, eng):
+    assert pol.settings["unannounced_visit_rules"] == ["不发通知", "不打招呼", "不听汇报", "不用陪同", "直奔基层", "直插现场"]
+    s = eng.fold([reg("V1", "decision", D(2025, 6, 3)), assign("V1", D(2025, 6, 3))])
+    s = eng.apply(s, E("V1", "finding", D(2025, 6, 10), "office", {"method": "四不两直", "text": "群众反映未落实"}))
+    assert s.marks[-1].data["method"] == "四不两直"
+
+
+# --- 四 严格督查程序 -----------------------------------------------------------------------------
+
+
+def test_article_4_1_plan_filing_and_approval(pol, eng):
+    apply_ = E("A1", "apply", D(2025, 3, 3), "unit:u2", {"kind": "plan_item", "title": "安全生产专项督查"})
+    with pytest.raises(ActionRefused, match="plan_item"):
+        eng.apply(None, apply_)  # not in the annual 督查检查考核计划
+    s = eng.apply(None, E("A1", "apply", D(2025, 3, 3), "unit:u2",
+                          {"kind": "plan_item", "title": "安全生产专项督查", "plan_item": "2025年计划第3项"}))
+    assert s.state == "applied"
+    with pytest.raises(ActionRefused, match="无权"):
+        eng.apply(s, E("A1", "approve", D(2025, 3, 4), "office", {"approved_by": "x"}))  # the office files, 区政府 approves
+    with pytest.raises(ActionRefused, match="审批领导"):
+        eng.apply(s, E("A1", "approve", D(2025, 3, 4), "government"))
+    s2 = eng.apply(s, E("A1", "approve", D(2025, 3, 5), "government", {"approved_by": "区政府"}))
+    assert s2.state == "registered"
+    s3 = eng.apply(s2, assign("A1", D(2025, 3, 6), unit="u2", deadline="2025-04-30"))
+    assert s3.due.date == D(2025, 4, 30)
+    rejected = eng.apply(s, E("A1", "reject", D(2025, 3, 5), "government", {"reason": "与市级督查重复"}))
+    assert rejected.state == "rejected"
+    with pytest.raises(ActionRefused):
+        eng.apply(rejected, assign("A1", D(2025, 3, 6)))
+    rule = next(a for a in pol.approvals if a.id == "plan_filing")
+    assert rule.filed_with == "区政府督查室" and rule.citation.article == "四(一)"
+
+
+def test_article_4_full_procedure_walk(pol, eng):
+    s = eng.fold([
+        reg("W1", "decision", D(2025, 9, 29)),
+        assign("W1", D(2025, 9, 30)),
+        accept("W1", D(2025, 9, 30)),
+        E("W1", "remind", D(2025, 10, 9), "office", {"method": "电话催报"}),
+        E("W1", "progress", D(2025, 10, 10), "unit:u1", {"text": "已完成70%"}),
+        submit("W1", D(2025, 10, 13)),
+        E("W1", "review_pass", D(2025, 10, 14), "office"),
+        E("W1", "report_up", D(2025, 10, 14), "office"),
+        E("W1", "close", D(2025, 10, 15), "office"),
+    ])
+    assert s.state == "closed" and s.responsible == {"u1": "张三"}
+    assert s.submitted_on == D(2025, 10, 13) <= s.due.date == D(2025, 10, 14)
+    assert pol.action_name("assign") == "下达（督办单）"
+    assert pol.action_name("review_pass") == "梳理汇总"
+
+
+def test_article_4_2_overdue_escalation_ladder(pol, cal, eng):
+    base = [reg("L1", "decision", D(2025, 9, 29)), assign("L1", D(2025, 9, 30)), accept("L1", D(2025, 9, 30))]
+    s = eng.fold(base)
+    assert s.due.date == D(2025, 10, 14)
+    assert evaluate(pol, cal, [s], D(2025, 10, 14)) == []  # due day itself: not overdue
+    assert light(pol, cal, s, D(2025, 10, 15)) == "red"
+    found = {f.rule: f for f in evaluate(pol, cal, [s], D(2025, 10, 15))}
+    assert set(found) == {"overdue_explain", "late_bulletin"}
+    assert found["overdue_explain"].proposes == "overdue_report" and found["overdue_explain"].unit == "u1"
+    assert found["late_bulletin"].data == {"type": "criticism"}
+    # 1. the unit explains reasons and next steps, saying it cannot solve the problem itself
+    with pytest.raises(ActionRefused, match="next_steps"):
+        eng.apply(s, E("L1", "overdue_report", D(2025, 10, 15), "unit:u1", {"reasons": "资金未到位"}))
+    s = eng.apply(s, E("L1", "overdue_report", D(2025, 10, 15), "unit:u1",
+                       {"reasons": "资金未到位", "next_steps": "申请调度资金", "needs_coordination": True,
+                        "step": "overdue_explain"}))
+    found = {f.rule: f for f in evaluate(pol, cal, [s], D(2025, 10, 16))}
+    assert set(found) == {"late_bulletin", "coordinate_leader"}
+    assert found["coordinate_leader"].proposes == "escalate" and found["coordinate_leader"].data == {"to": "leader_in_charge"}
+    # 2. 提报区政府分管领导同志协调
+    s = eng.apply(s, E("L1", "escalate", D(2025, 10, 16), "unit:u1", {"to": "leader_in_charge", "step": "coordinate_leader"}))
+    found = {f.rule: f for f in evaluate(pol, cal, [s], D(2025, 10, 17))}
+    assert found["decide_principal"].data == {"to": "principal_leader"}
+    assert "coordinate_leader" not in found
+    # 3. 仍然解决不了：提报区政府主要领导同志决策
+    s = eng.apply(s, E("L1", "escalate", D(2025, 10, 20), "office", {"to": "principal_leader", "step": "decide_principal"}))
+    found = {f.rule for f in evaluate(pol, cal, [s], D(2025, 10, 20))}
+    assert found == {"late_bulletin"}
+    # progress after the escalation ends the "no progress" triggers; the overdue ones remain until a result
+    s = eng.apply(s, E("L1", "progress", D(2025, 10, 21), "unit:u1", {"text": "资金已调度"}))
+    s = eng.apply(s, submit("L1", D(2025, 10, 22)))
+    assert evaluate(pol, cal, [s], D(2025, 10, 23)) == []
+
+
+def test_article_4_3_chase_methods(pol, eng):
+    assert pol.settings["chase_methods"] == ["电话催报", "逐件催办", "实地督办", "暗访核查"]
+    s = eng.fold([reg("C1", "decision", D(2025, 6, 3)), assign("C1", D(2025, 6, 3))])
+    with pytest.raises(ActionRefused, match="催办方式"):
+        eng.apply(s, E("C1", "remind", D(2025, 6, 5), "office"))
+    for day, method in zip((5, 6, 9, 10), pol.settings["chase_methods"], strict=True):
+        s = eng.apply(s, E("C1", "remind", D(2025, 6, day), "office", {"method": method}))
+    assert [m for _, m in s.reminders] == ["电话催报", "逐件催办", "实地督办", "暗访核查"]
+    with pytest.raises(ActionRefused, match="无权"):
+        eng.apply(s, E("C1", "remind", D(2025, 6, 10), "unit:u1", {"method": "电话催报"}))
+
+
+def test_article_4_4_feedback_signed_by_leader_in_charge(pol, eng):
+    s = eng.fold([reg("S1", "decision", D(2025, 6, 3)), assign("S1", D(2025, 6, 3)), accept("S1", D(2025, 6, 3))])
+    with pytest.raises(ActionRefused, match="分管领导阅签"):
+        eng.apply(s, E("S1", "submit", D(2025, 6, 6), "unit:u1", {"text": "已办结"}))
+    with pytest.raises(ActionRefused, match="不是事项"):
+        eng.apply(s, E("S1", "submit", D(2025, 6, 6), "unit:u9", {"leader_signoff": "李副区长"}))
+    s = eng.apply(s, submit("S1", D(2025, 6, 6)))
+    assert s.state == "submitted"
+    assert next(a for a in pol.approvals if a.id == "result_signoff").approver_roles == ("leader_in_charge",)
+
+
+# --- 五 办理时限 ----------------------------------------------------------------------------------
+
+
+def test_article_5_1_explicit_deadline_first(eng):
+    s = eng.fold([reg("X1", "meeting", D(2025, 6, 3)), assign("X1", D(2025, 6, 3), deadline="2025-06-30")])
+    assert s.due.date == D(2025, 6, 30) and s.due.rule == "explicit"
+    assert s.due.citation.article == "五(一)"
+
+
+def test_article_5_1_five_working_days_across_national_day(pol, cal, eng):
+    d = deadlines_for(pol, "decision", D(2025, 9, 30), cal)
+    assert [(x.rule, x.date) for x in d] == [("general_result", D(2025, 10, 14))]  # 10/9, 10/10, 10/11(六), 10/13, 10/14
+    s = eng.fold([reg("G1", "document", D(2025, 9, 30)), assign("G1", D(2025, 9, 30))])
+    assert s.due.date == D(2025, 10, 14)
+
+
+def test_article_5_1_five_working_days_across_spring_festival_with_makeup_saturday(pol, cal):
+    # 2/13 Fri, 2/14 Sat (调休上班), then 2/24, 2/25, 2/26 after the holiday
+    assert deadlines_for(pol, "meeting", D(2026, 2, 12), cal)[0].date == D(2026, 2, 26)
+    # 2/25, 2/26, 2/27, 2/28 Sat (调休上班), 3/2
+    assert deadlines_for(pol, "instruction", D(2026, 2, 24), cal)[0].date == D(2026, 3, 2)
+
+
+def test_article_5_2_key_phase_uses_leaders_nodes(pol, cal, eng):
+    assert deadlines_for(pol, "key_phase", D(2025, 6, 3), cal) == []
+    s = eng.fold([reg("K1", "key_phase", D(2025, 6, 3)), assign("K1", D(2025, 6, 3), deadline="2025-07-15")])
+    assert s.due.date == D(2025, 7, 15)
+
+
+def test_article_5_3_principal_assignment_plan_next_day_and_5_days(pol, cal, eng):
+    # assigned Fri 9/26/2025: 次日 9/27 is a Saturday → Sun 9/28 (调休上班); 5日 → 10/1 (holiday) → 10/9
+    d = {x.rule: x.date for x in deadlines_for(pol, "principal_assignment", D(2025, 9, 26), cal)}
+    assert d == {"principal_result": D(2025, 10, 9), "principal_plan": D(2025, 9, 28)}
+    # assigned Fri 2/13/2026: 次日 is Sat 2/14, a working day; 5日 → 2/18 (春节) → 2/24
+    d = {x.rule: x.date for x in deadlines_for(pol, "principal_assignment", D(2026, 2, 13), cal)}
+    assert d == {"principal_result": D(2026, 2, 24), "principal_plan": D(2026, 2, 14)}
+    # an ordinary week: assigned Tue 6/3/2025 → plan 6/4, result 6/8 is a Sunday → Mon 6/9
+    s = eng.fold([reg("T1", "principal_assignment", D(2025, 6, 3)), assign("T1", D(2025, 6, 3))])
+    assert s.due.date == D(2025, 6, 9) and s.due.rule == "principal_result"
+    assert [x.what for x in s.deadlines] == ["result", "plan"]
+    # the leader's explicit requirement comes first
+    s = eng.fold([reg("T2", "principal_assignment", D(2025, 6, 3)), assign("T2", D(2025, 6, 3), deadline="2025-06-05")])
+    assert s.due.date == D(2025, 6, 5)
+    assert pol.kinds["principal_assignment"].citation.article == "五(三)"
+
+
+def test_article_5_3_working_day_reading_setting(cal):
+    pol = load_policy("zhoucun", {"principal_result_period": "5个工作日"})
+    d = {x.rule: x.date for x in deadlines_for(pol, "principal_assignment", D(2025, 9, 26), cal)}
+    # 9/28 (Sun, worked), 9/29, 9/30, 10/9, 10/10
+    assert d["principal_result"] == D(2025, 10, 10)
+    limit = next(t for t in load_policy("zhoucun").time_limits if t.id == "principal_result")
+    assert "自然日" in limit.reading and limit.setting == "principal_result_period"
+
+
+def test_article_5_3_duban_dan_and_special_report_templates(pol, cal):
+    render = pytest.importorskip("ducha_core.documents.render")
+    from ducha_core.documents.snapshot import Snapshot
+    from ducha_core.model import Unit
+
+    events = [reg("T3", "principal_assignment", D(2025, 6, 3)), assign("T3", D(2025, 6, 3)),
+              accept("T3", D(2025, 6, 3)), submit("T3", D(2025, 6, 6)), E("T3", "review_pass", D(2025, 6, 6), "office")]
+    snap = Snapshot.from_events(pol, cal, events, D(2025, 6, 6), units={"u1": Unit("u1", "区发改局")})
+    notice = render.render_markdown(snap, "assignment", "T3")
+    assert "督办单" in notice and "区发改局" in notice and "2025年6月9日" in notice and "次日" in notice
+    report = render.render_markdown(snap, "special_report", "T3")
+    assert "督查专报" in report and "区委、区政府领导同志参阅" in report
+    bulletin = render.render_markdown(snap, "bulletin", "2025-06")
+    assert "周村督查" in bulletin
+
+
+def test_article_5_4_year_round_cycles_and_year_end_report(pol, cal, eng):
+    cycles = {c.id: c for c in pol.cycles}
+    assert {c.every for c in cycles.values()} == {"week", "month", "quarter", "year"}
+    assert all(c.kinds == ("year_round",) for c in cycles.values())
+    from ducha_core.periods import resolve
+
+    assert resolve(cycles["monthly_dispatch"].due, D(2026, 2, 3), cal).date == D(2026, 2, 28)  # Sat 调休上班
+    assert resolve(cycles["quarterly_dispatch"].due, D(2025, 8, 3), cal).date == D(2025, 9, 30)
+    assert resolve(cycles["weekly_dispatch"].due, D(2025, 9, 30), cal).date == D(2025, 10, 9)  # 10/7 holiday
+    s = eng.fold([reg("Y1", "year_round", D(2025, 3, 10)), assign("Y1", D(2025, 3, 10))])
+    assert s.due.date == D(2025, 12, 31) and s.due.rule == "year_end_report"
+
+
+# --- 六 工作机制 ----------------------------------------------------------------------------------
+
+
+def test_article_6_1_unit_roles(pol, eng):
+    for role in ("unit_head", "unit_responsible", "unit_leader"):
+        assert pol.roles[role].scope == "unit" and pol.roles[role].citation.article == "六(一)"
+    s = eng.fold([reg("R1", "decision", D(2025, 6, 3)), assign("R1", D(2025, 6, 3))])
+    with pytest.raises(ActionRefused, match="责任人"):
+        eng.apply(s, E("R1", "accept", D(2025, 6, 3), "unit:u1"))
+    s = eng.apply(s, E("R1", "accept", D(2025, 6, 3), "unit_responsible:u1", {"responsible_person": "王五"}))
+    s = eng.apply(s, E("R1", "progress", D(2025, 6, 4), "unit_leader:u1"))
+    assert s.responsible == {"u1": "王五"}
+
+
+def test_article_6_3_bulletin_and_deduction(pol, cal, eng):
+    s = eng.fold([reg("B1", "decision", D(2025, 9, 29)), assign("B1", D(2025, 9, 30))])
+    assert [f.category for f in evaluate(pol, cal, [s], D(2025, 10, 15))] == ["escalation", "escalation"]
+    s = eng.apply(s, E("B1", "bulletin", D(2025, 10, 16), "office", {"type": "criticism", "step": "late_bulletin"}))
+    found = evaluate(pol, cal, [s], D(2025, 10, 17))
+    ded = [f for f in found if f.category == "deduction"]
+    assert [(f.rule, f.unit, f.data) for f in ded] == [("poor_implementation", "u1", {"points": None})]
+    steps = {f.rule: f for f in found if f.category == "escalation"}
+    assert steps["bulletin_no_action"].proposes == "report_up"
+    assert "late_bulletin" not in steps
+    # with the deployment's figure; after the unit acts, no more "通报后仍未办理"
+    pol2 = load_policy("zhoucun", {"deduction_points": 2})
+    s = eng.apply(s, E("B1", "progress", D(2025, 10, 20), "unit:u1"))
+    found = evaluate(pol2, cal, [s], D(2025, 10, 21))
+    assert [f.data for f in found if f.category == "deduction"] == [{"points": 2}]
+    assert "bulletin_no_action" not in {f.rule for f in found}
+    with pytest.raises(ActionRefused, match="type"):
+        eng.apply(s, E("B1", "bulletin", D(2025, 10, 20), "office"))
+
+
+# --- refusals ------------------------------------------------------------------------------------
+
+
+def test_refusals_wrong_role_wrong_state(eng):
+    s = eng.fold([reg("Z1", "decision", D(2025, 6, 3))])
+    with pytest.raises(ActionRefused, match="无权"):
+        eng.apply(s, E("Z1", "assign", D(2025, 6, 3), "unit:u1", {"lead_units": ["u1"]}))
+    with pytest.raises(ActionRefused, match="不能在"):
+        eng.apply(s, E("Z1", "submit", D(2025, 6, 3), "unit:u1", {"leader_signoff": "x"}))
+    with pytest.raises(ActionRefused, match="无权"):
+        eng.apply(None, E("Z2", "register", D(2025, 6, 3), "unit:u1", {"kind": "decision", "title": "x"}))
+
+
+def test_no_extension_procedure(eng):
+    # the document provides no 延期: 四(二) asks for reasons and next steps instead
+    s = eng.fold([reg("Q1", "decision", D(2025, 6, 3)), assign("Q1", D(2025, 6, 3))])
+    with pytest.raises(ActionRefused, match="extension_ask"):
+        eng.apply(s, E("Q1", "extension_ask", D(2025, 6, 5), "unit:u1", {"reasons": "x", "progress": "y"}))
+
+
+# --- traceability and CLI ------------------------------------------------------------------------
+
+
+def test_articles_traceability(pol):
+    report = coverage(pol)
+    assert report["unknown_rules"] == []
+    assert report["coverage"] == 1.0
+    ids = [a.id for a in pol.articles]
+    for art in ("一(一)", "一(六)", "二(四)", "三(四)", "四(一)", "四(四)", "五(三)", "五(四)", "六(三)", "七(二)"):
+        assert art in ids
+    assert len(ids) == len(set(ids))
+    here = sys.modules[__name__]
+    for article in pol.articles:
+        if article.operational:
+            assert article.rules and article.tests, article.id
+        else:
+            assert article.reason, article.id
+        for node in article.tests:
+            path, _, name = node.partition("::")
+            assert path == TEST_FILE and callable(getattr(here, name, None)), node
+
+
+def _ducha(*args):
+    exe = Path(sys.executable).with_name("ducha")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-c", "from ducha_core.cli import main; main()"]
+    return subprocess.run([*cmd, *args], capture_output=True, text=True, check=False)
+
+
+def test_cli_deadline_and_articles():
+    out = _ducha("deadline", "--jurisdiction", "zhoucun", "--kind", "principal_assignment", "--from", "2025-09-30", "--json")
+    assert out.returncode == 0, out.stderr
+    record = json.loads(out.stdout)
+    assert [(d["rule"], d["date"]) for d in record["deadlines"]] == [
+        ("principal_result", "2025-10-09"), ("principal_plan", "2025-10-09")]
+    out = _ducha("articles", "zhoucun")
+    assert out.returncode == 0, out.stderr
+    assert "五(三)" in out.stdout and "覆盖率 100%" in out.stdout
