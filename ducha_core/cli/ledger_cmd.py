@@ -1,0 +1,633 @@
+"""The ledger commands: ``ducha init``, every step of the procedure, ``ledger``, ``show``, ``due``,
+``rebuild``, ``verify``, ``backup``. Thin over ``ducha_core.ledger.Ledger``.
+
+Which deployment: ``--config``, then ``$DUCHA_CONFIG``, then ``./ducha.toml``; ``--jurisdiction``
+reads the same log under another jurisdiction's policy (read-only commands only).
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import click
+
+from ducha_core.cli.options import (
+    DATE,
+    dumps,
+    emit,
+    format_option,
+    handle_errors,
+    output_format,
+    render_table,
+)
+
+# --- shared options -----------------------------------------------------------------------------
+
+
+def config_option(func: Callable) -> Callable:
+    return click.option("--config", "config_path", metavar="FILE", envvar="DUCHA_CONFIG",
+                        help="Deployment file (default: $DUCHA_CONFIG, then ./ducha.toml).")(func)
+
+
+def as_option(required: bool = True) -> Callable:
+    return click.option("--as", "actor", metavar="PERSON", required=required,
+                        help="Person id (from ducha.toml) who takes this step." if required
+                        else "Person id reading (confidential matters are shown only to those entitled).")
+
+
+def on_option(func: Callable) -> Callable:
+    return click.option("--on", "on", type=DATE, default=None, metavar="YYYY-MM-DD",
+                        help="Day the step is taken (default: today).")(func)
+
+
+def step_option(func: Callable) -> Callable:
+    return click.option("--step", metavar="ID", help="Confirms the escalation step `ducha due` proposed.")(func)
+
+
+def note_option(func: Callable) -> Callable:
+    return click.option("--note", default=None, help="Free text recorded with the step.")(func)
+
+
+def matter_argument(func: Callable) -> Callable:
+    return click.argument("matter", metavar="MATTER")(func)
+
+
+def read_jurisdiction_option(func: Callable) -> Callable:
+    return click.option("--jurisdiction", "-j", "jurisdiction", metavar="ID",
+                        help="Read this deployment's log under another jurisdiction's policy.")(func)
+
+
+def store_errors(func: Callable) -> Callable:
+    """Errors of the database file itself (locked past the busy timeout, disk full …) as one line."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except sqlite3.Error as exc:
+            raise click.ClickException(f"database error: {exc}; nothing was recorded") from None
+
+    return wrapper
+
+
+def _open(config_path: str | None, jurisdiction: str | None = None):
+    from ducha_core.config import load_config
+    from ducha_core.ledger import Ledger
+
+    return Ledger.open(load_config(config_path, jurisdiction=jurisdiction))
+
+
+def _today(on: date | None) -> date:
+    return on or date.today()
+
+
+def _echo_state(ledger, state, action: str) -> None:
+    policy = ledger.policy
+    line = f"{state.id} {policy.action_name(action)} → {policy.states[state.state].name}"
+    if action in ("assign", "extension_grant", "review_return") and state.due is not None:
+        due = state.due
+        cite = f"，{due.citation.article}" if due.citation else ""
+        line += f"；期限 {due.date or '随办随报'}（{due.name}{cite}）"
+    click.echo(line)
+    for warning in state.warnings if action in ("register", "apply") else ():
+        click.echo(f"注意：{warning}", err=True)
+
+
+def _record(config_path, matter, action, on, actor, data) -> Any:
+    ledger = _open(config_path)
+    try:
+        state = ledger.record(matter, action, _today(on), actor, {k: v for k, v in data.items() if v not in (None, (), "", [])})
+        _echo_state(ledger, state, action)
+        return state
+    finally:
+        ledger.close()
+
+
+def _check_step(ledger, step: str | None) -> None:
+    if step is None:
+        return
+    from ducha_core.errors import InputError
+
+    ids = [s.id for s in ledger.policy.escalation]
+    if ledger.policy.grading:
+        ids += [r.id for r in ledger.policy.grading.rules]
+    if step not in ids:
+        raise InputError(f"unknown escalation step '{step}' for {ledger.policy.id}; steps: {', '.join(ids) or '(none)'}")
+
+
+def _record_step(config_path, matter, action, on, actor, data, step) -> None:
+    ledger = _open(config_path)
+    try:
+        _check_step(ledger, step)
+        clean = {k: v for k, v in {**data, "step": step}.items() if v not in (None, (), "", [])}
+        state = ledger.record(matter, action, _today(on), actor, clean)
+        _echo_state(ledger, state, action)
+    finally:
+        ledger.close()
+
+
+def write_command(func: Callable) -> Callable:
+    """--config, --as (required), --on, and error handling, for a command that records a step."""
+    func = handle_errors(store_errors(func))
+    return config_option(as_option(True)(on_option(func)))
+
+
+# --- init ---------------------------------------------------------------------------------------
+
+
+@click.command()
+@click.option("--jurisdiction", "-j", "jurisdiction", required=True, metavar="ID",
+              help="Jurisdiction id (see `ducha jurisdictions`).")
+@click.option("--config", "config_path", metavar="FILE", default="ducha.toml", show_default=True,
+              help="Where to write the deployment file.")
+@handle_errors
+def init(jurisdiction, config_path):
+    """写一个带注释的 ducha.toml（部署配置：辖区、数据库、承办单位、人员和角色）。"""
+    from ducha_core.config import write_default_config
+
+    path = write_default_config(config_path, jurisdiction)
+    click.echo(f"已写入 {path}：请修改其中的承办单位和人员，然后 `ducha register --as 人员id ...`")
+
+
+# --- registering ---------------------------------------------------------------------------------
+
+
+def _register_options(func: Callable) -> Callable:
+    for decorator in reversed([
+        click.option("--kind", "-k", required=True, help="Matter kind id of the jurisdiction (see `ducha articles`)."),
+        click.option("--title", "-t", required=True, help="What the matter is (事项名称)."),
+        click.option("--source", default=None, help="Where it comes from (批示、会议、文件号 …)."),
+        click.option("--received", type=DATE, default=None, help="Day it was received (default: --on)."),
+        click.option("--confidential", is_flag=True, help="Show it only to the office, viewers and its units."),
+        click.option("--viewer", "viewers", multiple=True, metavar="PERSON", help="Person who may see it (repeatable)."),
+        click.option("--id", "matter_id", default=None, help="Give the matter this id (default: DC-<year>-<n>)."),
+    ]):
+        func = decorator(func)
+    return func
+
+
+def _register(action, config_path, actor, on, kind, title, source, received, confidential, viewers, matter_id):
+    data = {"kind": kind, "title": title, "source": source, "received": received,
+            "confidential": True if confidential else None, "viewers": list(viewers)}
+    _record(config_path, matter_id, action, on, actor, data)
+
+
+@click.command()
+@write_command
+@_register_options
+def register(config_path, actor, on, kind, title, source, received, confidential, viewers, matter_id):
+    """立项：登记一件督查事项，打印其编号。"""
+    _register("register", config_path, actor, on, kind, title, source, received, confidential, viewers, matter_id)
+
+
+@click.command("apply")
+@write_command
+@_register_options
+def apply_cmd(config_path, actor, on, kind, title, source, received, confidential, viewers, matter_id):
+    """申请立项（须经领导同意的事项）。"""
+    _register("apply", config_path, actor, on, kind, title, source, received, confidential, viewers, matter_id)
+
+
+@click.command()
+@write_command
+@matter_argument
+@click.option("--approved-by", default=None, help="Approving leader's name (default: the person --as).")
+@note_option
+def approve(config_path, actor, on, matter, approved_by, note):
+    """审批同意（领导同意立项）。"""
+    _record(config_path, matter, "approve", on, actor, {"approved_by": approved_by or actor, "note": note})
+
+
+# --- handling -----------------------------------------------------------------------------------
+
+
+@click.command()
+@write_command
+@matter_argument
+@click.option("--lead", "lead", multiple=True, required=True, metavar="UNIT", help="Lead unit (主办/牵头; repeatable).")
+@click.option("--co", "co", multiple=True, metavar="UNIT", help="Co-unit (协办/配合; repeatable).")
+@click.option("--deadline", type=DATE, default=None, help="Explicit deadline (where the rule lets the notice set it).")
+@click.option("--meeting", type=DATE, default=None, help="Date of the meeting, for limits counted from it.")
+@note_option
+def assign(config_path, actor, on, matter, lead, co, deadline, meeting, note):
+    """交办：明确主办、协办单位；期限按规则推算，或以 --deadline 明确。"""
+    _record(config_path, matter, "assign", on, actor,
+            {"lead_units": list(lead), "co_units": list(co), "deadline": deadline, "meeting": meeting, "note": note})
+
+
+@click.command()
+@write_command
+@matter_argument
+@click.option("--responsible", metavar="PERSON", default=None, help="Responsible person (default: the person --as).")
+@click.option("--unit", metavar="UNIT", default=None, help="The unit accepting (default: the person's unit).")
+def accept(config_path, actor, on, matter, responsible, unit):
+    """承办：承办单位明确责任人。"""
+    _record(config_path, matter, "accept", on, actor, {"responsible_person": responsible or actor, "unit": unit})
+
+
+@click.command()
+@write_command
+@matter_argument
+@click.option("--method", required=True, help="How (电话/书面/实地/暗访 … as the jurisdiction lists them).")
+@note_option
+def remind(config_path, actor, on, matter, method, note):
+    """催办/督办。"""
+    _record(config_path, matter, "remind", on, actor, {"method": method, "note": note})
+
+
+@click.command()
+@write_command
+@matter_argument
+@note_option
+def progress(config_path, actor, on, matter, note):
+    """报送阶段性进展。"""
+    _record(config_path, matter, "progress", on, actor, {"note": note})
+
+
+@click.command()
+@write_command
+@matter_argument
+@click.option("--document-number", default=None, help="文号 of the report.")
+@click.option("--signer", default=None, help="签发人.")
+@click.option("--seal", is_flag=True, help="The report carries the unit's seal (加盖公章).")
+@click.option("--leader-signoff", default=None, help="分管领导阅签 (where the jurisdiction demands it).")
+@click.option("--head-signoff", default=None, help="主要负责人审签/签发 (where demanded).")
+@click.option("--visible-progress", default=None, help="形象进度 (where demanded).")
+@click.option("--evidence", default=None, help="印证资料 (where demanded).")
+@note_option
+def submit(config_path, actor, on, matter, document_number, signer, seal, leader_signoff, head_signoff,
+           visible_progress, evidence, note):
+    """报送办理结果（文号、签发人、公章，及本辖区要求的其他要件）。"""
+    _record(config_path, matter, "submit", on, actor, {
+        "document_number": document_number, "signer": signer, "seal": True if seal else None,
+        "leader_signoff": leader_signoff, "head_signoff": head_signoff, "visible_progress": visible_progress,
+        "evidence": evidence, "note": note})
+
+
+@click.command()
+@write_command
+@matter_argument
+@click.option("--pass", "outcome", flag_value="pass", help="The report meets the requirements.")
+@click.option("--return", "outcome", flag_value="return", help="Return it to be handled again.")
+@click.option("--reason", default=None, help="Why it is returned.")
+@click.option("--deadline", type=DATE, default=None, help="Deadline for the rework.")
+def review(config_path, actor, on, matter, outcome, reason, deadline):
+    """审核办理结果：--pass 通过，或 --return --reason 退回重新办理。"""
+    if outcome is None:
+        raise click.UsageError("give --pass or --return")
+    action = "review_pass" if outcome == "pass" else "review_return"
+    _record(config_path, matter, action, on, actor, {"reason": reason, "deadline": deadline})
+
+
+@click.command()
+@write_command
+@click.argument("what", type=click.Choice(["ask", "grant", "refuse"]))
+@matter_argument
+@click.option("--reasons", default=None, help="Why more time is needed (ask).")
+@click.option("--progress", "progress_text", default=None, help="Progress so far (ask).")
+@click.option("--until", type=DATE, default=None, help="The new deadline asked for / granted.")
+@note_option
+def extension(config_path, actor, on, what, matter, reasons, progress_text, until, note):
+    """延期：ask 申请（原因、进展），grant 同意（--until），refuse 不同意。"""
+    _record(config_path, matter, f"extension_{what}", on, actor,
+            {"reasons": reasons, "progress": progress_text, "until": until, "note": note})
+
+
+@click.command()
+@write_command
+@matter_argument
+@note_option
+def close(config_path, actor, on, matter, note):
+    """办结（注结销号）。"""
+    _record(config_path, matter, "close", on, actor, {"note": note})
+
+
+@click.command()
+@write_command
+@matter_argument
+@note_option
+def archive(config_path, actor, on, matter, note):
+    """归档。"""
+    _record(config_path, matter, "archive", on, actor, {"note": note})
+
+
+# --- consequences -------------------------------------------------------------------------------
+
+
+@click.command()
+@write_command
+@matter_argument
+@click.option("--type", "type_", type=click.Choice(["praise", "criticism"]), required=True,
+              help="praise 通报表扬 / criticism 通报批评.")
+@click.option("--unit", "units", multiple=True, metavar="UNIT", help="Unit concerned (default: the lead units).")
+@click.option("--approved-by", default=None, help="Leader who approved the bulletin (where demanded).")
+@step_option
+@note_option
+def bulletin(config_path, actor, on, matter, type_, units, approved_by, step, note):
+    """通报表扬/通报批评。"""
+    _record_step(config_path, matter, "bulletin", on, actor,
+                 {"type": type_, "units": list(units), "approved_by": approved_by, "note": note}, step)
+
+
+@click.command()
+@write_command
+@matter_argument
+@click.option("--to", "to", default=None, help="To whom (a role id, e.g. principal_leader).")
+@step_option
+@note_option
+def escalate(config_path, actor, on, matter, to, step, note):
+    """提级督查/提请领导协调。"""
+    _record_step(config_path, matter, "escalate", on, actor, {"to": to, "note": note}, step)
+
+
+@click.command()
+@write_command
+@matter_argument
+@click.option("--kind", "kind", type=click.Choice(["order", "priority_chase"]), default="order", show_default=True,
+              help="order 督办令 / priority_chase 重点督办.")
+@click.option("--unit", "units", multiple=True, metavar="UNIT", help="Unit concerned (default: the lead units).")
+@step_option
+@note_option
+def order(config_path, actor, on, matter, kind, units, step, note):
+    """下达督办令/重点督办。"""
+    _record_step(config_path, matter, kind, on, actor, {"units": list(units), "note": note}, step)
+
+
+@click.command()
+@write_command
+@matter_argument
+@click.option("--unit", "units", multiple=True, metavar="UNIT", help="Unit whose head is talked to.")
+@step_option
+@note_option
+def interview(config_path, actor, on, matter, units, step, note):
+    """约谈。"""
+    _record_step(config_path, matter, "interview", on, actor, {"units": list(units), "note": note}, step)
+
+
+@click.command()
+@write_command
+@matter_argument
+@click.option("--unit", "units", multiple=True, metavar="UNIT", help="Unit graded (default: the lead units).")
+@click.option("--grade", required=True, help="One of the jurisdiction's grades (等次).")
+@step_option
+@note_option
+def grade(config_path, actor, on, matter, units, grade, step, note):
+    """评定等次。"""
+    _record_step(config_path, matter, "grade", on, actor, {"units": list(units), "grade": grade, "note": note}, step)
+
+
+@click.command()
+@write_command
+@matter_argument
+@click.option("--note", required=True, help="What was found.")
+def finding(config_path, actor, on, matter, note):
+    """记录督查发现（特约/政务督查员）。"""
+    _record(config_path, matter, "finding", on, actor, {"note": note})
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def _unit_names(ledger, units) -> str:
+    return "、".join(ledger.config.unit_name(u) for u in units)
+
+
+@click.command()
+@config_option
+@read_jurisdiction_option
+@click.option("--as-of", type=DATE, default=None, help="The ledger as it stood that day (default: today).")
+@click.option("--unit", default=None, metavar="UNIT", help="Only matters this unit handles.")
+@click.option("--kind", "-k", default=None, help="Only matters of this kind.")
+@click.option("--status", default=None, help="A state id or name, or a light: red, yellow, green, done, none.")
+@as_option(False)
+@format_option
+@handle_errors
+@store_errors
+def ledger(config_path, jurisdiction, as_of, unit, kind, status, actor, fmt, as_json):
+    """台账：每件事项的红黄绿灯、下一期限、由谁办理。"""
+    book = _open(config_path, jurisdiction)
+    try:
+        day = as_of or date.today()
+        if actor is not None:
+            book.person(actor)
+        rows = book.rows(as_of=day, unit=unit, kind=kind, status=status, viewer=actor)
+        fmt = output_format(fmt, as_json)
+        if fmt == "json":
+            click.echo(dumps({"as_of": day.isoformat(), "jurisdiction": book.policy.id,
+                              "matters": [r.to_json() for r in rows]}))
+            return
+        table = []
+        for r in rows:
+            who = _unit_names(book, r.lead_units + r.co_units)
+            people = "、".join(book.config.person_name(p) for p in r.responsible.values())
+            table.append([r.id, r.title, book.policy.kinds[r.kind].name if r.kind in book.policy.kinds else r.kind,
+                          r.status, r.light_name, r.due or "", r.next_step, who + (f"（{people}）" if people else "")])
+        emit(fmt, ["编号", "事项", "类别", "状态", "灯", "期限", "下一步", "承办单位（责任人）"], table, None)
+        if fmt == "table":
+            counts = {c: sum(1 for r in rows if r.light == c) for c in ("red", "yellow", "green")}
+            click.echo(f"\n{day} 共 {len(rows)} 件：红灯 {counts['red']}，黄灯 {counts['yellow']}，绿灯 {counts['green']}")
+    finally:
+        book.close()
+
+
+def matter_json(ledger, state, as_of: date) -> dict[str, Any]:
+    from ducha_core.matter import light
+
+    policy = ledger.policy
+    return {
+        "id": state.id,
+        "kind": state.kind,
+        "title": state.title,
+        "state": state.state,
+        "status": policy.states[state.state].name,
+        "light": light(policy, ledger.calendar, state, as_of),
+        "as_of": as_of.isoformat(),
+        "registered_on": state.registered_on.isoformat(),
+        "received_on": state.received_on.isoformat(),
+        "source": state.source,
+        "confidential": state.confidential,
+        "lead_units": list(state.lead_units),
+        "co_units": list(state.co_units),
+        "responsible": state.responsible,
+        "due": state.due.to_json() if state.due else None,
+        "deadlines": [d.to_json() for d in state.deadlines],
+        "returns": state.returns,
+        "grade": state.grade,
+        "warnings": state.warnings,
+        "events": [
+            {"seq": e.seq, "on": e.on.isoformat(), "action": e.action, "name": policy.action_name(e.action),
+             "actor": e.actor, "data": e.data, "recorded_at": e.recorded_at, "hash": e.hash}
+            for e in state.events
+        ],
+    }
+
+
+def _details(ledger, data: dict[str, Any]) -> str:
+    from ducha_core.matter import FIELD_NAMES
+
+    parts = []
+    for key, value in data.items():
+        if key in ("lead_units", "co_units", "units"):
+            value = _unit_names(ledger, value if isinstance(value, list) else [value])
+        elif key in ("responsible_person",):
+            value = ledger.config.person_name(value)
+        elif value is True:
+            value = "是"
+        parts.append(f"{FIELD_NAMES.get(key, key)}={value}")
+    return "；".join(parts)
+
+
+@click.command()
+@config_option
+@read_jurisdiction_option
+@matter_argument
+@click.option("--as-of", type=DATE, default=None, help="The matter as it stood that day (default: today).")
+@as_option(False)
+@format_option
+@handle_errors
+@store_errors
+def show(config_path, jurisdiction, matter, as_of, actor, fmt, as_json):
+    """一件事项的全部经过，及每个期限为何是这一天。"""
+    from ducha_core.errors import InputError
+
+    book = _open(config_path, jurisdiction)
+    try:
+        day = as_of or date.today()
+        if actor is not None:
+            book.person(actor)
+        state = book.matter(matter, as_of=as_of)
+        if not book.visible(state, actor):
+            raise InputError(f"unknown matter '{matter}'; see `ducha ledger` for the matters")
+        record = matter_json(book, state, day)
+        fmt = output_format(fmt, as_json)
+        if fmt == "json":
+            click.echo(dumps(record))
+            return
+        policy = book.policy
+        rows = [[e.seq, e.on, policy.action_name(e.action), book.config.person_name(e.actor), _details(book, e.data)]
+                for e in state.events]
+        if fmt == "csv":
+            emit(fmt, ["序号", "日期", "步骤", "经办人", "内容"], rows, record)
+            return
+        from ducha_core.matter import LIGHT_NAMES
+
+        click.echo(f"{state.id} {state.title}")
+        kind = policy.kinds[state.kind].name if state.kind in policy.kinds else state.kind
+        click.echo(f"类别：{kind}　状态：{record['status']}　{day}：{LIGHT_NAMES.get(record['light'], record['light'])}")
+        if state.units:
+            lead, co = _unit_names(book, state.lead_units), _unit_names(book, state.co_units)
+            click.echo(f"主办：{lead}" + (f"　协办：{co}" if co else ""))
+        for warning in state.warnings:
+            click.echo(f"注意：{warning}")
+        click.echo("")
+        click.echo(render_table(["序号", "日期", "步骤", "经办人", "内容"], rows))
+        if state.deadlines:
+            click.echo("\n期限及依据：")
+            for d in state.deadlines:
+                mark = "（当前）" if d == state.due else ""
+                click.echo(f"- {d.name} {d.date or '随办随报'}{mark}")
+                for line in d.explanation:
+                    click.echo(f"    {line}")
+    finally:
+        book.close()
+
+
+def _command_hint(finding) -> str:
+    unit = f" --unit {finding.unit}" if finding.unit else ""
+    matter = finding.matter or "MATTER"
+    extra = "".join(f" --{k.replace('_', '-')} {v}" for k, v in finding.data.items() if k == "type" or k == "to")
+    if finding.category == "grade":
+        return f"ducha grade {matter}{unit} --grade {finding.data.get('grade')} --step {finding.rule}"
+    if not finding.proposes:
+        return ""
+    command = {"priority_chase": "order --kind priority_chase", "order": "order"}.get(finding.proposes, finding.proposes)
+    return f"ducha {command} {matter}{unit}{extra} --step {finding.rule}"
+
+
+@click.command()
+@config_option
+@read_jurisdiction_option
+@click.option("--as-of", type=DATE, default=None, help="Evaluate as of this day (default: today).")
+@format_option
+@handle_errors
+@store_errors
+def due(config_path, jurisdiction, as_of, fmt, as_json):
+    """规则要求的升级处理、等次和扣分，附出处；督查室以 --step 记录确认。"""
+    book = _open(config_path, jurisdiction)
+    try:
+        day = as_of or date.today()
+        findings = book.due(as_of=day)
+        names = {"escalation": "升级处理", "grade": "等次", "deduction": "扣分"}
+        records = [{**f.to_json(), "confirm": _command_hint(f)} for f in findings]
+        rows = [[names.get(f.category, f.category), f.rule, f.name, book.config.unit_name(f.unit) if f.unit else "",
+                 f.matter or "", f.reason, str(f.citation), _command_hint(f)] for f in findings]
+        fmt = output_format(fmt, as_json)
+        emit(fmt, ["类别", "规则", "名称", "单位", "事项", "原因", "依据", "确认命令"], rows,
+             {"as_of": day.isoformat(), "findings": records})
+        if fmt == "table" and not findings:
+            click.echo(f"{day}：规则未要求升级处理、等次或扣分")
+    finally:
+        book.close()
+
+
+# --- maintenance --------------------------------------------------------------------------------
+
+
+@click.command()
+@config_option
+@click.option("--workers", type=int, default=None, help="Processes that fold the log (default: by log size).")
+@handle_errors
+@store_errors
+def rebuild(config_path, workers):
+    """由事件日志重建事项状态（matters 表）。"""
+    book = _open(config_path)
+    try:
+        count = book.rebuild(workers=workers)
+        click.echo(f"已由事件日志重建 {count} 件事项的状态")
+    finally:
+        book.close()
+
+
+@click.command()
+@config_option
+@format_option
+@handle_errors
+@store_errors
+def verify(config_path, fmt, as_json):
+    """校验事件日志的哈希链：在 ducha 之外改动过的事件会被发现。"""
+    from ducha_core.config import load_config
+    from ducha_core.store import open_store
+
+    store = open_store(load_config(config_path).database, create=False)
+    try:
+        report = store.verify()
+    finally:
+        store.close()
+    if output_format(fmt, as_json) == "json":
+        click.echo(dumps(report.to_json()))
+    elif report.ok:
+        click.echo(f"事件日志完整：{report.events} 个事件，哈希链有效（{report.head[:16]}…）")
+    if not report.ok:
+        raise click.ClickException(f"事件日志已被改动：{report.message}")
+
+
+@click.command()
+@config_option
+@click.argument("dest", metavar="FILE")
+@handle_errors
+@store_errors
+def backup(config_path, dest):
+    """在使用中做一个一致的数据库备份。"""
+    from ducha_core.config import load_config
+    from ducha_core.store import open_store
+
+    store = open_store(load_config(config_path).database, create=False)
+    try:
+        path = store.backup(dest)
+    finally:
+        store.close()
+    click.echo(f"已备份到 {path}")
