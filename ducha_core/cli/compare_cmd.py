@@ -1,0 +1,191 @@
+"""Commands for policy writers and new districts: compare, run, test, replay, new-jurisdiction."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from ducha_core.cli.options import DATE, dumps, handle_errors, plugin_path_option, render_table
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text + "\n", encoding="utf-8")
+        click.echo(f"已写入 {output}", err=True)
+    else:
+        click.echo(text)
+
+
+@click.command()
+@click.argument("specs", nargs=-1, metavar="[ID|VARIANT.toml ...]")
+@click.option("--scenario", "scenario_path", type=click.Path(dir_okay=False), help="Run this scenario file through each.")
+@click.option("--as-of", type=DATE, help="Day of the scenario comparison (default: the scenario's as_of).")
+@click.option("--format", "fmt", type=click.Choice(["table", "markdown", "html", "csv", "json"]), default="table",
+              show_default=True, help="Output format.")
+@click.option("--json", "as_json", is_flag=True, help="Short for --format json.")
+@click.option("--only-differences", is_flag=True, help="Show only the rows where the jurisdictions differ.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to a file instead of the terminal.")
+@plugin_path_option
+@handle_errors
+def compare(specs, scenario_path, as_of, fmt, as_json, only_differences, output, plugin_paths):
+    """各辖区政策逐项对比（每格注明条款，文件未规定处标注）；--scenario 则比较同一情景在各辖区的结果。
+
+    SPECS are jurisdiction ids or variant files (default: every installed jurisdiction).
+    """
+    from ducha_core.compare import compare_policies, compare_scenario, render
+    from ducha_core.registry import all_ids, resolve_policy
+
+    fmt = "json" if as_json else fmt
+    ids = list(specs) or all_ids(plugin_paths)
+    policies = [resolve_policy(s, plugin_paths=plugin_paths) for s in ids]
+    if scenario_path:
+        from ducha_core.scenario import load_scenario, policies_for
+
+        scenario = load_scenario(scenario_path)
+        if specs:
+            settings_for = scenario.settings
+            policies = [resolve_policy(s, plugin_paths=plugin_paths, settings=settings_for.get(s, {})) for s in ids]
+        else:
+            policies = policies_for(scenario, (), plugin_paths)
+        table = compare_scenario(scenario, policies, as_of)
+    else:
+        table = compare_policies(policies)
+    if only_differences:
+        table.rows = [r for r in table.rows if r.differs]
+    _write(render(table, fmt), output)
+
+
+def _snapshot_text(snap) -> str:
+    from ducha_core.compare import _LIGHT
+
+    policy = snap.policy
+    lines = [f"== {policy.jurisdiction.name}（{policy.id}）截至 {snap.as_of} =="]
+    rows = []
+    for m in snap.matters.values():
+        s = m.state
+        if s is None:
+            rows.append([m.id, "—", "—", "—", "—", m.note])
+            continue
+        due = s.due
+        due_text = f"{due.date or '随办随报'} {due.name}〔{due.citation.article if due.citation else ''}〕" if due else "—（文件未规定）"
+        rows.append([m.id, policy.kinds[s.kind].name, m.state_name, due_text, _LIGHT.get(m.light, m.light),
+                     m.reminder_due or ""])
+    lines.append(render_table(["事项", "类别", "状态", "期限（依据）", "灯", "应催办"], rows))
+    for a in snap.applied:
+        for note in a.notes:
+            lines.append(f"  · 第{a.step.line}行 {a.step.label}：{note}")
+        if a.refused:
+            mark = "（预期）" if a.step.expect_refused else ""
+            lines.append(f"  ✗ 第{a.step.line}行 {a.step.on} {a.step.label} 被拒绝{mark}：{a.refused}")
+    if snap.findings:
+        lines.append("规则要求的处理：")
+        for f in snap.findings:
+            where = " ".join(x for x in (f.unit, f.matter) if x)
+            lines.append(f"  - [{f.category}] {f.name}（{where}）：{f.reason}〔{f.citation}〕")
+    for c in snap.cycles:
+        lines.append(f"周期报送：{c['name']}，{c['due']}" + (f"，下次 {c['next']}" if c["next"] else "") + f"〔{c['citation']}〕")
+    return "\n".join(lines)
+
+
+@click.command()
+@click.argument("scenario_path", metavar="SCENARIO", type=click.Path(dir_okay=False))
+@click.option("--jurisdiction", "-j", "specs", multiple=True, metavar="ID|all|VARIANT.toml",
+              help="Jurisdiction(s) to run through (default: the scenario's list, else all installed).")
+@click.option("--as-of", type=DATE, help="Day to show (default: the scenario's as_of, else its last fact).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@plugin_path_option
+@handle_errors
+def run(scenario_path, specs, as_of: date | None, as_json, plugin_paths):
+    """运行情景文件：各辖区下每件事项的状态、期限及依据、红黄绿灯、应催办、升级处理与等次。"""
+    from ducha_core.scenario import load_scenario, policies_for
+    from ducha_core.scenario import run as run_scenario
+
+    scenario = load_scenario(scenario_path)
+    snaps = [run_scenario(scenario, p, as_of) for p in policies_for(scenario, specs, plugin_paths)]
+    if as_json:
+        click.echo(dumps({"scenario": scenario.name, "snapshots": [s.to_json() for s in snaps]}))
+        return
+    click.echo(f"情景：{scenario.name}" + (f"\n{scenario.description}" if scenario.description else ""))
+    for snap in snaps:
+        click.echo("")
+        click.echo(_snapshot_text(snap))
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--jurisdiction", "-j", "specs", multiple=True, metavar="ID|all|VARIANT.toml",
+              help="Run under these jurisdictions instead of each scenario's own list.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--verbose", "-v", is_flag=True, help="Show passing checks too.")
+@plugin_path_option
+@handle_errors
+def test(paths, specs, as_json, verbose, plugin_paths):
+    """运行情景文件中的预期（[[expect]]），逐项报告通过/失败、预期与实际、所涉条款；有失败时退出码非零。"""
+    from ducha_core.scenario import check, find_scenarios, load_scenario, policies_for
+
+    files = [f for p in paths for f in find_scenarios(p)]
+    if not files:
+        raise click.ClickException(f"no scenario files under {', '.join(paths)}")
+    results = []
+    failed = 0
+    for file in files:
+        scenario = load_scenario(file)
+        outcomes = check(scenario, policies_for(scenario, specs, plugin_paths))
+        bad = [o for o in outcomes if not o.ok]
+        failed += len(bad)
+        results.append((file, scenario, outcomes))
+    if as_json:
+        click.echo(dumps([
+            {"file": str(f), "scenario": s.name, "passed": sum(o.ok for o in outs), "failed": sum(not o.ok for o in outs),
+             "checks": [{"jurisdiction": o.jurisdiction, "as_of": o.as_of.isoformat(), "what": o.what,
+                         "expected": o.expected, "actual": o.actual, "ok": o.ok, "citations": list(o.citations),
+                         "line": o.line} for o in outs]}
+            for f, s, outs in results
+        ]))
+    else:
+        for file, scenario, outcomes in results:
+            bad = [o for o in outcomes if not o.ok]
+            click.echo(f"{'失败' if bad else '通过'}  {file}（{scenario.name}）：{len(outcomes) - len(bad)}/{len(outcomes)} 项通过")
+            for o in outcomes:
+                if verbose or not o.ok:
+                    where = f"第{o.line}行 " if o.line else ""
+                    click.echo(f"    {where}{o.describe()}")
+        total = sum(len(o) for _f, _s, o in results)
+        click.echo(f"\n共 {len(files)} 个情景、{total} 项检查，失败 {failed} 项")
+    if failed:
+        raise SystemExit(1)
+
+
+@click.command()
+@click.option("--variant", required=True, type=click.Path(dir_okay=False), help="The variant file to replay under.")
+@click.option("--from", "from_", type=DATE, help="First day of the matters replayed (registered on or after).")
+@click.option("--to", type=DATE, help="Last day replayed and the day results are compared (default: the last event).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Deployment file (default ./ducha.toml).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@handle_errors
+def replay(variant, from_, to, config_path, as_json):
+    """在政策变体下重放本部署的真实事件日志（只读，不写入），报告逾期、催办、升级处理、等次的差异及所涉规则。"""
+    from ducha_core.replay import render_report, replay_deployment
+
+    report = replay_deployment(variant, config_path=config_path, start=from_, end=to)
+    click.echo(dumps(report.to_json()) if as_json else render_report(report))
+
+
+@click.command("new-jurisdiction")
+@click.argument("jurisdiction_id", metavar="ID")
+@click.option("--name", required=True, help="The jurisdiction's Chinese name, e.g. 某某区.")
+@click.option("--dir", "directory", type=click.Path(file_okay=False), default=".", show_default=True,
+              help="Where to create the package folder ducha-<id>/.")
+@click.option("--level", type=click.Choice(["district", "county", "city", "province"]), default="district",
+              show_default=True)
+@click.option("--extends", help="An installed jurisdiction this one adopts with changes (Jurisdiction.extends).")
+@handle_errors
+def new_jurisdiction(jurisdiction_id, name, directory, level, extends):
+    """生成新辖区插件的脚手架：pyproject（入口点）、带说明的钩子桩、默认模板目录、空的条款对照表和情景测试。"""
+    from ducha_core.scaffold import scaffold
+
+    root = scaffold(jurisdiction_id, name, Path(directory), level=level, extends=extends)
+    click.echo(f"已生成 {root}")
+    click.echo(f"下一步：python -m pip install -e {root}  然后  ducha jurisdictions ；测试：pytest {root}")
