@@ -52,7 +52,8 @@ ID = "ankang"
 #: 第十二条(一) 四个等次, best first
 GRADES = ("优秀", "良好", "合格", "较差")
 
-#: 第七条 三个方面 of the quarterly bulletin
+#: 第七条 三个方面 of the quarterly bulletin (the core's ``Snapshot.progress_status`` sorts matters into them;
+#: the plugin's ``templates/bulletin.md.j2`` lists them by 口)
 PROGRESS_CATEGORIES = ("已完成", "进展顺利", "进展缓慢")
 
 
@@ -401,15 +402,3 @@ def ducha_template_dirs() -> list[Path]:
 def ducha_articles():
     return ARTICLES
 
-
-def progress_category(light: str, state: str = "") -> str:
-    """第七条: which of 已完成 / 进展顺利 / 进展缓慢 a matter falls under in the quarterly bulletin.
-
-    已完成: the unit has reported completion and it passed review (or the matter is closed); 进展缓慢:
-    past its deadline (red light), or returned for rework (第九条第二款); otherwise 进展顺利.
-    """
-    if state in ("passed", "reported", "closed") or (light == "done" and state != "submitted"):
-        return "已完成"
-    if light == "red" or state == "returned":
-        return "进展缓慢"
-    return "进展顺利"

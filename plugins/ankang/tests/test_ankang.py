@@ -10,18 +10,20 @@ import re
 from datetime import date as D
 from pathlib import Path
 
-import jinja2
 import pytest
 from click.testing import CliRunner
-from ducha_ankang.policy import GRADES, progress_category
+from ducha_ankang.policy import GRADES
 from hypothesis import given
 from hypothesis import strategies as st
 
 from ducha_core.calendar import WorkingCalendar
+from ducha_core.documents.render import render_markdown
+from ducha_core.documents.snapshot import Snapshot
 from ducha_core.errors import ActionRefused
 from ducha_core.escalation import evaluate
 from ducha_core.events import Event as E
 from ducha_core.matter import MatterEngine, light
+from ducha_core.model import Unit
 from ducha_core.periods import EndOf, Weeks, WorkingDays, resolve
 from ducha_core.policy import load_policy
 from ducha_core.traceability import coverage
@@ -167,46 +169,40 @@ def test_article_7_quarterly_ledger_due_last_workday_of_quarter(day, due):
     assert POL.setting("quarterly_bulletin_day") is None  # the document fixes no day
 
 
-def _render(name: str, **ctx) -> str:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(p) for p in POL.template_dirs]),
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             extensions=["jinja2.ext.do"])
-    return env.get_template(name).render(**ctx)
-
-
 def test_article_7_quarterly_bulletin_template_three_categories():
-    as_of = D(2025, 12, 31)
-    done = ENG.fold([*assigned("A", "key_project", actor="section"),
-                     E("A", "submit", D(2025, 10, 30), "unit:u1", {"evidence": "照片"}),
-                     E("A", "review_pass", D(2025, 10, 31), "section")])
-    smooth = ENG.fold(assigned("B", "instruction", on=D(2025, 12, 1), deadline="2026-01-30"))
-    slow = ENG.fold(assigned("C", "instruction", on=D(2025, 11, 3), deadline="2025-12-15", units=("u2",)))
-    returned = ENG.fold([*assigned("D", "instruction", on=D(2025, 12, 1), deadline="2026-01-30"),
-                         E("D", "submit", D(2025, 12, 10), "unit:u1", {"evidence": "材料"}),
-                         E("D", "review_return", D(2025, 12, 11), "office", {"reason": "漏项"})])
-    states = [done, smooth, slow, returned]
-    lights = {s.id: light(POL, CAL, s, as_of) for s in states}
-    assert lights == {"A": "done", "B": "green", "C": "red", "D": "green"}
-    cats = {s.id: progress_category(lights[s.id], s.state) for s in states}
-    assert cats == {"A": "已完成", "B": "进展顺利", "C": "进展缓慢", "D": "进展缓慢"}
-    rows = [{"matter": s, "light": lights[s.id], "due": s.due.date if s.due else None, "units": list(s.units),
-             "section": "综合科" if s.id in ("A", "B") else "二科"} for s in states]
-    text = _render("bulletin.md.j2", jurisdiction=POL.jurisdiction, policy=POL, matter=None, matters=states,
-                   period="2025年第四季度", today=as_of, office="市政府督查室", units={}, rows=rows)
-    assert "2025年第四季度重点工作落实情况通报" in text and "安政办发〔2020〕1号" in text
-    one = text.split("## 综合科")[1].split("## 二科")[0]
-    two = text.split("## 二科")[1]
-    assert "### 已完成（1件）" in one and "key_project事项（A）" in one and "### 进展顺利（1件）" in one
-    assert "### 进展缓慢（2件）" in two and "（C）：u2；期限 2025-12-15" in two and "（D）" in two
-    assert "### 已完成（0件）" in two
-
-
-def test_article_12_bulletin_template_for_one_matter():
-    s = ENG.fold([*assigned(), E("M1", "bulletin", D(2025, 10, 20), "office",
-                                 {"type": "criticism", "scope": "全市", "media_exposure": True})])
-    text = _render("bulletin.md.j2", jurisdiction=POL.jurisdiction, policy=POL, matter=s, matters=[s],
-                   period="", today=D(2025, 10, 20), office="市政府督查室", units={}, rows=[])
-    assert "在全市范围通报批评，并在新闻媒体上公开曝光" in text and "2025年10月20日" in text
+    units = {"u1": Unit("u1", "市发改委"), "u2": Unit("u2", "市交通局")}
+    events = [
+        reg("A", "key_project", D(2025, 9, 30), "section", line="工业口"),
+        E("A", "assign", D(2025, 9, 30), "section", {"lead_units": ["u1"]}),
+        E("A", "submit", D(2025, 10, 30), "unit:u1", {"evidence": "照片"}),
+        E("A", "review_pass", D(2025, 10, 31), "section"),
+        reg("B", "instruction", D(2025, 12, 1), line="工业口"),
+        E("B", "assign", D(2025, 12, 1), "office", {"lead_units": ["u1"], "deadline": "2026-01-30"}),
+        reg("C", "instruction", D(2025, 11, 3), line="交通口"),
+        E("C", "assign", D(2025, 11, 3), "office", {"lead_units": ["u2"], "deadline": "2025-12-15"}),
+        reg("D", "instruction", D(2025, 12, 1), line="交通口"),
+        E("D", "assign", D(2025, 12, 1), "office", {"lead_units": ["u2"], "deadline": "2026-01-30"}),
+        E("D", "submit", D(2025, 12, 10), "unit:u2", {"evidence": "材料"}),
+        E("D", "review_return", D(2025, 12, 11), "office", {"reason": "漏项"}),
+        reg("S", "instruction", D(2025, 12, 1), confidential=True, viewers=["秘书长"]),
+        E("S", "assign", D(2025, 12, 1), "office", {"lead_units": ["u1"], "deadline": "2025-12-05"}),
+        E("C", "bulletin", D(2025, 12, 30), "office", {"type": "criticism", "scope": "全市", "media_exposure": True}),
+    ]
+    snap = Snapshot.from_events(POL, CAL, events, D(2025, 12, 31), units=units)
+    groups = {k: [s.id for s in v] for k, v in snap.by_progress_status().items()}
+    assert groups == {"已完成": ["A"], "进展顺利": ["B"], "进展缓慢": ["C", "D", "S"]}
+    text = render_markdown(snap, "bulletin", "2025-Q4", today=D(2026, 1, 8))
+    assert "## 关于2025年第四季度重点工作落实情况的通报" in text and "安政办发〔2020〕1号" in text
+    assert "已完成1件，进展顺利1件，进展缓慢2件" in text  # the confidential matter is not published
+    industry = text.split("、工业口")[1].split("、交通口")[0]
+    transport = text.split("、交通口")[1].split("### 通报表扬")[0]
+    assert "**已完成（1件）**" in industry and "「key_project事项」（A），承办：市发改委" in industry
+    assert "**进展顺利（1件）**" in industry and "（B）" in industry
+    assert "**已完成（0件）**" in transport and "**进展缓慢（2件）**" in transport
+    assert "（C），承办：市交通局，期限2025年12月15日，逾期12个工作日" in transport
+    assert "（D），承办：市交通局，期限2026年1月30日，退回重办或补办1次" in transport
+    assert "「instruction事项」（S）" not in text
+    assert "市交通局：「instruction事项」经约谈仍无明显进展，认定为“较差”等次，在全市范围通报批评，并在新闻媒体上公开曝光" in text
 
 
 # --- 第九条 reports ---------------------------------------------------------------------------------
