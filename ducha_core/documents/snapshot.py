@@ -160,19 +160,13 @@ class Snapshot:
     def from_ledger(cls, ledger: Any, as_of: date) -> Snapshot:
         config = getattr(ledger, "config", None)
         states = sorted(ledger.states(as_of=as_of), key=lambda s: (s.registered_on, s.id))
-        findings = None
-        try:
-            findings = list(ledger.due(as_of=as_of))
-        except Exception:  # a ledger without `due`: computed here on demand
-            findings = None
         return cls(
             ledger.policy,
             ledger.calendar,
             as_of,
             states,
             _as_dict(getattr(config, "units", None)),
-            _as_dict(getattr(config, "people", None) or getattr(config, "persons", None)),
-            findings,
+            _as_dict(getattr(config, "people", None)),
         )
 
     @classmethod

@@ -1,0 +1,127 @@
+"""``ducha report --html DIR``: a static dashboard of the ledger (看板), one self-contained index.html.
+
+Charts are inline SVG drawn by ``ducha_core.documents.svg``; no script, no font or style fetched from
+the network, so the page opens from file:// and prints. Plugins may override ``dashboard.html.j2``.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from ducha_core.documents import svg
+from ducha_core.documents.render import environment
+from ducha_core.documents.snapshot import SHORT_LIGHT, Snapshot, cn_date
+from ducha_core.errors import InputError
+
+LIGHT_COLOURS = {lt: svg.PALETTE[lt] for lt in ("red", "yellow", "green", "done", "none")}
+
+
+def _rate_colour(rate: float | None) -> str:
+    if rate is None:
+        return svg.PALETTE["none"]
+    if rate >= 0.9:
+        return svg.PALETTE["green"]
+    if rate >= 0.7:
+        return svg.PALETTE["yellow"]
+    return svg.PALETTE["red"]
+
+
+def charts(snapshot: Snapshot) -> dict[str, str]:
+    """The dashboard's SVG charts, as markup."""
+    stats = [s for s in snapshot.unit_stats() if s.assigned]
+    by_rate = sorted(stats, key=lambda s: (-(s.rate if s.rate is not None else -1), -s.done, s.unit))
+    rate_chart = svg.hbar(
+        [(s.name, (s.rate or 0) * 100, f"{s.rate_text}（{s.on_time}/{s.done}）") for s in by_rate],
+        max_value=100,
+        colors=[_rate_colour(s.rate) for s in by_rate],
+        title="各单位按时办结率",
+    )
+    counts = snapshot.light_counts()
+    light_chart = svg.stacked_bar(
+        [(SHORT_LIGHT[lt], counts[lt], LIGHT_COLOURS[lt]) for lt in counts if counts[lt] or lt != "none"],
+        title="红黄绿灯分布",
+    )
+    kinds = snapshot.kind_counts()
+    kind_chart = svg.hbar([(name, n, str(n)) for _k, name, n in sorted(kinds, key=lambda x: -x[2])],
+                          color=svg.PALETTE["blue"], title="按事项类别")
+    months = snapshot.monthly()
+    timeline = svg.columns(
+        [m for m, _ in months],
+        [
+            ("立项", [b["registered"] for _, b in months], svg.PALETTE["blue"]),
+            ("办结/报送", [b["done"] for _, b in months], svg.PALETTE["green"]),
+            ("催办", [b["reminded"] for _, b in months], svg.PALETTE["yellow"]),
+            ("通报/督办/约谈", [b["escalated"] for _, b in months], svg.PALETTE["red"]),
+        ],
+        title=f"{snapshot.as_of.year}年各月事项动态",
+    )
+    return {"rate": rate_chart, "lights": light_chart, "kinds": kind_chart, "timeline": timeline}
+
+
+def _kind_label(name: str, limit: int = 14) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def render_dashboard(snapshot: Snapshot) -> str:
+    """The dashboard page as HTML text."""
+    env = environment(snapshot.policy)
+    policy = snapshot.policy
+    rows = snapshot.rows
+    overdue = sorted((r for r in rows if r.light == "red"), key=lambda r: -r.overdue_workdays)
+    yellow = sorted((r for r in rows if r.light == "yellow"), key=lambda r: r.due or snapshot.as_of)
+    escalated = []
+    for state, events in snapshot.escalated():
+        steps = []
+        for e in events:
+            name = policy.action_name(e.action)
+            if e.action == "bulletin":
+                name = "通报批评"
+            steps.append(f"{cn_date(e.on)} {name}")
+        escalated.append((snapshot.row(state), steps))
+    graded = [(snapshot.row(s), s.grade) for s in snapshot.states if s.grade]
+    grade_counts: dict[str, int] = {}
+    for _row, grade in graded:
+        grade_counts[grade] = grade_counts.get(grade, 0) + 1
+    findings = snapshot.findings
+    counts = snapshot.light_counts()
+    done = [r for r in rows if r.done]
+    on_time = [r for r in done if r.on_time]
+    return env.get_template("dashboard.html.j2").render(
+        snapshot=snapshot,
+        jurisdiction=policy.jurisdiction,
+        office=policy.jurisdiction.office,
+        as_of=snapshot.as_of,
+        rows=rows,
+        counts=counts,
+        total=len(rows),
+        done=len(done),
+        on_time=len(on_time),
+        rate=(len(on_time) / len(done)) if done else None,
+        overdue=overdue,
+        yellow=yellow,
+        escalated=escalated,
+        graded=graded,
+        grades=policy.grading.grades if policy.grading else (),
+        grade_counts=grade_counts,
+        unit_stats=[s for s in snapshot.unit_stats() if s.assigned or s.praise or s.criticism],
+        findings=findings,
+        charts=charts(snapshot),
+        action_name=policy.action_name,
+        cn_date=cn_date,
+        light_colours=LIGHT_COLOURS,
+        short_light=SHORT_LIGHT,
+        kind_label=_kind_label,
+        generated=time.strftime("%Y-%m-%d %H:%M"),
+    )
+
+
+def write_dashboard(snapshot: Snapshot, out_dir: str | Path) -> Path:
+    """Write ``index.html`` into ``out_dir`` (created if missing) and return its path."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out} is a file; give a directory for the dashboard")
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "index.html"
+    path.write_text(render_dashboard(snapshot), encoding="utf-8")
+    return path
