@@ -639,13 +639,15 @@ class Runner:
 
 
 def _cycles(policy, cal, as_of: date) -> list[dict[str, Any]]:
-    from ducha_core.periods import EndOf, resolve
+    """Each reporting cycle's next due date on or after ``as_of``."""
+    from datetime import timedelta
 
+    from ducha_core.cycles import occurrences
+
+    upcoming = occurrences(policy, cal, as_of - timedelta(days=400), as_of + timedelta(days=400))
     out = []
     for cycle in policy.cycles:
-        nxt = None
-        if isinstance(cycle.due, EndOf):
-            nxt = resolve(cycle.due, as_of, cal, policy.convention, explain=False).date
+        nxt = next((o.due for o in upcoming if o.cycle.id == cycle.id and o.due and o.due >= as_of), None)
         out.append({"id": cycle.id, "name": cycle.name, "every": cycle.every, "due": cycle.due.describe(),
                     "next": nxt.isoformat() if nxt else None, "citation": str(cycle.citation)})
     return out

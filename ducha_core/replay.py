@@ -1,0 +1,362 @@
+"""Replay a deployment's real event log under a policy variant, writing nothing.
+
+``replay(events, base, variant, cal, ...)`` folds every matter's events under both policies and
+reports, per unit, what would have differed as of the last day: matters overdue, reminders due
+(matters in the warning window or overdue), escalations proposed, forced grades and deductions —
+each difference with the rules responsible (the deadline rule of each matter, the step or grade
+rule of each finding). Events the variant's procedure would refuse are listed too.
+
+``replay_deployment(variant_file, config_path=…)`` reads the deployment's log through a read-only
+connection to its database, so the file is left byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ducha_core.errors import ActionRefused, InputError
+from ducha_core.escalation import evaluate
+from ducha_core.events import Event
+from ducha_core.matter import MatterEngine, MatterState, clock_running, light, role_directory
+
+
+@attrs.define
+class Side:
+    """What one policy makes of the log."""
+
+    policy: Any
+    states: dict[str, MatterState]
+    refused: dict[str, str]  # matter -> refusal message (the matter's later events are not applied)
+    findings: list
+    lights: dict[str, str]
+    overdue: set[str]
+    seconds: float = 0.0
+
+
+@attrs.define
+class UnitDiff:
+    unit: str
+    overdue: tuple[int, int]
+    reminders: tuple[int, int]
+    escalations: tuple[int, int]
+    grades: tuple[str | None, str | None]
+    deductions: tuple[int, int]
+    rules: list[str]
+
+    @property
+    def changed(self) -> bool:
+        return (self.overdue[0] != self.overdue[1] or self.reminders[0] != self.reminders[1]
+                or self.escalations[0] != self.escalations[1] or self.grades[0] != self.grades[1]
+                or self.deductions[0] != self.deductions[1])
+
+
+@attrs.define
+class ReplayReport:
+    base: str
+    variant: str
+    start: date | None
+    end: date
+    matters: int
+    events: int
+    base_side: Side
+    variant_side: Side
+    units: list[UnitDiff]
+    matter_changes: list[dict[str, Any]]
+    finding_changes: list[dict[str, Any]]
+    changes: list[str]  # the variant's changes, described
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "base": self.base,
+            "variant": self.variant,
+            "from": self.start.isoformat() if self.start else None,
+            "to": self.end.isoformat(),
+            "matters": self.matters,
+            "events": self.events,
+            "variant_changes": self.changes,
+            "totals": {
+                "overdue": [len(self.base_side.overdue), len(self.variant_side.overdue)],
+                "reminders": [_reminders(self.base_side), _reminders(self.variant_side)],
+                "escalations": [_count(self.base_side, "escalation"), _count(self.variant_side, "escalation")],
+                "deductions": [_count(self.base_side, "deduction"), _count(self.variant_side, "deduction")],
+                "refused": [len(self.base_side.refused), len(self.variant_side.refused)],
+            },
+            "seconds": {"base": round(self.base_side.seconds, 3), "variant": round(self.variant_side.seconds, 3)},
+            "units": [
+                {"unit": u.unit, "overdue": list(u.overdue), "reminders": list(u.reminders),
+                 "escalations": list(u.escalations), "grades": list(u.grades), "deductions": list(u.deductions),
+                 "rules": u.rules}
+                for u in self.units if u.changed
+            ],
+            "matters_changed": self.matter_changes,
+            "findings_changed": self.finding_changes,
+            "refused_under_variant": [{"matter": m, "message": msg} for m, msg in sorted(self.variant_side.refused.items())
+                                      if m not in self.base_side.refused],
+        }
+
+
+def _count(side: Side, category: str) -> int:
+    return sum(1 for f in side.findings if f.category == category)
+
+
+def _reminders(side: Side) -> int:
+    return sum(1 for lamp in side.lights.values() if lamp in ("yellow", "red"))
+
+
+def group_events(events: Iterable[Event]) -> dict[str, list[Event]]:
+    by_matter: dict[str, list[Event]] = defaultdict(list)
+    for e in events:
+        by_matter[e.matter].append(e)
+    return by_matter
+
+
+def fold_all(policy, cal, histories: dict[str, list[Event]], end: date,
+             directory: Callable = role_directory) -> Side:
+    import time
+
+    t0 = time.perf_counter()
+    engine = MatterEngine(policy, cal, directory)
+    states: dict[str, MatterState] = {}
+    refused: dict[str, str] = {}
+    for mid, history in histories.items():
+        state = None
+        for event in history:
+            if event.on > end:
+                break
+            try:
+                state = engine.apply(state, event)
+            except ActionRefused as exc:
+                refused[mid] = f"{event.on} {event.action}: {exc}"
+                break
+        if state is not None:
+            states[mid] = state
+    lights = {mid: light(policy, cal, s, end) for mid, s in states.items()}
+    overdue = set()
+    for mid, s in states.items():
+        due = s.due.date if s.due else None
+        if due is None:
+            continue
+        late_submit = s.submitted_on is not None and s.submitted_on > due
+        if late_submit or (clock_running(policy, s) and end > due):
+            overdue.add(mid)
+    findings = evaluate_by_unit_groups(policy, cal, list(states.values()), end)
+    return Side(policy, states, refused, findings, lights, overdue, time.perf_counter() - t0)
+
+
+def evaluate_by_unit_groups(policy, cal, states: Sequence[MatterState], as_of: date) -> list:
+    """``escalation.evaluate`` over groups of matters that share no unit: every trigger counts per
+    unit or per matter, so the findings are the same as over all matters at once, but the check
+    for confirmed escalations (which scans every matter for each hit) stays within a group."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    keys: list[str] = []
+    for s in states:
+        units = set(s.lead_units) | set(s.co_units)
+        for e in s.events:
+            u = e.data.get("units")
+            if u:
+                units.update([u] if isinstance(u, str) else u)
+        key = f"matter:{s.id}"
+        for u in units:
+            parent[find(f"unit:{u}")] = find(key)
+        keys.append(key)
+    groups: dict[str, list[MatterState]] = defaultdict(list)
+    for s, key in zip(states, keys, strict=True):
+        groups[find(key)].append(s)
+    findings = []
+    for group in groups.values():
+        findings.extend(evaluate(policy, cal, group, as_of))
+    order = {(step.id): n for n, step in enumerate(policy.escalation)}
+    findings.sort(key=lambda f: (f.category != "escalation", order.get(f.rule, 0), f.unit or "", f.matter or ""))
+    return findings
+
+
+def _units_of(state: MatterState) -> tuple[str, ...]:
+    return state.lead_units or ("（未交办）",)
+
+
+def _rule_text(state: MatterState | None) -> str:
+    if state is None or state.due is None:
+        return "（无期限）"
+    cite = state.due.citation.article if state.due.citation else ""
+    return f"{state.due.rule}〔{cite}〕" if cite else state.due.rule
+
+
+def compare_sides(base: Side, variant: Side) -> tuple[list[UnitDiff], list[dict[str, Any]], list[dict[str, Any]]]:
+    units: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    rules: dict[str, set[str]] = defaultdict(set)
+    grades: dict[str, list] = defaultdict(lambda: [None, None])
+    matter_changes = []
+    for i, side in enumerate((base, variant)):
+        for mid, s in side.states.items():
+            for u in _units_of(s):
+                if mid in side.overdue:
+                    units[u]["overdue"][i] += 1
+                if side.lights.get(mid) in ("yellow", "red"):
+                    units[u]["reminders"][i] += 1
+        order = side.policy.grading.grades if side.policy.grading else ()
+        for f in side.findings:
+            u = f.unit or "（全局）"
+            if f.category == "escalation":
+                units[u]["escalations"][i] += 1
+            elif f.category == "deduction":
+                units[u]["deductions"][i] += 1
+            elif f.category == "grade":
+                cur = grades[u][i]
+                if cur is None or (f.name in order and cur in order and order.index(f.name) > order.index(cur)):
+                    grades[u][i] = f.name
+    for mid in sorted(set(base.states) | set(variant.states)):
+        b, v = base.states.get(mid), variant.states.get(mid)
+        bd = b.due.date if b and b.due else None
+        vd = v.due.date if v and v.due else None
+        bo, vo = mid in base.overdue, mid in variant.overdue
+        bl, vl = base.lights.get(mid), variant.lights.get(mid)
+        if bd != vd or bo != vo or bl != vl:
+            unit_list = _units_of(v or b)
+            why = f"{_rule_text(b)} → {_rule_text(v)}"
+            for u in unit_list:
+                rules[u].add(why)
+            matter_changes.append({
+                "matter": mid, "units": list(unit_list),
+                "due": [bd.isoformat() if bd else None, vd.isoformat() if vd else None],
+                "overdue": [bo, vo], "light": [bl, vl], "rules": why,
+            })
+
+    def key(f):
+        return (f.category, f.rule, f.unit, f.matter)
+
+    bkeys = {key(f): f for f in base.findings}
+    vkeys = {key(f): f for f in variant.findings}
+    finding_changes = []
+    for k in sorted(set(bkeys) ^ set(vkeys), key=lambda k: tuple(str(x) for x in k)):
+        f = vkeys.get(k) or bkeys[k]
+        change = "新增" if k in vkeys else "不再触发"
+        finding_changes.append({"change": change, "category": f.category, "rule": f.rule, "name": f.name,
+                                "unit": f.unit, "matter": f.matter, "citation": str(f.citation), "reason": f.reason})
+        rules[f.unit or "（全局）"].add(f"{f.rule}〔{f.citation.article}〕")
+    diffs = []
+    for u in sorted(set(units) | set(grades)):
+        c = units[u]
+        diffs.append(UnitDiff(u, tuple(c["overdue"]), tuple(c["reminders"]), tuple(c["escalations"]),
+                              tuple(grades[u]), tuple(c["deductions"]), sorted(rules.get(u, ()))))
+    return diffs, matter_changes, finding_changes
+
+
+def replay(events: Iterable[Event], base, variant, cal, *, start: date | None = None, end: date | None = None,
+           directory: Callable = role_directory) -> ReplayReport:
+    """Fold the log under ``base`` and ``variant`` and compare (matters registered from ``start``;
+    events up to ``end``, default the last event's day)."""
+    histories = group_events(events)
+    if start is not None:
+        histories = {m: h for m, h in histories.items() if h and h[0].on >= start}
+    if end is None:
+        end = max((e.on for h in histories.values() for e in h), default=date.today())
+    if start is not None and end < start:
+        raise InputError(f"--to {end} is before --from {start}")
+    count = sum(sum(1 for e in h if e.on <= end) for h in histories.values())
+    b = fold_all(base, cal, histories, end, directory)
+    v = fold_all(variant, cal, histories, end, directory)
+    units, matter_changes, finding_changes = compare_sides(b, v)
+    from ducha_core.variants import variant_info
+
+    info = variant_info(variant)
+    changes = [f"{c.describe()}（{c.note}）" for c in info.changes] if info else []
+    return ReplayReport(base.id, variant.id, start, end, len(histories), count, b, v, units, matter_changes,
+                        finding_changes, changes)
+
+
+def read_only_events(database: Path) -> list[Event]:
+    """Every event of a deployment's database, read through a read-only connection."""
+    import sqlite3
+
+    from ducha_core.store.sqlite import SQLiteStore
+
+    if not Path(database).exists():
+        raise InputError(f"{database}: no database; nothing to replay")
+    try:
+        conn = sqlite3.connect(f"file:{Path(database).resolve()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise InputError(f"{database}: cannot open read-only ({exc})") from None
+    store = SQLiteStore.__new__(SQLiteStore)  # reuse its readers on a read-only connection
+    store.conn, store.path, store._in_tx = conn, Path(database), False
+    try:
+        return [e for history in store.histories() for e in history]
+    except sqlite3.Error as exc:
+        raise InputError(f"{database}: not a usable ducha database ({exc})") from None
+    finally:
+        conn.close()
+
+
+def replay_deployment(variant_spec: str, *, config_path: str | None = None, start: date | None = None,
+                      end: date | None = None) -> ReplayReport:
+    """Replay the deployment of ``config_path`` (default ./ducha.toml) under a variant file."""
+    from ducha_core.calendar import WorkingCalendar
+    from ducha_core.config import load_config
+    from ducha_core.registry import plugins_with, resolve_policy
+    from ducha_core.variants import load_variant
+
+    config = load_config(config_path)
+    base = resolve_policy(config.jurisdiction, plugin_paths=config.plugins, settings=config.settings)
+    variant = load_variant(variant_spec, plugins=plugins_with(config.plugins), settings=None)
+    if base.id not in variant.lineage:
+        raise InputError(f"variant {variant.id} derives from {' → '.join(variant.lineage[:-1])}, "
+                         f"not from this deployment's jurisdiction {base.id}")
+    cal = WorkingCalendar.load(config.calendar, strict=bool(base.settings.get("strict_calendar")))
+
+    def directory(actor: str):
+        try:
+            return config.people[actor]
+        except KeyError:
+            return role_directory(actor)
+
+    return replay(read_only_events(config.database), base, variant, cal, start=start, end=end, directory=directory)
+
+
+def render_report(report: ReplayReport) -> str:
+    from ducha_core.cli.options import render_table
+
+    data = report.to_json()
+    t = data["totals"]
+    lines = [
+        f"在变体 {report.variant} 下重放 {report.base} 的事件日志（只读）：{report.matters} 件事项、{report.events} 个事件，"
+        f"截至 {report.end}" + (f"（{report.start} 起立项）" if report.start else ""),
+    ]
+    if data["variant_changes"]:
+        lines.append("变体的修改：")
+        lines += [f"  - {c}" for c in data["variant_changes"]]
+    lines.append("")
+    lines.append(render_table(["", "现行", "变体"], [
+        ["逾期事项", *t["overdue"]], ["应催办（临期/逾期）", *t["reminders"]], ["升级处理建议", *t["escalations"]],
+        ["扣分", *t["deductions"]], ["被程序拒绝的事项", *t["refused"]],
+    ]))
+    changed = [u for u in report.units if u.changed]
+    lines.append("")
+    if not changed:
+        lines.append("各单位结果没有差异。")
+    else:
+        lines.append("各单位的差异（现行 → 变体）：")
+        rows = [[u.unit, f"{u.overdue[0]}→{u.overdue[1]}", f"{u.reminders[0]}→{u.reminders[1]}",
+                 f"{u.escalations[0]}→{u.escalations[1]}", f"{u.grades[0] or '—'}→{u.grades[1] or '—'}",
+                 f"{u.deductions[0]}→{u.deductions[1]}", "；".join(u.rules[:4]) + ("…" if len(u.rules) > 4 else "")]
+                for u in changed]
+        lines.append(render_table(["单位", "逾期", "应催办", "升级", "等次", "扣分", "所涉规则"], rows))
+    if data["refused_under_variant"]:
+        lines.append("")
+        lines.append("变体程序会拒绝的操作：")
+        lines += [f"  - {r['matter']}: {r['message']}" for r in data["refused_under_variant"][:20]]
+    return "\n".join(lines)
+
+
+__all__: Sequence[str] = ("ReplayReport", "read_only_events", "render_report", "replay", "replay_deployment")
