@@ -160,6 +160,11 @@ def parse_config(
     if not isinstance(raw_units, list):
         raise _fail(file, "unit must be an array of tables: [[unit]]")
     unit_ids = [u.get("id") for u in raw_units if isinstance(u, dict)]
+    for n, uid in enumerate(unit_ids, 1):
+        if isinstance(uid, str):
+            _check_id(file, f"unit[{n}].id", uid)
+        if uid is not None and uid in unit_ids[: n - 1]:
+            raise _fail(file, f"unit[{n}].id = '{uid}' is a duplicate unit id; give each unit its own id")
     role_ids = list(policy.roles)
     for n, entry in enumerate(raw_people, 1):
         where = f"person[{n}]."

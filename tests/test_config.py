@@ -1,0 +1,167 @@
+"""Deployment files (ducha.toml): which file, what is checked, one-line errors naming the key."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from ducha_core.config import ConfigError, default_config_text, load_config, write_default_config
+
+GOOD = """
+jurisdiction = "weinan_gaoxin"
+database = "data/ducha.sqlite3"
+[settings]
+issued = "2024-06-01"
+[[unit]]
+id = "jyj"
+name = "区教育局"
+head = "wang"
+responsible_person = "zhang"
+[[unit]]
+id = "czj"
+name = "区财政局"
+responsible_person = "liu"
+[[person]]
+id = "chen"
+name = "陈督查"
+roles = ["office"]
+[[person]]
+id = "zhang"
+name = "张伟"
+roles = ["unit"]
+unit = "jyj"
+title = "办公室主任"
+[[person]]
+id = "wang"
+name = "王局长"
+roles = ["unit_head"]
+unit = "jyj"
+[[person]]
+id = "liu"
+name = "刘科长"
+roles = ["unit"]
+unit = "czj"
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "ducha.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def error(tmp_path: Path, text: str) -> str:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, text))
+    message = str(info.value)
+    assert "\n" not in message
+    assert "ducha.toml" in message
+    return message
+
+
+def test_good_config_reads_units_people_and_resolves_database(tmp_path):
+    config = load_config(write(tmp_path, GOOD))
+    assert config.jurisdiction == "weinan_gaoxin"
+    assert config.database == tmp_path.resolve() / "data" / "ducha.sqlite3"
+    assert config.units["jyj"].head == "wang" and config.units["jyj"].name == "区教育局"
+    assert config.people["zhang"].roles == ("unit",) and config.people["zhang"].unit == "jyj"
+    assert config.settings == {"issued": "2024-06-01"}
+
+
+def test_which_file_explicit_then_env_then_cwd(tmp_path, monkeypatch):
+    a = tmp_path / "a"
+    b = tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    write(a, GOOD)
+    write(b, GOOD.replace('database = "data/ducha.sqlite3"', 'database = "b.sqlite3"'))
+    monkeypatch.chdir(a)
+    assert load_config().database.name == "ducha.sqlite3"
+    monkeypatch.setenv("DUCHA_CONFIG", str(b / "ducha.toml"))
+    assert load_config().database.name == "b.sqlite3"
+    assert load_config(a / "ducha.toml").database.name == "ducha.sqlite3"
+
+
+def test_missing_file_says_how_to_make_one(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DUCHA_CONFIG", raising=False)
+    with pytest.raises(ConfigError, match="ducha init --jurisdiction"):
+        load_config()
+
+
+def test_unit_person_reference_names_key_and_allowed(tmp_path):
+    text = GOOD.replace('responsible_person = "liu"', 'responsible_person = "x"')
+    assert error(tmp_path, text) == (
+        f"{tmp_path / 'ducha.toml'}: unit[2].responsible_person = 'x' is not a person id; people: chen, zhang, wang, liu"
+    )
+
+
+def test_unknown_top_level_key(tmp_path):
+    message = error(tmp_path, "databse = 'x'\n" + GOOD)
+    assert "databse is not a known key; allowed: jurisdiction, database" in message
+
+
+def test_unknown_jurisdiction_lists_installed(tmp_path):
+    message = error(tmp_path, GOOD.replace('"weinan_gaoxin"', '"nowhere"'))
+    assert "jurisdiction = 'nowhere'" in message and "weinan_gaoxin" in message
+
+
+def test_role_must_be_a_role_of_the_policy(tmp_path):
+    message = error(tmp_path, GOOD.replace('roles = ["office"]', 'roles = ["inspector"]'))
+    assert "person[1].roles: 'inspector' is not a role of weinan_gaoxin; roles: office, unit" in message
+
+
+def test_person_unit_must_exist(tmp_path):
+    message = error(tmp_path, GOOD.replace('unit = "czj"', 'unit = "gaj"'))
+    assert "person[4].unit = 'gaj' is not a unit id; units: jyj, czj" in message
+
+
+def test_unit_role_needs_a_unit(tmp_path):
+    message = error(tmp_path, GOOD.replace('roles = ["unit"]\nunit = "czj"', 'roles = ["unit"]'))
+    assert "person[4].unit is missing" in message
+
+
+def test_duplicate_ids(tmp_path):
+    assert "unit[2].id = 'jyj' is a duplicate unit id" in error(tmp_path, GOOD.replace('id = "czj"', 'id = "jyj"'))
+    text = GOOD.replace('id = "liu"', 'id = "zhang"').replace('"liu"', '"zhang"')
+    assert "person[4].id = 'zhang' is a duplicate person id" in error(tmp_path, text)
+
+
+def test_unknown_unit_and_person_keys(tmp_path):
+    assert "unit[1].boss is not a known key; allowed: id, name, head" in error(
+        tmp_path, GOOD.replace('head = "wang"', 'boss = "wang"'))
+    assert "person[2].titel is not a known key" in error(tmp_path, GOOD.replace("title =", "titel ="))
+
+
+def test_unknown_setting_and_bad_toml(tmp_path):
+    assert "[settings]" in error(tmp_path, GOOD.replace('issued = "2024-06-01"', 'isued = "2024-06-01"'))
+    assert "unknown setting 'isued'" in error(tmp_path, GOOD.replace('issued = "2024-06-01"', 'isued = "2024-06-01"'))
+    assert "not valid TOML" in error(tmp_path, GOOD + "\n[[unit]\n")
+    assert "is not a date" in error(tmp_path, GOOD.replace("2024-06-01", "2024-13-01"))
+
+
+def test_ids_with_commas_refused(tmp_path):
+    assert "not a usable id" in error(tmp_path, GOOD.replace('id = "czj"', 'id = "c,zj"'))
+
+
+@pytest.mark.parametrize("jid", ["weinan_gaoxin", "zhoucun", "ordos", "dazhan", "ankang"])
+def test_default_config_is_valid_for_each_jurisdiction(tmp_path, jid):
+    try:
+        text = default_config_text(jid)
+    except ConfigError:
+        pytest.skip(f"{jid} not installed yet")
+    tomllib.loads(text)
+    path = write_default_config(tmp_path / "ducha.toml", jid)
+    config = load_config(path)
+    assert config.jurisdiction == jid
+    assert any(r for p in config.people.values() for r in p.roles)
+    with pytest.raises(ConfigError, match="already exists"):
+        write_default_config(path, jid)
+
+
+def test_init_unknown_jurisdiction(tmp_path):
+    with pytest.raises(ConfigError, match="known: .*weinan_gaoxin"):
+        write_default_config(tmp_path / "ducha.toml", "nowhere")
+    assert not (tmp_path / "ducha.toml").exists()
