@@ -40,10 +40,11 @@ def charts(snapshot: Snapshot) -> dict[str, str]:
     counts = snapshot.light_counts()
     light_chart = svg.stacked_bar(
         [(SHORT_LIGHT[lt], counts[lt], LIGHT_COLOURS[lt]) for lt in counts if counts[lt] or lt != "none"],
+        width=1100,
         title="红黄绿灯分布",
     )
     kinds = snapshot.kind_counts()
-    kind_chart = svg.hbar([(name, n, str(n)) for _k, name, n in sorted(kinds, key=lambda x: -x[2])],
+    kind_chart = svg.hbar([(_kind_label(name), n, str(n)) for _k, name, n in sorted(kinds, key=lambda x: -x[2])],
                           color=svg.PALETTE["blue"], title="按事项类别")
     months = snapshot.monthly()
     timeline = svg.columns(
@@ -54,6 +55,7 @@ def charts(snapshot: Snapshot) -> dict[str, str]:
             ("催办", [b["reminded"] for _, b in months], svg.PALETTE["yellow"]),
             ("通报/督办/约谈", [b["escalated"] for _, b in months], svg.PALETTE["red"]),
         ],
+        width=1100,
         title=f"{snapshot.as_of.year}年各月事项动态",
     )
     return {"rate": rate_chart, "lights": light_chart, "kinds": kind_chart, "timeline": timeline}

@@ -74,7 +74,6 @@ SCENARIOS = {
     "extended": 7,
     "overdue": 6,
     "chased": 5,
-    "running": 8,
 }
 
 #: values for fields a step requires (plugins' own fields fall back to a generic text)
@@ -388,10 +387,10 @@ def _live(planner: Planner, matter: str, scenario: str, assigned: date, due: dat
     if scenario == "running":
         if gap > 4 and by(wd(assigned, 2)):
             planner.reach(matter, "progress", wd(assigned, 2), {"summary": "已制定工作方案"})
-        if due < end and rng.random() < 0.7:  # a short deadline already past: most report in time
-            scenario = "on_time"
-        else:
+        if due >= end:
             return
+        # a short deadline already past: most report in time, the rest are chased
+        scenario = "on_time" if rng.random() < 0.7 else "overdue"
     if gap > 6 and rng.random() < 0.5 and by(wd(assigned, gap // 2)):
         planner.reach(matter, "progress", wd(assigned, gap // 2), {"summary": "阶段性进展：已完成过半"})
     if scenario == "on_time":
@@ -458,7 +457,6 @@ def _confirm_escalations(planner: Planner, year: int, end: date, bad_unit: str, 
     month_ends = [d for d in month_ends if d <= end]
     for month_end in month_ends:
         day = month_end
-        _criticise(planner, bad_unit, day)
         states = _states_as_of(planner, month_end)
         for finding in evaluate(policy, cal, states, month_end):
             if finding.category == "deduction":
@@ -485,6 +483,7 @@ def _confirm_escalations(planner: Planner, year: int, end: date, bad_unit: str, 
                 if planner.apply(matter, action, day, data, unit=unit):
                     confirmed.add(key)
                     break
+        _criticise(planner, bad_unit, day)
     # year-end: a praise and (if the ladder has not already) a criticism in the office's bulletin
     last = end
     if policy.transition("*", "bulletin") is not None or any(t.action == "bulletin" for t in policy.procedure.transitions):

@@ -157,9 +157,12 @@ class Snapshot:
     # --- construction ----------------------------------------------------------------------------
 
     @classmethod
-    def from_ledger(cls, ledger: Any, as_of: date) -> Snapshot:
+    def from_ledger(cls, ledger: Any, as_of: date, *, viewer: str | None = None, all_visible: bool = False) -> Snapshot:
+        """The ledger as of a day. Confidential matters are left out unless ``viewer`` may see them
+        (``Ledger.visible``) or ``all_visible``."""
         config = getattr(ledger, "config", None)
-        states = sorted(ledger.states(as_of=as_of), key=lambda s: (s.registered_on, s.id))
+        states = [s for s in ledger.states(as_of=as_of) if all_visible or ledger.visible(s, viewer)]
+        states.sort(key=lambda s: (s.registered_on, s.id))
         return cls(
             ledger.policy,
             ledger.calendar,

@@ -1,0 +1,119 @@
+"""`ducha doc`, `ducha report`, `ducha demo`: documents (公文), the static dashboard and the demo.
+
+ducha doc assignment DC-2025-0012 --format html --out 督查通知单.html
+ducha doc bulletin 2025-Q3
+ducha report --html 看板/ --as-of 2025-09-30
+ducha demo --jurisdiction ankang --dir ./ducha-demo
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from pathlib import Path
+
+import click
+
+from ducha_core.cli.options import DATE, handle_errors
+
+KINDS = ("assignment", "reminder", "special_report", "bulletin", "interview")
+
+
+def _config_option(func):
+    return click.option("--config", "config_path", metavar="FILE", envvar="DUCHA_CONFIG",
+                        help="Deployment file (default: $DUCHA_CONFIG, then ./ducha.toml).")(func)
+
+
+def _viewer_option(func):
+    return click.option("--as", "viewer", metavar="PERSON", default=None,
+                        help="Person reading: confidential matters are included only for those entitled "
+                             "(without --as they are left out).")(func)
+
+
+def _snapshot(config_path, as_of: date, viewer: str | None):
+    from ducha_core.config import load_config
+    from ducha_core.documents.snapshot import Snapshot
+    from ducha_core.ledger import Ledger
+
+    with Ledger.open(load_config(config_path), create=False) as ledger:
+        if viewer is not None:
+            ledger.person(viewer)
+        return Snapshot.from_ledger(ledger, as_of, viewer=viewer)
+
+
+@click.command()
+@click.argument("kind", type=click.Choice(KINDS), metavar="KIND")
+@click.argument("subject", metavar="MATTER|PERIOD")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True,
+              help="Markdown, or a printable A4 HTML page.")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None, help="Write to FILE (default: print).")
+@click.option("--as-of", "as_of", type=DATE, default=None,
+              help="The ledger as it stood that day (default: today; for a bulletin, the period's end if earlier).")
+@_config_option
+@_viewer_option
+@handle_errors
+def doc(kind, subject, fmt, out, as_of, config_path, viewer):
+    """生成公文。KIND：assignment 督查通知单，reminder 催办通知，special_report 督查专报（一事一报），
+    bulletin 督查通报（PERIOD：2025、2025-H1、2025-Q3、2025-09），interview 约谈通知。"""
+    from ducha_core.documents.render import DOC_KINDS, render
+    from ducha_core.documents.snapshot import parse_period
+
+    day = as_of or date.today()
+    if DOC_KINDS[kind].subject == "period":
+        period = parse_period(subject)
+        if as_of is None:
+            day = min(period.end, date.today())
+    snapshot = _snapshot(config_path, day, viewer)
+    text = render(snapshot, kind, subject, fmt)
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        click.echo(f"{DOC_KINDS[kind].name}已写入 {out}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@click.command()
+@click.option("--html", "html_dir", type=click.Path(file_okay=False), required=True, metavar="DIR",
+              help="Directory to write index.html into (created if missing).")
+@click.option("--as-of", "as_of", type=DATE, default=None, help="The ledger as it stood that day (default: today).")
+@_config_option
+@_viewer_option
+@handle_errors
+def report(html_dir, as_of, config_path, viewer):
+    """生成静态台账看板（index.html，内嵌SVG图表，不访问网络，可直接用浏览器打开）。"""
+    from ducha_core.documents.dashboard import write_dashboard
+
+    start = time.perf_counter()
+    snapshot = _snapshot(config_path, as_of or date.today(), viewer)
+    path = write_dashboard(snapshot, html_dir)
+    click.echo(f"看板已写入 {path}（{len(snapshot.states)}件事项，截至{snapshot.as_of}，用时{time.perf_counter() - start:.2f}秒）")
+
+
+@click.command()
+@click.option("--jurisdiction", "-j", "jurisdiction", metavar="ID", default=None,
+              help="Jurisdiction id (default: weinan_gaoxin, else the first installed).")
+@click.option("--dir", "target", type=click.Path(file_okay=False), default="ducha-demo", show_default=True,
+              help="Directory for the sample deployment (a non-demo directory is never overwritten).")
+@click.option("--year", type=int, default=2025, show_default=True, help="The year of sample matters.")
+@click.option("--as-of", "as_of", type=DATE, default=None,
+              help="Print the ledger as of this day (default: today if in --year, else its 31 December).")
+@click.option("--quiet", "-q", is_flag=True, help="Do not print the ledger.")
+@handle_errors
+def demo(jurisdiction, target, year, as_of, quiet):
+    """建一个示例部署：约60件一年的督查事项（按期、逾期、退回、延期、升级处理……），
+    打印台账，生成各类公文和看板。"""
+    from ducha_core.documents.demo import build
+
+    result = build(target, jurisdiction, year=year, as_of=as_of)
+    if not quiet:
+        click.echo(f"台账（截至{result.as_of}）：")
+        click.echo(result.ledger_text)
+        click.echo("")
+    click.echo(f"示例部署：{result.dir}（{result.matters}件事项，{result.events}个事件）")
+    click.echo(f"  配置    {result.config}")
+    click.echo(f"  数据库  {result.database}")
+    for key, path in result.documents.items():
+        if key.endswith(".html"):
+            click.echo(f"  公文    {path}（及 .md）")
+    click.echo(f"  看板    {result.dashboard}")
+    click.echo(f"试一试：cd {result.dir} && ducha ledger --as-of {result.as_of} && ducha due --as-of {result.as_of}")
