@@ -1,0 +1,222 @@
+"""Documents (公文): periods, template context, core templates, plugin overrides, HTML page."""
+
+from __future__ import annotations
+
+from datetime import date as D
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ducha_core.calendar import WorkingCalendar
+from ducha_core.documents import DOC_KINDS, Snapshot, parse_period, render
+from ducha_core.documents.render import environment, markdown_to_html
+from ducha_core.errors import InputError
+from ducha_core.events import Event as E
+from ducha_core.model import Unit
+from ducha_core.policy import load_policy
+from ducha_core.registry import all_ids
+
+UNITS = [Unit("u1", "区住建局"), Unit("u2", "区教育局"), Unit("u3", "城关街道")]
+SUBMIT = {"document_number": "高新住建发〔2025〕3号", "signer": "王建华", "seal": True}
+
+
+@pytest.fixture(scope="module")
+def cal():
+    return WorkingCalendar.default()
+
+
+@pytest.fixture(scope="module")
+def weinan():
+    policy = load_policy("weinan_gaoxin", {"issued": "2024-03-01"})
+    return attrs.evolve(policy, template_dirs=())  # the core's default templates only
+
+
+def events():
+    return [
+        # M1: 9/30 + 5 working days across National Day = 10/14; never reported
+        E("M1", "register", D(2025, 9, 29), "office", {"kind": "instruction", "title": "整治 <b>背街</b> | 小巷"}),
+        E("M1", "assign", D(2025, 9, 30), "office", {"lead_units": ["u1"]}),
+        # M2: assigned Tue 3/4, due Tue 3/11 (5 working days); reported 3/10: on time
+        E("M2", "register", D(2025, 3, 3), "office", {"kind": "instruction", "title": "老旧小区改造"}),
+        E("M2", "assign", D(2025, 3, 4), "office", {"lead_units": ["u1"], "co_units": ["u2"]}),
+        E("M2", "submit", D(2025, 3, 10), "unit:u1", SUBMIT),
+        E("M2", "review_pass", D(2025, 3, 11), "office", {}),
+        E("M2", "close", D(2025, 3, 12), "office", {}),
+        E("M2", "bulletin", D(2025, 3, 12), "office", {"type": "praise", "approved_by": "主要领导"}),
+        # M3: assigned Mon 7/7, due Mon 7/14; reported 7/16: late
+        E("M3", "register", D(2025, 7, 4), "office", {"kind": "instruction", "title": "校园周边交通整治"}),
+        E("M3", "assign", D(2025, 7, 7), "office", {"lead_units": ["u2"]}),
+        E("M3", "submit", D(2025, 7, 16), "unit:u2", SUBMIT),
+        E("M3", "review_pass", D(2025, 7, 17), "office", {}),
+        E("M3", "bulletin", D(2025, 7, 18), "office", {"type": "criticism", "approved_by": "主要领导"}),
+    ]
+
+
+@pytest.fixture(scope="module")
+def snap(weinan, cal):
+    return Snapshot.from_events(weinan, cal, events(), D(2025, 10, 20), units=UNITS)
+
+
+# --- periods --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, start, end, label",
+    [
+        ("2025", D(2025, 1, 1), D(2025, 12, 31), "2025年"),
+        ("2025-Q3", D(2025, 7, 1), D(2025, 9, 30), "2025年第三季度"),
+        ("2025q4", D(2025, 10, 1), D(2025, 12, 31), "2025年第四季度"),
+        ("2025-H1", D(2025, 1, 1), D(2025, 6, 30), "2025年上半年"),
+        ("2025-09", D(2025, 9, 1), D(2025, 9, 30), "2025年9月"),
+        ("2024-02", D(2024, 2, 1), D(2024, 2, 29), "2024年2月"),
+        ("2025-02", D(2025, 2, 1), D(2025, 2, 28), "2025年2月"),
+    ],
+)
+def test_parse_period(text, start, end, label):
+    p = parse_period(text)
+    assert (p.start, p.end, p.label, str(p)) == (start, end, label, label)
+
+
+@pytest.mark.parametrize("text", ["2025-13", "2025-Q5", "25", "2025-09-01", "九月", ""])
+def test_parse_period_refuses(text):
+    with pytest.raises(InputError, match="not understood"):
+        parse_period(text)
+
+
+@given(st.integers(1900, 2200), st.integers(1, 12))
+def test_months_tile_their_quarter(year, month):
+    m = parse_period(f"{year}-{month:02d}")
+    q = parse_period(f"{year}-Q{(month - 1) // 3 + 1}")
+    assert q.start <= m.start <= m.end <= q.end
+    assert (m.end - m.start).days + 1 in (28, 29, 30, 31)
+
+
+# --- figures --------------------------------------------------------------------------------------
+
+
+def test_rows_lights_and_on_time(snap):
+    rows = {r.id: r for r in snap.rows}
+    assert rows["M1"].light == "red" and rows["M1"].due == D(2025, 10, 14)
+    assert rows["M1"].overdue_workdays == 4  # 10/15, 16, 17, 20
+    assert rows["M2"].done and rows["M2"].on_time is True
+    assert rows["M3"].done and rows["M3"].on_time is False
+    stats = {s.unit: s for s in snap.unit_stats()}
+    assert (stats["u1"].assigned, stats["u1"].done, stats["u1"].on_time, stats["u1"].overdue) == (2, 1, 1, 1)
+    assert stats["u1"].praise == 1 and stats["u1"].rate == 1.0
+    assert (stats["u2"].done, stats["u2"].late, stats["u2"].criticism, stats["u2"].rate) == (1, 1, 1, 0.0)
+    assert stats["u3"].assigned == 0 and stats["u3"].rate is None
+
+
+# --- documents ------------------------------------------------------------------------------------
+
+
+def test_assignment_notice(snap):
+    text = render(snap, "assignment", "M1")
+    assert text.startswith("# 区督查室督查通知单")
+    assert "**区住建局：**" in text
+    assert "| 办理时限 | 2025年10月14日 |" in text
+    assert "依据九" in text  # the rule's article
+    assert "发文字号、签发人、单位公章（十一）" in text
+    assert "整治 <b>背街</b> ｜ 小巷" in text  # a pipe cannot break the table
+
+
+def test_reminder_counts_working_days_overdue(snap):
+    text = render(snap, "reminder", "M1")
+    assert "已逾期4个工作日" in text
+    assert "截至2025年10月20日" in text
+
+
+def test_special_report_history(snap):
+    text = render(snap, "special_report", "M2")
+    assert "一、基本情况" in text and "区住建局（协办：区教育局）" in text
+    assert "| 2025年3月10日 | 上报办理报告 |" in text  # the document's name for the step
+    assert "该事项已按期办结" in text
+
+
+def test_bulletin_counts(weinan, cal):
+    # the bulletin for Q3 is read as of the quarter's end
+    snap = Snapshot.from_events(weinan, cal, events(), D(2025, 9, 30), units=UNITS)
+    text = render(snap, "bulletin", "2025-Q3")
+    assert "2025年第三季度（2025年7月1日至2025年9月30日）" in text
+    # M3 (done, late) and M1 (registered 9/29, due 10/14: still running); M2 was finished in March
+    assert "共跟踪督办事项2件" in text
+    assert "其中办结1件（按期0件、逾期1件），\n正在办理1件，逾期未办结0件" in text
+    assert "- 区教育局：「校园周边交通整治」未按期办结，予以通报批评。" in text
+    assert "### 三、通报表扬\n\n- 本期无。" in text
+
+
+def test_bulletin_year(snap):
+    text = render(snap, "bulletin", "2025")
+    assert "共跟踪督办事项3件" in text
+    assert "其中办结2件（按期1件、逾期1件）" in text
+    assert "| 区住建局 | 2 | 1 | 1 | 0 | 1 | 100% |" in text
+    assert "| M1 |" in text  # overdue list
+
+
+def test_interview_notice(snap):
+    text = render(snap, "interview", "M1")
+    assert "区住建局主要负责人" in text and "已逾期4个工作日" in text
+
+
+def test_unknown_matter_and_kind(snap):
+    with pytest.raises(InputError, match="unknown matter 'M9'"):
+        render(snap, "assignment", "M9")
+    with pytest.raises(InputError, match="unknown document kind"):
+        render(snap, "memo", "M1")
+    with pytest.raises(InputError, match="not understood"):
+        render(snap, "bulletin", "M1")
+
+
+def test_html_page_is_printable_and_escaped(snap):
+    page = render(snap, "assignment", "M1", "html")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "size: A4" in page and "仿宋" in page
+    assert "<b>背街</b>" not in page and "&lt;b&gt;背街&lt;/b&gt;" in page  # no markup injection
+    assert "<table>" in page and "<h1>区督查室督查通知单</h1>" in page
+    assert "http://" not in page and "https://" not in page  # nothing fetched
+    assert 'class="page"' in page and 'class="page red-header"' not in page
+    bulletin = render(snap, "bulletin", "2025", "html")
+    assert 'class="page red-header"' in bulletin  # 红头 for 督查通报
+
+
+def test_markdown_to_html_tables():
+    html = markdown_to_html("| a | b |\n| --- | --- |\n| 1 | 2 |\n")
+    assert "<td>1</td>" in html
+
+
+def test_plugin_template_overrides_core(tmp_path, weinan, cal):
+    (tmp_path / "assignment_notice.md.j2").write_text("# 自定义通知单 {{ matter.id }} {{ unit_names(matter.lead_units) }}\n",
+                                                     encoding="utf-8")
+    policy = attrs.evolve(weinan, template_dirs=(tmp_path,))
+    snap = Snapshot.from_events(policy, cal, events(), D(2025, 10, 20), units=UNITS)
+    assert render(snap, "assignment", "M1") == "# 自定义通知单 M1 区住建局\n"
+    assert render(snap, "reminder", "M1").startswith("# 区督查室催办通知")  # falls back to the core's
+    env = environment(policy)
+    assert env.get_template("assignment_notice.md.j2").filename.startswith(str(tmp_path))
+
+
+def test_core_templates_ship_in_the_package():
+    from importlib.resources import files
+
+    names = {p.name for p in files("ducha_core").joinpath("templates").iterdir()}
+    assert {k.template for k in DOC_KINDS.values()} | {"document.html.j2", "dashboard.html.j2"} <= names
+
+
+@pytest.mark.parametrize("jid", all_ids())
+def test_every_kind_renders_for_every_installed_jurisdiction(jid, cal):
+    """With each plugin's own overrides: a year of demo matters, one document of each kind, both formats."""
+    from ducha_core.documents.demo import pick_subjects, plan_settings, plan_year
+
+    policy = load_policy(jid)
+    settings = plan_settings(policy, 2025)
+    policy = load_policy(jid, settings) if settings else policy
+    demo = plan_year(policy, cal, year=2025, as_of=D(2025, 12, 31), matters=30)
+    snap = Snapshot.from_events(policy, cal, demo.events, demo.as_of, demo.units, demo.people)
+    for kind, subject in pick_subjects(snap).items():
+        md = render(snap, kind, subject, "md")
+        assert md.strip().startswith("#"), (jid, kind)
+        assert "Undefined" not in md and "None" not in md.replace("None年", ""), (jid, kind, md)
+        html = render(snap, kind, subject, "html")
+        assert "<h1>" in html
