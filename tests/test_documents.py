@@ -18,6 +18,16 @@ from ducha_core.model import Unit
 from ducha_core.policy import load_policy
 from ducha_core.registry import all_ids
 
+SHIPPED = ("weinan_gaoxin", "zhoucun", "ordos", "dazhan", "ankang")
+
+
+def installed_ids() -> list[str]:
+    """Installed jurisdictions; the shipped five if the plugin set cannot be loaded at collection."""
+    try:
+        return all_ids()
+    except Exception:
+        return list(SHIPPED)
+
 UNITS = [Unit("u1", "区住建局"), Unit("u2", "区教育局"), Unit("u3", "城关街道")]
 SUBMIT = {"document_number": "高新住建发〔2025〕3号", "signer": "王建华", "seal": True}
 
@@ -204,9 +214,11 @@ def test_core_templates_ship_in_the_package():
     assert {k.template for k in DOC_KINDS.values()} | {"document.html.j2", "dashboard.html.j2"} <= names
 
 
-@pytest.mark.parametrize("jid", all_ids())
+@pytest.mark.parametrize("jid", installed_ids())
 def test_every_kind_renders_for_every_installed_jurisdiction(jid, cal):
     """With each plugin's own overrides: a year of demo matters, one document of each kind, both formats."""
+    if jid not in all_ids():
+        pytest.skip(f"{jid} is not installed")
     from ducha_core.documents.demo import pick_subjects, plan_settings, plan_year
 
     policy = load_policy(jid)
