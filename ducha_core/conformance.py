@@ -82,10 +82,14 @@ class Subject:
         roots = [Path.cwd()]
         if self.root:
             roots.insert(0, self.root)
-        module_file = getattr(self.plugin, "__file__", None)
-        if module_file:
-            here = Path(module_file).resolve().parent
-            roots += [here, *list(here.parents)[:3]]
+        # an extending plugin inherits its base's articles, whose tests live beside the base
+        for jid in reversed(self.policy.lineage):
+            if jid not in self.plugins.jurisdictions:
+                continue
+            module_file = getattr(self.plugins.plugin_object(jid), "__file__", None)
+            if module_file:
+                here = Path(module_file).resolve().parent
+                roots += [here, *list(here.parents)[:3]]
         return roots
 
 
