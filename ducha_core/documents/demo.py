@@ -68,7 +68,7 @@ TITLES = {
 
 #: scenario -> weight
 SCENARIOS = {
-    "on_time": 30,
+    "on_time": 36,
     "late": 10,
     "returned": 9,
     "extended": 7,
@@ -356,7 +356,7 @@ def plan_year(policy: Any, calendar: Any, *, year: int, as_of: date, seed: int =
         lead = rng.choice(unit_ids)
         if scenario in ("on_time",) and rng.random() < 0.3:
             lead = good_unit
-        if scenario in ("overdue", "chased", "late") and rng.random() < 0.5:
+        if scenario in ("overdue", "chased", "late") and rng.random() < 0.35:
             lead = bad_unit
         if lead == good_unit and scenario in ("late", "overdue", "chased", "returned"):
             scenario = "on_time"
@@ -413,7 +413,7 @@ def _live(planner: Planner, matter: str, scenario: str, assigned: date, due: dat
         back = wd(max(day, assigned), 2)
         rework = wd(back, 5)
         if by(back) and planner.reach(matter, "review_return", back, {"deadline": rework.isoformat()}):
-            again = wd(back, rng.choice((3, 4, 7)))  # some come back late
+            again = wd(back, rng.choice((3, 4, 4, 7)))  # some come back late
             if by(again) and planner.submit(matter, again):
                 planner.finish(matter, wd(again, 1))
         else:
