@@ -377,7 +377,8 @@ class Ledger:
         if workers is None:
             workers = min(os.cpu_count() or 1, 4) if total > 200_000 else 1
         if workers <= 1 or not hasattr(self.store, "split_points"):
-            rows = (self._fold_row(h) for h in self.store.histories())
+            histories = self.store.scan_histories() if hasattr(self.store, "scan_histories") else self.store.histories()
+            rows = (self._fold_row(h) for h in histories)
             count = self.store.replace_states(rows)
         else:
             count = self.store.replace_states(self._parallel_rows(workers))
@@ -389,27 +390,49 @@ class Ledger:
         return state_row(state), unit_rows(state)
 
     def _parallel_rows(self, workers: int):
+        """Rows folded by ``workers`` processes, each over one range of matter ids, streamed back in
+        batches so that the parent writes while they fold."""
         import multiprocessing as mp
 
         points = self.store.split_points(workers)
         bounds = list(zip([None, *points], [*points, None], strict=True))
         ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-        with ctx.Pool(len(bounds), initializer=_worker_init, initargs=(self.config,)) as pool:
-            for chunk in pool.imap(_worker_fold, bounds):
-                yield from chunk
+        queue = ctx.Queue(maxsize=32)
+        procs = [ctx.Process(target=_worker_run, args=(self.config, bound, queue), daemon=True) for bound in bounds]
+        for proc in procs:
+            proc.start()
+        try:
+            done = 0
+            while done < len(procs):
+                item = queue.get()
+                if item is None:
+                    done += 1
+                elif isinstance(item, str):
+                    raise DuchaError(f"rebuild failed: {item}; nothing was changed")
+                else:
+                    yield from item
+        finally:
+            for proc in procs:
+                if proc.is_alive():
+                    proc.terminate()
+                proc.join()
 
 
-_WORKER: Ledger | None = None
-
-
-def _worker_init(config: DeploymentConfig) -> None:
-    global _WORKER
-    _WORKER = Ledger.open(config, create=False)
-
-
-def _worker_fold(bound: tuple[str | None, str | None]) -> list[tuple[tuple, list]]:
-    assert _WORKER is not None
-    return [_WORKER._fold_row(h) for h in _WORKER.store.histories(*bound)]
+def _worker_run(config: DeploymentConfig, bound: tuple[str | None, str | None], queue, batch: int = 5000) -> None:
+    try:
+        ledger = Ledger.open(config, create=False)
+        rows = []
+        for history in ledger.store.scan_histories(*bound):
+            rows.append(ledger._fold_row(history))
+            if len(rows) >= batch:
+                queue.put(rows)
+                rows = []
+        if rows:
+            queue.put(rows)
+        ledger.close()
+    except Exception as exc:
+        queue.put(f"{type(exc).__name__}: {exc}")
+    queue.put(None)
 
 
 def open_ledger(config_path: str | Path | None = None, *, jurisdiction: str | None = None,

@@ -162,6 +162,6 @@ def test_default_config_is_valid_for_each_jurisdiction(tmp_path, jid):
 
 
 def test_init_unknown_jurisdiction(tmp_path):
-    with pytest.raises(ConfigError, match="known: .*weinan_gaoxin"):
+    with pytest.raises(ConfigError, match=r"known: .*weinan_gaoxin"):
         write_default_config(tmp_path / "ducha.toml", "nowhere")
     assert not (tmp_path / "ducha.toml").exists()

@@ -289,6 +289,48 @@ class SQLiteStore:
         if current:
             yield current
 
+    def scan_histories(self, lo: str | None = None, hi: str | None = None) -> Iterator[list[Event]]:
+        """Each complete matter history with ``lo`` <= id < ``hi``, read in one sequential pass over
+        the log (no index lookups), yielded as soon as its last event is read (for rebuild). The
+        events carry seq but not their hashes; equal data texts share one (read-only) dict."""
+        where, args = [], []
+        if lo is not None:
+            where.append("matter >= ?")
+            args.append(lo)
+        if hi is not None:
+            where.append("matter < ?")
+            args.append(hi)
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        ends = dict(self.conn.execute(f"SELECT matter, max(seq) FROM events{clause} GROUP BY matter", args))
+        cursor = self.conn.execute(
+            f"SELECT matter, action, on_date, actor, data, seq FROM events NOT INDEXED{clause} ORDER BY seq", args)
+        pending: dict[str, list[Event]] = {}
+        shared: dict[str, dict] = {}
+        days: dict[str, date] = {}
+        loads = json.loads
+        while True:
+            chunk = cursor.fetchmany(20000)
+            if not chunk:
+                break
+            for matter, action, on, actor, data, seq in chunk:
+                parsed = shared.get(data)
+                if parsed is None:
+                    parsed = loads(data)
+                    if len(shared) < 100_000:
+                        shared[data] = parsed
+                day = days.get(on)
+                if day is None:
+                    day = days[on] = date.fromisoformat(on)
+                event = Event(matter, action, day, actor, parsed, seq)
+                history = pending.get(matter)
+                if history is None:
+                    history = pending[matter] = [event]
+                else:
+                    history.append(event)
+                if ends[matter] == seq:
+                    yield pending.pop(matter)
+        yield from pending.values()
+
     def split_points(self, parts: int) -> list[str]:
         """Matter ids that cut the log into ``parts`` ranges of about equal size (a sample)."""
         if parts <= 1:
