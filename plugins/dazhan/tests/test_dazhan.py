@@ -1,0 +1,481 @@
+"""大安区《中共自贡市大安区委督促检查工作规则（试行）》: scenario tests, one per article.
+
+Dates are hand-checked against the State Council holiday notices:
+2025 National Day: 10/1–10/8 off, Sun 9/28 and Sat 10/11 worked.
+2026 Spring Festival: 2/15–2/23 off, Sat 2/14 and Sat 2/28 worked.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date as D
+from pathlib import Path
+
+import pytest
+from ducha_dazhan import ledgers as lg
+
+from ducha_core.calendar import WorkingCalendar
+from ducha_core.deadlines import deadlines_for
+from ducha_core.errors import ActionRefused
+from ducha_core.escalation import evaluate
+from ducha_core.events import Event as E
+from ducha_core.matter import MatterEngine, light
+from ducha_core.periods import resolve
+from ducha_core.policy import load_policy
+from ducha_core.traceability import coverage
+
+TEST_FILE = "plugins/dazhan/tests/test_dazhan.py"
+
+
+@pytest.fixture(scope="module")
+def pol():
+    return load_policy("dazhan")
+
+
+@pytest.fixture(scope="module")
+def cal():
+    return WorkingCalendar.default()
+
+
+@pytest.fixture(scope="module")
+def eng(pol, cal):
+    return MatterEngine(pol, cal)
+
+
+def reg(mid, kind, on, **data):
+    return E(mid, "register", on, "office", {"kind": kind, "title": f"{mid} 事项", "draft_opinion": "拟交区发改局办理", **data})
+
+
+def approve(mid, on):
+    return E(mid, "approve", on, "leader_in_charge", {"approved_by": "区委副书记"})
+
+
+def assign(mid, on, deadline, unit="u1", **data):
+    return E(mid, "assign", on, "office", {"lead_units": [unit], "deadline": deadline, **data})
+
+
+def accept(mid, on, unit="u1", leader="李科长", person="张三"):
+    return E(mid, "accept", on, f"unit:{unit}", {"responsible_person": person, "responsible_leader": leader})
+
+
+def submit(mid, on, unit="u1"):
+    return E(mid, "submit", on, f"unit:{unit}", {"head_signoff": "王局长", "seal": True, "text": "已完成"})
+
+
+def handled(mid, kind="decision", deadline="2025-10-14", start=D(2025, 9, 26)):
+    return [reg(mid, kind, start), approve(mid, start), assign(mid, D(2025, 9, 29), deadline), accept(mid, D(2025, 9, 30))]
+
+
+# --- 第一章 总则 ----------------------------------------------------------------------------------
+
+
+def test_article_34_in_force_and_repeal(pol):
+    from ducha_dazhan.policy import REPEALED
+
+    doc = pol.jurisdiction.document
+    assert doc.title == "中共自贡市大安区委督促检查工作规则（试行）"
+    assert doc.issuer == "中共自贡市大安区委"
+    assert doc.issued == doc.effective == D(2017, 3, 14)
+    assert "试行" in doc.trial and doc.expires is None and doc.trial_months is None
+    assert pol.force_warning(D(2017, 3, 14)) is None
+    assert "尚未施行" in pol.force_warning(D(2017, 3, 13))
+    assert "大委办发〔2012〕56号" in REPEALED
+
+
+def test_article_3_one_matter_one_body_one_person(pol, eng):
+    s = eng.fold(handled("R1")[:3])
+    with pytest.raises(ActionRefused, match="责任人"):
+        eng.apply(s, E("R1", "accept", D(2025, 9, 30), "unit:u1", {"responsible_leader": "李科长"}))
+    with pytest.raises(ActionRefused, match="responsible_leader"):
+        eng.apply(s, E("R1", "accept", D(2025, 9, 30), "unit:u1", {"responsible_person": "张三"}))
+    with pytest.raises(ActionRefused, match="不是事项"):
+        eng.apply(s, accept("R1", D(2025, 9, 30), unit="u2"))
+    s = eng.apply(s, accept("R1", D(2025, 9, 30)))
+    assert s.responsible == {"u1": "张三"} and s.lead_units == ("u1",)
+
+
+# --- 第二章 任务、内容和程序 -------------------------------------------------------------------------
+
+
+def test_article_6_matter_kinds(pol):
+    core = {k: v.core_kind for k, v in pol.kinds.items()}
+    assert core == {
+        "policy_line": "decision", "decision": "decision", "document": "document", "meeting": "meeting",
+        "agreed_matter": "meeting", "speech": "instruction", "instruction": "instruction",
+        "principal_instruction": "instruction", "npc_suggestion": "npc_suggestion", "cppcc_proposal": "cppcc_proposal",
+        "special": "other", "annual_key": "annual_task", "inspection": "other",
+    }
+    assert pol.kinds["special"].citation.article == "第六条(六)"
+
+
+def test_article_7_five_steps_walk(pol, eng):
+    names = {t.name for t in pol.procedure.transitions}
+    assert {"拟办送审", "立项下达", "审核报结", "立卷归档", "通知补办或重新办理", "跟踪催办"} <= names
+    with pytest.raises(ActionRefused, match="draft_opinion"):
+        eng.apply(None, E("S1", "register", D(2025, 9, 26), "office", {"kind": "decision", "title": "x"}))
+    s = eng.apply(None, reg("S1", "decision", D(2025, 9, 26)))
+    assert s.state == "drafted"
+    with pytest.raises(ActionRefused, match="不能在"):  # 立项下达 only after 区委领导审定
+        eng.apply(s, assign("S1", D(2025, 9, 26), "2025-10-14"))
+    with pytest.raises(ActionRefused, match="无权"):
+        eng.apply(s, E("S1", "approve", D(2025, 9, 26), "office", {"approved_by": "x"}))
+    s = eng.apply(s, approve("S1", D(2025, 9, 26)))
+    s = eng.apply(s, assign("S1", D(2025, 9, 29), "2025-10-14"))
+    s = eng.apply(s, accept("S1", D(2025, 9, 30)))
+    s = eng.apply(s, E("S1", "remind", D(2025, 10, 9), "office", {"method": "催报"}))
+    with pytest.raises(ActionRefused, match="主要负责人审签"):
+        eng.apply(s, E("S1", "submit", D(2025, 10, 10), "unit:u1", {"seal": True}))
+    with pytest.raises(ActionRefused, match="单位公章"):
+        eng.apply(s, E("S1", "submit", D(2025, 10, 10), "unit:u1", {"head_signoff": "王局长"}))
+    s = eng.apply(s, submit("S1", D(2025, 10, 10)))
+    with pytest.raises(ActionRefused, match="理由"):
+        eng.apply(s, E("S1", "review_return", D(2025, 10, 11), "office"))
+    s = eng.apply(s, E("S1", "review_return", D(2025, 10, 11), "office", {"reason": "数据不全，补办"}))
+    assert s.state == "rework" and s.returns == 1
+    s = eng.apply(s, submit("S1", D(2025, 10, 13)))
+    s = eng.apply(s, E("S1", "review_pass", D(2025, 10, 14), "office"))
+    s = eng.apply(s, E("S1", "report_up", D(2025, 10, 14), "office", {"form": "单项报告"}))
+    with pytest.raises(ActionRefused, match="无权"):
+        eng.apply(s, E("S1", "close", D(2025, 10, 15), "special_inspector", {"approved_by": "x"}))
+    with pytest.raises(ActionRefused, match="审批领导"):
+        eng.apply(s, E("S1", "close", D(2025, 10, 15), "office"))
+    s = eng.apply(s, E("S1", "close", D(2025, 10, 15), "office", {"approved_by": "区委副书记"}))
+    s = eng.apply(s, E("S1", "archive", D(2025, 12, 30), "office"))
+    assert s.state == "archived" and pol.states["archived"].terminal
+    assert pol.action_name("register") == "拟办送审" and pol.action_name("archive") == "立卷归档"
+
+
+def test_article_17_no_numeric_time_limit_deadline_from_notice(pol, cal, eng):
+    assert pol.time_limits == ()
+    for kind in pol.kinds:
+        assert deadlines_for(pol, kind, D(2025, 9, 30), cal) == []
+    s = eng.fold([reg("T1", "decision", D(2025, 9, 30)), approve("T1", D(2025, 9, 30))])
+    with pytest.raises(ActionRefused, match="deadline"):
+        eng.apply(s, E("T1", "assign", D(2025, 9, 30), "office", {"lead_units": ["u1"]}))
+    s = eng.apply(s, assign("T1", D(2025, 9, 30), "2025-10-14"))
+    assert s.due.date == D(2025, 10, 14) and s.due.rule == "explicit"
+    # the light counts working days across National Day: after 10/9 come 10/10, 10/11 (Sat, worked), 10/13,
+    # 10/14 = 4 > 3 (green); after 10/10 only 3 remain (yellow)
+    assert light(pol, cal, s, D(2025, 10, 9)) == "green"
+    assert light(pol, cal, s, D(2025, 10, 10)) == "yellow"
+    assert light(pol, cal, s, D(2025, 10, 15)) == "red"
+
+
+# --- 第三章 工作机制 ------------------------------------------------------------------------------
+
+
+def test_article_8_routing_by_level(pol, eng):
+    s = eng.fold(handled("L1"))
+    s = eng.apply(s, E("L1", "escalate", D(2025, 10, 9), "unit:u1", {"text": "需区委统筹协调"}))
+    assert s.state == "coordinating"
+    # the leader in charge first: the principal leader cannot be reached directly
+    with pytest.raises(ActionRefused, match="无权"):
+        eng.apply(s, E("L1", "escalate", D(2025, 10, 9), "office", {"opinion": "x"}))
+    with pytest.raises(ActionRefused, match="无权"):
+        eng.apply(s, E("L1", "approve", D(2025, 10, 9), "principal_leader", {"decision": "x"}))
+    with pytest.raises(ActionRefused, match="opinion"):
+        eng.apply(s, E("L1", "escalate", D(2025, 10, 9), "leader_in_charge"))
+    settled = eng.apply(s, E("L1", "approve", D(2025, 10, 10), "leader_in_charge", {"decision": "由区财政局调度资金"}))
+    assert settled.state == "handling"
+    s = eng.apply(s, E("L1", "escalate", D(2025, 10, 10), "leader_in_charge", {"opinion": "建议由区委统筹"}))
+    assert s.state == "principal_decision"
+    decided = eng.apply(s, E("L1", "approve", D(2025, 10, 11), "principal_leader", {"decision": "同意"}))
+    assert decided.state == "handling"
+    s = eng.apply(s, E("L1", "escalate", D(2025, 10, 11), "principal_leader"))
+    assert s.state == "committee"
+    with pytest.raises(ActionRefused, match="无权"):
+        eng.apply(s, E("L1", "approve", D(2025, 10, 13), "principal_leader", {"decision": "x"}))
+    s = eng.apply(s, E("L1", "approve", D(2025, 10, 16), "standing_committee", {"decision": "常委会议研究通过"}))
+    assert s.state == "handling"
+    # the clock runs throughout: the unit still owes its report
+    assert all(pol.states[x].clock_running for x in ("coordinating", "principal_decision", "committee"))
+
+
+def test_article_12_unit_responsible_leader(pol, eng):
+    assert pol.roles["unit_leader"].citation.article == "第十二条"
+    s = eng.fold(handled("U1"))
+    s = eng.apply(s, E("U1", "progress", D(2025, 10, 9), "unit_leader:u1", {"text": "推进中"}))
+    assert s.progress_on == [D(2025, 10, 9)]
+
+
+def test_article_13_external_supervisors(pol, eng):
+    s = eng.fold(handled("X1"))
+    s = eng.apply(s, E("X1", "finding", D(2025, 10, 9), "external_supervisor",
+                       {"authorised_by": "区委督查部门", "text": "政协委员反映进度滞后"}))
+    assert s.marks[-1].actor == "external_supervisor"
+    with pytest.raises(ActionRefused, match="无权"):
+        eng.apply(s, E("X1", "remind", D(2025, 10, 9), "external_supervisor", {"method": "催报"}))
+
+
+def test_article_14_methods_and_serious_problems(pol, cal, eng):
+    assert len(pol.settings["supervision_methods"]) == 14
+    s = eng.fold(handled("P1", deadline="2025-12-31"))
+    with pytest.raises(ActionRefused, match="催办方式"):
+        eng.apply(s, E("P1", "remind", D(2025, 10, 9), "office"))
+    s = eng.apply(s, E("P1", "finding", D(2025, 10, 9), "office",
+                       {"authorised_by": "区委", "serious": True, "text": "项目停工"}))
+    found = {f.rule: f for f in evaluate(pol, cal, [s], D(2025, 10, 10))}
+    assert set(found) == {"serious_report", "serious_order"}
+    assert found["serious_report"].data == {"to": "principal_leader"}
+    s = eng.apply(s, E("P1", "report_up", D(2025, 10, 10), "office", {"to": "principal_leader", "step": "serious_report"}))
+    s = eng.apply(s, E("P1", "order", D(2025, 10, 10), "office", {"step": "serious_order", "text": "督办通知"}))
+    assert s.state == "handling"
+    found = {f.rule for f in evaluate(pol, cal, [s], D(2025, 10, 13))}
+    assert found == {"order_no_progress"}
+    s = eng.apply(s, E("P1", "progress", D(2025, 10, 14), "unit:u1", {"text": "已复工"}))
+    assert evaluate(pol, cal, [s], D(2025, 10, 15)) == []
+
+
+def test_article_7_3_overdue_remind(pol, cal, eng):
+    s = eng.fold(handled("O1"))
+    assert evaluate(pol, cal, [s], D(2025, 10, 14)) == []
+    found = evaluate(pol, cal, [s], D(2025, 10, 15))
+    assert [(f.rule, f.proposes, f.unit) for f in found] == [("overdue_remind", "remind", "u1")]
+    s = eng.apply(s, E("O1", "remind", D(2025, 10, 15), "office", {"method": "催报", "step": "overdue_remind"}))
+    assert evaluate(pol, cal, [s], D(2025, 10, 16)) == []
+
+
+# --- 第四章 工作制度 ------------------------------------------------------------------------------
+
+
+def test_article_16_inspection_activity_application(pol, eng):
+    app = {"kind": "inspection", "title": "秸秆禁烧督查", "topic": "秸秆禁烧", "targets": ["town1", "town2"]}
+    s = eng.apply(None, E("I1", "apply", D(2025, 3, 3), "unit:u3", app))
+    assert s.state == "applied"
+    with pytest.raises(ActionRefused, match="无权"):
+        eng.apply(s, E("I1", "approve", D(2025, 3, 4), "supervision_leader", {"approved_by": "x"}))
+    s = eng.apply(s, E("I1", "approve", D(2025, 3, 4), "office"))
+    assert s.state == "vetted"
+    with pytest.raises(ActionRefused, match="审批领导"):
+        eng.apply(s, E("I1", "approve", D(2025, 3, 5), "supervision_leader"))
+    s = eng.apply(s, E("I1", "approve", D(2025, 3, 5), "supervision_leader", {"approved_by": "区委副书记"}))
+    assert s.state == "approved"
+    # a second application on the same topic for an overlapping town is a duplicate: refused
+    dup = {**app, "title": "秸秆禁烧督查", "targets": ["town2"]}
+    assert lg.duplicate_inspections([s], dup, D(2025, 3, 10)) == ["I1"]
+    s2 = eng.apply(None, E("I2", "apply", D(2025, 3, 10), "unit:u4", dup))
+    assert lg.duplicate_inspections([s], {**dup, "targets": ["town9"]}, D(2025, 3, 10)) == []
+    assert lg.duplicate_inspections([s], dup, D(2026, 3, 10)) == []
+    with pytest.raises(ActionRefused, match="理由"):
+        eng.apply(s2, E("I2", "reject", D(2025, 3, 11), "office"))
+    s2 = eng.apply(s2, E("I2", "reject", D(2025, 3, 11), "office", {"reason": "与I1重复督查"}))
+    assert s2.state == "rejected"
+    with pytest.raises(ActionRefused):
+        eng.apply(s2, E("I2", "approve", D(2025, 3, 12), "office"))
+    assert lg.duplicate_inspections([s, s2], {**dup, "targets": ["town1"]}, D(2025, 3, 12)) == ["I1"]
+    rule = next(a for a in pol.approvals if a.id == "inspection_activity")
+    assert rule.refuse_duplicates and rule.approver_roles == ("supervision_leader",)
+
+
+def test_article_18_instruction_ledger(pol, cal):
+    cycle = next(c for c in pol.cycles if c.id == "instruction_ledger")
+    assert cycle.kinds == ("instruction", "principal_instruction") and cycle.every == "month"
+    assert resolve(cycle.due, D(2025, 9, 3), cal).date == D(2025, 9, 30)
+    assert pol.settings["instruction_offices"] == ["区委办公室", "区政府办公室", "区委常委工作所在部门"]
+
+
+def test_article_19_research_recorded_as_finding(eng):
+    s = eng.fold(handled("Y1"))
+    with pytest.raises(ActionRefused, match="authorised_by"):
+        eng.apply(s, E("Y1", "finding", D(2025, 10, 9), "office", {"type": "research"}))
+    s = eng.apply(s, E("Y1", "finding", D(2025, 10, 9), "office", {"type": "research", "authorised_by": "区委"}))
+    assert s.marks[-1].data["type"] == "research"
+
+
+def test_article_20_four_fixes_task_book(pol, eng):
+    s = eng.fold(handled("K1", kind="annual_key", deadline="2025-12-31"))
+    full = {"targets": "完成投资5亿元", "content": "征地拆迁", "completion_date": "2025-12-31", "responsible_body": "u1",
+            "task_book": "任务书", "road_map": "路线图", "timetable": "时间表"}
+    for missing in ("road_map", "timetable", "responsible_body"):
+        data = {k: v for k, v in full.items() if k != missing}
+        with pytest.raises(ActionRefused, match=missing.replace("_", "-")):
+            eng.apply(s, E("K1", "task_book", D(2025, 10, 9), "unit:u1", data))
+    s = eng.apply(s, E("K1", "task_book", D(2025, 10, 9), "unit:u1", full))
+    assert s.marks[-1].action == "task_book"
+    cycle = next(c for c in pol.cycles if c.id == "annual_key_check")
+    assert cycle.kinds == ("annual_key",)
+
+
+def test_article_20_2_extension_in_advance_filed_with_office(pol, eng):
+    s = eng.fold(handled("E1", kind="agreed_matter"))
+    # asked after the deadline (10/14): refused
+    with pytest.raises(ActionRefused, match="期限 2025-10-14 前"):
+        eng.apply(s, E("E1", "extension_ask", D(2025, 10, 15), "unit:u1", {"reasons": "x", "progress": "y"}))
+    with pytest.raises(ActionRefused, match="原因"):
+        eng.apply(s, E("E1", "extension_ask", D(2025, 10, 13), "unit:u1", {"progress": "y"}))
+    s = eng.apply(s, E("E1", "extension_ask", D(2025, 10, 13), "unit:u1",
+                       {"reasons": "征地未完成", "progress": "完成80%", "until": "2025-10-31"}))
+    with pytest.raises(ActionRefused, match="审批领导"):  # filed with the office, naming the approving leader
+        eng.apply(s, E("E1", "extension_grant", D(2025, 10, 14), "office"))
+    with pytest.raises(ActionRefused, match="无权"):
+        eng.apply(s, E("E1", "extension_grant", D(2025, 10, 14), "unit:u1", {"approved_by": "x"}))
+    s = eng.apply(s, E("E1", "extension_grant", D(2025, 10, 14), "office", {"approved_by": "区委分管领导"}))
+    assert s.due.date == D(2025, 10, 31) and s.due.rule == "extension:agreed_extension"
+    rule = pol.extension_rule_for("agreed_matter")
+    assert rule.filed_with_office and rule.ask_before_deadline
+
+
+def test_article_20_3_principal_instruction_extension(pol, eng):
+    s = eng.fold(handled("E2", kind="principal_instruction"))
+    # "及时" (not "提前"): a report after the deadline is still taken
+    s = eng.apply(s, E("E2", "extension_ask", D(2025, 10, 15), "unit:u1", {"reasons": "x", "progress": "y"}))
+    s = eng.apply(s, E("E2", "extension_grant", D(2025, 10, 15), "office",
+                       {"approved_by": "区委书记", "until": "2025-10-24"}))
+    assert s.due.date == D(2025, 10, 24)
+    assert pol.extension_rule_for("principal_instruction").granted_by == ("principal_leader",)
+    # other kinds: the rules provide no extension
+    s = eng.fold(handled("E3", kind="decision"))
+    with pytest.raises(ActionRefused, match="未规定延期"):
+        eng.apply(s, E("E3", "extension_ask", D(2025, 10, 9), "unit:u1", {"reasons": "x", "progress": "y"}))
+
+
+def test_article_21_follow_up_visits(eng):
+    s = eng.fold([*handled("V1", kind="speech"), submit("V1", D(2025, 10, 10)),
+                  E("V1", "review_pass", D(2025, 10, 13), "office"), E("V1", "report_up", D(2025, 10, 13), "office")])
+    with pytest.raises(ActionRefused, match="不能在"):
+        eng.apply(eng.fold(handled("V2", kind="speech")), E("V2", "revisit", D(2025, 10, 9), "office"))
+    s = eng.apply(s, E("V1", "revisit", D(2025, 11, 3), "office", {"text": "回访群众，落实到位"}))
+    assert s.marks[-1].action == "revisit"
+
+
+def test_article_22_general_and_special_ledgers(pol, eng):
+    a = eng.fold([reg("G1", "decision", D(2025, 3, 3))])
+    b = eng.fold([reg("G2", "decision", D(2025, 3, 3), ledger="乡村振兴专项台账")])
+    books = lg.ledgers([a, b])
+    assert [s.id for s in books["综合台账"]] == ["G1", "G2"]
+    assert [s.id for s in books["乡村振兴专项台账"]] == ["G2"]
+    assert pol.settings["ledgers"] == ["综合台账", "专项台账"]
+
+
+def test_article_23_monthly_account(pol, cal):
+    cycle = next(c for c in pol.cycles if c.id == "monthly_account")
+    assert cycle.every == "month"
+    assert resolve(cycle.due, D(2026, 2, 3), cal).date == D(2026, 2, 28)  # Sat, 调休上班（春节）
+    assert resolve(cycle.due, D(2025, 9, 3), cal).date == D(2025, 9, 30)
+
+
+def test_article_24_weekly_check_of_major_decisions(pol, cal):
+    cycle = next(c for c in pol.cycles if c.id == "weekly_agreed_check")
+    assert cycle.every == "week" and cycle.kinds == ("agreed_matter",)
+    assert resolve(cycle.due, D(2025, 9, 30), cal).date == D(2025, 10, 9)  # 10/7 in the holiday → 10/9
+    assert resolve(cycle.due, D(2026, 2, 7), cal).date == D(2026, 2, 14)  # Sat, 调休上班
+
+
+def test_article_25_special_inspectors_record_but_do_not_close(pol, eng):
+    assert pol.roles["special_inspector"].scope == "inspector"
+    assert next(a for a in pol.approvals if a.id == "special_inspector_appointment").approver_roles == ("standing_committee",)
+    s = eng.fold(handled("I5"))
+    with pytest.raises(ActionRefused, match="authorised_by"):  # acts only under authorisation
+        eng.apply(s, E("I5", "finding", D(2025, 10, 9), "special_inspector", {"text": "x"}))
+    s = eng.apply(s, E("I5", "finding", D(2025, 10, 9), "special_inspector",
+                       {"authorised_by": "区委督查部门", "text": "群众反映道路未修复"}))
+    for action, data in (("close", {"approved_by": "x"}), ("review_pass", {}), ("remind", {"method": "催报"}),
+                         ("review_return", {"reason": "x"})):
+        with pytest.raises(ActionRefused):
+            eng.apply(s, E("I5", action, D(2025, 10, 9), "special_inspector", data))
+
+
+def test_article_26_bulletins_and_responsibility_list(pol, eng):
+    s = eng.fold(handled("B1"))
+    with pytest.raises(ActionRefused, match="type"):
+        eng.apply(s, E("B1", "bulletin", D(2025, 10, 9), "office"))
+    s = eng.apply(s, E("B1", "bulletin", D(2025, 10, 9), "office", {"type": "praise", "public": True, "media": "大安发布"}))
+    assert s.marks[-1].data["public"] is True
+    rows = lg.responsibility_list([s])
+    assert rows == [{"matter": "B1", "title": "B1 事项", "unit": "u1", "responsible_leader": "李科长",
+                     "responsible_person": "张三", "due": D(2025, 10, 14), "state": "handling"}]
+
+
+def test_article_26_27_bulletin_and_report_templates(pol, cal):
+    render = pytest.importorskip("ducha_core.documents.render")
+    from ducha_core.documents.snapshot import Snapshot
+    from ducha_core.model import Unit
+
+    events = [*handled("D1"), E("D1", "bulletin", D(2025, 10, 9), "office", {"type": "criticism", "reason": "进度滞后"})]
+    snap = Snapshot.from_events(pol, cal, events, D(2025, 10, 9), units={"u1": Unit("u1", "区住建局")})
+    notice = render.render_markdown(snap, "assignment", "D1")
+    assert "立项下达" in notice and "区住建局" in notice and "2025年10月14日" in notice
+    assert "督查专报" in render.render_markdown(snap, "special_report", "D1")
+    bulletin = render.render_markdown(snap, "bulletin", "2025-10")
+    assert "督查工作通报" in bulletin and "进度滞后" in bulletin
+
+
+def test_article_27_cadre_files(pol, cal, eng):
+    done = eng.fold([*handled("C1"), submit("C1", D(2025, 10, 10))])
+    late = eng.fold(handled("C2"))
+    other = eng.fold([reg("C3", "decision", D(2025, 9, 26)), approve("C3", D(2025, 9, 26)),
+                      assign("C3", D(2025, 9, 29), "2025-10-14"), accept("C3", D(2025, 9, 30), leader="赵科长")])
+    files = lg.cadre_files(pol, [done, late, other], 2025, D(2025, 10, 20))
+    assert {k: [(r["matter"], r["outcome"]) for r in v] for k, v in files.items()} == {
+        "李科长": [("C1", "按期办结"), ("C2", "逾期未办结")], "赵科长": [("C3", "逾期未办结")]}
+    assert lg.cadre_files(pol, [done], 2024, D(2025, 10, 20)) == {}
+    cycle = next(c for c in pol.cycles if c.id == "cadre_file_transfer")
+    assert resolve(cycle.due, D(2025, 3, 1), cal).date == D(2025, 12, 31)
+    assert pol.settings["organisation_department"] == "区委组织部"
+
+
+def test_article_28_performance_assessment(pol, eng):
+    assert pol.grading is not None and pol.grading.citation.article == "第二十八条"
+    on_time = eng.fold([*handled("A1"), submit("A1", D(2025, 10, 10))])
+    late = eng.fold([*handled("A2"), submit("A2", D(2025, 10, 16))])
+    open_ = eng.fold([*handled("A3", deadline="2025-12-31")])
+    overdue = eng.fold([*handled("A4"), E("A4", "bulletin", D(2025, 10, 16), "office", {"type": "criticism"})])
+    summary = lg.assessment_summary(pol, [on_time, late, open_, overdue], 2025, D(2025, 10, 20))
+    assert summary == {"u1": {"assigned": 4, "on_time": 1, "late": 1, "overdue": 1, "open": 1, "returns": 0,
+                              "criticism": 1}}
+    assert lg.assessment_summary(pol, [on_time], 2024, D(2025, 10, 20)) == {}
+
+
+# --- 第五章 纪律与责任 -----------------------------------------------------------------------------
+
+
+def test_article_30_accountability_proposal(pol, cal, eng):
+    s = eng.fold(handled("Q1", deadline="2025-12-31"))
+    s = eng.apply(s, E("Q1", "order", D(2025, 10, 9), "office", {"text": "督办通知"}))
+    found = [f for f in evaluate(pol, cal, [s], D(2025, 10, 10)) if f.rule == "order_no_progress"]
+    assert [(f.proposes, f.citation.article) for f in found] == [("accountability", "第三十条")]
+    with pytest.raises(ActionRefused, match="无权"):
+        eng.apply(s, E("Q1", "accountability", D(2025, 10, 10), "unit:u1"))
+    s = eng.apply(s, E("Q1", "accountability", D(2025, 10, 10), "office", {"step": "order_no_progress"}))
+    assert [f for f in evaluate(pol, cal, [s], D(2025, 10, 11)) if f.rule == "order_no_progress"] == []
+
+
+# --- traceability and CLI ------------------------------------------------------------------------
+
+
+def test_articles_traceability(pol):
+    report = coverage(pol)
+    assert report["unknown_rules"] == []
+    assert report["coverage"] == 1.0
+    ids = [a.id for a in pol.articles]
+    assert len(ids) == len(set(ids))
+    for n in ("第一条", "第七条(五)", "第八条(五)", "第十四条(十三)", "第二十条(三)", "第二十六条(二)", "第三十四条"):
+        assert n in ids
+    here = sys.modules[__name__]
+    for article in pol.articles:
+        if article.operational:
+            assert article.rules and article.tests, article.id
+        else:
+            assert article.reason, article.id
+        for node in article.tests:
+            path, _, name = node.partition("::")
+            assert path == TEST_FILE and callable(getattr(here, name, None)), node
+
+
+def _ducha(*args):
+    exe = Path(sys.executable).with_name("ducha")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-c", "from ducha_core.cli import main; main()"]
+    return subprocess.run([*cmd, *args], capture_output=True, text=True, check=False)
+
+
+def test_cli_deadline_and_articles():
+    out = _ducha("deadline", "--jurisdiction", "dazhan", "--kind", "decision", "--from", "2025-09-30", "--json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["deadlines"] == []
+    out = _ducha("deadline", "--jurisdiction", "dazhan", "--kind", "decision", "--from", "2025-09-30")
+    assert "未对" in out.stdout and "明确时限" in out.stdout
+    out = _ducha("articles", "dazhan")
+    assert out.returncode == 0, out.stderr
+    assert "第二十五条" in out.stdout and "覆盖率 100%" in out.stdout
