@@ -43,6 +43,9 @@ BRIDGE_ACTIONS = ("approve", "accept", "report_up")
 
 PLACEHOLDER = "（情景自动补齐）"
 
+#: facts the runner never makes up: a missing one is refused (the scenario must state it)
+NEVER_FILLED = frozenset({"deadline", "until", "meeting", "received"})
+
 _LIGHTS = ("green", "yellow", "red", "done", "none")
 
 
@@ -519,7 +522,7 @@ class Runner:
             rule = self.policy.extension_rule_for(self._kind_of(event))
             if rule is not None:
                 required += list(rule.requires)
-        missing = [f for f in required if not event.data.get(f)]
+        missing = [f for f in required if not event.data.get(f) and f not in NEVER_FILLED]
         if not missing:
             return event
         notes.append(f"自动补齐必备要素：{'、'.join(missing)}（{transition.citation.article}）")
