@@ -345,6 +345,7 @@ def plan_year(policy: Any, calendar: Any, *, year: int, as_of: date, seed: int =
                   for i in range(matters))
     scenario_names = list(SCENARIOS)
     scenarios: dict[str, str] = {}
+    bad_overdue = 0
     for i, day in enumerate(days):
         matter = f"DC-{year}-{i + 1:04d}"
         kind = kinds[i % len(kinds)]
@@ -353,11 +354,17 @@ def plan_year(policy: Any, calendar: Any, *, year: int, as_of: date, seed: int =
             scenario = "running"
         else:
             scenario = rng.choices(scenario_names, weights=list(SCENARIOS.values()))[0]
+        if scenario == "extended" and policy.extension_rule_for(kind) is None:
+            scenario = "late"  # no extension for this kind in this document
         lead = rng.choice(unit_ids)
         if scenario in ("on_time",) and rng.random() < 0.3:
             lead = good_unit
         if scenario in ("overdue", "chased", "late") and rng.random() < 0.35:
             lead = bad_unit
+        if scenario in ("overdue", "chased") and bad_overdue < 2:  # the unit that collects criticism
+            lead = bad_unit
+        if lead == bad_unit and scenario in ("overdue", "chased"):
+            bad_overdue += 1
         if lead == good_unit and scenario in ("late", "overdue", "chased", "returned"):
             scenario = "on_time"
         co = rng.sample([u for u in unit_ids if u != lead], k=rng.choice((0, 0, 1, 2)))
