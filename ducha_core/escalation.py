@@ -16,7 +16,7 @@ import attrs
 from ducha_core.events import PROGRESS_ACTIONS, Event
 from ducha_core.matter import MatterState, clock_running
 from ducha_core.model import Citation
-from ducha_core.periods import resolve
+from ducha_core.periods import parse_period, resolve
 from ducha_core.rules import CountInYear, NoProgressAfter, Overdue, Trigger
 
 if TYPE_CHECKING:
@@ -96,15 +96,30 @@ def _fire(
             for unit, count in sorted(counts.items()):
                 if count >= threshold:
                     hits.append((unit, None, f"{as_of.year}年内已{count}次（达到{threshold}次）"))
-        case Overdue(by_workdays=by):
+        case Overdue(by_workdays=by, what=whats):
             for state in states:
-                if not clock_running(policy, state) or state.due is None or state.due.date is None:
+                if "progress" not in whats and not clock_running(policy, state):
                     continue
-                due = state.due.date
-                if as_of > due and cal.workdays_between(due, as_of) > by:
+                if state.closed_on is not None:
+                    continue
+                for deadline in state.deadlines:
+                    if deadline.what not in whats or deadline.date is None:
+                        continue
+                    due = deadline.date
+                    if not (as_of > due and cal.workdays_between(due, as_of) > by):
+                        continue
+                    if deadline.what not in ("result", "answer") and any(
+                        e.action in PROGRESS_ACTIONS and deadline.anchor is not None and deadline.anchor <= e.on <= due
+                        for e in state.events
+                    ):
+                        continue
+                    if deadline.what in ("result", "answer") and deadline is not state.due:
+                        continue
                     for unit in state.lead_units:
-                        hits.append((unit, state.id, f"期限 {due} 已过，{as_of} 仍未报送办理结果"))
-        case NoProgressAfter(action=action, within=within, match=match):
+                        hits.append((unit, state.id, f"{deadline.name}（{due}）已过，{as_of} 仍未报送"))
+        case NoProgressAfter(action=action, within=within, match=match, setting=key):
+            if key and policy.settings.get(key):
+                within = parse_period(policy.settings[key]) if isinstance(policy.settings[key], str) else policy.settings[key]
             for state in states:
                 index = next((i for i in range(len(state.events) - 1, -1, -1)
                               if _matches(state.events[i], action, match) and state.events[i].on <= as_of), None)

@@ -138,7 +138,14 @@ class MatterEngine:
             )
         person = self.directory(event.actor)
         self._check_role(transition, person, state, event)
-        missing = [f for f in transition.requires if not event.data.get(f)]
+        kind = state.kind if state is not None else event.data.get("kind", "")
+        if transition.kinds and kind not in transition.kinds:
+            kinds = "、".join(policy.kinds[k].name if k in policy.kinds else k for k in transition.kinds)
+            raise ActionRefused(
+                f"「{transition.name or policy.action_name(event.action)}」只适用于{kinds}（{transition.citation.article}）"
+            )
+        required = (*transition.requires, *transition.requires_by_kind.get(kind, ()))
+        missing = [f for f in required if not event.data.get(f)]
         if missing:
             names = "、".join(FIELD_NAMES.get(f, f) for f in missing)
             raise ActionRefused(
@@ -219,10 +226,12 @@ class MatterEngine:
         anchors = {"assigned": event.on, "registered": state.registered_on, "received": state.received_on}
         if data.get("meeting"):
             anchors["meeting"] = _parse_date(data["meeting"], "meeting")
-        computed = [
-            dl.from_limit(limit, anchors.get(limit.anchor, event.on), self.policy, self.calendar)
-            for limit in self.policy.limits_for(state.kind, state.registered_on)
-        ]
+        limits = self.policy.limits_for(state.kind, state.registered_on)
+        for limit in limits:
+            if limit.anchor not in anchors:
+                what = "the meeting's date (--meeting DATE)" if limit.anchor == "meeting" else f"the {limit.anchor} date"
+                raise ActionRefused(f"{limit.name}（{limit.citation.article}）counts from {what}; add it to the assignment")
+        computed = [dl.from_limit(limit, anchors[limit.anchor], self.policy, self.calendar) for limit in limits]
         if data.get("deadline"):
             day = _parse_date(data["deadline"], "deadline")
             if day < event.on:

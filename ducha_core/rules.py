@@ -79,7 +79,9 @@ class Transition:
     """An action allowed in some states, by some roles; moves the matter to ``target`` (None: stays).
 
     ``action`` is a core action (see ``ducha_core.events.ACTIONS``) or a plugin's own. ``requires``
-    names fields the event must carry (e.g. 文号, 签发人, 公章 for a final report).
+    names fields the event must carry (e.g. 文号, 签发人, 公章 for a final report);
+    ``requires_by_kind`` adds fields for some matter kinds only (e.g. 形象进度 for project matters).
+    ``kinds`` limits the transition to matters of those kinds (empty: every kind).
     """
 
     action: str
@@ -89,6 +91,8 @@ class Transition:
     citation: Citation
     name: str = ""  # the document's name for the step (拟办送审, 审核报结 …)
     requires: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    requires_by_kind: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -158,9 +162,12 @@ class CountInYear:
 
 @attrs.frozen
 class Overdue:
-    """Trigger: a matter is past its result deadline with no final report (逾期未办结)."""
+    """Trigger: a matter is past a deadline (逾期): by default its result deadline with no final
+    report (逾期未办结); with ``what`` = ("progress",) a progress deadline with no progress report
+    on or after its anchor."""
 
     by_workdays: int = 0
+    what: tuple[str, ...] = ("result", "answer")
 
 
 @attrs.frozen
@@ -171,6 +178,8 @@ class NoProgressAfter:
     action: str
     within: Period | None = None
     match: dict[str, Any] = attrs.field(factory=dict)
+    #: a deployment setting whose value (a period such as "一周") replaces ``within``
+    setting: str | None = None
 
 
 Trigger = CountInYear | Overdue | NoProgressAfter

@@ -119,3 +119,61 @@ def test_criticisms_are_counted_per_unit_per_calendar_year(engine, toy_policy, c
     confirmed = engine.apply(state, E("M1", "order", D(2025, 5, 6), "office", {"step": "two_criticisms",
                                                                              "units": ["u1"]}))
     assert "two_criticisms" not in [f.rule for f in evaluate(toy_policy, cal, [confirmed], D(2025, 5, 7))]
+
+
+def test_transitions_limited_to_kinds_and_fields_required_by_kind(toy_policy, cal):
+    import attrs
+
+    from ducha_core.policy import assemble, base_parts
+
+    parts = base_parts(toy_policy)
+    transitions = []
+    for t in parts["procedure"].transitions:
+        if t.action == "submit":
+            t = attrs.evolve(t, requires_by_kind={"npc_suggestion": ("evidence",)})
+        if t.action == "order":
+            t = attrs.evolve(t, kinds=("instruction",))
+        transitions.append(t)
+    parts["procedure"] = attrs.evolve(parts["procedure"], transitions=tuple(transitions))
+    engine = MatterEngine(assemble(toy_policy.jurisdiction, parts, {}, ("toy",)), cal)
+    npc = opened(engine, kind="npc_suggestion")
+    with pytest.raises(ActionRefused, match="缺少印证资料"):
+        engine.apply(npc, E("M1", "submit", D(2025, 10, 13), "unit:u1", {"signer": "王"}))
+    engine.apply(npc, E("M1", "submit", D(2025, 10, 13), "unit:u1", {"signer": "王", "evidence": "照片"}))
+    with pytest.raises(ActionRefused, match="只适用于领导批示"):
+        engine.apply(npc, E("M1", "order", D(2025, 10, 13), "office"))
+    engine.apply(opened(engine), E("M1", "order", D(2025, 10, 13), "office"))
+
+
+def test_progress_deadline_overdue_trigger(toy_policy, cal):
+    import attrs
+
+    from ducha_core.escalation import evaluate
+    from ducha_core.policy import assemble, base_parts
+    from ducha_core.rules import EscalationStep, Overdue
+
+    parts = base_parts(toy_policy)
+    parts["escalation"] = [EscalationStep("plan_late", "方案逾期", 1, Overdue(what=("plan",)), "remind",
+                                          toy_policy.procedure.citation)]
+    policy = assemble(toy_policy.jurisdiction, parts, {}, ("toy",))
+    engine = MatterEngine(policy, cal)
+    state = opened(engine)  # plan due 2025-10-09
+    assert evaluate(policy, cal, [state], D(2025, 10, 9)) == []
+    assert [f.rule for f in evaluate(policy, cal, [state], D(2025, 10, 10))] == ["plan_late"]
+    planned = engine.apply(state, E("M1", "progress", D(2025, 10, 9), "unit:u1"))
+    assert evaluate(policy, cal, [planned], D(2025, 10, 10)) == []
+    assert attrs.has(type(planned))
+
+
+def test_limit_counted_from_a_meeting_needs_the_meetings_date(toy_policy, cal):
+    import attrs
+
+    from ducha_core.policy import assemble, base_parts
+
+    parts = base_parts(toy_policy)
+    parts["time_limits"] = [attrs.evolve(t, anchor="meeting") if t.id == "instr" else t for t in parts["time_limits"]]
+    engine = MatterEngine(assemble(toy_policy.jurisdiction, parts, {}, ("toy",)), cal)
+    with pytest.raises(ActionRefused, match="--meeting DATE"):
+        opened(engine)
+    state = opened(engine, meeting="2025-09-26")  # 5 working days from Friday 9/26: 28(Sun), 29, 30, 10/9, 10/10
+    assert state.due.date == D(2025, 10, 10)
