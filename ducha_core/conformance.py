@@ -72,8 +72,15 @@ class Subject:
         self.id = jurisdiction_id
         self.plugins = plugins_with(plugin_paths)
         self.plugin = self.plugins.plugin_object(jurisdiction_id)
-        self.policy = build_policy(self.plugins, jurisdiction_id)
+        self._build = lambda: build_policy(self.plugins, jurisdiction_id)
+        self._policy = None
         self.root = Path(root) if root else None
+
+    @property
+    def policy(self):
+        if self._policy is None:
+            self._policy = self._build()
+        return self._policy
 
     def own_hooks(self) -> dict[str, Callable]:
         return {name: getattr(self.plugin, name) for name in CONTRACTS if callable(getattr(self.plugin, name, None))}
@@ -348,6 +355,26 @@ CHECK_FUNCTIONS: dict[str, Callable[[Subject], list[str]]] = {
     "templates_render": check_templates_render,
     "traceability_complete": check_traceability_complete,
 }
+
+
+def _guarded(func: Callable[[Subject], list[str]]) -> Callable[[Subject], list[str]]:
+    """A check that reports a policy which does not compile instead of crashing."""
+
+    def check(subject: Subject) -> list[str]:
+        if func is check_hook_contracts:
+            return func(subject)
+        try:
+            subject.policy  # noqa: B018
+        except Exception as exc:
+            return [f"the policy does not compile: {type(exc).__name__}: {exc}"]
+        return func(subject)
+
+    check.__name__ = func.__name__
+    check.__doc__ = func.__doc__
+    return check
+
+
+CHECK_FUNCTIONS = {name: _guarded(func) for name, func in CHECK_FUNCTIONS.items()}
 
 
 def run_checks(jurisdiction_id: str, plugin_paths: Sequence[str | Path] = (), root: str | Path | None = None
