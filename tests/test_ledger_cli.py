@@ -1,0 +1,198 @@
+"""The ledger commands end to end (CliRunner in a temporary deployment)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from ducha_core.cli import main
+
+CONFIG = """
+jurisdiction = "weinan_gaoxin"
+database = "ducha.sqlite3"
+[settings]
+issued = "2024-06-01"
+[[unit]]
+id = "jyj"
+name = "区教育局"
+[[unit]]
+id = "czj"
+name = "区财政局"
+[[person]]
+id = "chen"
+name = "陈督查"
+roles = ["office"]
+[[person]]
+id = "zhang"
+name = "张伟"
+roles = ["unit"]
+unit = "jyj"
+[[person]]
+id = "liu"
+name = "刘科长"
+roles = ["unit"]
+unit = "czj"
+[[person]]
+id = "zhao"
+roles = ["principal_leader"]
+"""
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DUCHA_CONFIG", raising=False)
+    (tmp_path / "ducha.toml").write_text(CONFIG, encoding="utf-8")
+    runner = CliRunner()
+
+    def invoke(*args, ok=True):
+        result = runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+        if ok:
+            assert result.exit_code == 0, result.output
+        else:
+            assert result.exit_code != 0, result.output
+        return result
+
+    return invoke
+
+
+def walk(run) -> str:
+    mid = run("register", "--as", "chen", "--on", "2025-09-29", "--kind", "instruction", "--title", "校舍维修"
+              ).output.split()[0]
+    out = run("assign", mid, "--as", "chen", "--on", "2025-09-30", "--lead", "jyj", "--co", "czj").output
+    assert "期限 2025-10-14（领导批示交办事项报送办理结果，九）" in out
+    run("accept", mid, "--as", "zhang", "--on", "2025-09-30")
+    run("remind", mid, "--as", "chen", "--on", "2025-10-10", "--method", "电话催办")
+    out = run("submit", mid, "--as", "zhang", "--on", "2025-10-13", "--document-number", "高新教发〔2025〕12号",
+              "--signer", "王局长", "--seal").output
+    assert out.strip() == f"{mid} 上报办理报告 → 办理报告待审核"  # the document's own name of the step
+    run("review", mid, "--pass", "--as", "chen", "--on", "2025-10-14")
+    run("close", mid, "--as", "chen", "--on", "2025-10-15")
+    return mid
+
+
+def test_init_writes_a_config_that_works(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(main, ["init", "--jurisdiction", "weinan_gaoxin"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["register", "--as", "duchashi", "--on", "2025-09-29", "--kind", "instruction",
+                                  "--title", "x"])
+    assert result.exit_code == 0 and result.output.startswith("DC-2025-0001 立项")
+    again = runner.invoke(main, ["init", "--jurisdiction", "weinan_gaoxin"])
+    assert again.exit_code != 0 and "already exists" in again.output
+
+
+def test_end_to_end(run):
+    mid = walk(run)
+    assert mid == "DC-2025-0001"
+    data = json.loads(run("ledger", "--as-of", "2025-10-20", "--json").output)
+    (row,) = data["matters"]
+    assert (row["id"], row["state"], row["light"], row["due"]) == (mid, "closed", "done", "2025-10-14")
+    assert row["lead_units"] == ["jyj"] and row["co_units"] == ["czj"] and row["responsible"] == {"jyj": "zhang"}
+    past = json.loads(run("ledger", "--as-of", "2025-10-10", "--format", "json").output)["matters"][0]
+    assert (past["state"], past["light"], past["owed_by"]) == ("accepted", "yellow", ["jyj", "czj"])
+    table = run("ledger", "--as-of", "2025-10-10").output
+    assert "黄灯（临期）" in table and "区教育局、区财政局（张伟）" in table
+    csv = run("ledger", "--as-of", "2025-10-16", "--format", "csv").output.splitlines()
+    assert csv[0].startswith("编号,事项") and csv[1].startswith(f"{mid},校舍维修")
+    show = run("show", mid, "--as-of", "2025-10-20").output
+    assert "10/1–10/8 国庆节、中秋节放假" in show and "10/11 周六调休上班" in show
+    assert "依据：九「原则上应在接到办理通知5个工作日内报送办理结果」" in show
+    assert "催办方式=电话催办" in show
+    shown = json.loads(run("show", mid, "--json").output)
+    assert [e["action"] for e in shown["events"]] == ["register", "assign", "accept", "remind", "submit",
+                                                      "review_pass", "close"]
+    assert shown["due"]["date"] == "2025-10-14"
+    assert "哈希链有效" in run("verify").output
+    assert "重建 1 件" in run("rebuild").output
+    run("backup", "copy.sqlite3")
+    assert "事件日志完整：7 个事件" in run("verify", "--config", "ducha.toml").output
+
+
+def test_refusals_are_one_line_and_nonzero(run):
+    mid = walk(run)
+    cases = [
+        (("close", mid, "--as", "zhang"), "不能在"),
+        (("assign", "DC-2025-0099", "--as", "chen", "--lead", "jyj"), "does not exist"),
+        (("remind", mid, "--as", "ghost", "--method", "电话"), "unknown person 'ghost'"),
+        (("show", "DC-2025-0099"), "unknown matter 'DC-2025-0099'"),
+        (("ledger", "--unit", "gaj"), "unknown unit 'gaj'; units: jyj, czj"),
+        (("ledger", "--as-of", "2025-02-30"), "'2025-02-30' is not a date"),
+    ]
+    for args, message in cases:
+        result = run(*args, ok=False)
+        assert message in result.output
+        assert len([line for line in result.output.splitlines() if line.startswith("Error")]) == 1
+
+
+def test_deadline_before_assignment_and_unknown_unit(run):
+    mid = run("register", "--as", "chen", "--on", "2025-09-29", "--kind", "meeting", "--title", "会议").output.split()[0]
+    out = run("assign", mid, "--as", "chen", "--on", "2025-09-30", "--lead", "jyj", "--deadline", "2025-09-01",
+              ok=False).output
+    assert "deadline 2025-09-01 is before the assignment (2025-09-30)" in out
+    assert "unknown unit 'gaj'" in run("assign", mid, "--as", "chen", "--lead", "gaj", ok=False).output
+    out = run("assign", mid, "--as", "chen", "--on", "2025-09-30", "--lead", "jyj", "--deadline", "2025-10-20").output
+    assert "期限 2025-10-20" in out
+
+
+def test_role_not_allowed(run):
+    mid = walk(run).replace("0001", "0002")
+    run("register", "--as", "chen", "--on", "2025-09-29", "--kind", "instruction", "--title", "第二件")
+    out = run("register", "--as", "zhang", "--on", "2025-09-29", "--kind", "instruction", "--title", "x",
+              ok=False).output
+    assert "无权「立项」" in out
+    run("assign", mid, "--as", "chen", "--on", "2025-09-30", "--lead", "jyj")
+    out = run("submit", mid, "--as", "zhang", "--on", "2025-10-09", "--signer", "王", ok=False).output
+    assert "缺少发文字号、单位公章" in out and "--document-number --seal" in out
+
+
+def test_confidential_ledger_and_show(run):
+    mid = run("register", "--as", "chen", "--on", "2025-09-29", "--kind", "instruction", "--title", "信访件",
+              "--confidential").output.split()[0]
+    run("assign", mid, "--as", "chen", "--on", "2025-09-30", "--lead", "czj")
+    ids = lambda *a: [r["id"] for r in json.loads(run("ledger", "--as-of", "2025-10-09", "--json", *a).output)["matters"]]  # noqa: E731
+    assert ids() == [] and ids("--as", "zhang") == []
+    assert ids("--as", "chen") == [mid] and ids("--as", "liu") == [mid]
+    assert "unknown matter" in run("show", mid, "--as", "zhang", ok=False).output
+    assert "信访件" in run("show", mid, "--as", "liu").output
+
+
+def test_due_and_confirmation_with_step(run):
+    mid = walk(run)
+    for day in ("2025-10-16", "2025-11-03"):
+        run("bulletin", mid, "--as", "chen", "--on", day, "--type", "criticism", "--unit", "jyj",
+            "--approved-by", "主要领导")
+    due = json.loads(run("due", "--as-of", "2025-11-04", "--json").output)["findings"]
+    twice = [f for f in due if f["rule"] == "criticism_twice"]
+    assert twice and twice[0]["unit"] == "jyj" and "十六(二)" in twice[0]["citation"]
+    assert twice[0]["confirm"] == "ducha interview MATTER --unit jyj --step criticism_twice"  # a unit-wide finding
+    assert "unknown escalation step 'nope'" in run("interview", mid, "--as", "zhao", "--unit", "jyj", "--step", "nope",
+                                                   ok=False).output
+    run("interview", mid, "--as", "zhao", "--on", "2025-11-05", "--unit", "jyj", "--step", "criticism_twice")
+    due = json.loads(run("due", "--as-of", "2025-11-06", "--json").output)["findings"]
+    assert not [f for f in due if f["rule"] == "criticism_twice"]
+    assert "criticism_once" in run("due", "--as-of", "2025-11-06", "--format", "csv").output
+
+
+def test_extension_and_review_return(run):
+    mid = run("register", "--as", "chen", "--on", "2025-09-29", "--kind", "npc_suggestion", "--title", "建议").output.split()[0]
+    out = run("assign", mid, "--as", "chen", "--on", "2025-09-30", "--lead", "jyj").output
+    assert "期限 2025-12-30" in out  # 3 calendar months: the same day of the month, 12/30 (a Tuesday)
+    run("extension", "ask", mid, "--as", "zhang", "--on", "2025-11-20", "--reasons", "涉及面广", "--progress", "过半")
+    out = run("extension", "grant", mid, "--as", "chen", "--on", "2025-11-21", "--until", "2026-02-27").output
+    assert "期限 2026-02-27" in out
+    out = run("extension", "grant", mid, "--as", "chen", "--until", "2026-03-01", ok=False).output
+    assert "no extension has been asked for" in out
+    run("submit", mid, "--as", "zhang", "--on", "2026-01-05", "--document-number", "1号", "--signer", "王", "--seal")
+    assert "理由" in run("review", mid, "--return", "--as", "chen", "--on", "2026-01-06", ok=False).output
+    run("review", mid, "--return", "--reason", "未答复代表", "--as", "chen", "--on", "2026-01-06")
+    assert json.loads(run("show", mid, "--json").output)["returns"] == 1
+
+
+def test_read_commands_under_another_jurisdiction(run):
+    walk(run)
+    result = run("ledger", "--as-of", "2025-10-20", "--jurisdiction", "nowhere", ok=False)
+    assert "--jurisdiction = 'nowhere'" in result.output
