@@ -1,0 +1,81 @@
+"""ducha new-jurisdiction end to end: scaffold, pip install -e, listed by ducha, its own tests pass, uninstall."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ducha_core.cli import main
+from ducha_core.errors import DuchaError
+from ducha_core.scaffold import scaffold
+
+
+def pip(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pip", *args], capture_output=True, text=True, timeout=300)
+
+
+def install(root: Path) -> None:
+    # --no-build-isolation needs setuptools' bdist_wheel (the `wheel` package on setuptools < 70.1);
+    # where that is missing, let pip build in isolation from the configured indexes
+    flags = ["--no-build-isolation"] if importlib.util.find_spec("wheel") else []
+    res = pip("install", "-q", "--no-deps", *flags, "-e", str(root))
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("extends", [None, "weinan_gaoxin"])
+def test_scaffold_installs_lists_and_passes_its_own_tests(tmp_path, extends):
+    jid = "zz_scaffold_test" if extends is None else "zz_scaffold_county"
+    args = ["new-jurisdiction", jid, "--name", "测试区", "--dir", str(tmp_path)]
+    if extends:
+        args += ["--extends", extends]
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 0, res.output
+    root = tmp_path / f"ducha-{jid.replace('_', '-')}"
+    package = root / f"ducha_{jid}"
+    for rel in ("pyproject.toml", "README.md", "tests/scenario_basic.toml", "tests/test_conformance.py"):
+        assert (root / rel).is_file(), rel
+    for rel in ("__init__.py", "policy.py", "articles.py", "articles.toml", "templates"):
+        assert (package / rel).exists(), rel
+    assert f'{jid} = "ducha_{jid}"' in (root / "pyproject.toml").read_text(encoding="utf-8")
+    policy_text = (package / "policy.py").read_text(encoding="utf-8")
+    for hook in ("ducha_jurisdiction", "ducha_procedure", "ducha_time_limits", "ducha_articles", "ducha_event_recorded"):
+        assert f"def {hook}(" in policy_text
+    install(root)
+    try:
+        listed = subprocess.run([sys.executable, "-m", "ducha_core.cli", "jurisdictions", "--json"],
+                                capture_output=True, text=True, timeout=120)
+        if listed.returncode != 0:  # no __main__: use the console script
+            listed = subprocess.run(["ducha", "jurisdictions", "--json"], capture_output=True, text=True, timeout=120)
+        assert listed.returncode == 0, listed.stderr
+        mine = [j for j in json.loads(listed.stdout) if j["id"] == jid]
+        assert mine and mine[0]["name"] == "测试区" and mine[0]["extends"] == extends
+        tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=root,
+                               capture_output=True, text=True, timeout=300)
+        assert tests.returncode == 0, tests.stdout + tests.stderr
+        assert "6 passed" in tests.stdout  # the scenario file + five conformance checks
+    finally:
+        res = pip("uninstall", "-y", "-q", f"ducha-{jid.replace('_', '-')}")
+        assert res.returncode == 0, res.stderr
+
+
+@pytest.mark.parametrize(("jid", "name", "message"), [
+    ("Bad-Id", "某区", "lower-case"),
+    ("weinan_gaoxin", "某区", "already installed"),
+    ("fine_id", "  ", "--name"),
+])
+def test_scaffold_refuses_bad_input(tmp_path, jid, name, message):
+    with pytest.raises(DuchaError, match=message):
+        scaffold(jid, name, tmp_path)
+
+
+def test_scaffold_refuses_an_existing_folder(tmp_path):
+    scaffold("fine_id", "某区", tmp_path)
+    with pytest.raises(DuchaError, match="already exists"):
+        scaffold("fine_id", "某区", tmp_path)
