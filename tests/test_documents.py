@@ -191,9 +191,15 @@ def test_html_page_is_printable_and_escaped(snap):
     assert 'class="page red-header"' in bulletin  # 红头 for 督查通报
 
 
-def test_markdown_to_html_tables():
+def test_markdown_to_html_tables_and_chinese_line_breaks():
     html = markdown_to_html("| a | b |\n| --- | --- |\n| 1 | 2 |\n")
     assert "<td>1</td>" in html
+    assert markdown_to_html("共跟踪督办事项2件，\n其中办结1件") == "<p>共跟踪督办事项2件，其中办结1件</p>\n"
+
+
+def test_docno_line_is_marked(snap):
+    page = render(snap, "assignment", "M1", "html")
+    assert '<h1>区督查室督查通知单</h1>\n<p class="docno">渭南高新区督字〔2025〕2号</p>' in page
 
 
 def test_plugin_template_overrides_core(tmp_path, weinan, cal):

@@ -9,11 +9,13 @@ one template per document serves both formats, so an override written once print
 Markdown is disabled, so a matter's title can never inject markup into the page.
 
 Markdown conventions the HTML page styles: the first ``# heading`` is the document's title (红头 for
-督查通报), the paragraph right after it is the 文号 line, ``---`` is the red rule under the header.
+督查通报), a short paragraph (≤40 characters) right after it is the 文号 line (centred), ``---`` is
+the rule under the header (red for 督查通报), a paragraph at the very end is the 落款 (right-aligned).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -204,7 +206,17 @@ def markdown_to_html(text: str) -> str:
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    # a line break inside a Chinese paragraph is not a space (it would show as a gap between characters)
+    md.add_render_rule("softbreak", lambda *args, **kwargs: "")
     return md.render(text)
+
+
+_DOCNO = re.compile(r"(</h1>\s*)<p>([^<]{1,40})</p>")
+
+
+def _mark_docno(html: str) -> str:
+    """The short line right under the title is the 文号 / 期数 line: centred by the page's CSS."""
+    return _DOCNO.sub(r'\1<p class="docno">\2</p>', html, count=1)
 
 
 def render_html(snapshot: Snapshot, kind: str, subject: str | None, *, today: date | None = None) -> str:
@@ -213,7 +225,7 @@ def render_html(snapshot: Snapshot, kind: str, subject: str | None, *, today: da
     spec = DOC_KINDS[kind]
     title = next((line[2:].strip() for line in markdown.splitlines() if line.startswith("# ")), spec.name)
     return env.get_template(HTML_PAGE).render(
-        body=markdown_to_html(markdown),
+        body=_mark_docno(markdown_to_html(markdown)),
         title=title,
         kind=spec,
         jurisdiction=snapshot.policy.jurisdiction,
