@@ -199,7 +199,7 @@ def test_markdown_to_html_tables_and_chinese_line_breaks():
 
 def test_docno_line_is_marked(snap):
     page = render(snap, "assignment", "M1", "html")
-    assert '<h1>区督查室督查通知单</h1>\n<p class="docno">渭南高新区督字〔2025〕2号</p>' in page
+    assert '<h1>区督查室督查通知单</h1>\n<p class="docno">渭南高新区督字〔2025〕3号</p>' in page
 
 
 def test_plugin_template_overrides_core(tmp_path, weinan, cal):
