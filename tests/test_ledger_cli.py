@@ -196,3 +196,17 @@ def test_read_commands_under_another_jurisdiction(run):
     walk(run)
     result = run("ledger", "--as-of", "2025-10-20", "--jurisdiction", "nowhere", ok=False)
     assert "--jurisdiction = 'nowhere'" in result.output
+
+
+def test_corrupted_database_one_line_and_untouched(run, tmp_path):
+    (tmp_path / "ducha.sqlite3").write_bytes(b"garbage" * 1000)
+    for args in (("ledger",), ("register", "--as", "chen", "--kind", "instruction", "--title", "x"), ("verify",)):
+        out = run(*args, ok=False).output
+        assert "not a usable ducha database" in out and out.count("\n") == 1
+    assert (tmp_path / "ducha.sqlite3").read_bytes() == b"garbage" * 1000
+
+
+def test_bad_config_one_line(run, tmp_path):
+    (tmp_path / "ducha.toml").write_text(CONFIG.replace('unit = "czj"', 'unit = "gaj"'), encoding="utf-8")
+    out = run("ledger", ok=False).output
+    assert out.strip() == "Error: ducha.toml: person[3].unit = 'gaj' is not a unit id; units: jyj, czj"
