@@ -151,3 +151,16 @@ def test_screenshot_in_headless_chromium(tmp_path, snapshot):
     # not an error page: Chromium's "file couldn't be accessed" page is nearly all white
     white = sum(1 for c in colours if min(c) > 245)
     assert white < 0.9 * len(colours)
+
+
+def test_long_tables_are_capped(snapshot, monkeypatch):
+    from ducha_core.documents import dashboard
+
+    red = [r for r in snapshot.rows if r.light == "red"]
+    assert len(red) > 2
+    monkeypatch.setattr(dashboard, "TABLE_LIMIT", 2)
+    page = render_dashboard(snapshot)
+    assert f"逾期未办结事项（红灯，{len(red)}件）" in page
+    assert f"仅列逾期最久的2件，另有{len(red) - 2}件" in page
+    shown = [r.id for r in red if f"<tr><td>{r.id}</td>" in page.split("逾期未办结事项")[1].split("</table>")[0]]
+    assert len(shown) == 2

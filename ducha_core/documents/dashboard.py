@@ -14,6 +14,8 @@ from ducha_core.documents.render import environment
 from ducha_core.documents.snapshot import SHORT_LIGHT, Snapshot, cn_date
 from ducha_core.errors import InputError
 
+#: the longest a table on the page gets (a province's ledger has tens of thousands of red matters)
+TABLE_LIMIT = 200
 LIGHT_COLOURS = {lt: svg.PALETTE[lt] for lt in ("red", "yellow", "green", "done", "none")}
 
 
@@ -100,14 +102,19 @@ def render_dashboard(snapshot: Snapshot) -> str:
         done=len(done),
         on_time=len(on_time),
         rate=(len(on_time) / len(done)) if done else None,
-        overdue=overdue,
-        yellow=yellow,
-        escalated=escalated,
+        overdue=overdue[:TABLE_LIMIT],
+        overdue_total=len(overdue),
+        yellow=yellow[:TABLE_LIMIT],
+        yellow_total=len(yellow),
+        escalated=escalated[:TABLE_LIMIT],
+        escalated_total=len(escalated),
+        limit=TABLE_LIMIT,
         graded=graded,
         grades=policy.grading.grades if policy.grading else (),
         grade_counts=grade_counts,
         unit_stats=[s for s in snapshot.unit_stats() if s.assigned or s.praise or s.criticism],
-        findings=findings,
+        findings=findings[:TABLE_LIMIT],
+        findings_total=len(findings),
         charts=charts(snapshot),
         action_name=policy.action_name,
         cn_date=cn_date,
