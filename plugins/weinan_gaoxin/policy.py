@@ -11,8 +11,8 @@ Readings of this document (a deployment can change each through ``[settings]``):
 - 九's extension applies to the matters 九 governs (领导批示交办事项); 十 gives NPC/CPPCC answers their
   own extension up to 6 months. For other kinds the document says nothing about extensions.
 - 十三's twelve methods are the vocabulary of 督办 (``chase_methods``); a reminder names its method.
-- 十六(二) "下达督办令后，工作仍没有明显进展": proposed as soon as no progress report or result follows the
-  order; the office confirms only when it judges that there is no 明显进展 (the document sets no grace).
+- 十六(二) "下达督办令后，工作仍没有明显进展": by default proposed as soon as no progress report or result
+  follows the order (the document sets no grace); ``order_grace`` (e.g. "5个工作日") sets one.
 - 十六(四) "久拖不改、落实不力 … 扣减一定分值": proposed on a 通报批评 and on an overdue matter; the
   points are a setting (the document gives no figure).
 """
@@ -228,9 +228,9 @@ def ducha_escalation_ladder() -> list[EscalationStep]:
                        by_role="leader",
                        reading="督查发现记录标明 deviation=true 即提出约谈建议；其后单位已报送进展或结果的，不再提议"),
         EscalationStep("order_no_progress", "下达督办令后仍无明显进展，通报批评", 1,
-                       NoProgressAfter("order", within=None), "bulletin", cite("十六(二)", "下达督办令后，工作仍没有明显进展的，由区督查室对责任单位进行通报批评"),
+                       NoProgressAfter("order", within=None, setting="order_grace"), "bulletin", cite("十六(二)", "下达督办令后，工作仍没有明显进展的，由区督查室对责任单位进行通报批评"),
                        data=CRITICISM, by_role="office",
-                       reading="“没有明显进展”以督办令后是否有进展报告或办理报告判断；部署可设宽限期"),
+                       reading="“没有明显进展”以督办令后是否有进展报告或办理报告判断；文件未定宽限期，部署可用设置 order_grace 设定"),
         EscalationStep("criticism_once", "一年内通报批评一次：书面检查", 2, CountInYear("bulletin", 1, CRITICISM),
                        "rectification_plan", cite("十六(二)", "一年内受到通报批评一次的，由责任单位向党工委、管委会作出书面检查"),
                        by_role="unit"),
@@ -277,6 +277,9 @@ def ducha_settings() -> list[Setting]:
     return [
         Setting("instruction_days", "5个工作日", "领导批示交办事项的办理时限（九：原则上5个工作日）。", cite("九")),
         Setting("deduction_points", None, "落实不力扣减的分值：文件仅称“扣减一定分值”，由部署填写。", cite("十六(四)")),
+        Setting("order_grace", None,
+                "下达督办令后多久仍无进展即提出通报批评（十六(二)“仍没有明显进展”未定期限）；默认不设宽限，"
+                "督办令后尚无进展报告即提出，由督查室确认；可设为如“5个工作日”。", cite("十六(二)", "下达督办令后，工作仍没有明显进展的")),
         Setting("chase_methods", list(CHASE_METHODS),
                 "督办方式（十三(一)至(十二)）：催办记录的 method 取其一。", cite("十三", "创新督查工作方式方法")),
         Setting("accountability_grounds", list(ACCOUNTABILITY_GROUNDS),

@@ -361,6 +361,13 @@ def test_article_16_2_order_without_progress_proposes_criticism():
     assert step.proposes == "bulletin" and step.data == {"type": "criticism"}
     moved = fold(*base, E("O1", "progress", D(2025, 6, 18), "unit:u1"))
     assert _proposals([moved], D(2025, 6, 20)) == []
+    # a deployment grace period: 5 working days after the order of Mon 6/16 end on Mon 6/23
+    pol = load_policy(ID, {"issued": "2024-06-01", "order_grace": "5个工作日"})
+    graced = MatterEngine(pol, CAL).fold(base)
+    def rules_on(day):
+        return [f.rule for f in evaluate(pol, CAL, [graced], day) if f.category == "escalation"]
+    assert "order_no_progress" not in rules_on(D(2025, 6, 23))
+    assert "order_no_progress" in rules_on(D(2025, 6, 24))
 
 
 def test_article_16_2_criticism_ladder_counted_per_unit_per_year():
