@@ -138,3 +138,23 @@ def test_demo_cli_and_doc_report_on_it(tmp_path):
         assert bad.exit_code != 0, args
         errors = [line for line in bad.output.splitlines() if line.startswith("Error:")]
         assert len(errors) == 1 and "Traceback" not in bad.output, bad.output
+
+
+def test_confidential_matters_only_for_those_entitled(tmp_path):
+    from ducha_core.documents.snapshot import Snapshot
+
+    result = build(tmp_path / "demo", "weinan_gaoxin", matters=10)
+    config = load_config(result.config)
+    with Ledger.open(config) as ledger:
+        ledger.record("SECRET-1", "register", D(2025, 12, 1), "office_li",
+                      {"kind": "instruction", "title": "保密事项", "confidential": True})
+        public = Snapshot.from_ledger(ledger, D(2025, 12, 31))
+        office = Snapshot.from_ledger(ledger, D(2025, 12, 31), viewer="office_li")
+        other_unit = Snapshot.from_ledger(ledger, D(2025, 12, 31), viewer="jyj_staff")
+    assert "SECRET-1" not in {s.id for s in public.states} | {s.id for s in other_unit.states}
+    assert "SECRET-1" in {s.id for s in office.states}
+    runner = CliRunner()
+    hidden = runner.invoke(main, ["doc", "special_report", "SECRET-1", "--config", str(result.config)])
+    assert hidden.exit_code != 0 and "unknown matter 'SECRET-1'" in hidden.output
+    shown = runner.invoke(main, ["doc", "special_report", "SECRET-1", "--config", str(result.config), "--as", "office_li"])
+    assert shown.exit_code == 0 and "保密事项" in shown.output
