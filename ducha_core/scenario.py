@@ -809,19 +809,19 @@ def check(scenario: Scenario, policies: Sequence, calendar=None) -> list[Outcome
         for a in full.applied:
             want = a.step.expect_refused
             if a.refused and not want:
-                out.append(Outcome(policy.id, a.step.on, f"第{a.step.line}行 {a.step.label}", "执行", f"被拒绝：{a.refused}",
+                out.append(Outcome(policy.id, a.step.on, a.step.label, "执行", f"被拒绝：{a.refused}",
                                    False, (), a.step.line))
             elif want and not a.refused:
-                out.append(Outcome(policy.id, a.step.on, f"第{a.step.line}行 {a.step.label}", "被拒绝", "已执行", False,
+                out.append(Outcome(policy.id, a.step.on, a.step.label, "被拒绝", "已执行", False,
                                    (a.citation,), a.step.line))
             elif want and isinstance(want, str) and want not in (a.refused or ""):
-                out.append(Outcome(policy.id, a.step.on, f"第{a.step.line}行 {a.step.label}", f"拒绝理由含「{want}」",
+                out.append(Outcome(policy.id, a.step.on, a.step.label, f"拒绝理由含「{want}」",
                                    a.refused, False, (), a.step.line))
             elif want:
-                out.append(Outcome(policy.id, a.step.on, f"第{a.step.line}行 {a.step.label}", "被拒绝", "被拒绝", True,
+                out.append(Outcome(policy.id, a.step.on, a.step.label, "被拒绝", "被拒绝", True,
                                    (a.refused or "",), a.step.line))
         for exp in scenario.expectations:
-            if exp.jurisdictions and not (set(exp.jurisdictions) & {policy.id, *policy.lineage}):
+            if exp.jurisdictions and policy.id not in exp.jurisdictions:
                 continue
             out.extend(check_expectation(exp, snap_at(exp.as_of)))
     return out
