@@ -37,6 +37,9 @@ FIELD_NAMES = {
     "reason": "理由",
     "responsible_person": "责任人",
     "approved_by": "审批领导",
+    "plan": "督促检查方案",
+    "note": "说明",
+    "unit": "单位",
 }
 
 
@@ -62,6 +65,7 @@ class MatterState:
     extensions: list[dict[str, Any]] = attrs.field(factory=list)
     pending_extension: dict[str, Any] | None = None
     submitted_on: date | None = None
+    submitted_by: tuple[str, ...] = ()  # lead units whose report is in (each_lead_unit)
     closed_on: date | None = None
     reminders: list[tuple[date, str]] = attrs.field(factory=list)
     progress_on: list[date] = attrs.field(factory=list)
@@ -161,9 +165,18 @@ class MatterEngine:
                 handler(state, event)
             if event.action not in ("remind", "progress", "submit", "accept", "assign", "register", "approve"):
                 state.marks.append(event)
-        if transition.target is not None:
+        if transition.target is not None and not self._waiting_for_other_leads(transition, person, state, event):
             state.state = transition.target
         return state
+
+    def _waiting_for_other_leads(self, transition, person: Person, state: MatterState, event: Event) -> bool:
+        """For an action each lead unit performs, whether some lead unit has yet to perform it."""
+        if not transition.each_lead_unit or not state.lead_units:
+            return False
+        unit = event.data.get("unit") or person.unit
+        if unit in state.lead_units and unit not in state.submitted_by:
+            state.submitted_by = (*state.submitted_by, unit)
+        return not set(state.lead_units) <= set(state.submitted_by)
 
     # --- checks ----------------------------------------------------------------------------------
 
@@ -178,6 +191,13 @@ class MatterEngine:
                 f"须由{role_names}办理（{transition.citation.article}）"
             )
         if state is not None and all(policy.roles[r].scope == "unit" for r in held):
+            if transition.lead_only and state.lead_units and person.unit not in state.lead_units:
+                raise ActionRefused(
+                    f"「{transition.name or policy.action_name(event.action)}」须由主办（牵头）单位"
+                    f"{'、'.join(state.lead_units)}办理（{transition.citation.article}）；{person.unit} 是协办单位"
+                    if person.unit in state.co_units else
+                    f"{person.name} 所在单位 {person.unit or '（无）'} 不是事项 {state.id} 的主办单位（{', '.join(state.lead_units)}）"
+                )
             if person.unit not in state.units:
                 raise ActionRefused(
                     f"{person.name} 所在单位 {person.unit or '（无）'} 不是事项 {state.id} 的承办单位"
@@ -266,6 +286,7 @@ class MatterEngine:
     def _on_review_return(self, state: MatterState, event: Event) -> None:
         state.returns += 1
         state.submitted_on = None
+        state.submitted_by = ()
         if event.data.get("deadline"):
             day = _parse_date(event.data["deadline"], "deadline")
             if day < event.on:

@@ -82,6 +82,7 @@ class Transition:
     names fields the event must carry (e.g. 文号, 签发人, 公章 for a final report);
     ``requires_by_kind`` adds fields for some matter kinds only (e.g. 形象进度 for project matters).
     ``kinds`` limits the transition to matters of those kinds (empty: every kind).
+    ``lead_only`` and ``each_lead_unit`` say which handling units perform it.
     """
 
     action: str
@@ -93,6 +94,11 @@ class Transition:
     requires: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     requires_by_kind: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
+    #: a unit-scope actor must belong to a lead unit (主办/牵头单位), not a co-unit
+    lead_only: bool = False
+    #: every lead unit files its own (e.g. 各牵头单位分别形成书面报告): the matter moves to ``target``
+    #: only when the last lead unit has performed the action
+    each_lead_unit: bool = False
 
 
 @attrs.frozen

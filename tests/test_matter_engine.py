@@ -177,3 +177,25 @@ def test_limit_counted_from_a_meeting_needs_the_meetings_date(toy_policy, cal):
         opened(engine)
     state = opened(engine, meeting="2025-09-26")  # 5 working days from Friday 9/26: 28(Sun), 29, 30, 10/9, 10/10
     assert state.due.date == D(2025, 10, 10)
+
+
+def test_each_lead_unit_files_its_own_report_and_co_units_cannot(toy_policy, cal):
+    import attrs
+
+    from ducha_core.policy import assemble, base_parts
+
+    parts = base_parts(toy_policy)
+    parts["procedure"] = attrs.evolve(parts["procedure"], transitions=tuple(
+        attrs.evolve(t, lead_only=True, each_lead_unit=True) if t.action == "submit" else t
+        for t in parts["procedure"].transitions))
+    engine = MatterEngine(assemble(toy_policy.jurisdiction, parts, {}, ("toy",)), cal)
+    state = engine.fold([
+        E("M1", "register", D(2025, 9, 29), "office", {"kind": "instruction"}),
+        E("M1", "assign", D(2025, 9, 30), "office", {"lead_units": ["u1", "u2"], "co_units": ["u3"]}),
+    ])
+    with pytest.raises(ActionRefused, match="须由主办（牵头）单位u1、u2办理"):
+        engine.apply(state, E("M1", "submit", D(2025, 10, 9), "unit:u3", {"signer": "王"}))
+    state = engine.apply(state, E("M1", "submit", D(2025, 10, 9), "unit:u1", {"signer": "王"}))
+    assert state.state == "assigned" and state.submitted_by == ("u1",)  # u2's report is still owed
+    state = engine.apply(state, E("M1", "submit", D(2025, 10, 10), "unit:u2", {"signer": "李"}))
+    assert state.state == "submitted"
