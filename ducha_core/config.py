@@ -48,6 +48,8 @@ class DeploymentConfig:
     units: dict[str, Unit] = attrs.field(factory=dict)
     people: dict[str, Person] = attrs.field(factory=dict)
     path: Path | None = None
+    #: the file's own jurisdiction when ``jurisdiction`` was overridden (read-only commands)
+    overridden: str | None = None
 
     @property
     def name(self) -> str:
@@ -215,6 +217,7 @@ def parse_config(
         units=units,
         people=people,
         path=file_path.resolve(),
+        overridden=raw.get("jurisdiction") if jurisdiction and raw.get("jurisdiction") != jurisdiction else None,
     )
 
 

@@ -20,7 +20,7 @@ import attrs
 
 from ducha_core.calendar import WorkingCalendar
 from ducha_core.config import DeploymentConfig
-from ducha_core.errors import DuchaError, InputError
+from ducha_core.errors import ActionRefused, DuchaError, InputError
 from ducha_core.escalation import Finding, evaluate
 from ducha_core.events import CREATE_ACTIONS, Event
 from ducha_core.matter import LIGHT_NAMES, MatterEngine, MatterState, light
@@ -121,6 +121,7 @@ class Ledger:
         self._next_steps = self._describe_next_steps()
         self._clock = {sid for sid, s in policy.states.items() if s.clock_running}
         self._hook = None
+        self._model_of: str | None = None  # the jurisdiction the read model was built under
 
     # --- opening -----------------------------------------------------------------------------------
 
@@ -221,6 +222,7 @@ class Ledger:
                 state = self._state_for_update(matter)
                 event = Event(matter, action, on, actor, data)
                 new_state = self.engine.apply(state, event)
+                self._claim_read_model()
                 (stored,) = self.store.append([event])
                 new_state.events[-1] = stored
                 if new_state.marks and new_state.marks[-1] is event:
@@ -233,6 +235,24 @@ class Ledger:
         self._cache[matter] = (stored.seq, new_state)
         self._recorded(stored)
         return new_state
+
+    def _claim_read_model(self) -> None:
+        if self.config.overridden:
+            raise InputError(f"--jurisdiction is for reading; this deployment records under {self.config.overridden}")
+        if self._model_of != self.policy.id:
+            self._model_of = self.store.get_meta("jurisdiction")
+            if self._model_of != self.policy.id:
+                self.store.set_meta("jurisdiction", self.policy.id)
+                self._model_of = self.policy.id
+
+    def _read_model_usable(self) -> bool:
+        """The matters table was derived under this ledger's policy (not so when a read-only
+        command reads the log under another jurisdiction: then every row is folded)."""
+        if self.config.overridden:
+            return False
+        if self._model_of is None:
+            self._model_of = self.store.get_meta("jurisdiction") or self.policy.id
+        return self._model_of == self.policy.id
 
     def _recorded(self, event: Event) -> None:
         try:
@@ -257,6 +277,15 @@ class Ledger:
         if self.store.last_seq(matter_id) == 0:
             raise InputError(f"unknown matter '{matter_id}'; see `ducha ledger` for the matters")
 
+    def _fold(self, events: list[Event]) -> MatterState:
+        try:
+            return self.engine.fold(events)
+        except ActionRefused as exc:
+            if not self.config.overridden:
+                raise
+            raise ActionRefused(f"{events[0].matter} cannot be read under {self.policy.id}"
+                                f" (recorded under {self.config.overridden}): {exc}") from None
+
     def matter(self, matter_id: str, *, as_of: date | None = None) -> MatterState:
         """The state of one matter (as of a day: its events with ``on`` <= as_of)."""
         events = self.store.events(matter_id, upto=as_of)
@@ -264,7 +293,7 @@ class Ledger:
             if as_of is not None and self.store.last_seq(matter_id):
                 raise InputError(f"matter '{matter_id}' was not yet registered on {as_of}")
             self._known(matter_id)
-        return self.engine.fold(events)
+        return self._fold(events)
 
     def states(self, *, as_of: date | None = None) -> list[MatterState]:
         """Every matter's state, folded from the log (as of a day if given). Unfiltered: use
@@ -275,7 +304,7 @@ class Ledger:
                 history = [e for e in history if e.on <= as_of]
                 if not history:
                     continue
-            out.append(self.engine.fold(history))
+            out.append(self._fold(history))
         return out
 
     def _describe_next_steps(self) -> dict[str, str]:
@@ -307,19 +336,21 @@ class Ledger:
                                  f" or a light ({', '.join(LIGHTS)})")
             status = names.get(status, status)
         as_iso = as_of.isoformat()
-        raw = self.store.matter_rows(unit=unit, kind=kind, registered_upto=as_iso)
+        usable = self._read_model_usable()
+        raw = self.store.matter_rows(unit=unit if usable else None, kind=kind if usable else None,
+                                     registered_upto=as_iso)
         rows: list[LedgerRow] = []
         stale: list[str] = []
         cutoff = self.calendar.add_workdays(as_of, int(self.policy.settings.get("warning_window", 3)) + 1)
         make = self._row_from_columns
         for r in raw:
-            if r[15] > as_iso:  # last_on after as_of: fold the log up to as_of
+            if r[15] > as_iso or not usable:  # last_on after as_of: fold the log up to as_of
                 stale.append(r[0])
                 continue
             rows.append(make(r, as_of, as_iso, cutoff))
         for mid in stale:
             row = self._row_from_state(self.matter(mid, as_of=as_of), as_of)
-            if unit is None or unit in row.lead_units or unit in row.co_units:
+            if (unit is None or unit in row.lead_units or unit in row.co_units) and (kind is None or row.kind == kind):
                 rows.append(row)
         if stale:
             rows.sort(key=lambda row: row.id)
@@ -382,6 +413,8 @@ class Ledger:
             count = self.store.replace_states(rows)
         else:
             count = self.store.replace_states(self._parallel_rows(workers))
+        self.store.set_meta("jurisdiction", self.policy.id)
+        self._model_of = self.policy.id
         self._cache.clear()
         return count
 

@@ -210,3 +210,17 @@ def test_bad_config_one_line(run, tmp_path):
     (tmp_path / "ducha.toml").write_text(CONFIG.replace('unit = "czj"', 'unit = "gaj"'), encoding="utf-8")
     out = run("ledger", ok=False).output
     assert out.strip() == "Error: ducha.toml: person[3].unit = 'gaj' is not a unit id; units: jyj, czj"
+
+
+def test_read_under_another_jurisdiction_folds_the_log(run):
+    from ducha_core.registry import all_ids
+
+    if "zhoucun" not in all_ids():
+        pytest.skip("zhoucun plugin not installed")
+    walk(run)
+    same = json.loads(run("ledger", "--as-of", "2025-10-20", "--json", "-j", "weinan_gaoxin").output)
+    assert same["matters"][0]["state"] == "closed"
+    out = run("ledger", "--as-of", "2025-10-20", "-j", "zhoucun", ok=False).output
+    assert "cannot be read under zhoucun (recorded under weinan_gaoxin)" in out
+    out = run("ledger", "--as-of", "2025-09-29", "--json", "-j", "zhoucun").output
+    assert json.loads(out)["jurisdiction"] == "zhoucun"

@@ -170,6 +170,14 @@ class SQLiteStore:
         self.conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
                               [("head_seq", str(seq)), ("head_hash", digest)])
 
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
     def put_states(self, states: Sequence[MatterState]) -> None:
         """Write the derived rows of some matters (inside the caller's transaction)."""
         with self.transaction():
