@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ducha_core.periods import resolve
+from ducha_core.periods import parse_period, resolve
 from ducha_core.rules import ReportingCycle
 
 if TYPE_CHECKING:
@@ -52,7 +52,11 @@ def occurrences(policy: Policy, cal: WorkingCalendar, start: date, end: date) ->
     """Every occurrence of every reporting cycle whose period starts between ``start`` and ``end``."""
     found = []
     for cycle in policy.cycles:
+        due = cycle.due
+        if cycle.setting and policy.settings.get(cycle.setting):
+            value = policy.settings[cycle.setting]
+            due = parse_period(value) if isinstance(value, str) else value
         for first, label in _period_starts(cycle.every, start, end):
-            res = resolve(cycle.due, first, cal, policy.convention, explain=False)
+            res = resolve(due, first, cal, policy.convention, explain=False)
             found.append(Occurrence(cycle, label, first, res.date, res.provisional))
     return sorted(found, key=lambda o: (o.due or o.starts, o.cycle.id))

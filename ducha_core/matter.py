@@ -40,6 +40,18 @@ FIELD_NAMES = {
     "plan": "督促检查方案",
     "note": "说明",
     "unit": "单位",
+    "deadline": "办理时限",
+    "to": "报送对象",
+    "next_steps": "下一步办理意见",
+    "responsible_leader": "责任领导",
+    "draft_opinion": "拟办意见",
+    "authorised_by": "授权人",
+    "opinion": "意见",
+    "decision": "决定",
+    "plan_item": "年度计划事项",
+    "grade": "等次",
+    "type": "类型",
+    "meeting": "会议日期",
 }
 
 
@@ -241,6 +253,13 @@ class MatterEngine:
         both = set(lead) & set(co)
         if both:
             raise ActionRefused(f"unit {', '.join(sorted(both))} cannot be both lead and co-unit")
+        transition = self.policy.transition(state.state, "assign")
+        limit = transition.max_lead_units if transition is not None else None
+        if limit is not None and len(lead) > limit:
+            raise ActionRefused(
+                f"「{transition.name or '交办'}」至多{limit}个主办单位（{transition.citation.article}）；"
+                f"其余列为协办单位 (--co)"
+            )
         state.lead_units, state.co_units = lead, co
         state.assigned_on = event.on
         anchors = {"assigned": event.on, "registered": state.registered_on, "received": state.received_on}

@@ -40,6 +40,7 @@ class SourceDocument:
     trial: str = ""  # e.g. "试行期2年"
     trial_months: int | None = None  # the trial period in months, when ``trial`` sets one
     file: str = ""  # name of the seed text the plugin was written from
+    repeals: tuple[str, ...] = ()  # documents it repealed (同时废止), e.g. 大委办发〔2012〕56号
 
 
 @attrs.frozen

@@ -99,6 +99,8 @@ class Transition:
     #: every lead unit files its own (e.g. 各牵头单位分别形成书面报告): the matter moves to ``target``
     #: only when the last lead unit has performed the action
     each_lead_unit: bool = False
+    #: for assign: at most this many lead units (e.g. 一事一主体: 1)
+    max_lead_units: int | None = None
 
 
 @attrs.frozen
@@ -257,6 +259,8 @@ class ReportingCycle:
     kinds: tuple[str, ...] = ("*",)
     reporter: str = "unit"
     reading: str = ""
+    #: a deployment setting whose value (a period such as "每月最后1个工作日") replaces ``due``
+    setting: str | None = None
 
 
 @attrs.frozen

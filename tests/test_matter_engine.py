@@ -199,3 +199,20 @@ def test_each_lead_unit_files_its_own_report_and_co_units_cannot(toy_policy, cal
     assert state.state == "assigned" and state.submitted_by == ("u1",)  # u2's report is still owed
     state = engine.apply(state, E("M1", "submit", D(2025, 10, 10), "unit:u2", {"signer": "李"}))
     assert state.state == "submitted"
+
+
+def test_one_matter_one_lead_unit_when_the_policy_says_so(toy_policy, cal):
+    import attrs
+
+    from ducha_core.policy import assemble, base_parts
+
+    parts = base_parts(toy_policy)
+    parts["procedure"] = attrs.evolve(parts["procedure"], transitions=tuple(
+        attrs.evolve(t, max_lead_units=1) if t.action == "assign" else t for t in parts["procedure"].transitions))
+    engine = MatterEngine(assemble(toy_policy.jurisdiction, parts, {}, ("toy",)), cal)
+    register = E("M1", "register", D(2025, 9, 29), "office", {"kind": "instruction"})
+    with pytest.raises(ActionRefused, match="至多1个主办单位"):
+        engine.fold([register, E("M1", "assign", D(2025, 9, 30), "office", {"lead_units": ["u1", "u2"]})])
+    state = engine.fold([register, E("M1", "assign", D(2025, 9, 30), "office",
+                                     {"lead_units": ["u1"], "co_units": ["u2"]})])
+    assert state.units == ("u1", "u2")
