@@ -65,19 +65,22 @@ def _event_units(event: Event, state: MatterState) -> Sequence[str]:
     return list(state.lead_units)
 
 
-def _confirmed(states: Iterable[MatterState], rule: str, unit: str | None, matter: str | None, year: int | None) -> bool:
+def _confirmations(states: Iterable[MatterState]) -> set[tuple]:
+    """Every confirmed escalation, once: (step, matter, unit, year) for each event carrying a step."""
+    found: set[tuple] = set()
     for state in states:
-        if matter is not None and state.id != matter:
-            continue
         for event in state.events:
-            if event.data.get("step") != rule:
-                continue
-            if unit is not None and unit not in _event_units(event, state):
-                continue
-            if year is not None and event.on.year != year:
-                continue
-            return True
-    return False
+            step = event.data.get("step")
+            if step:
+                found.add((step, state.id, None, None))
+                for unit in _event_units(event, state):
+                    found.update({(step, state.id, unit, event.on.year), (step, None, unit, event.on.year),
+                                  (step, state.id, unit, None)})
+    return found
+
+
+def _confirmed(confirmations: set[tuple], rule: str, unit: str | None, matter: str | None, year: int | None) -> bool:
+    return (rule, matter, unit, year) in confirmations
 
 
 def _fire(
@@ -144,10 +147,11 @@ def evaluate(policy: Policy, cal: WorkingCalendar, states: Sequence[MatterState]
     """Every escalation, forced grade and deduction the policy calls for as of ``as_of``, leaving
     out escalations already confirmed (an event carrying the step's id)."""
     findings: list[Finding] = []
+    confirmations = _confirmations(states) if policy.escalation else set()
     for step in policy.escalation:
         yearly = isinstance(step.trigger, CountInYear)
         for unit, matter, reason in _fire(step.trigger, policy, cal, states, as_of):
-            if _confirmed(states, step.id, unit, matter, as_of.year if yearly else None):
+            if _confirmed(confirmations, step.id, unit, matter, as_of.year if yearly else None):
                 continue
             findings.append(
                 Finding("escalation", step.id, step.name, step.citation, unit, matter, reason, step.proposes,
