@@ -7,12 +7,18 @@ Readings of this document (a deployment can change those marked with a setting t
 - 第七条 "每个季度末最后1个工作日前": the same reading, for the sections' quarterly ledgers.
 - 第九条 "召开后的30个工作日内": 30 working days counted from the meeting's date (anchor "meeting"),
   the meeting day not counted; it is a progress report (进展情况), not the final result.
-- 第九条 "项目类进展情况要说明形象进度": every progress report must state its 形象进度 (the core
-  cannot yet require a field for some kinds only; a non-project matter states its stage or share done).
-  "已完成工作要报送印证资料": a final report must carry 印证资料.
+- 第九条 "项目类进展情况要说明形象进度": a progress report on a project matter (``PROJECT_KINDS``: 第六条(三)
+  联系重点项目) must state its 形象进度; other kinds report progress without it.
+  "已完成工作要报送印证资料": a final report (completed work) of any kind must carry 印证资料.
+- 第九条 + 第十二条(三) "不按期报送进展情况……由市政府督查室进行重点督办，责令限期整改": a progress report
+  owed under 第九条 (会议决定事项 30个工作日, 年度重点任务每月) not in by its day proposes 重点督办.
+- 第四条 "转交市政府督查室提级督查": read as a transfer of matters the 副秘书长 and the office's sections
+  (科室) supervise, i.e. the kinds of 第六条 (``SECTION_KINDS``); the matters of 第五条 are the 督查室's own
+  already, so nothing is transferred to it.
 - 第十二条(三) "约谈之日起一周内": 7 calendar days, the interview day not counted, a last day on a rest
   day moving to the next working day (民法典第二百零一条、第二百零三条). Setting
-  ``rectification_plan_within`` documents it. "经约谈仍无明显进展" is judged no earlier than that week.
+  ``rectification_plan_within`` holds it (any period, e.g. "5个工作日"); the steps that wait for the written
+  plan and the 较差 grade read it. "经约谈仍无明显进展" is judged no earlier than that period's end.
 - 第十条 "提前7个工作日": the application reaches the office at least 7 working days before the
   inspection starts (latest day = start − 7 working days).
 - The document is silent on time limits for instructions, NPC suggestions, CPPCC proposals and the
@@ -25,7 +31,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from ducha_ankang.articles import ARTICLES
-
 from ducha_core import hookimpl
 from ducha_core.model import Citation, Jurisdiction, SourceDocument
 from ducha_core.periods import AsItHappens, EndOf, Weeks, WorkingDays
@@ -38,6 +43,7 @@ from ducha_core.rules import (
     GradingScheme,
     MatterKind,
     NoProgressAfter,
+    Overdue,
     Procedure,
     ReportingCycle,
     Role,
@@ -151,6 +157,11 @@ def ducha_roles() -> list[Role]:
     ]
 
 
+#: 第六条: the kinds the office's sections (科室) supervise for the leader they serve (副秘书长's line)
+SECTION_KINDS = ("special_meeting", "field_meeting", "section_instruction", "document", "key_project")
+#: 第九条 "项目类进展情况要说明形象进度": the project kinds (第六条(三) 联系重点项目)
+PROJECT_KINDS = ("key_project",)
+
 OFFICE = ("office", "section")
 UNIT = ("unit", "unit_head")
 OPEN = ("assigned", "accepted", "escalated", "returned")
@@ -188,9 +199,9 @@ def ducha_procedure() -> Procedure:
               cite("第四条、第六条", "负责对应市政府领导分管联系工作的督促检查；交办、督办和反馈"), "督办"),
             t("escalate", ("assigned", "accepted", "returned"), "escalated", ("secretary_general",),
               cite("第四条", "催办后落实效果不佳的事项，经市政府秘书长同意后，可转交市政府督查室提级督查"),
-              "提级督查（经秘书长同意转交督查室）", requires=("reason",)),
-            t("progress", OPEN, None, UNIT, cite("第九条", "项目类进展情况要说明形象进度"), "报送进展情况",
-              requires=("visible_progress",)),
+              "提级督查（经秘书长同意转交督查室）", requires=("reason",), kinds=SECTION_KINDS),
+            t("progress", OPEN, None, UNIT, cite("第九条", "报送会议决定事项进展情况……项目类进展情况要说明形象进度"),
+              "报送进展情况", requires_by_kind={k: ("visible_progress",) for k in PROJECT_KINDS}),
             t("submit", OPEN, "submitted", UNIT, cite("第九条", "已完成工作要报送印证资料"), "报送完成情况",
               requires=("evidence",)),
             t("review_pass", ("submitted",), "passed", OFFICE, cite("第九条", "报送材料必须简明扼要、不漏项"), "审核通过"),
@@ -270,6 +281,7 @@ CRITICISM_CITY = {"type": "criticism", "scope": "全市", "media_exposure": True
 
 @hookimpl
 def ducha_escalation_ladder() -> list[EscalationStep]:
+    plan_within = Weeks(1)  # default of setting rectification_plan_within
     return [
         EscalationStep(
             "excellent_praise", "“优秀”等次：通报表扬，列入先进单位评选范围", 0,
@@ -278,28 +290,36 @@ def ducha_escalation_ladder() -> list[EscalationStep]:
             data={"type": "praise", "model_unit_candidate": True}, by_role="office",
         ),
         EscalationStep(
-            "priority_chase_no_rectification", "经重点督办仍不整改或整改不力：提出约谈意见，报市政府同意", 1,
+            "progress_report_late", "不按期报送进展情况：重点督办，责令限期整改", 1,
+            Overdue(what=("progress",)), "priority_chase",
+            cite("第十二条(三)", "不按期报送进展情况、虚报瞒报的责任单位，由市政府督查室进行重点督办，责令限期整改"),
+            data={"reason": "不按期报送进展情况"}, by_role="office",
+            reading="第九条的进展报送期限（会议召开后30个工作日、每月最后1个工作日）次日起仍无进展报送的，提出重点督办；"
+                    "期限内（自起算日至期限）报送过进展或结果的不触发",
+        ),
+        EscalationStep(
+            "priority_chase_no_rectification", "经重点督办仍不整改或整改不力：提出约谈意见，报市政府同意", 2,
             NoProgressAfter("priority_chase"), "interview",
             cite("第十二条(三)", "对经重点督办仍不整改或整改不力的，由市政府督查室提出约谈意见，报经市政府同意后，由市政府分管领导对相关责任单位主要负责人进行约谈"),
             data={"approval": "government"}, by_role="office",
             reading="重点督办后无进展报告或办理结果即提出建议；督查室在责令的整改期限届满后确认",
         ),
         EscalationStep(
-            "interview_plan_one_week", "约谈后一周内未报书面整改方案", 2,
-            NoProgressAfter("interview", within=Weeks(1)), "rectification_plan",
+            "interview_plan_one_week", "约谈后一周内未报书面整改方案", 3,
+            NoProgressAfter("interview", within=plan_within, setting="rectification_plan_within"), "rectification_plan",
             cite("第十二条(三)", "被约谈单位主要负责人必须在约谈之日起一周内向市政府详细说明情况，提出切实可行的书面整改方案"),
             by_role="unit_head",
-            reading="“一周内”读作自约谈之日起7日（当日不计入，末日遇休息日顺延至下一工作日）",
+            reading="“一周内”读作自约谈之日起7日（当日不计入，末日遇休息日顺延至下一工作日）；期限取设置 rectification_plan_within",
         ),
         EscalationStep(
-            "interview_no_progress", "经约谈仍无明显进展：认定“较差”，全市通报批评并在新闻媒体公开曝光", 3,
-            NoProgressAfter("interview", within=Weeks(1)), "bulletin",
+            "interview_no_progress", "经约谈仍无明显进展：认定“较差”，全市通报批评并在新闻媒体公开曝光", 4,
+            NoProgressAfter("interview", within=plan_within, setting="rectification_plan_within"), "bulletin",
             cite("第十二条(三)", "对经约谈仍无明显进展的单位，直接认定为“较差”等次，在全市范围进行通报批评，并在新闻媒体上公开曝光"),
             data=CRITICISM_CITY, by_role="office",
             reading="“仍无明显进展”最早在约谈后一周（整改方案期限）届满时判断；其间有整改方案、进展或结果报送的不触发",
         ),
         EscalationStep(
-            "misconduct_referral", "发现失职渎职、违纪违法问题：移送执纪执法部门", 4,
+            "misconduct_referral", "发现失职渎职、违纪违法问题：移送执纪执法部门", 5,
             CountInYear("finding", 1, {"misconduct": True}), "accountability",
             cite("第十二条(三)", "对于工作落实中发现的失职渎职、违纪违法等问题，移送相关执纪执法部门"),
             by_role="office",
@@ -314,7 +334,8 @@ def ducha_grading_scheme() -> GradingScheme:
         citation=cite("第十二条(一)", "分类制定评价标准，依次为：优秀、良好、合格、较差四个等次"),
         praise_grades=("优秀",),
         rules=(
-            GradeRule("interview_no_progress_poor", NoProgressAfter("interview", within=Weeks(1)), "较差",
+            GradeRule("interview_no_progress_poor",
+                      NoProgressAfter("interview", within=Weeks(1), setting="rectification_plan_within"), "较差",
                       cite("第十二条(三)", "对经约谈仍无明显进展的单位，直接认定为“较差”等次")),
         ),
         deductions=(
@@ -381,7 +402,8 @@ def ducha_settings() -> list[Setting]:
                 "可改为“每月最后1日”等。", cite("第九条")),
         Setting("rectification_plan_within", "一周",
                 "被约谈单位报送书面整改方案的期限（第十二条(三)“约谈之日起一周内”，读作7日，当日不计入，"
-                "末日遇休息日顺延）。升级阶梯按此读法编码；改动须核心支持由设置驱动升级触发期限。", cite("第十二条(三)")),
+                "末日遇休息日顺延）。可写任何期限（如“5个工作日”“7日”）：约谈后未报整改方案的提示、"
+                "“经约谈仍无明显进展”的通报批评和“较差”认定都按此期限判断。", cite("第十二条(三)")),
         Setting("quarterly_bulletin_day", None,
                 "季度督查通报的日期：第七条只规定“每季度”，未规定日期，由部署填写（如“季后第10个工作日”）。", cite("第七条")),
         Setting("praise_points", None, "通报表扬的考核加分：第十二条(四)只称“予以加分”，分值由市考核办定。",

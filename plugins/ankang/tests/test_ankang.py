@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from ducha_ankang.policy import GRADES
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ducha_ankang.policy import GRADES, PROJECT_KINDS, SECTION_KINDS
 from ducha_core.calendar import WorkingCalendar
 from ducha_core.documents.render import render_markdown
 from ducha_core.documents.snapshot import Snapshot
@@ -113,6 +113,24 @@ def test_article_4_escalation_needs_secretary_general():
     s2 = ENG.fold([*events, E("M1", "escalate", D(2025, 10, 20), "secretary_general", {"reason": "x"})])
     with pytest.raises(ActionRefused, match="escalate not allowed in state escalated"):
         ENG.apply(s2, E("M1", "escalate", D(2025, 10, 22), "secretary_general", {"reason": "x"}))
+
+
+def test_article_4_escalation_only_for_matters_of_the_deputies_and_sections():
+    # 第四条: the 副秘书长 (and the sections of 第六条) chase their leader's work; a matter of theirs that chasing
+    # does not move is 转交市政府督查室. The matters of 第五条 are the 督查室's own: nothing to transfer.
+    assert SECTION_KINDS == ("special_meeting", "field_meeting", "section_instruction", "document", "key_project")
+    assert all(POL.kinds[k].citation.article.startswith("第六条") for k in SECTION_KINDS)
+    escalate = POL.transition("assigned", "escalate")
+    assert escalate.kinds == SECTION_KINDS and escalate.citation.article == "第四条"
+    for kind in ("instruction", "decision", "annual_task", "npc_suggestion"):
+        s = ENG.fold([*assigned(kind=kind), E("M1", "remind", D(2025, 10, 9), "office", {"method": "电话"})])
+        with pytest.raises(ActionRefused, match=r"「提级督查（经秘书长同意转交督查室）」只适用于.*（第四条）"):
+            ENG.apply(s, E("M1", "escalate", D(2025, 10, 20), "secretary_general", {"reason": "催办后效果不佳"}))
+    for kind in ("section_instruction", "document", "field_meeting"):
+        s = ENG.fold([*assigned(kind=kind, actor="section"),
+                      E("M1", "remind", D(2025, 10, 9), "deputy_secretary_general", {"method": "电话"})])
+        s = ENG.apply(s, E("M1", "escalate", D(2025, 10, 20), "secretary_general", {"reason": "催办后效果不佳"}))
+        assert s.state == "escalated"
 
 
 # --- 第五条、第六条 kinds ---------------------------------------------------------------------------
@@ -270,6 +288,64 @@ def test_article_9_progress_needs_visible_progress():
         ENG.apply(s, E("M1", "progress", D(2025, 10, 20), "unit:u1", {"progress": "推进中"}))
     s = ENG.apply(s, E("M1", "progress", D(2025, 10, 20), "unit:u1", {"visible_progress": "完成投资40%"}))
     assert s.progress_on == [D(2025, 10, 20)] and s.state == "accepted"
+    assert POL.transition("accepted", "progress").requires_by_kind == {"key_project": ("visible_progress",)}
+
+
+@pytest.mark.parametrize("kind", ["instruction", "annual_task", "meeting", "section_instruction", "document"])
+def test_article_9_visible_progress_only_for_project_matters(kind):
+    # 项目类进展情况要说明形象进度: a matter that is not a project reports its progress without 形象进度
+    assert kind not in PROJECT_KINDS
+    extra = {"meeting": "2025-09-26"} if POL.limits_for(kind) and POL.limits_for(kind)[0].anchor == "meeting" else {}
+    s = ENG.fold(assigned(kind=kind, actor="section" if kind in SECTION_KINDS else "office", **extra))
+    s = ENG.apply(s, E("M1", "progress", D(2025, 10, 20), "unit:u1", {"progress": "已完成方案制定"}))
+    assert s.progress_on == [D(2025, 10, 20)]
+    # completed work carries 印证资料 whatever the kind
+    with pytest.raises(ActionRefused, match=r"缺少印证资料（第九条）"):
+        ENG.apply(s, E("M1", "submit", D(2025, 10, 21), "unit:u1", {"progress": "已完成"}))
+
+
+def test_article_9_meeting_assignment_needs_the_meetings_date():
+    # the 30 working days run from the meeting, so the assignment must say when it met
+    s = ENG.fold([reg(kind="meeting", on=D(2025, 10, 9))])
+    with pytest.raises(ActionRefused, match=r"（第九条）counts from the meeting's date \(--meeting DATE\)"):
+        ENG.apply(s, E("M1", "assign", D(2025, 10, 9), "office", {"lead_units": ["u1"]}))
+    s = ENG.apply(s, E("M1", "assign", D(2025, 10, 9), "office", {"lead_units": ["u1"], "meeting": "2025-09-30"}))
+    assert s.deadlines[0].date == D(2025, 11, 18)
+    # a kind with no meeting-anchored limit needs no meeting date
+    assert ENG.fold(assigned(kind="field_meeting", actor="section")).deadlines == []
+
+
+def test_article_9_12_3_late_meeting_progress_proposes_priority_chase():
+    # 常务会议 Tue 2025-09-30 → progress due Tue 11/18 (第九条); 不按期报送进展情况 → 重点督办 (第十二条(三))
+    s = ENG.fold([*assigned(kind="meeting", on=D(2025, 10, 9), meeting="2025-09-30"),
+                  E("M1", "accept", D(2025, 10, 9), "unit:u1")])
+    assert ("progress_report_late", "u1") not in findings([s], D(2025, 11, 18))
+    f = findings([s], D(2025, 11, 19))[("progress_report_late", "u1")]
+    assert (f.proposes, f.category, f.level) == ("priority_chase", "escalation", 1)
+    assert f.data == {"reason": "不按期报送进展情况"} and f.citation.article == "第十二条(三)"
+    assert "2025-11-18" in f.reason
+    # a progress report on the last day (11/18) is in time
+    on_time = ENG.apply(s, E("M1", "progress", D(2025, 11, 18), "unit:u1", {"progress": "已完成方案"}))
+    assert ("progress_report_late", "u1") not in findings([on_time], D(2025, 12, 1))
+    # one on 11/19 is not: 不按期报送
+    late = ENG.apply(s, E("M1", "progress", D(2025, 11, 19), "unit:u1", {"progress": "已完成方案"}))
+    assert ("progress_report_late", "u1") in findings([late], D(2025, 11, 20))
+    # the office confirms the 重点督办 (with its 整改期限): no longer proposed; the next rung waits on the chase
+    chased = ENG.apply(s, E("M1", "priority_chase", D(2025, 11, 20), "office",
+                            {"reason": "不按期报送进展情况", "until": "2025-11-27", "step": "progress_report_late"}))
+    f = findings([chased], D(2025, 11, 21))
+    assert ("progress_report_late", "u1") not in f
+    assert f[("priority_chase_no_rectification", "u1")].proposes == "interview"
+
+
+def test_article_9_12_3_late_monthly_report_across_a_make_up_saturday():
+    # 年度重点任务 assigned Tue 2026-02-03: February's report is due Sat 2/28 (春节调休上班, the last working day)
+    s = ENG.fold(assigned(kind="annual_task", on=D(2026, 2, 3)))
+    assert s.deadlines[0].date == D(2026, 2, 28)
+    assert ("progress_report_late", "u1") not in findings([s], D(2026, 2, 28))
+    assert ("progress_report_late", "u1") in findings([s], D(2026, 3, 2))
+    reported = ENG.apply(s, E("M1", "progress", D(2026, 2, 28), "unit:u1", {"progress": "2月进展"}))
+    assert ("progress_report_late", "u1") not in findings([reported], D(2026, 3, 2))
 
 
 def test_article_9_completion_needs_evidence_else_returned():
@@ -435,6 +511,28 @@ def test_article_12_3_plan_within_one_week_across_national_day():
     assert ("interview_plan_one_week", "u1") not in findings([s], D(2025, 10, 9))
     assert ("interview_plan_one_week", "u1") in findings([s], D(2025, 10, 10))
     assert POL.setting("rectification_plan_within") == "一周"
+
+
+@pytest.mark.parametrize(("within", "last_quiet_day"), [
+    ("一周", D(2025, 10, 9)),       # 9/30 + 7 days = Tue 10/7, in the holiday → Thu 10/9
+    ("5个工作日", D(2025, 10, 14)),  # 10/9, 10/10, Sat 10/11 (调休上班), 10/13, 10/14
+    ("两周", D(2025, 10, 14)),      # 9/30 + 14 days = Tue 10/14
+])
+def test_article_12_3_plan_period_and_poor_grade_follow_the_setting(within, last_quiet_day):
+    pol = load_policy("ankang", {"rectification_plan_within": within})
+    eng = MatterEngine(pol, CAL)
+    s = eng.fold([*assigned(on=D(2025, 9, 1)),
+                  E("M1", "interview", D(2025, 9, 30), "leader_in_charge", {"approved_by": "市政府"})])
+
+    def rules(day):
+        return {f.rule for f in evaluate(pol, CAL, [s], day)}
+
+    wait = {"interview_plan_one_week", "interview_no_progress", "interview_no_progress_poor"}
+    assert not rules(last_quiet_day) & wait
+    assert rules(CAL.add_workdays(last_quiet_day, 1)) >= wait
+    # a written plan within the period stops all three
+    planned = eng.apply(s, E("M1", "rectification_plan", last_quiet_day, "unit_head:u1", {"plan": "整改方案"}))
+    assert not {f.rule for f in evaluate(pol, CAL, [planned], D(2025, 11, 3))} & wait
 
 
 def test_article_12_3_referral_to_discipline():
