@@ -11,8 +11,10 @@ Readings of this document (a deployment can change the values through ``[setting
 - 第十二条第三款 "以书面形式报告的，由承办单位主要负责人签发并加盖单位公章": a result report
   (核查情况、提出意见、报告处理结果) must be written, so it carries the head's sign-off and the seal;
   progress reports (随办随报) need neither.
-- 第十二条第三款 one written report per lead unit: each lead unit files its own; the core cannot yet
-  stop a co-unit from filing (see the plugin's report).
+- 第十二条第三款 "由一个牵头单位会同参加单位办理的，牵头单位要统一形成书面报告上报；由两个以上单位分别
+  作为牵头单位办理的，各牵头单位要分别形成书面报告上报": the written report is filed by a lead unit only
+  (a participating unit cannot file it), and by every lead unit: the matter goes to review when the last
+  lead unit's report is in. A report returned for rework (第十五条) is owed again by every lead unit.
 - 第十六条, 第二十二条: the consequences follow a finding of the office (调查核实) whose ``type`` names
   the situation (``finding_types``); they are proposals the office confirms.
 - 第三条 保守秘密: a matter registered with ``confidential`` and ``viewers`` is shown only to the
@@ -23,8 +25,6 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-
-from ducha_ordos.articles import ARTICLES
 
 from ducha_core import hookimpl
 from ducha_core.model import Citation, Jurisdiction, SourceDocument
@@ -44,6 +44,7 @@ from ducha_core.rules import (
     TimeLimit,
     Transition,
 )
+from ducha_ordos.articles import ARTICLES
 
 ID = "ordos"
 
@@ -137,9 +138,11 @@ def ducha_procedure() -> Procedure:
               "传达部署、落实具体责任人", requires=("responsible_person",)),
             t("remind", OPEN, None, OFFICE, cite("第十一条", "全过程跟踪督办"), "跟踪督办", requires=("method",)),
             t("progress", OPEN, None, UNIT, cite("第十二条第三款", "有特殊要求的事项，要随办随报"), "报告落实情况"),
-            t("submit", (*OPEN, "submitted"), "submitted", UNIT,
-              cite("第十二条第三款", "以书面形式报告的，由承办单位主要负责人签发并加盖单位公章后上报"), "书面报告办理结果",
-              requires=("head_signoff", "seal")),
+            t("submit", OPEN, "submitted", UNIT,
+              cite("第十二条第三款", "以书面形式报告的，由承办单位主要负责人签发并加盖单位公章后上报……由一个牵头单位"
+                   "会同参加单位办理的，牵头单位要统一形成书面报告上报；由两个以上单位分别作为牵头单位办理的，"
+                   "各牵头单位要分别形成书面报告上报"),
+              "书面报告办理结果", requires=("head_signoff", "seal"), lead_only=True, each_lead_unit=True),
             t("review_pass", ("submitted",), "passed", OFFICE, cite("第十五条", "要认真审核承办单位的办理报告"), "审核办理报告"),
             t("review_return", ("submitted",), "returned", OFFICE,
               cite("第十五条", "不符合办理要求的，要责成承办单位重新办理"), "责成重新办理", requires=("reason",)),

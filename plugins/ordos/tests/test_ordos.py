@@ -82,7 +82,7 @@ def test_article_11_procedure_register_plan_assign_track_report_close_archive():
 
 def test_article_11_assignment_needs_a_supervision_plan():
     state = fold(reg("M2", D(2025, 3, 3)))
-    with pytest.raises(ActionRefused, match="缺少plan（第十一条）"):
+    with pytest.raises(ActionRefused, match="缺少督促检查方案（第十一条）"):
         ENG.apply(state, E("M2", "assign", D(2025, 3, 3), "office", {"lead_units": ["u1"]}))
     assert ENG.apply(state, assign("M2", D(2025, 3, 3))).state == "assigned"
 
@@ -176,14 +176,38 @@ def test_article_12_lead_and_participating_units_one_report_per_lead_unit():
                     E("W2", "progress", D(2025, 3, 5), "unit:u2"))
     with pytest.raises(ActionRefused, match="不是事项 W2 的承办单位"):
         ENG.apply(one_lead, E("W2", "progress", D(2025, 3, 5), "unit:u9"))
+    # 牵头单位要统一形成书面报告上报: the participating unit cannot file the written report
+    with pytest.raises(ActionRefused, match=r"须由主办（牵头）单位u1办理（第十二条第三款）；u2 是协办单位"):
+        ENG.apply(one_lead, E("W2", "submit", D(2025, 3, 10), "unit:u2", REPORT))
+    with pytest.raises(ActionRefused, match="须由主办（牵头）单位u1办理"):
+        ENG.apply(one_lead, E("W2", "submit", D(2025, 3, 10), "unit_head:u2", REPORT))
     done = ENG.apply(one_lead, E("W2", "submit", D(2025, 3, 10), "unit:u1", REPORT))
-    assert done.state == "submitted"
-    # two lead units: each files its own written report
-    two = fold(reg("W3", D(2025, 3, 3)), assign("W3", D(2025, 3, 3), lead=("u1", "u3")),
-               E("W3", "submit", D(2025, 3, 10), "unit:u1", {**REPORT, "unit": "u1"}),
-               E("W3", "submit", D(2025, 3, 11), "unit:u3", {**REPORT, "unit": "u3"}))
-    assert [e.actor for e in two.events if e.action == "submit"] == ["unit:u1", "unit:u3"]
-    assert two.state == "submitted" and two.submitted_on == D(2025, 3, 11)
+    assert done.state == "submitted" and done.submitted_by == ("u1",)
+    submit = POL.transition("assigned", "submit")
+    assert submit.lead_only and submit.each_lead_unit and "分别形成书面报告" in submit.citation.quote
+
+
+def test_article_12_two_lead_units_each_file_a_written_report():
+    two = fold(reg("W3", D(2025, 3, 3)), assign("W3", D(2025, 3, 3), lead=("u1", "u3"), co=("u2",)),
+               E("W3", "submit", D(2025, 3, 10), "unit:u1", REPORT))
+    # u3's report is still owed: the matter is not yet under review, its clock still runs
+    assert (two.state, two.submitted_by) == ("assigned", ("u1",))
+    assert light(POL, CAL, two, D(2025, 3, 11)) != "done"
+    with pytest.raises(ActionRefused, match="不能在「已交办」状态下进行"):
+        ENG.apply(two, E("W3", "review_pass", D(2025, 3, 11), "office"))
+    # u1 filing again does not stand in for u3
+    again = ENG.apply(two, E("W3", "submit", D(2025, 3, 11), "unit:u1", REPORT))
+    assert (again.state, again.submitted_by) == ("assigned", ("u1",))
+    with pytest.raises(ActionRefused, match="u2 是协办单位"):
+        ENG.apply(two, E("W3", "submit", D(2025, 3, 11), "unit:u2", REPORT))
+    both = ENG.apply(two, E("W3", "submit", D(2025, 3, 12), "unit_head:u3", REPORT))
+    assert both.state == "submitted" and both.submitted_by == ("u1", "u3") and both.submitted_on == D(2025, 3, 12)
+    # returned for rework (第十五条): each lead unit reports again
+    back = ENG.apply(both, E("W3", "review_return", D(2025, 3, 13), "office", {"reason": "未分析存在的问题"}))
+    back = ENG.apply(back, E("W3", "submit", D(2025, 3, 17), "unit:u3", REPORT))
+    assert (back.state, back.submitted_by) == ("returned", ("u3",))
+    back = ENG.apply(back, E("W3", "submit", D(2025, 3, 18), "unit:u1", REPORT))
+    assert back.state == "submitted"
 
 
 def test_article_12_disagreement_escalated_to_superior():
