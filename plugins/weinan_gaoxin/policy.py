@@ -10,6 +10,10 @@ Readings of this document (a deployment can change each through ``[settings]``):
   sets none and the assignment records it as an explicit deadline (七(二) 明确……办理时限).
 - 九's extension applies to the matters 九 governs (领导批示交办事项); 十 gives NPC/CPPCC answers their
   own extension up to 6 months. For other kinds the document says nothing about extensions.
+- 七(二) "由主办单位组织协办单位共同办理" and 十一 "办理报告均以承办单位名义上报区督查室": the
+  办理报告 is filed by the 主办单位 (a 协办单位 helps and may report progress, but does not file it).
+  The document names one 主办单位 per matter and says nothing of several filing apart: where a notice
+  names more than one, one report from any of them (their joint report) completes the step.
 - 十三's twelve methods are the vocabulary of 督办 (``chase_methods``); a reminder names its method.
 - 十六(二) "下达督办令后，工作仍没有明显进展": by default proposed as soon as no progress report or result
   follows the order (the document sets no grace); ``order_grace`` (e.g. "5个工作日") sets one.
@@ -20,8 +24,6 @@ Readings of this document (a deployment can change each through ``[settings]``):
 from __future__ import annotations
 
 from pathlib import Path
-
-from ducha_weinan_gaoxin.articles import ARTICLES
 
 from ducha_core import hookimpl
 from ducha_core.model import Citation, Jurisdiction, SourceDocument
@@ -43,6 +45,7 @@ from ducha_core.rules import (
     TimeLimit,
     Transition,
 )
+from ducha_weinan_gaoxin.articles import ARTICLES
 
 ID = "weinan_gaoxin"
 
@@ -137,8 +140,9 @@ def ducha_procedure() -> Procedure:
             t("remind", OPEN, None, OFFICE, cite("七(四)", "加强督促催办，限时办结"), "督办",
               requires=("method",)),
             t("progress", OPEN, None, UNIT, cite("十二", "报告阶段性进展情况，并续报直至完成最终结果"), "报告阶段性进展"),
-            t("submit", OPEN, "submitted", UNIT, cite("十一", "标明发文字号、签发人，并加盖单位公章"), "上报办理报告",
-              requires=("document_number", "signer", "seal")),
+            t("submit", OPEN, "submitted", UNIT,
+              cite("十一", "督查事项的办理报告均以承办单位名义上报区督查室……标明发文字号、签发人，并加盖单位公章"),
+              "上报办理报告", requires=("document_number", "signer", "seal"), lead_only=True),
             t("review_pass", ("submitted",), "passed", OFFICE, cite("七(五)", "对符合办理要求的，及时报送……审阅"), "审核通过"),
             t("review_return", ("submitted",), "returned", OFFICE, cite("七(五)", "对不符合要求的，退承办单位重新办理"),
               "退回重新办理", requires=("reason",)),

@@ -269,8 +269,26 @@ def test_article_11_report_needs_number_signer_seal(missing, name):
     data = {k: v for k, v in REPORT.items() if k != missing}
     with pytest.raises(ActionRefused, match=f"缺少{name}（十一）"):
         ENG.apply(state, E("R1", "submit", D(2025, 5, 9), "unit:u1", data))
-    with pytest.raises(ActionRefused, match="不是事项 R1 的承办单位"):
+    with pytest.raises(ActionRefused, match="不是事项 R1 的主办单位"):
         ENG.apply(state, E("R1", "submit", D(2025, 5, 9), "unit:u7", REPORT))
+
+
+def test_article_7_2_and_11_report_filed_by_the_lead_unit():
+    # 由主办单位组织协办单位共同办理: the co-unit helps (progress) but the 办理报告 comes from the lead unit
+    state = fold(reg("R3", D(2025, 9, 29)), assign("R3", D(2025, 9, 30), lead=("u1",), co=("u2",)),
+                 E("R3", "progress", D(2025, 10, 9), "unit:u2"))
+    with pytest.raises(ActionRefused, match=r"「上报办理报告」须由主办（牵头）单位u1办理（十一）；u2 是协办单位"):
+        ENG.apply(state, E("R3", "submit", D(2025, 10, 10), "unit:u2", REPORT))
+    with pytest.raises(ActionRefused, match="u2 是协办单位"):
+        ENG.apply(state, E("R3", "submit", D(2025, 10, 10), "unit_head:u2", REPORT))
+    done = ENG.apply(state, E("R3", "submit", D(2025, 10, 10), "unit_head:u1", REPORT))
+    assert done.state == "submitted" and done.submitted_on == D(2025, 10, 10)
+    submit = POL.transition("assigned", "submit")
+    assert submit.lead_only and not submit.each_lead_unit
+    # a notice naming two 主办单位: the document does not have them file apart; one joint report completes it
+    two = fold(reg("R4", D(2025, 9, 29)), assign("R4", D(2025, 9, 30), lead=("u1", "u3")),
+               E("R4", "submit", D(2025, 10, 14), "unit:u3", REPORT))
+    assert two.state == "submitted"
 
 
 def test_article_12_progress_reports_continued_until_final_result():
