@@ -119,6 +119,8 @@ def _fire(
                     if deadline.what in ("result", "answer") and deadline is not state.due:
                         continue
                     for unit in state.lead_units:
+                        if deadline.what in ("result", "answer") and unit in state.submitted_by:
+                            continue  # this lead unit has filed its own report
                         hits.append((unit, state.id, f"{deadline.name}（{due}）已过，{as_of} 仍未报送"))
         case NoProgressAfter(action=action, within=within, match=match, setting=key):
             if key and policy.settings.get(key):

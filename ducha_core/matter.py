@@ -185,7 +185,7 @@ class MatterEngine:
         """For an action each lead unit performs, whether some lead unit has yet to perform it."""
         if not transition.each_lead_unit or not state.lead_units:
             return False
-        unit = event.data.get("unit") or person.unit
+        unit = person.unit or event.data.get("unit")  # a unit files for itself, not as another unit
         if unit in state.lead_units and unit not in state.submitted_by:
             state.submitted_by = (*state.submitted_by, unit)
         return not set(state.lead_units) <= set(state.submitted_by)

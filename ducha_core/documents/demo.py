@@ -173,7 +173,8 @@ class Planner:
         if t is None:
             return None
         roles = set(t.roles)
-        units = ([unit] if unit else []) + list(state.units if state is not None else ())
+        own = (state.lead_units if t.lead_only else state.units) if state is not None else ()
+        units = ([unit] if unit else []) + list(own)
         ordered = sorted(self.people.values(), key=lambda p: (p.unit is not None, p.id))
         for p in ordered:  # office, leaders first; then the matter's own units
             held = [r for r in p.roles if r in roles]
@@ -192,6 +193,8 @@ class Planner:
         t = self.policy.transition(current, action)
         data = dict(extra)
         fields = list(t.requires) if t is not None else []
+        kind = state.kind if state is not None else extra.get("kind", "")
+        fields += list(t.requires_by_kind.get(kind, ())) if t is not None else []
         if action == "extension_ask" and state is not None:
             rule = self.policy.extension_rule_for(state.kind)
             fields += list(rule.requires) if rule is not None else []
@@ -227,6 +230,11 @@ class Planner:
         state = self.states.get(matter)
         if state is not None and state.events and day < state.events[-1].on:
             day = state.events[-1].on
+        t = self.policy.transition(state.state, action) if state is not None else None
+        if t is not None and t.each_lead_unit and unit is None and actor is None:
+            # every lead unit files its own (e.g. 各牵头单位分别形成书面报告)
+            pending = [u for u in state.lead_units if u not in state.submitted_by]
+            return all([self.apply(matter, action, day, extra, unit=u) for u in pending])
         actor = actor or self.actor(action, state, unit)
         if actor is None:
             return False
@@ -294,6 +302,8 @@ class Planner:
                 return False
         state = self.states[matter]
         data: dict[str, Any] = {"lead_units": [lead], **({"co_units": co} if co else {})}
+        if any(limit.anchor == "meeting" for limit in self.policy.limits_for(state.kind, state.registered_on)):
+            data["meeting"] = max(state.registered_on, self.wd(day, -2)).isoformat()  # the meeting just before
         before = len(self.events.get(matter, []))
         ok = self.apply(matter, "assign", day, data)
         if ok:
