@@ -17,7 +17,16 @@ Readings of this document (a deployment can change each through ``[settings]``):
 - 第八条 routing by level is encoded as states: 分管领导协调 → 分管领导提出具体意见后报主要领导决定 →
   提交区委常委会议研究; a level cannot be skipped.
 - 周督查 (第二十四条), 月度交账 (第二十三条), 批示件台账 "定期了解" (第十八条) and the yearly transfer of
-  cadre files (第二十七条) name no day: the cycles fall due at the period's end (see each ``reading``).
+  cadre files (第二十七条) name no day: the cycles fall due at the period's end (see each ``reading``);
+  settings ``monthly_account_due`` (default "每月最后1个工作日") and ``weekly_check_due`` (default "一周",
+  from the Monday) replace the due period of 交账 and 周督查.
+- 第三条 一事一主体、一主体一责任人: 立项下达 names exactly one 主办单位 (others are 协办单位), and the unit
+  names its 责任人 when it takes the matter on (accept).
+- 第二十条(一) the written report goes from the 主办单位 only ("由主办单位向交办单位报送……书面综合报告").
+- 第二十条 四定 (任务书、路线图、时间表) applies to 纳入年度督查的重要事项 (annual_key) only; extensions only to
+  the kinds of 第二十条(二)/(三).
+- 第十四条(十二) "迅速整改" after a 督办通知 names no period: setting ``order_rectify_period`` (default none:
+  no progress by the day of evaluation).
 """
 
 from __future__ import annotations
@@ -25,11 +34,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from ducha_dazhan.articles import ARTICLES
-
 from ducha_core import hookimpl
 from ducha_core.model import Citation, Jurisdiction, SourceDocument
-from ducha_core.periods import EndOf, Weeks
+from ducha_core.periods import EndOf, parse_period
 from ducha_core.rules import (
     ApprovalRule,
     EscalationStep,
@@ -45,16 +52,21 @@ from ducha_core.rules import (
     State,
     Transition,
 )
+from ducha_dazhan.articles import ARTICLES
 
 ID = "dazhan"
 ISSUED = date(2017, 3, 14)
-REPEALED = "《中共自贡市大安区委督促检查工作规定》(大委办发〔2012〕56号)"
 
 #: 第十四条 the ways of supervision the rules list
 METHODS = (
     "催报", "听取汇报", "座谈会", "个别了解", "调阅复制资料", "实地调查", "问卷调查", "暗查暗访",
     "委托第三方评估", "反馈督查情况", "督查协调会", "督办通知", "督查工作通报", "督查专报",
 )
+
+
+#: 第二十三条 每月工作交账 and 第二十四条 周督查 name no day: the default readings (settings of the same keys)
+MONTHLY_ACCOUNT_DUE = "每月最后1个工作日"
+WEEKLY_CHECK_DUE = "一周"
 
 
 def cite(article: str, quote: str = "") -> Citation:
@@ -76,6 +88,7 @@ def ducha_jurisdiction() -> Jurisdiction:
             effective=ISSUED,  # 第三十四条 本规则自印发之日起施行
             trial="试行（未规定试行期限）",
             file="dazhan.txt",
+            repeals=("《中共自贡市大安区委督促检查工作规定》(大委办发〔2012〕56号)",),  # 第三十四条 同时废止
         ),
     )
 
@@ -143,6 +156,9 @@ LEADERS = ("leader_in_charge", "principal_leader", "standing_committee")
 HANDLING = ("assigned", "handling", "rework")
 ROUTED = ("coordinating", "principal_decision", "committee")
 OPEN = HANDLING + ROUTED
+#: 第二十条(二) 区委重大议定事项 and (三) 区委主要领导同志批示交办事项: the only kinds the rules give an extension
+AGREED_KINDS = ("agreed_matter", "meeting")
+EXTENSION_KINDS = (*AGREED_KINDS, "principal_instruction")
 
 
 @hookimpl
@@ -182,7 +198,8 @@ def ducha_procedure() -> Procedure:
               requires=("reason",)),
             # 第十六条 督促检查活动统筹
             t("apply", ("new",), "applied", UNIT,
-              cite("第十六条", "承办单位应当提前向区委督查部门申报"), "申报督促检查活动"),
+              cite("第十六条", "以区委或者区委、区政府名义开展的督促检查活动，承办单位应当提前向区委督查部门申报"),
+              "申报督促检查活动", kinds=("inspection",)),
             t("approve", ("applied",), "vetted", OFFICE, cite("第十六条", "经审核后"), "区委督查部门审核"),
             t("reject", ("applied",), "rejected", OFFICE,
               cite("第十六条", "区委督查部门应当加强统筹协调，避免多头督查、重复督查"), "统筹：不予安排（多头、重复督查）",
@@ -193,29 +210,34 @@ def ducha_procedure() -> Procedure:
               requires=("reason",)),
             # (二) 立项下达
             t("assign", ("approved",), "assigned", OFFICE,
-              cite("第十七条", "第一时间分解立项，明确责任单位、目标要求和办理时限"), "立项下达", requires=("deadline",)),
+              cite("第十七条、第三条", "第一时间分解立项，明确责任单位、目标要求和办理时限；一事一主体、一主体一责任人"),
+              "立项下达", requires=("deadline",),
+              max_lead_units=1),  # 第三条 一事一主体：一个主办单位，其余列为协办单位
             t("accept", ("assigned",), "handling", UNIT,
               cite("第二十二条", "逐级明确责任单位、责任领导、责任人和完成时限"), "明确责任领导、责任人",
               requires=("responsible_person", "responsible_leader")),
             t("task_book", ("assigned", "handling"), None, UNIT,
               cite("第二十条", "按照“定目标任务、定工作内容、定完成时限、定责任主体”的要求，明确任务书、路线图、时间表"),
-              "四定：任务书、路线图、时间表", requires=("targets", "content", "completion_date", "responsible_body",
+              "四定：任务书、路线图、时间表", kinds=("annual_key",), requires=("targets", "content", "completion_date", "responsible_body",
                                                  "task_book", "road_map", "timetable")),
             # (三) 跟踪办理
             t("remind", OPEN, None, OFFICE, cite("第七条(三)", "及时了解督查事项的办理情况，适时加以催办"), "跟踪催办",
               requires=("method",)),
             t("progress", OPEN, None, UNIT, cite("第二十条", "动态推进"), "报告进展"),
             t("submit", HANDLING, "submitted", UNIT,
-              cite("第二十条(一)", "经单位主要负责同志审核、签发后，加盖单位公章报送交办单位"), "书面报告贯彻落实情况",
-              requires=("head_signoff", "seal")),
+              cite("第二十条(一)", "由主办单位向交办单位报送贯彻落实情况的书面综合报告……经单位主要负责同志审核、签发后，"
+                                 "加盖单位公章报送交办单位"), "书面报告贯彻落实情况",
+              requires=("head_signoff", "seal"), lead_only=True),
             t("review_return", ("submitted",), "rework", OFFICE,
               cite("第七条(三)", "督办结果不符合要求的，应通知承办单位补办或重新办理"), "通知补办或重新办理",
               requires=("reason",)),
             t("extension_ask", OPEN, None, UNIT,
-              cite("第二十条(二)", "承办单位应提前向区委或政府分管领导报告原因和进度，申请延长办理期限"), "申请延长办理期限"),
+              cite("第二十条(二)、(三)", "承办单位应提前向区委或政府分管领导报告原因和进度，申请延长办理期限"), "申请延长办理期限",
+              kinds=EXTENSION_KINDS),
             t("extension_grant", OPEN, None, OFFICE,
-              cite("第二十条(二)", "并将相关材料送区委督查部门备案"), "延期备案（分管领导同意）", requires=("approved_by",)),
-            t("extension_refuse", OPEN, None, OFFICE, cite("第二十条(二)"), "不同意延期"),
+              cite("第二十条(二)、(三)", "并将相关材料送区委督查部门备案"), "延期备案（分管或主要领导同意）",
+              requires=("approved_by",), kinds=EXTENSION_KINDS),
+            t("extension_refuse", OPEN, None, OFFICE, cite("第二十条(二)、(三)"), "不同意延期", kinds=EXTENSION_KINDS),
             # 第八条 分级负责
             t("escalate", HANDLING, "coordinating", (*OFFICE, *UNIT),
               cite("第八条", "需区委统筹协调事项，应先由分管领导同志协调处理"), "提请分管领导同志协调"),
@@ -267,7 +289,7 @@ def ducha_time_limits() -> list:
 def ducha_extension_rules() -> list[ExtensionRule]:
     return [
         ExtensionRule(
-            "agreed_extension", ("agreed_matter", "meeting"),
+            "agreed_extension", AGREED_KINDS,
             cite("第二十条(二)", "因特殊情况不能按时办结的，承办单位应提前向区委或政府分管领导报告原因和进度，申请延长办理期限，"
                                "并将相关材料送区委督查部门备案"),
             ask_before_deadline=True, requires=("reasons", "progress"), granted_by=("leader_in_charge",),
@@ -298,10 +320,10 @@ def ducha_escalation_ladder() -> list[EscalationStep]:
         EscalationStep("serious_order", "突出问题：下达督办通知责成迅速整改", 3, NoProgressAfter("finding", match=serious),
                        "order", cite("第十四条(十二)", "并下达督办通知责成有关单位迅速整改，确保问题及时处理"),
                        by_role="office"),
-        EscalationStep("order_no_progress", "督办通知后仍无进展：提出问责建议", 4, NoProgressAfter("order"),
+        EscalationStep("order_no_progress", "督办通知后仍无进展：提出问责建议", 4, NoProgressAfter("order", setting="order_rectify_period"),
                        "accountability", cite("第三十条", "对督查发现执行不力、落实不到位……严格实行问责追究"),
                        by_role="office",
-                       reading="督办通知后仍无进展读作“执行不力、落实不到位”的线索；督查部门依第三十二条提出建议，是否问责由有权机关依问责条例决定"),
+                       reading="督办通知后仍无进展读作“执行不力、落实不到位”的线索；督查部门依第三十二条提出建议，是否问责由有权机关依问责条例决定；“迅速整改”未定天数，默认至评估之日仍无进展即提出，部署可设 order_rectify_period（如“5个工作日”）"),
     ]
 
 
@@ -316,13 +338,16 @@ def ducha_grading_scheme() -> GradingScheme:
 @hookimpl
 def ducha_reporting_cycles() -> list[ReportingCycle]:
     return [
-        ReportingCycle("weekly_agreed_check", "重大议定事项进展情况周督查", "week", Weeks(1),
+        ReportingCycle("weekly_agreed_check", "重大议定事项进展情况周督查", "week", parse_period(WEEKLY_CHECK_DUE),
                        cite("第二十四条", "重大议定事项进展情况周督查制度"), kinds=("agreed_matter",), reporter="office",
-                       reading="每周督查一次；文件未定星期几，按自上次督查起7日内"),
-        ReportingCycle("monthly_account", "月度重点工作交账", "month", EndOf("month"),
+                       reading=f"每周督查一次；文件未定星期几，默认自该周周一起{WEEKLY_CHECK_DUE}内（遇休息日顺延），"
+                               "部署可设 weekly_check_due",
+                       setting="weekly_check_due"),
+        ReportingCycle("monthly_account", "月度重点工作交账", "month", parse_period(MONTHLY_ACCOUNT_DUE),
                        cite("第二十三条", "梳理本月重点工作成效和下月重点工作计划，实行每月工作交账"),
                        reporter="区委班子领导和区人大、区政府、区政协党组",
-                       reading="文件未定交账日，按每月最后1个工作日"),
+                       reading=f"文件未定交账日，默认{MONTHLY_ACCOUNT_DUE}，部署可设 monthly_account_due",
+                       setting="monthly_account_due"),
         ReportingCycle("instruction_ledger", "批示件贯彻落实情况台账定期了解", "month", EndOf("month"),
                        cite("第十八条", "建立批示件贯彻落实情况台账管理制度，定期了解贯彻落实情况，及时催办督办"),
                        kinds=("instruction", "principal_instruction"), reporter="批示件印发机关",
@@ -365,6 +390,17 @@ def ducha_settings() -> list[Setting]:
         Setting("instruction_offices", ["区委办公室", "区政府办公室", "区委常委工作所在部门"],
                 "区委领导批示件归口办理机关（立项时 data {\"handled_by\": …}）。",
                 cite("第十八条", "区委领导批示件分别由区委办公室、区政府办公室、区委常委工作所在部门负责办理")),
+        Setting("monthly_account_due", MONTHLY_ACCOUNT_DUE,
+                "月度重点工作交账的期限（第二十三条“实行每月工作交账”未定交账日）：自当月1日起算的期间，"
+                "如“每月最后1个工作日”“5个工作日”。",
+                cite("第二十三条", "实行每月工作交账")),
+        Setting("weekly_check_due", WEEKLY_CHECK_DUE,
+                "重大议定事项周督查的期限（第二十四条“周督查制度”未定星期几）：自每周周一起算的期间，如“一周”“5个工作日”。",
+                cite("第二十四条", "重大议定事项进展情况周督查制度")),
+        Setting("order_rectify_period", None,
+                "下达督办通知后“迅速整改”的期间（第十四条(十二)未定天数）：空 = 至评估之日仍无进展即提出问责建议；"
+                "可设如“5个工作日”。",
+                cite("第十四条(十二)", "下达督办通知责成有关单位迅速整改")),
         Setting("organisation_department", "区委组织部", "科级领导干部督查工作档案的接收部门（第二十七条“组织部门”）。",
                 cite("第二十七条", "每年度将督查工作档案移送组织部门")),
     ]

@@ -14,9 +14,9 @@ from datetime import date as D
 from pathlib import Path
 
 import pytest
-from ducha_dazhan import ledgers as lg
 
 from ducha_core.calendar import WorkingCalendar
+from ducha_core.cycles import occurrences
 from ducha_core.deadlines import deadlines_for
 from ducha_core.errors import ActionRefused
 from ducha_core.escalation import evaluate
@@ -25,6 +25,7 @@ from ducha_core.matter import MatterEngine, light
 from ducha_core.periods import resolve
 from ducha_core.policy import load_policy
 from ducha_core.traceability import coverage
+from ducha_dazhan import ledgers as lg
 
 TEST_FILE = "plugins/dazhan/tests/test_dazhan.py"
 
@@ -72,8 +73,6 @@ def handled(mid, kind="decision", deadline="2025-10-14", start=D(2025, 9, 26)):
 
 
 def test_article_34_in_force_and_repeal(pol):
-    from ducha_dazhan.policy import REPEALED
-
     doc = pol.jurisdiction.document
     assert doc.title == "中共自贡市大安区委督促检查工作规则（试行）"
     assert doc.issuer == "中共自贡市大安区委"
@@ -81,12 +80,12 @@ def test_article_34_in_force_and_repeal(pol):
     assert "试行" in doc.trial and doc.expires is None and doc.trial_months is None
     assert pol.force_warning(D(2017, 3, 14)) is None
     assert "尚未施行" in pol.force_warning(D(2017, 3, 13))
-    assert "大委办发〔2012〕56号" in REPEALED
+    assert doc.repeals == ("《中共自贡市大安区委督促检查工作规定》(大委办发〔2012〕56号)",)
 
 
 def test_article_3_one_matter_one_body_one_person(pol, eng):
     s = eng.fold(handled("R1")[:3])
-    with pytest.raises(ActionRefused, match="责任人"):
+    with pytest.raises(ActionRefused, match="缺少责任人"):
         eng.apply(s, E("R1", "accept", D(2025, 9, 30), "unit:u1", {"responsible_leader": "李科长"}))
     with pytest.raises(ActionRefused, match="缺少责任领导"):
         eng.apply(s, E("R1", "accept", D(2025, 9, 30), "unit:u1", {"responsible_person": "张三"}))
@@ -94,6 +93,16 @@ def test_article_3_one_matter_one_body_one_person(pol, eng):
         eng.apply(s, accept("R1", D(2025, 9, 30), unit="u2"))
     s = eng.apply(s, accept("R1", D(2025, 9, 30)))
     assert s.responsible == {"u1": "张三"} and s.lead_units == ("u1",)
+
+
+def test_article_3_one_matter_one_lead_unit(pol, eng):
+    # 一事一主体: 立项下达 names one 主办单位; the other units are 协办单位
+    s = eng.fold([reg("R2", "decision", D(2025, 9, 26)), approve("R2", D(2025, 9, 26))])
+    with pytest.raises(ActionRefused, match="至多1个主办单位（第十七条、第三条）"):
+        eng.apply(s, E("R2", "assign", D(2025, 9, 29), "office", {"lead_units": ["u1", "u2"], "deadline": "2025-10-14"}))
+    s = eng.apply(s, assign("R2", D(2025, 9, 29), "2025-10-14", co_units=["u2"]))
+    assert s.lead_units == ("u1",) and s.co_units == ("u2",)
+    assert pol.transition("approved", "assign").max_lead_units == 1
 
 
 # --- 第二章 任务、内容和程序 -------------------------------------------------------------------------
@@ -152,7 +161,7 @@ def test_article_17_no_numeric_time_limit_deadline_from_notice(pol, cal, eng):
     for kind in pol.kinds:
         assert deadlines_for(pol, kind, D(2025, 9, 30), cal) == []
     s = eng.fold([reg("T1", "decision", D(2025, 9, 30)), approve("T1", D(2025, 9, 30))])
-    with pytest.raises(ActionRefused, match="deadline"):
+    with pytest.raises(ActionRefused, match="「立项下达」缺少办理时限（第十七条、第三条）"):
         eng.apply(s, E("T1", "assign", D(2025, 9, 30), "office", {"lead_units": ["u1"]}))
     s = eng.apply(s, assign("T1", D(2025, 9, 30), "2025-10-14"))
     assert s.due.date == D(2025, 10, 14) and s.due.rule == "explicit"
@@ -242,6 +251,8 @@ def test_article_7_3_overdue_remind(pol, cal, eng):
 
 def test_article_16_inspection_activity_application(pol, eng):
     app = {"kind": "inspection", "title": "秸秆禁烧督查", "topic": "秸秆禁烧", "targets": ["town1", "town2"]}
+    with pytest.raises(ActionRefused, match="「申报督促检查活动」只适用于以区委或者区委、区政府名义开展的督促检查活动（第十六条）"):
+        eng.apply(None, E("I0", "apply", D(2025, 3, 3), "unit:u3", {**app, "kind": "decision"}))
     s = eng.apply(None, E("I1", "apply", D(2025, 3, 3), "unit:u3", app))
     assert s.state == "applied"
     with pytest.raises(ActionRefused, match="无权"):
@@ -294,8 +305,26 @@ def test_article_20_four_fixes_task_book(pol, eng):
             eng.apply(s, E("K1", "task_book", D(2025, 10, 9), "unit:u1", data))
     s = eng.apply(s, E("K1", "task_book", D(2025, 10, 9), "unit:u1", full))
     assert s.marks[-1].action == "task_book"
+    # 四定 is asked of 纳入年度督查的重要事项 only
+    other = eng.fold(handled("K2", kind="decision"))
+    with pytest.raises(ActionRefused, match="「四定：任务书、路线图、时间表」只适用于纳入年度督查的重要事项（挂图作战）（第二十条）"):
+        eng.apply(other, E("K2", "task_book", D(2025, 10, 9), "unit:u1", full))
     cycle = next(c for c in pol.cycles if c.id == "annual_key_check")
     assert cycle.kinds == ("annual_key",)
+
+
+def test_article_20_1_lead_unit_files_the_written_report(pol, eng):
+    # 联合办理: the 主办单位 sends the 书面综合报告; the 协办单位 works with it but does not report
+    s = eng.fold([reg("J1", "decision", D(2025, 9, 26)), approve("J1", D(2025, 9, 26)),
+                  assign("J1", D(2025, 9, 29), "2025-10-14", co_units=["u2"]), accept("J1", D(2025, 9, 30))])
+    s = eng.apply(s, E("J1", "progress", D(2025, 10, 9), "unit:u2", {"text": "协办部分已完成"}))
+    with pytest.raises(ActionRefused, match=r"「书面报告贯彻落实情况」须由主办（牵头）单位u1办理（第二十条\(一\)）；u2 是协办单位"):
+        eng.apply(s, submit("J1", D(2025, 10, 10), unit="u2"))
+    with pytest.raises(ActionRefused, match="不是事项 J1 的主办单位"):
+        eng.apply(s, submit("J1", D(2025, 10, 10), unit="u9"))
+    s = eng.apply(s, submit("J1", D(2025, 10, 10)))
+    assert s.state == "submitted" and s.submitted_on == D(2025, 10, 10)
+    assert pol.transition("handling", "submit").lead_only
 
 
 def test_article_20_2_extension_in_advance_filed_with_office(pol, eng):
@@ -325,10 +354,12 @@ def test_article_20_3_principal_instruction_extension(pol, eng):
                        {"approved_by": "区委书记", "until": "2025-10-24"}))
     assert s.due.date == D(2025, 10, 24)
     assert pol.extension_rule_for("principal_instruction").granted_by == ("principal_leader",)
-    # other kinds: the rules provide no extension
+    # other kinds: the rules provide no extension (第二十条(二)、(三) name two kinds of matters)
     s = eng.fold(handled("E3", kind="decision"))
-    with pytest.raises(ActionRefused, match="未规定延期"):
+    with pytest.raises(ActionRefused, match=r"「申请延长办理期限」只适用于.*区委主要领导同志批示交办事项（第二十条\(二\)、\(三\)）"):
         eng.apply(s, E("E3", "extension_ask", D(2025, 10, 9), "unit:u1", {"reasons": "x", "progress": "y"}))
+    with pytest.raises(ActionRefused, match="只适用于"):
+        eng.apply(s, E("E3", "extension_grant", D(2025, 10, 9), "office", {"approved_by": "x", "until": "2025-10-31"}))
 
 
 def test_article_21_follow_up_visits(eng):
@@ -349,11 +380,25 @@ def test_article_22_general_and_special_ledgers(pol, eng):
     assert pol.settings["ledgers"] == ["综合台账", "专项台账"]
 
 
+def _dues(policy, cal, cycle, start, end):
+    return {o.label: o.due for o in occurrences(policy, cal, start, end) if o.cycle.id == cycle}
+
+
 def test_article_23_monthly_account(pol, cal):
     cycle = next(c for c in pol.cycles if c.id == "monthly_account")
-    assert cycle.every == "month"
+    assert cycle.every == "month" and cycle.setting == "monthly_account_due"
+    assert pol.settings["monthly_account_due"] == "每月最后1个工作日"
     assert resolve(cycle.due, D(2026, 2, 3), cal).date == D(2026, 2, 28)  # Sat, 调休上班（春节）
     assert resolve(cycle.due, D(2025, 9, 3), cal).date == D(2025, 9, 30)
+    dues = _dues(pol, cal, "monthly_account", D(2025, 9, 1), D(2026, 2, 1))
+    assert dues["2025年10月"] == D(2025, 10, 31) and dues["2026年2月"] == D(2026, 2, 28)
+    # a deployment that reads 交账 as "5个工作日" from the 1st: 10/1–10/8 off; 9, 10, 11 (Sat, worked), 13, 14
+    five = load_policy("dazhan", {"monthly_account_due": "5个工作日"})
+    dues = _dues(five, cal, "monthly_account", D(2025, 9, 1), D(2026, 2, 1))
+    assert dues["2025年10月"] == D(2025, 10, 14)
+    assert dues["2026年2月"] == D(2026, 2, 6)  # 2, 3, 4, 5, 6: the holiday starts 2/15
+    assert _dues(five, cal, "weekly_agreed_check", D(2025, 9, 29), D(2025, 9, 29)) == \
+        _dues(pol, cal, "weekly_agreed_check", D(2025, 9, 29), D(2025, 9, 29))
 
 
 def test_article_24_weekly_check_of_major_decisions(pol, cal):
@@ -361,6 +406,15 @@ def test_article_24_weekly_check_of_major_decisions(pol, cal):
     assert cycle.every == "week" and cycle.kinds == ("agreed_matter",)
     assert resolve(cycle.due, D(2025, 9, 30), cal).date == D(2025, 10, 9)  # 10/7 in the holiday → 10/9
     assert resolve(cycle.due, D(2026, 2, 7), cal).date == D(2026, 2, 14)  # Sat, 调休上班
+    assert cycle.setting == "weekly_check_due" and pol.settings["weekly_check_due"] == "一周"
+    # default: a week from the Monday; Mon 9/29 + 7 = 10/6 (holiday) → 10/9; Mon 2/9/2026 + 7 = 2/16 (春节) → 2/24
+    dues = _dues(pol, cal, "weekly_agreed_check", D(2025, 9, 29), D(2025, 9, 29))
+    assert dues == {"2025年第40周": D(2025, 10, 9)}
+    assert _dues(pol, cal, "weekly_agreed_check", D(2026, 2, 9), D(2026, 2, 9)) == {"2026年第7周": D(2026, 2, 24)}
+    # "5个工作日" from the Monday: 9/30, 10/9, 10/10, 10/11 (Sat, worked), 10/13; 2/10 … 2/13, 2/14 (Sat, worked)
+    five = load_policy("dazhan", {"weekly_check_due": "5个工作日"})
+    assert _dues(five, cal, "weekly_agreed_check", D(2025, 9, 29), D(2025, 9, 29)) == {"2025年第40周": D(2025, 10, 13)}
+    assert _dues(five, cal, "weekly_agreed_check", D(2026, 2, 9), D(2026, 2, 9)) == {"2026年第7周": D(2026, 2, 14)}
 
 
 def test_article_25_special_inspectors_record_but_do_not_close(pol, eng):
@@ -379,7 +433,7 @@ def test_article_25_special_inspectors_record_but_do_not_close(pol, eng):
 
 def test_article_26_bulletins_and_responsibility_list(pol, eng):
     s = eng.fold(handled("B1"))
-    with pytest.raises(ActionRefused, match="type"):
+    with pytest.raises(ActionRefused, match="缺少类型"):
         eng.apply(s, E("B1", "bulletin", D(2025, 10, 9), "office"))
     s = eng.apply(s, E("B1", "bulletin", D(2025, 10, 9), "office", {"type": "praise", "public": True, "media": "大安发布"}))
     assert s.marks[-1].data["public"] is True
@@ -440,6 +494,21 @@ def test_article_30_accountability_proposal(pol, cal, eng):
         eng.apply(s, E("Q1", "accountability", D(2025, 10, 10), "unit:u1"))
     s = eng.apply(s, E("Q1", "accountability", D(2025, 10, 10), "office", {"step": "order_no_progress"}))
     assert [f for f in evaluate(pol, cal, [s], D(2025, 10, 11)) if f.rule == "order_no_progress"] == []
+
+
+def test_article_30_rectify_period_setting(cal):
+    # 第十四条(十二) "迅速整改" names no period; a deployment gives one: 5个工作日 after Thu 10/9/2025 is
+    # 10/10, 10/11 (Sat, worked), 10/13, 10/14, 10/15
+    pol = load_policy("dazhan", {"order_rectify_period": "5个工作日"})
+    eng = MatterEngine(pol, cal)
+    s = eng.fold([*handled("Q2", deadline="2025-12-31"), E("Q2", "order", D(2025, 10, 9), "office", {"text": "督办通知"})])
+
+    def rules(day):
+        return [f.rule for f in evaluate(pol, cal, [s], day)]
+
+    assert rules(D(2025, 10, 15)) == []
+    assert rules(D(2025, 10, 16)) == ["order_no_progress"]
+    assert load_policy("dazhan").settings["order_rectify_period"] is None
 
 
 # --- traceability and CLI ------------------------------------------------------------------------
