@@ -224,3 +224,13 @@ def test_read_under_another_jurisdiction_folds_the_log(run):
     assert "cannot be read under zhoucun (recorded under weinan_gaoxin)" in out
     out = run("ledger", "--as-of", "2025-09-29", "--json", "-j", "zhoucun").output
     assert json.loads(out)["jurisdiction"] == "zhoucun"
+
+
+def test_due_hides_confidential_matters(run):
+    mid = run("register", "--as", "chen", "--on", "2025-09-29", "--kind", "instruction", "--title", "信访件",
+              "--confidential").output.split()[0]
+    run("assign", mid, "--as", "chen", "--on", "2025-09-30", "--lead", "czj")
+    run("order", mid, "--as", "chen", "--on", "2025-10-09")
+    seen = lambda *a: {f["matter"] for f in json.loads(run("due", "--as-of", "2025-12-01", "--json", *a).output)["findings"]}  # noqa: E731
+    assert mid in seen("--as", "chen") and mid in seen("--as", "liu")
+    assert mid not in seen("--as", "zhang") and mid not in seen()

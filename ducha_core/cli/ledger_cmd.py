@@ -552,15 +552,23 @@ def _command_hint(finding) -> str:
 @config_option
 @read_jurisdiction_option
 @click.option("--as-of", type=DATE, default=None, help="Evaluate as of this day (default: today).")
+@as_option(False)
 @format_option
 @handle_errors
 @store_errors
-def due(config_path, jurisdiction, as_of, fmt, as_json):
+def due(config_path, jurisdiction, as_of, actor, fmt, as_json):
     """规则要求的升级处理、等次和扣分，附出处；督查室以 --step 记录确认。"""
+    from ducha_core.escalation import evaluate
+
     book = _open(config_path, jurisdiction)
     try:
         day = as_of or date.today()
-        findings = book.due(as_of=day)
+        if actor is not None:
+            book.person(actor)
+        states = book.states(as_of=day)
+        hidden = {s.id for s in states if not book.visible(s, actor)}
+        # counted over every matter; a finding about a confidential matter is shown only to those entitled
+        findings = [f for f in evaluate(book.policy, book.calendar, states, day) if f.matter not in hidden]
         names = {"escalation": "升级处理", "grade": "等次", "deduction": "扣分"}
         records = [{**f.to_json(), "confirm": _command_hint(f)} for f in findings]
         rows = [[names.get(f.category, f.category), f.rule, f.name, book.config.unit_name(f.unit) if f.unit else "",
