@@ -52,6 +52,17 @@ FIELD_NAMES = {
     "grade": "等次",
     "type": "类型",
     "meeting": "会议日期",
+    "kind": "类别",
+    "title": "事项名称",
+    "source": "来源",
+    "received": "收到日期",
+    "lead_units": "主办单位",
+    "co_units": "协办单位",
+    "units": "单位",
+    "until": "延至",
+    "step": "升级规则",
+    "confidential": "涉密",
+    "viewers": "知悉范围",
 }
 
 
