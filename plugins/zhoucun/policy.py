@@ -18,7 +18,16 @@ Readings of this document (a deployment can change each through ``[settings]``):
 - The document provides no extension (延期) procedure: 四(二) asks a unit that has not finished in
   time to explain reasons and next steps (``overdue_report``), then the matter climbs to the 区政府
   分管领导同志 and the 区政府主要领导同志.
-- 六(三) "予以扣分" gives no figure: setting ``deduction_points``.
+- 六(三) "予以扣分" gives no figure: setting ``deduction_points``; "通报后仍未办理" names no period:
+  setting ``bulletin_followup_period`` (default none: no progress by the day of evaluation).
+- 五(二) 重点阶段性工作: the 督查室 "明确办理时间节点", so its assignment must carry a deadline.
+- 四(四) "承办单位……将办理结果以书面形式报送": the document does not distinguish 主办 and 协办 units, so
+  any handling unit may report (not lead-only); each lead unit reports its own result and the matter is
+  已报送 when the last lead unit has (each_lead_unit).
+- 五(四) cycles: settings ``weekly_dispatch_due`` ("一周" from the Monday), ``monthly_dispatch_due``
+  ("每月最后1个工作日"), ``quarterly_dispatch_due`` ("每季度末最后1个工作日"), ``year_end_completion_due``
+  ("年底前最后1个工作日") replace each cycle's due period.
+- 五(三) "次日提出办理方案": a plan not in by its day proposes a 催办 (四(三)).
 """
 
 from __future__ import annotations
@@ -26,11 +35,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from ducha_zhoucun.articles import ARTICLES
-
 from ducha_core import hookimpl
 from ducha_core.model import Citation, Jurisdiction, SourceDocument
-from ducha_core.periods import CalendarDays, EndOf, NextDay, Weeks, WorkingDays
+from ducha_core.periods import CalendarDays, EndOf, NextDay, WorkingDays, parse_period
 from ducha_core.rules import (
     ApprovalRule,
     CountInYear,
@@ -48,12 +55,24 @@ from ducha_core.rules import (
     TimeLimit,
     Transition,
 )
+from ducha_zhoucun.articles import ARTICLES
 
 ID = "zhoucun"
 ISSUED = date(2021, 7, 16)
 
 #: 四(三) the chase methods the document names ("等": others are allowed)
 CHASE_METHODS = ("电话催报", "逐件催办", "实地督办", "暗访核查")
+
+
+#: 五(四) 以周、月、季、年为周期调度 names no day in the period: the default due periods (settings ``<id>_due``)
+CYCLE_DUE = {
+    "weekly_dispatch": "一周",
+    "monthly_dispatch": "每月最后1个工作日",
+    "quarterly_dispatch": "每季度末最后1个工作日",
+    "year_end_completion": "年底前最后1个工作日",
+}
+CYCLE_NAMES = {"weekly_dispatch": "按周调度", "monthly_dispatch": "按月调度", "quarterly_dispatch": "按季调度",
+               "year_end_completion": "年底前报告落实完成情况"}
 
 
 def cite(article: str, quote: str = "") -> Citation:
@@ -158,13 +177,15 @@ def ducha_procedure() -> Procedure:
               cite("四(三)", "督查事项以区政府或区政府办公室名义下达"), "立项"),
             t("apply", ("new",), "applied", UNIT,
               cite("四(一)", "区政府各部门、单位按程序向区政府督查室提报、备案督查活动"), "提报、备案督查活动",
-              requires=("plan_item",)),
+              requires=("plan_item",), kinds=("plan_item",)),
             t("approve", ("applied",), "registered", ("government", "principal_leader"),
               cite("四(一)", "经区政府审批同意后，按计划开展督查工作"), "区政府审批同意", requires=("approved_by",)),
             t("reject", ("applied",), "rejected", ("government", "principal_leader"),
               cite("四(一)", "对督查事项实行审批备案制度"), "区政府不予同意", requires=("reason",)),
             t("assign", ("registered",), "assigned", OFFICE,
-              cite("五(三)", "第一时间分解，以《督办单》形式交办责任部门、单位"), "下达（督办单）"),
+              cite("五(二)、五(三)", "第一时间分解，以《督办单》形式交办责任部门、单位；"
+                                   "重点阶段性工作……明确办理时间节点、责任单位"), "下达（督办单）",
+              requires_by_kind={"key_phase": ("deadline",)}),
             t("accept", ("assigned",), "accepted", UNIT,
               cite("五(三)", "承办责任部门、单位要立即承接办理"), "承接办理", requires=("responsible_person",)),
             t("remind", OPEN, None, OFFICE,
@@ -180,7 +201,7 @@ def ducha_procedure() -> Procedure:
               "提报区政府领导协调、决策", requires=("to",)),
             t("submit", OPEN, "submitted", UNIT,
               cite("四(四)", "经区政府分管领导同志阅签后，将办理结果以书面形式报送区政府督查室"), "报送办理结果",
-              requires=("leader_signoff",)),
+              requires=("leader_signoff",), each_lead_unit=True),
             t("review_pass", ("submitted",), "summarised", OFFICE,
               cite("四(四)", "区政府督查室对反馈情况进行梳理汇总"), "梳理汇总"),
             t("report_up", ("summarised",), "reported", OFFICE,
@@ -240,6 +261,12 @@ CRITICISM = {"type": "criticism"}
 def ducha_escalation_ladder() -> list[EscalationStep]:
     return [
         EscalationStep(
+            "plan_late_remind", "次日未提出办理方案：催办", 1, Overdue(what=("plan",)), "remind",
+            cite("五(三)、四(三)", "次日提出办理方案；区政府督查室及时跟踪督办……适时进行催办"),
+            by_role="office",
+            reading="办理方案以办理方案期限前（含当日）的进展反馈（progress，data 注明 plan）报送；逾期未报的由督查室催办",
+        ),
+        EscalationStep(
             "overdue_explain", "逾期未办结：说明原因和下一步办理意见", 1, Overdue(), "overdue_report",
             cite("四(二)", "在要求办理时限内未办结的，要向区政府督查室说明原因和下一步办理的意见"),
             by_role="unit",
@@ -264,9 +291,10 @@ def ducha_escalation_ladder() -> list[EscalationStep]:
         ),
         EscalationStep(
             "bulletin_no_action", "通报后仍未办理：向区领导汇报", 5,
-            NoProgressAfter("bulletin", match=CRITICISM), "report_up",
+            NoProgressAfter("bulletin", match=CRITICISM, setting="bulletin_followup_period"), "report_up",
             cite("六(三)", "通报后仍未办理的，区政府督查室会及时将有关情况向区领导汇报，按区领导要求做相应处理"),
             data={"to": "区领导"}, by_role="office",
+            reading="“通报后仍未办理”未定期间：默认至评估之日仍无进展即提出，部署可设 bulletin_followup_period",
         ),
     ]
 
@@ -287,16 +315,16 @@ def ducha_grading_scheme() -> GradingScheme:
 @hookimpl
 def ducha_reporting_cycles() -> list[ReportingCycle]:
     quote = "以周、月、季、年为周期，按周期调度推进情况，年底前报告落实完成情况"
-    reading = "周期由区政府主要领导同志对每项任务确定；文件未定周期内的报送日，按周期末（周：7日内）"
+    reading = "周期由区政府主要领导同志对每项任务确定；文件未定周期内的报送日，按周期末（周：自周一起一周内）"
     return [
-        ReportingCycle("weekly_dispatch", "按周调度推进情况", "week", Weeks(1), cite("五(四)", quote),
-                       kinds=("year_round",), reading=reading),
-        ReportingCycle("monthly_dispatch", "按月调度推进情况", "month", EndOf("month"), cite("五(四)", quote),
-                       kinds=("year_round",), reading=reading),
-        ReportingCycle("quarterly_dispatch", "按季调度推进情况", "quarter", EndOf("quarter"), cite("五(四)", quote),
-                       kinds=("year_round",), reading=reading),
-        ReportingCycle("year_end_completion", "年底前报告落实完成情况", "year", EndOf("year"), cite("五(四)", quote),
-                       kinds=("year_round",), reading="年底前读作当年最后1个工作日"),
+        ReportingCycle(cid, name, every, parse_period(CYCLE_DUE[cid]), cite("五(四)", quote), kinds=("year_round",),
+                       reading=f"{reading}；默认“{CYCLE_DUE[cid]}”，部署可设 {cid}_due", setting=f"{cid}_due")
+        for cid, name, every in (
+            ("weekly_dispatch", "按周调度推进情况", "week"),
+            ("monthly_dispatch", "按月调度推进情况", "month"),
+            ("quarterly_dispatch", "按季调度推进情况", "quarter"),
+            ("year_end_completion", "年底前报告落实完成情况", "year"),
+        )
     ]
 
 
@@ -329,6 +357,13 @@ def ducha_settings() -> list[Setting]:
         Setting("unannounced_visit_rules", ["不发通知", "不打招呼", "不听汇报", "不用陪同", "直奔基层", "直插现场"],
                 "“四不两直”暗访工作法（三(四)）：以 finding 记录，data {\"method\": \"四不两直\"}。",
                 cite("三(四)", "“不发通知、不打招呼、不听汇报、不用陪同，直奔基层、直插现场”的“四不两直”暗访工作法")),
+        *(Setting(f"{cid}_due", due,
+                  f"{CYCLE_NAMES[cid]}的报送期限（五(四)未定周期内的报送日）：自周期首日（周一、月初、季初、年初）起算的期间，"
+                  "如“每月最后1个工作日”“5个工作日”。", cite("五(四)", "以周、月、季、年为周期，按周期调度推进情况"))
+          for cid, due in CYCLE_DUE.items()),
+        Setting("bulletin_followup_period", None,
+                "《周村督查》通报后“仍未办理”的判断期间（六(三)未定）：空 = 至评估之日仍无进展即提出向区领导汇报；"
+                "可设如“5个工作日”。", cite("六(三)", "通报后仍未办理的，区政府督查室会及时将有关情况向区领导汇报")),
         Setting("deduction_points", None, "“落实不力”考核项扣减的分值：文件仅称“予以扣分”，由部署填写。",
                 cite("六(三)", "在年度考评中予以扣分")),
     ]

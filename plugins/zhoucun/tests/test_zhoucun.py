@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from ducha_core.calendar import WorkingCalendar
+from ducha_core.cycles import occurrences
 from ducha_core.deadlines import deadlines_for
 from ducha_core.errors import ActionRefused
 from ducha_core.escalation import evaluate
@@ -148,6 +149,9 @@ def test_article_4_1_plan_filing_and_approval(pol, eng):
     apply_ = E("A1", "apply", D(2025, 3, 3), "unit:u2", {"kind": "plan_item", "title": "安全生产专项督查"})
     with pytest.raises(ActionRefused, match="缺少年度计划事项"):
         eng.apply(None, apply_)  # not in the annual 督查检查考核计划
+    with pytest.raises(ActionRefused, match=r"「提报、备案督查活动」只适用于区级督查检查考核年度计划确定的事项（四\(一\)）"):
+        eng.apply(None, E("A0", "apply", D(2025, 3, 3), "unit:u2",
+                          {"kind": "decision", "title": "安全生产专项督查", "plan_item": "2025年计划第3项"}))
     s = eng.apply(None, E("A1", "apply", D(2025, 3, 3), "unit:u2",
                           {"kind": "plan_item", "title": "安全生产专项督查", "plan_item": "2025年计划第3项"}))
     assert s.state == "applied"
@@ -242,6 +246,22 @@ def test_article_4_4_feedback_signed_by_leader_in_charge(pol, eng):
     assert next(a for a in pol.approvals if a.id == "result_signoff").approver_roles == ("leader_in_charge",)
 
 
+def test_article_4_4_each_lead_unit_reports_its_result(pol, eng):
+    # 承办单位……将办理结果以书面形式报送: every lead unit reports; the matter is 已报送 with the last one
+    s = eng.fold([reg("S2", "decision", D(2025, 6, 3)),
+                  E("S2", "assign", D(2025, 6, 3), "office", {"lead_units": ["u1", "u2"], "co_units": ["u3"]})])
+    s = eng.apply(s, submit("S2", D(2025, 6, 5), unit="u3"))  # a co-unit's report is taken, but does not finish
+    assert s.state == "assigned" and s.submitted_by == ()
+    s = eng.apply(s, submit("S2", D(2025, 6, 6), unit="u1"))
+    assert s.state == "assigned" and s.submitted_by == ("u1",)
+    with pytest.raises(ActionRefused, match="不能在"):  # nothing to summarise until u2 has reported
+        eng.apply(s, E("S2", "review_pass", D(2025, 6, 6), "office"))
+    s = eng.apply(s, submit("S2", D(2025, 6, 9), unit="u2"))
+    assert s.state == "submitted" and s.submitted_by == ("u1", "u2")
+    t = pol.transition("accepted", "submit")
+    assert t.each_lead_unit and not t.lead_only
+
+
 # --- 五 办理时限 ----------------------------------------------------------------------------------
 
 
@@ -267,6 +287,11 @@ def test_article_5_1_five_working_days_across_spring_festival_with_makeup_saturd
 
 def test_article_5_2_key_phase_uses_leaders_nodes(pol, cal, eng):
     assert deadlines_for(pol, "key_phase", D(2025, 6, 3), cal) == []
+    # 明确办理时间节点: a key staged task is not assigned without its deadline
+    with pytest.raises(ActionRefused, match=r"「下达（督办单）」缺少办理时限（五\(二\)、五\(三\)）"):
+        eng.fold([reg("K0", "key_phase", D(2025, 6, 3)), assign("K0", D(2025, 6, 3))])
+    other = eng.fold([reg("K9", "decision", D(2025, 6, 3)), assign("K9", D(2025, 6, 3))])  # 五(一) needs none
+    assert other.due.date == D(2025, 6, 10)  # 6/4, 6/5, 6/6, 6/9, 6/10
     s = eng.fold([reg("K1", "key_phase", D(2025, 6, 3)), assign("K1", D(2025, 6, 3), deadline="2025-07-15")])
     assert s.due.date == D(2025, 7, 15)
 
@@ -286,6 +311,20 @@ def test_article_5_3_principal_assignment_plan_next_day_and_5_days(pol, cal, eng
     s = eng.fold([reg("T2", "principal_assignment", D(2025, 6, 3)), assign("T2", D(2025, 6, 3), deadline="2025-06-05")])
     assert s.due.date == D(2025, 6, 5)
     assert pol.kinds["principal_assignment"].citation.article == "五(三)"
+
+
+def test_article_5_3_plan_not_in_next_day_is_chased(pol, cal, eng):
+    # assigned Tue 6/3/2025: plan due Wed 6/4, result due Sun 6/8 → Mon 6/9
+    s = eng.fold([reg("T4", "principal_assignment", D(2025, 6, 3)), assign("T4", D(2025, 6, 3))])
+    assert evaluate(pol, cal, [s], D(2025, 6, 4)) == []
+    found = evaluate(pol, cal, [s], D(2025, 6, 5))
+    assert [(f.rule, f.proposes, f.unit, f.citation.article) for f in found] == [
+        ("plan_late_remind", "remind", "u1", "五(三)、四(三)")]
+    chased = eng.apply(s, E("T4", "remind", D(2025, 6, 5), "office", {"method": "电话催报", "step": "plan_late_remind"}))
+    assert evaluate(pol, cal, [chased], D(2025, 6, 6)) == []
+    planned = eng.apply(s, E("T4", "progress", D(2025, 6, 4), "unit:u1", {"plan": "办理方案"}))
+    assert evaluate(pol, cal, [planned], D(2025, 6, 9)) == []
+    assert {f.rule for f in evaluate(pol, cal, [planned], D(2025, 6, 10))} == {"overdue_explain", "late_bulletin"}
 
 
 def test_article_5_3_working_day_reading_setting(cal):
@@ -326,6 +365,35 @@ def test_article_5_4_year_round_cycles_and_year_end_report(pol, cal, eng):
     assert s.due.date == D(2025, 12, 31) and s.due.rule == "year_end_report"
 
 
+def _dues(policy, cal, start, end):
+    return {(o.cycle.id, o.label): o.due for o in occurrences(policy, cal, start, end)}
+
+
+def test_article_5_4_cycle_due_periods_are_settings(pol, cal):
+    assert {c.id: (c.setting, pol.settings[c.setting]) for c in pol.cycles} == {
+        "weekly_dispatch": ("weekly_dispatch_due", "一周"),
+        "monthly_dispatch": ("monthly_dispatch_due", "每月最后1个工作日"),
+        "quarterly_dispatch": ("quarterly_dispatch_due", "每季度末最后1个工作日"),
+        "year_end_completion": ("year_end_completion_due", "年底前最后1个工作日"),
+    }
+    dues = _dues(pol, cal, D(2025, 9, 29), D(2026, 2, 9))
+    assert dues[("weekly_dispatch", "2025年第40周")] == D(2025, 10, 9)  # Mon 9/29 + 7 = 10/6, holiday → 10/9
+    assert dues[("weekly_dispatch", "2026年第7周")] == D(2026, 2, 24)  # Mon 2/9 + 7 = 2/16, 春节 → 2/24
+    assert dues[("monthly_dispatch", "2026年2月")] == D(2026, 2, 28)  # Sat, 调休上班
+    assert dues[("quarterly_dispatch", "2025年第4季度")] == D(2025, 12, 31)
+    assert dues[("year_end_completion", "2026年")] == D(2026, 12, 31)
+    changed = load_policy("zhoucun", {"weekly_dispatch_due": "5个工作日", "monthly_dispatch_due": "5个工作日",
+                                      "quarterly_dispatch_due": "10个工作日"})
+    dues = _dues(changed, cal, D(2025, 9, 29), D(2026, 2, 9))
+    assert dues[("weekly_dispatch", "2025年第40周")] == D(2025, 10, 13)  # 9/30, 10/9, 10/10, 10/11 (Sat), 10/13
+    assert dues[("weekly_dispatch", "2026年第7周")] == D(2026, 2, 14)  # 2/10 … 2/13, 2/14 (Sat, worked)
+    assert dues[("monthly_dispatch", "2026年2月")] == D(2026, 2, 6)  # from Sun 2/1: 2, 3, 4, 5, 6
+    assert dues[("monthly_dispatch", "2025年10月")] == D(2025, 10, 14)
+    # from 10/1: 9, 10, 11 (Sat), 13, 14, 15, 16, 17, 20, 21
+    assert dues[("quarterly_dispatch", "2025年第4季度")] == D(2025, 10, 21)
+    assert dues[("year_end_completion", "2026年")] == D(2026, 12, 31)  # unchanged
+
+
 # --- 六 工作机制 ----------------------------------------------------------------------------------
 
 
@@ -358,6 +426,22 @@ def test_article_6_3_bulletin_and_deduction(pol, cal, eng):
     assert "bulletin_no_action" not in {f.rule for f in found}
     with pytest.raises(ActionRefused, match="type"):
         eng.apply(s, E("B1", "bulletin", D(2025, 10, 20), "office"))
+
+
+def test_article_6_3_bulletin_followup_period_setting(cal):
+    # "通报后仍未办理" names no period; a deployment gives 5个工作日: after Thu 10/9/2025 come
+    # 10/10, 10/11 (Sat, worked), 10/13, 10/14, 10/15
+    pol = load_policy("zhoucun", {"bulletin_followup_period": "5个工作日"})
+    eng = MatterEngine(pol, cal)
+    s = eng.fold([reg("B2", "decision", D(2025, 9, 26)), assign("B2", D(2025, 9, 26), deadline="2025-12-31"),
+                  E("B2", "bulletin", D(2025, 10, 9), "office", {"type": "criticism", "reason": "工作不力"})])
+
+    def steps(day):
+        return {f.rule for f in evaluate(pol, cal, [s], day) if f.category == "escalation"}
+
+    assert steps(D(2025, 10, 15)) == set()
+    assert steps(D(2025, 10, 16)) == {"bulletin_no_action"}
+    assert load_policy("zhoucun").settings["bulletin_followup_period"] is None
 
 
 # --- refusals ------------------------------------------------------------------------------------
