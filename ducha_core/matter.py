@@ -63,6 +63,13 @@ FIELD_NAMES = {
     "step": "升级规则",
     "confidential": "涉密",
     "viewers": "知悉范围",
+    "targets": "目标任务",
+    "content": "工作内容",
+    "completion_date": "完成时限",
+    "responsible_body": "责任主体",
+    "task_book": "任务书",
+    "road_map": "路线图",
+    "timetable": "时间表",
 }
 
 
