@@ -119,7 +119,7 @@ def test_filters(ledger):
     assert [r.id for r in ledger.rows(as_of=day, kind="instruction")] == [a]
     assert [r.id for r in ledger.rows(as_of=day, status="red")] == [a]
     assert [r.id for r in ledger.rows(as_of=day, status="已交办")] == [b]
-    assert ledger.matter(b).due.date == D(2026, 1, 9)  # 3 calendar months from 2025-10-09, the day before
+    assert ledger.matter(b).due.date == D(2026, 1, 9)  # 3 calendar months on: the same day of the month (a Friday)
     with pytest.raises(InputError, match="unknown status 'purple'"):
         ledger.rows(as_of=day, status="purple")
     with pytest.raises(InputError, match="unknown unit 'gaj'; units: jyj, czj"):
