@@ -234,3 +234,13 @@ def test_due_hides_confidential_matters(run):
     seen = lambda *a: {f["matter"] for f in json.loads(run("due", "--as-of", "2025-12-01", "--json", *a).output)["findings"]}  # noqa: E731
     assert mid in seen("--as", "chen") and mid in seen("--as", "liu")
     assert mid not in seen("--as", "zhang") and mid not in seen()
+
+
+def test_fields_a_jurisdiction_requires_are_accepted_as_options(run):
+    mid = walk(run).replace("0001", "0002")
+    run("register", "--as", "chen", "--on", "2025-09-29", "--kind", "instruction", "--title", "第二件")
+    run("assign", mid, "--as", "chen", "--on", "2025-09-30", "--lead", "jyj", "--responsible-leader", "李副主任",
+        "--task-book")
+    event = json.loads(run("show", mid, "--json").output)["events"][1]
+    assert event["data"]["responsible_leader"] == "李副主任" and event["data"]["task_book"] is True
+    assert "no such option: --bogus" in run("progress", mid, "--as", "zhang", "--bogus", "x", ok=False).output

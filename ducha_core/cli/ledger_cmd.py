@@ -97,7 +97,36 @@ def _echo_state(ledger, state, action: str) -> None:
         click.echo(f"注意：{warning}", err=True)
 
 
+def _extra_fields() -> dict[str, Any]:
+    """Fields a jurisdiction requires beyond the command's own options (the engine's hint
+    "add --plan" etc.): ``--field-name VALUE`` or ``--flag``, for any field the core names."""
+    from ducha_core.matter import FIELD_NAMES
+
+    ctx = click.get_current_context(silent=True)
+    args = list(ctx.args) if ctx is not None else []
+    out: dict[str, Any] = {}
+    i = 0
+    while i < len(args):
+        token = args[i]
+        if not token.startswith("--"):
+            raise click.UsageError(f"unexpected argument '{token}'")
+        name, eq, value = token[2:].partition("=")
+        key = name.replace("-", "_")
+        if key not in FIELD_NAMES:
+            raise click.UsageError(f"no such option: --{name}")
+        if not eq:
+            if i + 1 < len(args) and not args[i + 1].startswith("--"):
+                value = args[i + 1]
+                i += 1
+            else:
+                value = True
+        out[key] = value
+        i += 1
+    return out
+
+
 def _record(config_path, matter, action, on, actor, data) -> Any:
+    data = {**_extra_fields(), **{k: v for k, v in data.items() if v not in (None, (), "", [])}}
     ledger = _open(config_path)
     try:
         state = ledger.record(matter, action, _today(on), actor, {k: v for k, v in data.items() if v not in (None, (), "", [])})
@@ -120,6 +149,7 @@ def _check_step(ledger, step: str | None) -> None:
 
 
 def _record_step(config_path, matter, action, on, actor, data, step) -> None:
+    data = {**_extra_fields(), **{k: v for k, v in data.items() if v not in (None, (), "", [])}}
     ledger = _open(config_path)
     try:
         _check_step(ledger, step)
@@ -639,3 +669,10 @@ def backup(config_path, dest):
     finally:
         store.close()
     click.echo(f"已备份到 {path}")
+
+
+# every step takes the extra fields a jurisdiction may require (``--plan TEXT``, ``--task-book`` …)
+for _command in (register, apply_cmd, approve, assign, accept, remind, progress, submit, review, extension, close,
+                 archive, bulletin, escalate, order, interview, grade, finding):
+    _command.context_settings.update(ignore_unknown_options=True, allow_extra_args=True)
+    _command.help = (_command.help or "") + "\n\n本辖区要求的其他要件可写作 --字段名 值（如 --plan、--next-steps）。"
