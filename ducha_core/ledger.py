@@ -117,6 +117,7 @@ class Ledger:
         self.calendar = calendar
         self.store = store
         self.engine = MatterEngine(policy, calendar, self.person)
+        self._bulk_engine: MatterEngine | None = None
         self._cache: dict[str, tuple[int, MatterState]] = {}
         self._next_steps = self._describe_next_steps()
         self._clock = {sid for sid, s in policy.states.items() if s.clock_running}
@@ -419,7 +420,9 @@ class Ledger:
         return count
 
     def _fold_row(self, history: Sequence[Event]) -> tuple[tuple, list]:
-        state = self.engine.fold(history)
+        if self._bulk_engine is None:  # the matters table keeps no deadline explanations
+            self._bulk_engine = MatterEngine(self.policy, self.calendar, self.person, explain=False)
+        state = self._bulk_engine.fold(history)
         return state_row(state), unit_rows(state)
 
     def _parallel_rows(self, workers: int):

@@ -109,6 +109,20 @@ class MatterState:
     def units(self) -> tuple[str, ...]:
         return self.lead_units + self.co_units
 
+    def copy(self) -> MatterState:
+        """A copy whose lists and dicts are its own (so applying an event leaves this one as it is)."""
+        return attrs.evolve(
+            self,
+            responsible=dict(self.responsible),
+            deadlines=list(self.deadlines),
+            extensions=list(self.extensions),
+            reminders=list(self.reminders),
+            progress_on=list(self.progress_on),
+            marks=list(self.marks),
+            events=list(self.events),
+            warnings=list(self.warnings),
+        )
+
     def last(self, action: str) -> Event | None:
         for event in reversed(self.events):
             if event.action == action:
@@ -138,19 +152,34 @@ class MatterEngine:
     policy: Policy
     calendar: WorkingCalendar
     directory: Callable[[str], Person] = role_directory
+    #: compute each deadline's explanation (off for bulk rebuilds, whose rows keep no explanation)
+    explain: bool = True
+    _people: dict[str, Person] = attrs.field(factory=dict, init=False, repr=False)
 
     # --- public ----------------------------------------------------------------------------------
 
     def fold(self, events: Iterable[Event]) -> MatterState:
+        """The state after a whole history (the state is built in place: no copy per event)."""
         state: MatterState | None = None
         for event in events:
-            state = self.apply(state, event)
+            state = self._apply(state, event)
         if state is None:
             raise ActionRefused("a matter needs at least its register event")
         return state
 
     def apply(self, state: MatterState | None, event: Event) -> MatterState:
-        """The state after ``event``; raises ActionRefused if the policy does not allow it."""
+        """The state after ``event`` (``state`` itself is left unchanged); raises ActionRefused if the
+        policy does not allow it."""
+        return self._apply(state.copy() if state is not None else None, event)
+
+    def person(self, actor: str) -> Person:
+        """The directory's person for an actor id (looked up once per engine)."""
+        found = self._people.get(actor)
+        if found is None:
+            found = self._people[actor] = self.directory(actor)
+        return found
+
+    def _apply(self, state: MatterState | None, event: Event) -> MatterState:
         policy = self.policy
         if state is None:
             if event.action not in CREATE_ACTIONS:
@@ -170,7 +199,7 @@ class MatterEngine:
                 f"「{policy.action_name(event.action)}」不能在「{state_name}」状态下进行"
                 f" ({event.action} not allowed in state {current}); allowed: {', '.join(allowed) or 'none'}"
             )
-        person = self.directory(event.actor)
+        person = self.person(event.actor)
         self._check_role(transition, person, state, event)
         kind = state.kind if state is not None else event.data.get("kind", "")
         if transition.kinds and kind not in transition.kinds:
@@ -189,7 +218,7 @@ class MatterEngine:
         if state is None:
             state = self._register(event)
         else:
-            state = attrs.evolve(state, events=[*state.events, event])
+            state.events.append(event)
             handler = getattr(self, f"_on_{event.action}", None)
             if handler is not None:
                 handler(state, event)
@@ -288,7 +317,8 @@ class MatterEngine:
             if limit.anchor not in anchors:
                 what = "the meeting's date (--meeting DATE)" if limit.anchor == "meeting" else f"the {limit.anchor} date"
                 raise ActionRefused(f"{limit.name}（{limit.citation.article}）counts from {what}; add it to the assignment")
-        computed = [dl.from_limit(limit, anchors[limit.anchor], self.policy, self.calendar) for limit in limits]
+        computed = [dl.from_limit(limit, anchors[limit.anchor], self.policy, self.calendar, explain=self.explain)
+                    for limit in limits]
         if data.get("deadline"):
             day = _parse_date(data["deadline"], "deadline")
             if day < event.on:
@@ -307,7 +337,7 @@ class MatterEngine:
 
     def _on_accept(self, state: MatterState, event: Event) -> None:
         person = event.data.get("responsible_person") or event.actor
-        unit = event.data.get("unit") or self.directory(event.actor).unit or (state.lead_units[:1] or ("",))[0]
+        unit = event.data.get("unit") or self.person(event.actor).unit or (state.lead_units[:1] or ("",))[0]
         state.responsible[unit] = person
 
     def _on_remind(self, state: MatterState, event: Event) -> None:
