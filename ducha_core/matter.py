@@ -130,6 +130,10 @@ class MatterState:
         return None
 
 
+#: actions that are steps of the unit's own work, not marks on the matter (bulletins, orders …)
+UNMARKED_ACTIONS = frozenset({"remind", "progress", "submit", "accept", "assign", "register", "approve"})
+
+
 def role_directory(actor: str) -> Person:
     """The default directory: an actor id is taken as a role id (scenarios, tests)."""
     role, _, unit = actor.partition(":")
@@ -155,6 +159,9 @@ class MatterEngine:
     #: compute each deadline's explanation (off for bulk rebuilds, whose rows keep no explanation)
     explain: bool = True
     _people: dict[str, Person] = attrs.field(factory=dict, init=False, repr=False)
+    _handlers: dict[str, Callable | None] = attrs.field(factory=dict, init=False, repr=False)
+    #: (id of transition, roles of the actor) -> whether the actor acts only as a unit
+    _unit_scoped: dict[tuple[int, tuple[str, ...]], bool] = attrs.field(factory=dict, init=False, repr=False)
 
     # --- public ----------------------------------------------------------------------------------
 
@@ -207,8 +214,10 @@ class MatterEngine:
             raise ActionRefused(
                 f"「{transition.name or policy.action_name(event.action)}」只适用于{kinds}（{transition.citation.article}）"
             )
-        required = (*transition.requires, *transition.requires_by_kind.get(kind, ()))
-        missing = [f for f in required if not event.data.get(f)]
+        required = transition.requires
+        if transition.requires_by_kind:
+            required = (*required, *transition.requires_by_kind.get(kind, ()))
+        missing = [f for f in required if not event.data.get(f)] if required else None
         if missing:
             names = "、".join(FIELD_NAMES.get(f, f) for f in missing)
             raise ActionRefused(
@@ -219,10 +228,13 @@ class MatterEngine:
             state = self._register(event)
         else:
             state.events.append(event)
-            handler = getattr(self, f"_on_{event.action}", None)
+            action = event.action
+            if action not in self._handlers:
+                self._handlers[action] = getattr(self, f"_on_{action}", None)
+            handler = self._handlers[action]
             if handler is not None:
                 handler(state, event)
-            if event.action not in ("remind", "progress", "submit", "accept", "assign", "register", "approve"):
+            if action not in UNMARKED_ACTIONS:
                 state.marks.append(event)
         if transition.target is not None and not self._waiting_for_other_leads(transition, person, state, event):
             state.state = transition.target
@@ -240,6 +252,16 @@ class MatterEngine:
     # --- checks ----------------------------------------------------------------------------------
 
     def _check_role(self, transition, person: Person, state: MatterState | None, event: Event) -> None:
+        key = (id(transition), person.roles)
+        unit_scoped = self._unit_scoped.get(key)
+        if unit_scoped is None:
+            unit_scoped = self._unit_scoped[key] = self._role_scope(transition, person, event)
+        if state is not None and unit_scoped:
+            self._check_unit(transition, person, state)
+
+    def _role_scope(self, transition, person: Person, event: Event) -> bool:
+        """Whether the person may perform the transition only as a handling unit; refuses a person
+        who holds none of its roles."""
         policy = self.policy
         held = [r for r in person.roles if r in transition.roles]
         if not held:
@@ -249,19 +271,23 @@ class MatterEngine:
                 f"{person.name}（{mine}）无权「{transition.name or policy.action_name(event.action)}」；"
                 f"须由{role_names}办理（{transition.citation.article}）"
             )
-        if state is not None and all(policy.roles[r].scope == "unit" for r in held):
-            if transition.lead_only and state.lead_units and person.unit not in state.lead_units:
-                raise ActionRefused(
-                    f"「{transition.name or policy.action_name(event.action)}」须由主办（牵头）单位"
-                    f"{'、'.join(state.lead_units)}办理（{transition.citation.article}）；{person.unit} 是协办单位"
-                    if person.unit in state.co_units else
-                    f"{person.name} 所在单位 {person.unit or '（无）'} 不是事项 {state.id} 的主办单位（{', '.join(state.lead_units)}）"
-                )
-            if person.unit not in state.units:
-                raise ActionRefused(
-                    f"{person.name} 所在单位 {person.unit or '（无）'} 不是事项 {state.id} 的承办单位"
-                    f"（{', '.join(state.units) or '尚未交办'}）"
-                )
+        return all(policy.roles[r].scope == "unit" for r in held)
+
+    def _check_unit(self, transition, person: Person, state: MatterState) -> None:
+        """A unit acts only for matters it handles, and only as a lead unit where the step says so."""
+        if transition.lead_only and state.lead_units and person.unit not in state.lead_units:
+            step = transition.name or self.policy.action_name(transition.action)
+            raise ActionRefused(
+                f"「{step}」须由主办（牵头）单位{'、'.join(state.lead_units)}办理（{transition.citation.article}）；"
+                f"{person.unit} 是协办单位"
+                if person.unit in state.co_units else
+                f"{person.name} 所在单位 {person.unit or '（无）'} 不是事项 {state.id} 的主办单位（{', '.join(state.lead_units)}）"
+            )
+        if person.unit not in state.lead_units and person.unit not in state.co_units:
+            raise ActionRefused(
+                f"{person.name} 所在单位 {person.unit or '（无）'} 不是事项 {state.id} 的承办单位"
+                f"（{', '.join(state.units) or '尚未交办'}）"
+            )
 
     # --- handlers --------------------------------------------------------------------------------
 

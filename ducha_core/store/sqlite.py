@@ -270,8 +270,10 @@ class SQLiteStore:
             sql += " WHERE " + " AND ".join(where)
         return self.conn.execute(sql + " ORDER BY m.id", args).fetchall()
 
-    def histories(self, lo: str | None = None, hi: str | None = None) -> Iterator[list[Event]]:
-        """Each matter's events in order (matters ordered by id; ``lo`` <= id < ``hi``)."""
+    def histories(self, lo: str | None = None, hi: str | None = None, *, bulk: bool = False) -> Iterator[list[Event]]:
+        """Each matter's events in order (matters ordered by id; ``lo`` <= id < ``hi``), read along the
+        (matter, seq) index. ``bulk`` (rebuild): events carry seq but not their hashes, and equal data
+        texts share one dict, which the reader must not change."""
         sql = f"SELECT {_EVENT_COLUMNS} FROM events"
         where, args = [], []
         if lo is not None:
@@ -285,6 +287,8 @@ class SQLiteStore:
         cursor = self.conn.execute(sql + " ORDER BY matter, seq", args)
         current: list[Event] = []
         fromiso, loads = date.fromisoformat, json.loads
+        shared: dict[str, dict] = {}
+        days: dict[str, date] = {}
         while True:
             chunk = cursor.fetchmany(10000)
             if not chunk:
@@ -293,51 +297,21 @@ class SQLiteStore:
                 if current and current[0].matter != matter:
                     yield current
                     current = []
-                current.append(Event(matter, action, fromiso(on), actor, loads(data), seq, recorded_at, prev_hash, hash_))
+                if bulk:
+                    parsed = shared.get(data)
+                    if parsed is None:
+                        parsed = loads(data)
+                        if len(shared) < 100_000:
+                            shared[data] = parsed
+                    day = days.get(on)
+                    if day is None:
+                        day = days[on] = fromiso(on)
+                    current.append(Event(matter, action, day, actor, parsed, seq))
+                else:
+                    current.append(Event(matter, action, fromiso(on), actor, loads(data), seq, recorded_at,
+                                         prev_hash, hash_))
         if current:
             yield current
-
-    def scan_histories(self, lo: str | None = None, hi: str | None = None) -> Iterator[list[Event]]:
-        """Each complete matter history with ``lo`` <= id < ``hi``, read in one sequential pass over
-        the log (no index lookups), yielded as soon as its last event is read (for rebuild). The
-        events carry seq but not their hashes; equal data texts share one (read-only) dict."""
-        where, args = [], []
-        if lo is not None:
-            where.append("matter >= ?")
-            args.append(lo)
-        if hi is not None:
-            where.append("matter < ?")
-            args.append(hi)
-        clause = (" WHERE " + " AND ".join(where)) if where else ""
-        ends = dict(self.conn.execute(f"SELECT matter, max(seq) FROM events{clause} GROUP BY matter", args))
-        cursor = self.conn.execute(
-            f"SELECT matter, action, on_date, actor, data, seq FROM events NOT INDEXED{clause} ORDER BY seq", args)
-        pending: dict[str, list[Event]] = {}
-        shared: dict[str, dict] = {}
-        days: dict[str, date] = {}
-        loads = json.loads
-        while True:
-            chunk = cursor.fetchmany(20000)
-            if not chunk:
-                break
-            for matter, action, on, actor, data, seq in chunk:
-                parsed = shared.get(data)
-                if parsed is None:
-                    parsed = loads(data)
-                    if len(shared) < 100_000:
-                        shared[data] = parsed
-                day = days.get(on)
-                if day is None:
-                    day = days[on] = date.fromisoformat(on)
-                event = Event(matter, action, day, actor, parsed, seq)
-                history = pending.get(matter)
-                if history is None:
-                    history = pending[matter] = [event]
-                else:
-                    history.append(event)
-                if ends[matter] == seq:
-                    yield pending.pop(matter)
-        yield from pending.values()
 
     def split_points(self, parts: int) -> list[str]:
         """Matter ids that cut the log into ``parts`` ranges of about equal size (a sample)."""
