@@ -415,8 +415,7 @@ class Ledger:
                 rows = (self._fold_row(h) for h in self.store.histories(bulk=True))
                 count = self.store.replace_states(rows)
         else:
-            with _collector_paused():
-                count = self.store.replace_states(self._parallel_rows(workers))
+            count = self._rebuild_in_parts(workers)
         self.store.set_meta("jurisdiction", self.policy.id)
         self._model_of = self.policy.id
         self._cache.clear()
@@ -428,33 +427,36 @@ class Ledger:
         state = self._bulk_engine.fold(history)
         return state_row(state), unit_rows(state)
 
-    def _parallel_rows(self, workers: int):
-        """Rows folded by ``workers`` processes, each over one range of matter ids, streamed back in
-        batches so that the parent writes while they fold."""
+    def _rebuild_in_parts(self, workers: int) -> int:
+        """Fold in ``workers`` processes, each over one range of matter ids, each writing its rows
+        into a part file of its own; the parent then copies the parts in, in SQL, in one transaction
+        (no rows pickled between processes)."""
         import multiprocessing as mp
 
         points = self.store.split_points(workers)
         bounds = list(zip([None, *points], [*points, None], strict=True))
+        parts = [self.store.path.with_name(f"{self.store.path.name}.rebuild-{n}.part") for n in range(len(bounds))]
         ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-        queue = ctx.Queue(maxsize=32)
-        procs = [ctx.Process(target=_worker_run, args=(self.config, bound, queue), daemon=True) for bound in bounds]
-        for proc in procs:
-            proc.start()
+        errors = ctx.Queue()
+        procs = [ctx.Process(target=_worker_run, args=(self.config, bound, str(part), errors), daemon=True)
+                 for bound, part in zip(bounds, parts, strict=True)]
         try:
-            done = 0
-            while done < len(procs):
-                item = queue.get()
-                if item is None:
-                    done += 1
-                elif isinstance(item, str):
-                    raise DuchaError(f"rebuild failed: {item}; nothing was changed")
-                else:
-                    yield from item
+            for proc in procs:
+                proc.start()
+            for proc in procs:
+                proc.join()
+            if not errors.empty():
+                raise DuchaError(f"rebuild failed: {errors.get()}; nothing was changed")
+            if any(proc.exitcode != 0 for proc in procs):
+                raise DuchaError("rebuild failed: a worker process died; nothing was changed")
+            return self.store.replace_states_from_parts(parts)
         finally:
             for proc in procs:
                 if proc.is_alive():
                     proc.terminate()
-                proc.join()
+                    proc.join()
+            for part in parts:
+                part.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
@@ -469,22 +471,17 @@ def _collector_paused():
             gc.enable()
 
 
-def _worker_run(config: DeploymentConfig, bound: tuple[str | None, str | None], queue, batch: int = 5000) -> None:
+def _worker_run(config: DeploymentConfig, bound: tuple[str | None, str | None], part: str, errors) -> None:
+    """One rebuild worker: fold the matters in ``bound`` and write their rows into ``part``."""
+    from ducha_core.store.sqlite import write_state_part
+
     try:
-        ledger = Ledger.open(config, create=False)
-        rows = []
         gc.disable()  # millions of short-lived objects, no cycles: the cyclic collector only costs time
-        for history in ledger.store.histories(*bound, bulk=True):
-            rows.append(ledger._fold_row(history))
-            if len(rows) >= batch:
-                queue.put(rows)
-                rows = []
-        if rows:
-            queue.put(rows)
+        ledger = Ledger.open(config, create=False)
+        write_state_part(part, (ledger._fold_row(h) for h in ledger.store.histories(*bound, bulk=True)))
         ledger.close()
     except Exception as exc:
-        queue.put(f"{type(exc).__name__}: {exc}")
-    queue.put(None)
+        errors.put(f"{type(exc).__name__}: {exc}")
 
 
 def open_ledger(config_path: str | Path | None = None, *, jurisdiction: str | None = None,

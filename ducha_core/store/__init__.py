@@ -90,8 +90,9 @@ def _iso(day: date | None) -> str | None:
 def state_row(state: MatterState) -> tuple:
     """The ``matters`` row of a matter state (column order of the table)."""
     due = state.due
-    last_on = max(e.on for e in state.events) if state.events else state.registered_on
-    last_seq = max((e.seq for e in state.events), default=0)
+    events = state.events
+    last_on = max([e.on for e in events]) if events else state.registered_on
+    last_seq = events[-1].seq if events else 0  # a history is folded in seq order
     summary = {
         "source": state.source,
         "received": state.received_on.isoformat(),

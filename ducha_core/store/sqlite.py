@@ -203,6 +203,28 @@ class SQLiteStore:
             count += self._flush(matters, units)
         return count
 
+    def replace_states_from_parts(self, parts: Sequence[Path]) -> int:
+        """Replace the read model with the rows of part files (``write_state_part``), copied in SQL
+        in one transaction."""
+        names = [f"part{n}" for n in range(len(parts))]
+        for name, part in zip(names, parts, strict=True):
+            self.conn.execute(f"ATTACH DATABASE ? AS {name}", (str(part),))
+        try:
+            count = 0
+            with self.transaction():
+                self.conn.execute("DELETE FROM matters")
+                self.conn.execute("DELETE FROM matter_units")
+                columns = ", ".join(MATTER_COLUMNS)
+                for name in names:
+                    count += self.conn.execute(
+                        f"INSERT OR REPLACE INTO matters ({columns}) SELECT {columns} FROM {name}.matters").rowcount
+                    self.conn.execute(
+                        f"INSERT INTO matter_units (unit, matter, role) SELECT unit, matter, role FROM {name}.matter_units")
+            return count
+        finally:
+            for name in names:
+                self.conn.execute(f"DETACH DATABASE {name}")
+
     def _flush(self, matters: list[tuple], units: list[tuple]) -> int:
         n = len(matters)
         self.conn.executemany(_INSERT_MATTER, matters)
@@ -373,3 +395,37 @@ class SQLiteStore:
 
     def close(self) -> None:
         self.conn.close()
+
+
+def write_state_part(path: str | Path, rows: Iterable[tuple[tuple, list[tuple[str, str, str]]]],
+                     batch: int = 20000) -> int:
+    """Write folded rows ((matters row, unit rows) per matter) into a fresh part file, for
+    ``SqliteEventStore.replace_states_from_parts`` (a parallel rebuild's workers each write one)."""
+    Path(path).unlink(missing_ok=True)
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute(f"CREATE TABLE matters ({', '.join(MATTER_COLUMNS)})")
+        conn.execute("CREATE TABLE matter_units (unit, matter, role)")
+        conn.execute("BEGIN")
+        insert = f"INSERT INTO matters VALUES ({', '.join('?' * len(MATTER_COLUMNS))})"
+        count = 0
+        matters: list[tuple] = []
+        units: list[tuple] = []
+        for row, unit_list in rows:
+            matters.append(row)
+            units.extend(unit_list)
+            if len(matters) >= batch:
+                count += len(matters)
+                conn.executemany(insert, matters)
+                conn.executemany("INSERT INTO matter_units VALUES (?, ?, ?)", units)
+                matters.clear()
+                units.clear()
+        count += len(matters)
+        conn.executemany(insert, matters)
+        conn.executemany("INSERT INTO matter_units VALUES (?, ?, ?)", units)
+        conn.execute("COMMIT")
+        return count
+    finally:
+        conn.close()
