@@ -212,6 +212,12 @@ class SQLiteStore:
         try:
             count = 0
             with self.transaction():
+                # secondary indexes are dropped and made again once: faster than updating them per row
+                indexes = self.conn.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+                    " AND tbl_name IN ('matters', 'matter_units')").fetchall()
+                for index_name, _sql in indexes:
+                    self.conn.execute(f"DROP INDEX {index_name}")
                 self.conn.execute("DELETE FROM matters")
                 self.conn.execute("DELETE FROM matter_units")
                 columns = ", ".join(MATTER_COLUMNS)
@@ -220,6 +226,8 @@ class SQLiteStore:
                         f"INSERT OR REPLACE INTO matters ({columns}) SELECT {columns} FROM {name}.matters").rowcount
                     self.conn.execute(
                         f"INSERT INTO matter_units (unit, matter, role) SELECT unit, matter, role FROM {name}.matter_units")
+                for _index_name, sql in indexes:
+                    self.conn.execute(sql)
             return count
         finally:
             for name in names:
