@@ -124,7 +124,8 @@ class Ledger:
         self._next_steps = self._describe_next_steps()
         self._clock = {sid for sid, s in policy.states.items() if s.clock_running}
         self._hook = None
-        self._model_of: str | None = None  # the jurisdiction the read model was built under
+        self._model_of: str | None = None  # the model key the read model was built under
+        self._model_key: str | None = None
 
     # --- opening -----------------------------------------------------------------------------------
 
@@ -239,23 +240,42 @@ class Ledger:
         self._recorded(stored)
         return new_state
 
+    @property
+    def model_key(self) -> str:
+        """What the matters table is derived from: the policy (with its settings) and the holiday
+        notices known to the calendar. A new year's notice, a changed setting or another
+        jurisdiction makes the stored rows stale (provisional deadlines are then recomputed)."""
+        if self._model_key is None:
+            import hashlib
+
+            settings = sorted((k, repr(v)) for k, v in self.policy.settings.items())
+            years = [(y.year, y.notice, tuple(y.amendments), str(y.source)) for y in self.calendar.years()]
+            digest = hashlib.sha256(repr((settings, years)).encode("utf-8")).hexdigest()[:16]
+            self._model_key = f"{self.policy.id}|{digest}"
+        return self._model_key
+
     def _claim_read_model(self) -> None:
+        """Before a write: the matters table must be derived under this policy and calendar; if it
+        is not (a new holiday notice, a changed setting), it is rebuilt first."""
         if self.config.overridden:
             raise InputError(f"--jurisdiction is for reading; this deployment records under {self.config.overridden}")
-        if self._model_of != self.policy.id:
+        if self._model_of != self.model_key:
             self._model_of = self.store.get_meta("jurisdiction")
-            if self._model_of != self.policy.id:
-                self.store.set_meta("jurisdiction", self.policy.id)
-                self._model_of = self.policy.id
+            if self._model_of != self.model_key:
+                if self._model_of is not None and self.store.count_events():
+                    self.rebuild(workers=1)
+                self.store.set_meta("jurisdiction", self.model_key)
+                self._model_of = self.model_key
 
     def _read_model_usable(self) -> bool:
-        """The matters table was derived under this ledger's policy (not so when a read-only
-        command reads the log under another jurisdiction: then every row is folded)."""
+        """The matters table was derived under this ledger's policy and calendar (not so when a
+        read-only command reads the log under another jurisdiction, or after a new holiday notice
+        or a changed setting: then every row is folded until the next write or `ducha rebuild`)."""
         if self.config.overridden:
             return False
         if self._model_of is None:
-            self._model_of = self.store.get_meta("jurisdiction") or self.policy.id
-        return self._model_of == self.policy.id
+            self._model_of = self.store.get_meta("jurisdiction") or self.model_key
+        return self._model_of == self.model_key
 
     def _recorded(self, event: Event) -> None:
         try:
@@ -416,8 +436,8 @@ class Ledger:
                 count = self.store.replace_states(rows)
         else:
             count = self._rebuild_in_parts(workers)
-        self.store.set_meta("jurisdiction", self.policy.id)
-        self._model_of = self.policy.id
+        self.store.set_meta("jurisdiction", self.model_key)
+        self._model_of = self.model_key
         self._cache.clear()
         return count
 

@@ -240,3 +240,30 @@ def test_hook_called_after_commit_and_failure_keeps_event(ledger):
     with pytest.warns(UserWarning, match="mail server down"):
         ledger.record(mid, "remind", D(2025, 10, 9), "chen", {"method": "电话"})
     assert ledger.events(mid)[-1].action == "remind"
+
+
+def test_a_new_holiday_notice_recomputes_provisional_deadlines(tmp_path):
+    """A deadline in a year whose notice is not out is provisional; once the deployment adds the
+    year's notice (a hypothetical one here: 元旦 1/1–1/4), the next command recomputes it."""
+    (tmp_path / "ducha.toml").write_text(CONFIG, encoding="utf-8")
+    with Ledger.open(load_config(tmp_path / "ducha.toml")) as book:
+        book.record("M1", "register", D(2026, 12, 25), "chen", {"kind": "instruction", "title": "年末批示"})
+        state = book.record("M1", "assign", D(2026, 12, 28), "chen", {"lead_units": ["jyj"]})
+        # 12/29, 12/30, 12/31, (1/1 元旦 by the statutory rule), 1/4, 1/5
+        assert state.due.date == D(2027, 1, 5) and state.due.provisional
+        (row,) = book.rows(as_of=D(2026, 12, 31), all_visible=True)
+        assert str(row.due).startswith("2027-01-05")
+    (tmp_path / "notice-2027.toml").write_text(
+        '[[year]]\nyear = 2027\nnotice = "国办发明电〔2026〕假设号"\npublished = 2026-11-20\n'
+        'holidays = [ { name = "元旦", start = 2027-01-01, end = 2027-01-04 } ]\nworkdays = []\n', encoding="utf-8")
+    (tmp_path / "ducha.toml").write_text(CONFIG.replace('database = "ducha.sqlite3"',
+                                                        'database = "ducha.sqlite3"\ncalendar = ["notice-2027.toml"]'),
+                                         encoding="utf-8")
+    with Ledger.open(load_config(tmp_path / "ducha.toml")) as book:
+        state = book.matter("M1")
+        assert state.due.date == D(2027, 1, 6) and not state.due.provisional
+        (row,) = book.rows(as_of=D(2026, 12, 31), all_visible=True)
+        assert str(row.due).startswith("2027-01-06")
+        book.record("M1", "remind", D(2026, 12, 31), "chen", {"method": "电话催办"})  # a write refreshes the table
+    raw = sqlite3.connect(tmp_path / "ducha.sqlite3").execute("SELECT due_date FROM matters").fetchone()[0]
+    assert raw == "2027-01-06"
