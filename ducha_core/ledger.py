@@ -463,13 +463,14 @@ class Ledger:
         try:
             for proc in procs:
                 proc.start()
-            for proc in procs:
-                proc.join()
-            if not errors.empty():
-                raise DuchaError(f"rebuild failed: {errors.get()}; nothing was changed")
-            if any(proc.exitcode != 0 for proc in procs):
-                raise DuchaError("rebuild failed: a worker process died; nothing was changed")
-            return self.store.replace_states_from_parts(parts)
+            with self.store.states_replaced() as load:  # clears the old rows while the workers fold
+                for proc in procs:
+                    proc.join()
+                if not errors.empty():
+                    raise DuchaError(f"rebuild failed: {errors.get()}; nothing was changed")
+                if any(proc.exitcode != 0 for proc in procs):
+                    raise DuchaError("rebuild failed: a worker process died; nothing was changed")
+                return load(parts)
         finally:
             for proc in procs:
                 if proc.is_alive():

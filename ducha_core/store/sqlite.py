@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -203,35 +203,42 @@ class SQLiteStore:
             count += self._flush(matters, units)
         return count
 
-    def replace_states_from_parts(self, parts: Sequence[Path]) -> int:
-        """Replace the read model with the rows of part files (``write_state_part``), copied in SQL
-        in one transaction."""
-        names = [f"part{n}" for n in range(len(parts))]
-        for name, part in zip(names, parts, strict=True):
-            self.conn.execute(f"ATTACH DATABASE ? AS {name}", (str(part),))
-        try:
-            count = 0
-            with self.transaction():
-                # secondary indexes are dropped and made again once: faster than updating them per row
-                indexes = self.conn.execute(
-                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-                    " AND tbl_name IN ('matters', 'matter_units')").fetchall()
-                for index_name, _sql in indexes:
-                    self.conn.execute(f"DROP INDEX {index_name}")
-                self.conn.execute("DELETE FROM matters")
-                self.conn.execute("DELETE FROM matter_units")
+    @contextmanager
+    def states_replaced(self) -> Iterator[Callable[[Sequence[Path]], int]]:
+        """Replace the read model in one transaction, in bulk (a parallel rebuild): on entry the
+        rows and the secondary indexes go at once (while the workers fold, readers of the log are
+        not blocked in WAL mode); the function yielded copies part files (``write_state_part``) in,
+        in SQL; on exit the indexes are made again, once, and the transaction commits."""
+        attached: list[str] = []
+        with self.transaction():
+            indexes = self.conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+                " AND tbl_name IN ('matters', 'matter_units')").fetchall()
+            for index_name, _sql in indexes:
+                self.conn.execute(f"DROP INDEX {index_name}")
+            self.conn.execute("DELETE FROM matters")
+            self.conn.execute("DELETE FROM matter_units")
+
+            def load(parts: Sequence[Path]) -> int:
                 columns = ", ".join(MATTER_COLUMNS)
-                for name in names:
+                count = 0
+                for part in parts:
+                    name = f"part{len(attached)}"
+                    self.conn.execute(f"ATTACH DATABASE ? AS {name}", (str(part),))
+                    attached.append(name)
                     count += self.conn.execute(
                         f"INSERT OR REPLACE INTO matters ({columns}) SELECT {columns} FROM {name}.matters").rowcount
-                    self.conn.execute(
-                        f"INSERT INTO matter_units (unit, matter, role) SELECT unit, matter, role FROM {name}.matter_units")
-                for _index_name, sql in indexes:
-                    self.conn.execute(sql)
-            return count
-        finally:
-            for name in names:
-                self.conn.execute(f"DETACH DATABASE {name}")
+                # in the order of matter_units' primary key, so its index grows at one end
+                union = " UNION ALL ".join(f"SELECT unit, matter, role FROM {name}.matter_units" for name in attached)
+                if union:
+                    self.conn.execute(f"INSERT INTO matter_units (unit, matter, role) {union} ORDER BY unit, matter")
+                return count
+
+            yield load
+            for _index_name, sql in indexes:
+                self.conn.execute(sql)
+        for name in attached:
+            self.conn.execute(f"DETACH DATABASE {name}")
 
     def _flush(self, matters: list[tuple], units: list[tuple]) -> int:
         n = len(matters)
@@ -408,7 +415,7 @@ class SQLiteStore:
 def write_state_part(path: str | Path, rows: Iterable[tuple[tuple, list[tuple[str, str, str]]]],
                      batch: int = 20000) -> int:
     """Write folded rows ((matters row, unit rows) per matter) into a fresh part file, for
-    ``SqliteEventStore.replace_states_from_parts`` (a parallel rebuild's workers each write one)."""
+    ``SQLiteStore.states_replaced`` (a parallel rebuild's workers each write one)."""
     Path(path).unlink(missing_ok=True)
     conn = sqlite3.connect(str(path), isolation_level=None)
     try:
