@@ -66,7 +66,8 @@ class Policy:
     articles: tuple[Article, ...]
     #: ids of plugins/variants this policy was built from, base first
     lineage: tuple[str, ...] = ()
-    _limits_cache: dict = attrs.field(factory=dict, eq=False, repr=False)
+    _limits_cache: dict = attrs.field(factory=dict, init=False, eq=False, repr=False)
+    _transition_cache: dict = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     @property
     def id(self) -> str:
@@ -75,7 +76,13 @@ class Policy:
     # --- lookups -------------------------------------------------------------------------------
 
     def transition(self, state: str, action: str) -> Transition | None:
-        return self.transitions.get((state, action)) or self.transitions.get(("*", action))
+        """The transition for ``action`` in ``state`` (a state's own, else one allowed in any state)."""
+        key = (state, action)
+        try:
+            return self._transition_cache[key]
+        except KeyError:
+            found = self._transition_cache[key] = self.transitions.get(key) or self.transitions.get(("*", action))
+            return found
 
     def actions_in(self, state: str) -> list[Transition]:
         return [t for (s, _a), t in self.transitions.items() if s in (state, "*") and not self.states[state].terminal]
