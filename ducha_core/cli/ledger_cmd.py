@@ -595,7 +595,7 @@ def due(config_path, jurisdiction, as_of, actor, fmt, as_json):
         day = as_of or date.today()
         if actor is not None:
             book.person(actor)
-        states = book.states(as_of=day)
+        states = book.states(as_of=day, explain=False)
         hidden = {s.id for s in states if not book.visible(s, actor)}
         # counted over every matter; a finding about a confidential matter is shown only to those entitled
         findings = [f for f in evaluate(book.policy, book.calendar, states, day) if f.matter not in hidden]

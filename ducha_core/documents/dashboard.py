@@ -7,6 +7,7 @@ the network, so the page opens from file:// and prints. Plugins may override ``d
 from __future__ import annotations
 
 import time
+from collections import Counter
 from pathlib import Path
 
 from ducha_core.documents import svg
@@ -91,12 +92,14 @@ def render_dashboard(snapshot: Snapshot) -> str:
     counts = snapshot.light_counts()
     done = [r for r in rows if r.done]
     on_time = [r for r in done if r.on_time]
+    kind_lights = Counter((r.matter.kind, r.light) for r in rows)  # counted here, not by template filters
     return env.get_template("dashboard.html.j2").render(
         snapshot=snapshot,
         jurisdiction=policy.jurisdiction,
         office=policy.jurisdiction.office,
         as_of=snapshot.as_of,
         rows=rows,
+        kind_lights=kind_lights,
         counts=counts,
         total=len(rows),
         done=len(done),

@@ -161,7 +161,7 @@ class Snapshot:
         """The ledger as of a day. Confidential matters are left out unless ``viewer`` may see them
         (``Ledger.visible``) or ``all_visible``."""
         config = getattr(ledger, "config", None)
-        states = [s for s in ledger.states(as_of=as_of) if all_visible or ledger.visible(s, viewer)]
+        states = [s for s in ledger.states(as_of=as_of, explain=False) if all_visible or ledger.visible(s, viewer)]
         states.sort(key=lambda s: (s.registered_on, s.id))
         return cls(
             ledger.policy,
