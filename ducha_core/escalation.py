@@ -29,6 +29,7 @@ class Finding:
     """A consequence the rules call for: an escalation to propose, a forced grade, a deduction."""
 
     category: str  # escalation | grade | deduction
+    # ``matter``: the matter concerned; for a yearly count, the matter of the latest counted event
     rule: str
     name: str
     citation: Citation
@@ -91,14 +92,17 @@ def _fire(
     match trigger:
         case CountInYear(action=action, threshold=threshold, match=match):
             counts: dict[str, int] = defaultdict(int)
+            latest: dict[str, tuple[date, int, str]] = {}  # the matter of each unit's latest counted event
             for state in states:
                 for event in state.events:
                     if event.on.year == as_of.year and event.on <= as_of and _matches(event, action, match):
                         for unit in _event_units(event, state):
                             counts[unit] += 1
+                            latest[unit] = max(latest.get(unit, (event.on, event.seq, state.id)),
+                                               (event.on, event.seq, state.id))
             for unit, count in sorted(counts.items()):
                 if count >= threshold:
-                    hits.append((unit, None, f"{as_of.year}年内已{count}次（达到{threshold}次）"))
+                    hits.append((unit, latest[unit][2], f"{as_of.year}年内已{count}次（达到{threshold}次）"))
         case Overdue(by_workdays=by, what=whats):
             for state in states:
                 if "progress" not in whats and not clock_running(policy, state):
@@ -153,7 +157,8 @@ def evaluate(policy: Policy, cal: WorkingCalendar, states: Sequence[MatterState]
     for step in policy.escalation:
         yearly = isinstance(step.trigger, CountInYear)
         for unit, matter, reason in _fire(step.trigger, policy, cal, states, as_of):
-            if _confirmed(confirmations, step.id, unit, matter, as_of.year if yearly else None):
+            # a yearly count is confirmed once per unit and year, on whichever matter
+            if _confirmed(confirmations, step.id, unit, None if yearly else matter, as_of.year if yearly else None):
                 continue
             findings.append(
                 Finding("escalation", step.id, step.name, step.citation, unit, matter, reason, step.proposes,

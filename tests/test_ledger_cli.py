@@ -168,7 +168,8 @@ def test_due_and_confirmation_with_step(run):
     due = json.loads(run("due", "--as-of", "2025-11-04", "--json").output)["findings"]
     twice = [f for f in due if f["rule"] == "criticism_twice"]
     assert twice and twice[0]["unit"] == "jyj" and "十六(二)" in twice[0]["citation"]
-    assert twice[0]["confirm"] == "ducha interview MATTER --unit jyj --step criticism_twice"  # a unit-wide finding
+    # a unit-wide finding names the matter of the latest criticism counted
+    assert twice[0]["confirm"] == f"ducha interview {mid} --unit jyj --step criticism_twice"
     assert "unknown escalation step 'nope'" in run("interview", mid, "--as", "zhao", "--unit", "jyj", "--step", "nope",
                                                    ok=False).output
     run("interview", mid, "--as", "zhao", "--on", "2025-11-05", "--unit", "jyj", "--step", "criticism_twice")
@@ -244,3 +245,28 @@ def test_fields_a_jurisdiction_requires_are_accepted_as_options(run):
     event = json.loads(run("show", mid, "--json").output)["events"][1]
     assert event["data"]["responsible_leader"] == "李副主任" and event["data"]["task_book"] is True
     assert "no such option: --bogus" in run("progress", mid, "--as", "zhang", "--bogus", "x", ok=False).output
+
+
+def test_a_criticism_proposes_a_written_self_criticism_recorded_with_step(run, tmp_path):
+    """Weinan 十六(二): one 通报批评 in a year → the unit's 书面检查, proposed by `due` with a command
+    that exists (`ducha step rectification_plan …`), recorded with --step, then no longer proposed."""
+    run("register", "--as", "chen", "--on", "2025-03-03", "--kind", "instruction", "--title", "批示件", "--id", "M1")
+    run("assign", "M1", "--as", "chen", "--on", "2025-03-03", "--lead", "jyj")
+    run("bulletin", "M1", "--as", "chen", "--on", "2025-03-20", "--type", "criticism", "--unit", "jyj",
+        "--approved-by", "赵主任")
+    due = json.loads(run("due", "--as-of", "2025-03-21", "--json").output)["findings"]
+    (finding,) = [f for f in due if f["rule"] == "criticism_once"]
+    assert finding["unit"] == "jyj" and "十六(二)" in finding["citation"]
+    command = finding["confirm"].split()
+    assert command[:4] == ["ducha", "step", "rectification_plan", "M1"]
+    before = (tmp_path / "ducha.sqlite3").read_bytes()
+    refused = run("step", "rectification_plan", "M1", "--as", "chen", "--on", "2025-03-24", "--step", "criticism_once",
+                  ok=False)
+    assert "无权" in refused.output  # 书面检查 is the unit's, not the office's
+    assert (tmp_path / "ducha.sqlite3").read_bytes() == before
+    run("step", "rectification_plan", "M1", "--as", "zhang", "--on", "2025-03-24", "--step", "criticism_once",
+        "--unit", "jyj", "--note", "已向党工委、管委会作出书面检查")
+    due = json.loads(run("due", "--as-of", "2025-03-25", "--json").output)["findings"]
+    assert "criticism_once" not in [f["rule"] for f in due]
+    unknown = run("step", "fly_away", "M1", "--as", "chen", "--on", "2025-03-25", ok=False)
+    assert "fly_away" in unknown.output and "allowed" in unknown.output

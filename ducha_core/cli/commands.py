@@ -24,6 +24,7 @@ COMMAND_TABLE: dict[str, tuple[str, str]] = {
     "interview": ("ledger_cmd:interview", "约谈"),
     "grade": ("ledger_cmd:grade", "评定等次"),
     "finding": ("ledger_cmd:finding", "记录督查发现（特约/政务督查员）"),
+    "step": ("ledger_cmd:step_cmd", "记录程序中的其他步骤（书面检查、问责建议、报告、插件自有步骤）"),
     "ledger": ("ledger_cmd:ledger", "台账：每件事项的红黄绿灯、下一期限和责任单位"),
     "show": ("ledger_cmd:show", "一件事项的全部经过及每个期限的依据"),
     "due": ("ledger_cmd:due", "规则要求的升级处理、等次和扣分（待督查室确认）"),

@@ -574,7 +574,7 @@ def _command_hint(finding) -> str:
         return f"ducha grade {matter}{unit} --grade {finding.data.get('grade')} --step {finding.rule}"
     if not finding.proposes:
         return ""
-    command = {"priority_chase": "order --kind priority_chase", "order": "order"}.get(finding.proposes, finding.proposes)
+    command = DEDICATED.get(finding.proposes, f"step {finding.proposes}")
     return f"ducha {command} {matter}{unit}{extra} --step {finding.rule}"
 
 
@@ -671,8 +671,32 @@ def backup(config_path, dest):
     click.echo(f"已备份到 {path}")
 
 
+#: actions with a command of their own (the rest are recorded with ``ducha step ACTION``)
+DEDICATED = {
+    "register": "register", "apply": "apply", "approve": "approve", "assign": "assign", "accept": "accept",
+    "remind": "remind", "progress": "progress", "submit": "submit", "review_pass": "review --pass",
+    "review_return": "review --return", "extension_ask": "extension ask", "extension_grant": "extension grant",
+    "extension_refuse": "extension refuse", "close": "close", "archive": "archive", "bulletin": "bulletin",
+    "escalate": "escalate", "order": "order", "priority_chase": "order --kind priority_chase",
+    "interview": "interview", "grade": "grade", "finding": "finding",
+}
+
+
+@click.command("step")
+@write_command
+@click.argument("action", metavar="ACTION")
+@matter_argument
+@click.option("--unit", "units", multiple=True, metavar="UNIT", help="Unit concerned (default: the lead units).")
+@step_option
+@note_option
+def step_cmd(config_path, actor, on, action, matter, units, step, note):
+    """记录本辖区程序中的任一步骤（书面检查 rectification_plan、问责建议 accountability、报告 report_up、
+    不予立项 reject，或插件自有的步骤如 task_book、revisit、overdue_report；见 `ducha compare`）。"""
+    _record_step(config_path, matter, action, on, actor, {"units": list(units), "note": note}, step)
+
+
 # every step takes the extra fields a jurisdiction may require (``--plan TEXT``, ``--task-book`` …)
 for _command in (register, apply_cmd, approve, assign, accept, remind, progress, submit, review, extension, close,
-                 archive, bulletin, escalate, order, interview, grade, finding):
+                 archive, bulletin, escalate, order, interview, grade, finding, step_cmd):
     _command.context_settings.update(ignore_unknown_options=True, allow_extra_args=True)
     _command.help = (_command.help or "") + "\n\n本辖区要求的其他要件可写作 --字段名 值（如 --plan、--next-steps）。"

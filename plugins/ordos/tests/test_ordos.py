@@ -310,19 +310,19 @@ def test_article_22_perfunctory_rectification_within_limit_and_criticism():
 def test_article_22_long_delay_and_false_report_investigated_per_unit_per_year():
     delay = _found("Y1", "long_delay")
     fake = _found("Y2", "false_report", lead=("u2",))
-    assert _proposals([delay, fake], D(2025, 6, 11)) == [("false_report_investigate", "u2", None),
-                                                         ("long_delay_investigate", "u1", None)]
+    assert _proposals([delay, fake], D(2025, 6, 11)) == [("false_report_investigate", "u2", "Y2"),
+                                                         ("long_delay_investigate", "u1", "Y1")]
     with pytest.raises(ActionRefused, match="理由"):
         ENG.apply(delay, E("Y1", "accountability", D(2025, 6, 12), "office", {"step": "long_delay_investigate"}))
     delay = ENG.apply(delay, E("Y1", "accountability", D(2025, 6, 12), "office",
                                {"step": "long_delay_investigate", "reason": "久拖不决，经核实属实"}))
-    assert _proposals([delay, fake], D(2025, 6, 13)) == [("false_report_investigate", "u2", None)]
+    assert _proposals([delay, fake], D(2025, 6, 13)) == [("false_report_investigate", "u2", "Y2")]
     # a new year counts afresh
     later = fold(reg("Y3", D(2026, 3, 2), "decision"), assign("Y3", D(2026, 3, 2), deadline="2026-06-30"),
                  E("Y3", "finding", D(2026, 3, 10), "office", {"type": "long_delay"}))
-    assert ("long_delay_investigate", "u1", None) in _proposals([delay, later], D(2026, 3, 11))
+    assert ("long_delay_investigate", "u1", "Y3") in _proposals([delay, later], D(2026, 3, 11))
     derel = _found("Y4", "dereliction", lead=("u4",))
-    assert _proposals([derel], D(2025, 6, 11)) == [("dereliction_refer", "u4", None)]
+    assert _proposals([derel], D(2025, 6, 11)) == [("dereliction_refer", "u4", "Y4")]
     assert set(POL.settings["finding_types"]) == {"not_implemented", "deviation", "perfunctory", "long_delay",
                                                   "false_report", "dereliction"}
 

@@ -400,19 +400,21 @@ def test_article_16_2_criticism_ladder_counted_per_unit_per_year():
     everything = [last_year, first, other, second, third]
 
     # 2024's criticism does not count in 2025: one criticism → written self-criticism
-    assert _proposals(everything, D(2025, 3, 31)) == [("criticism_once", "u1", None)]
+    # (a count per unit and year names the matter of the latest criticism counted)
+    assert _proposals(everything, D(2025, 3, 31)) == [("criticism_once", "u1", "L1")]
     # two in a year → 约谈 of the unit head and loss of award eligibility
     on_may = _proposals(everything, D(2025, 5, 31))
-    assert ("criticism_twice", "u1", None) in on_may and ("criticism_once", "u2", None) in on_may
-    assert ("criticism_thrice", "u1", None) not in on_may
+    assert ("criticism_twice", "u1", "L3") in on_may and ("criticism_once", "u2", "L2") in on_may
+    assert not any(rule == "criticism_thrice" for rule, _unit, _matter in on_may)
     twice = next(s for s in POL.escalation if s.id == "criticism_twice")
     assert twice.proposes == "interview" and twice.data == {"revoke_awards": True} and twice.by_role == "principal_leader"
     # three or more → proposal of organisational action
-    assert ("criticism_thrice", "u1", None) in _proposals(everything, D(2025, 8, 31))
+    assert ("criticism_thrice", "u1", "L4") in _proposals(everything, D(2025, 8, 31))
     assert next(s for s in POL.escalation if s.id == "criticism_thrice").proposes == "accountability"
     # confirming the written self-criticism removes that proposal for the year
     confirmed = ENG.apply(first, E("L1", "rectification_plan", D(2025, 4, 1), "unit:u1", {"step": "criticism_once"}))
-    assert ("criticism_once", "u1", None) not in _proposals([last_year, confirmed, other], D(2025, 4, 2))
+    assert not any(rule == "criticism_once" and unit == "u1"
+                   for rule, unit, _matter in _proposals([last_year, confirmed, other], D(2025, 4, 2)))
     with pytest.raises(ActionRefused, match="无权「书面检查」"):
         ENG.apply(first, E("L1", "rectification_plan", D(2025, 4, 1), "office", {"step": "criticism_once"}))
 
