@@ -70,6 +70,12 @@ FIELD_NAMES = {
     "task_book": "任务书",
     "road_map": "路线图",
     "timetable": "时间表",
+    "summary": "摘要",
+    "revoke_awards": "取消年度评先树优资格",
+    "scope": "范围",
+    "media_exposure": "媒体曝光",
+    "model_unit_candidate": "列入先进单位评选",
+    "approval": "审批",
 }
 
 

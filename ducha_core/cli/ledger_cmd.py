@@ -496,6 +496,9 @@ def matter_json(ledger, state, as_of: date) -> dict[str, Any]:
     }
 
 
+BULLETIN_TYPES = {"praise": "通报表扬", "criticism": "通报批评"}
+
+
 def _details(ledger, data: dict[str, Any]) -> str:
     from ducha_core.matter import FIELD_NAMES
 
@@ -505,6 +508,10 @@ def _details(ledger, data: dict[str, Any]) -> str:
             value = _unit_names(ledger, value if isinstance(value, list) else [value])
         elif key in ("responsible_person",):
             value = ledger.config.person_name(value)
+        elif key == "kind" and value in ledger.policy.kinds:
+            value = ledger.policy.kinds[value].name
+        elif key == "type" and value in BULLETIN_TYPES:
+            value = BULLETIN_TYPES[value]
         elif value is True:
             value = "是"
         parts.append(f"{FIELD_NAMES.get(key, key)}={value}")
