@@ -15,7 +15,7 @@ import attrs
 
 from ducha_core import deadlines as dl
 from ducha_core.errors import ActionRefused
-from ducha_core.events import ACTIONS, CREATE_ACTIONS, PROGRESS_ACTIONS, Event
+from ducha_core.events import CREATE_ACTIONS, Event
 from ducha_core.model import Person
 from ducha_core.periods import resolve
 
@@ -179,6 +179,19 @@ class MatterEngine:
         if state is None:
             raise ActionRefused("a matter needs at least its register event")
         return state
+
+    def fold_until_refused(self, events: Iterable[Event]) -> tuple[MatterState | None, Event | None, ActionRefused | None]:
+        """Fold a history as far as the policy allows: the state before the first refused event,
+        that event and the refusal (None, None when every event is allowed)."""
+        events = list(events)
+        state: MatterState | None = None
+        for n, event in enumerate(events):
+            try:
+                state = self._apply(state, event)  # in place: no copy per event
+            except ActionRefused as exc:
+                # a refused event may have touched the state: fold the allowed prefix again (rare)
+                return (self.fold(events[:n]) if n else None), event, exc
+        return state, None, None
 
     def apply(self, state: MatterState | None, event: Event) -> MatterState:
         """The state after ``event`` (``state`` itself is left unchanged); raises ActionRefused if the
@@ -480,5 +493,3 @@ def light(policy: Policy, cal: WorkingCalendar, state: MatterState, as_of: date)
 
 
 LIGHT_NAMES = {"green": "绿灯（正常）", "yellow": "黄灯（临期）", "red": "红灯（逾期）", "done": "已办结/已报送", "none": "未交办"}
-ACTION_NAMES = ACTIONS
-PROGRESS = PROGRESS_ACTIONS

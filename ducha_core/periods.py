@@ -122,7 +122,8 @@ class Resolution:
     facts: tuple[str, ...]
 
 
-def _add_months(anchor: date, n: int, clamp: bool) -> date:
+def add_months(anchor: date, n: int, clamp: bool = True) -> date:
+    """The same-numbered day ``n`` months on; where that month is shorter, its last day (clamp)."""
     month_index = anchor.month - 1 + n
     year, month = anchor.year + month_index // 12, month_index % 12 + 1
     last = _stdlib_calendar.monthrange(year, month)[1]
@@ -176,7 +177,7 @@ def resolve(
                 case Weeks(n=n):
                     raw = anchor + timedelta(days=7 * n if convention.exclude_start_day else 7 * n - 1)
                 case Months(n=n):
-                    raw = _add_months(anchor, n, convention.month_end_clamp)
+                    raw = add_months(anchor, n, convention.month_end_clamp)
                 case NextDay():
                     raw = anchor + timedelta(days=1)
                 case _:

@@ -18,7 +18,7 @@ from ducha_core.errors import PolicyError
 from ducha_core.events import ACTIONS
 from ducha_core.kinds import CORE_KINDS
 from ducha_core.model import Jurisdiction, SourceDocument
-from ducha_core.periods import DEFAULT_CONVENTION, CountingConvention, Months, Period, parse_period
+from ducha_core.periods import DEFAULT_CONVENTION, CountingConvention, Period, add_months, parse_period
 from ducha_core.rules import (
     ApprovalRule,
     Article,
@@ -167,11 +167,8 @@ def _document_with_dates(doc: SourceDocument, issued: Any) -> SourceDocument:
         except ValueError:
             raise PolicyError(f"setting issued = '{issued}' is not a date; write YYYY-MM-DD") from None
     expires = doc.expires
-    if doc.trial_months:
-        end = Months(doc.trial_months)
-        from ducha_core.periods import _add_months
-
-        expires = _add_months(issued, end.n, True) - timedelta(days=1)
+    if doc.trial_months:  # 试行期N个月: the last day is the day before the same date N months on
+        expires = add_months(issued, doc.trial_months) - timedelta(days=1)
     return attrs.evolve(doc, issued=issued, effective=doc.effective or issued, expires=expires)
 
 

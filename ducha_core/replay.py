@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from ducha_core.errors import ActionRefused, InputError
+from ducha_core.errors import InputError
 from ducha_core.escalation import evaluate
 from ducha_core.events import Event
 from ducha_core.matter import MatterEngine, MatterState, clock_running, light, role_directory
@@ -125,15 +125,9 @@ def fold_all(policy, cal, histories: dict[str, list[Event]], end: date,
     states: dict[str, MatterState] = {}
     refused: dict[str, str] = {}
     for mid, history in histories.items():
-        state = None
-        for event in history:
-            if event.on > end:
-                break
-            try:
-                state = engine.apply(state, event)
-            except ActionRefused as exc:
-                refused[mid] = f"{event.on} {event.action}: {exc}"
-                break
+        state, event, exc = engine.fold_until_refused(e for e in history if e.on <= end)
+        if exc is not None:
+            refused[mid] = f"{event.on} {event.action}: {exc}"
         if state is not None:
             states[mid] = state
     lights = {mid: light(policy, cal, s, end) for mid, s in states.items()}

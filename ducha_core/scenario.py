@@ -400,7 +400,6 @@ class Applied:
     events: tuple[Event, ...]  # the events applied (bridges first), empty when refused
     refused: str | None
     notes: tuple[str, ...] = ()
-    transition_name: str = ""
     citation: str = ""
 
 
@@ -609,8 +608,7 @@ class Runner:
                 continue
             states[step.matter] = new
             applied.append(Applied(step, tuple(events), None, tuple(notes),
-                                   transition.name if transition else "",
-                                   str(transition.citation) if transition else ""))
+                                   citation=str(transition.citation) if transition else ""))
         return states, applied
 
     def snapshot(self, as_of: date | None = None) -> Snapshot:

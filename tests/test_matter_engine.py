@@ -216,3 +216,16 @@ def test_one_matter_one_lead_unit_when_the_policy_says_so(toy_policy, cal):
     state = engine.fold([register, E("M1", "assign", D(2025, 9, 30), "office",
                                      {"lead_units": ["u1"], "co_units": ["u2"]})])
     assert state.units == ("u1", "u2")
+
+
+def test_fold_until_refused_keeps_the_state_before_the_refusal(engine):
+    events = [
+        E("M1", "register", D(2025, 9, 29), "office", {"kind": "instruction"}),
+        E("M1", "assign", D(2025, 9, 30), "office", {"lead_units": ["u1"]}),
+        E("M1", "extension_grant", D(2025, 10, 9), "office", {"until": "2025-10-20"}),  # nothing asked
+        E("M1", "submit", D(2025, 10, 10), "unit:u1", {"signer": "王"}),
+    ]
+    state, refused, error = engine.fold_until_refused(events)
+    assert refused is events[2] and "no extension has been asked" in str(error)
+    assert state.state == "assigned" and len(state.events) == 2 and state.due.date == D(2025, 10, 14)
+    assert engine.fold_until_refused(events[:2])[1:] == (None, None)

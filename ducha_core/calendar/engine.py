@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -88,7 +88,7 @@ class WorkingCalendar:
         self._years = dict(sorted(years.items()))
         first, last = min(years), max(years)
         self.known_range = (_dt.date(first, 1, 1), _dt.date(last, 12, 31))
-        self._first_year, self._last_year = first, last
+        self._last_year = last
         self._base = _dt.date(first, 1, 1).toordinal()
         self._span_end = _dt.date(last + PROVISIONAL_YEARS, 12, 31)
         self._known_end = self.known_range[1].toordinal()
@@ -340,13 +340,6 @@ class WorkingCalendar:
             for y in self._years.values()
         ]
 
-    def year_data(self) -> list[YearData]:
-        return list(self._years.values())
-
-    def iter_days(self, start: _dt.date, end: _dt.date) -> Iterable[DayInfo]:
-        """DayInfo for every day in [start, end] (for reports; not used by the counting methods)."""
-        for o in range(start.toordinal(), end.toordinal() + 1):
-            yield self.day_info(_dt.date.fromordinal(o))
 
 
 @lru_cache(maxsize=1)

@@ -70,7 +70,7 @@ def plugins_cmd(plugin_paths):
 @jurisdiction_option(required=True)
 @click.option("--kind", "-k", required=True, help="Matter kind id (decision, instruction, npc_suggestion …).")
 @click.option("--from", "from_", type=DATE, required=True, help="Day the matter is received / assigned.")
-@click.option("--meeting", type=DATE, help="Date of the meeting, for limits counted from it.")
+@click.option("--meeting", type=DATE, help="Date of the meeting, for limits counted from it (default: --from).")
 @plugin_path_option
 @format_option
 @handle_errors

@@ -79,14 +79,6 @@ def parse_period(text: str) -> Period:
     raise InputError(f"period '{text}' is not understood; write 2025, 2025-H1, 2025-Q3 or 2025-09")
 
 
-def looks_like_period(text: str) -> bool:
-    try:
-        parse_period(text)
-    except InputError:
-        return False
-    return True
-
-
 @attrs.frozen
 class Row:
     """One 台账 row as documents show it."""
