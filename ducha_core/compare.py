@@ -141,7 +141,7 @@ def compare_policies(policies: Sequence) -> Table:
             if t.action != action:
                 continue
             roles = "、".join(p.roles[r].name for r in t.roles if r in p.roles)
-            req = f"；须具备{'、'.join(_field(f) for f in t.requires)}" if t.requires else ""
+            req = f"；须具备{'、'.join(p.field_names.get(f, f) for f in t.requires)}" if t.requires else ""
             item = (f"{t.name or ACTIONS.get(action, action)}（{roles}{req}）", _art(t.citation))
             if item not in out:
                 out.append(item)
@@ -176,7 +176,7 @@ def compare_policies(policies: Sequence) -> Table:
         for r in p.extension_rules:
             parts = ["期限届满前申请" if r.ask_before_deadline else "可在期限后申请"]
             if r.requires:
-                parts.append("说明" + "、".join(_field(f) for f in r.requires))
+                parts.append("说明" + "、".join(p.field_names.get(f, f) for f in r.requires))
             if r.granted_by:
                 parts.append("由" + "、".join(p.roles[g].name if g in p.roles else g for g in r.granted_by) + "同意")
             if r.filed_with_office:
@@ -238,12 +238,6 @@ def compare_policies(policies: Sequence) -> Table:
 
 def _step(p, s) -> tuple[str, str]:
     return f"{s.name}（{_trigger(p, s.trigger)} → {p.action_name(s.proposes)}）", _art(s.citation)
-
-
-def _field(name: str) -> str:
-    from ducha_core.matter import FIELD_NAMES
-
-    return FIELD_NAMES.get(name, name)
 
 
 def _points(p, d) -> str:

@@ -21,7 +21,7 @@ Use it in three ways:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -55,6 +55,7 @@ CONTRACTS: dict[str, tuple[bool, tuple[type, ...], bool]] = {
     "ducha_approvals": (True, (ApprovalRule,), False),
     "ducha_counting_convention": (False, (CountingConvention,), True),
     "ducha_settings": (True, (Setting,), False),
+    "ducha_field_names": (False, (Mapping,), True),
     "ducha_template_dirs": (True, (Path, str), False),
     "ducha_articles": (True, (Article,), False),
 }

@@ -49,6 +49,47 @@ CREATE_ACTIONS = frozenset({"register", "apply"})
 PROGRESS_ACTIONS = frozenset({"progress", "submit", "rectification_plan"})
 
 
+#: Chinese names of the data fields the core's steps carry; a plugin names its own fields through
+#: the ``ducha_field_names`` hook (``Policy.field_names`` holds both)
+FIELD_NAMES = {
+    "document_number": "发文字号",
+    "signer": "签发人",
+    "seal": "单位公章",
+    "reasons": "原因",
+    "progress": "进展情况",
+    "leader_signoff": "分管领导阅签",
+    "head_signoff": "主要负责人审签",
+    "visible_progress": "形象进度",
+    "evidence": "印证资料",
+    "method": "催办方式",
+    "reason": "理由",
+    "responsible_person": "责任人",
+    "responsible_leader": "责任领导",
+    "task_book": "任务书",
+    "approved_by": "审批领导",
+    "plan": "督促检查方案",
+    "note": "说明",
+    "unit": "单位",
+    "deadline": "办理时限",
+    "to": "报送对象",
+    "grade": "等次",
+    "type": "类型",
+    "meeting": "会议日期",
+    "kind": "类别",
+    "title": "事项名称",
+    "source": "来源",
+    "received": "收到日期",
+    "lead_units": "主办单位",
+    "co_units": "协办单位",
+    "units": "单位",
+    "until": "延至",
+    "step": "升级规则",
+    "confidential": "涉密",
+    "viewers": "知悉范围",
+    "summary": "摘要",
+}
+
+
 @attrs.frozen
 class Event:
     """One fact: ``actor`` did ``action`` on matter ``matter`` with effect on day ``on``.

@@ -13,7 +13,8 @@ Hooks are grouped by concern:
 - identity: ``ducha_jurisdiction``
 - policy: ``ducha_matter_kinds``, ``ducha_roles``, ``ducha_procedure``, ``ducha_time_limits``,
   ``ducha_extension_rules``, ``ducha_escalation_ladder``, ``ducha_grading_scheme``,
-  ``ducha_reporting_cycles``, ``ducha_approvals``, ``ducha_counting_convention``, ``ducha_settings``
+  ``ducha_reporting_cycles``, ``ducha_approvals``, ``ducha_counting_convention``, ``ducha_settings``,
+  ``ducha_field_names``
 - documents and traceability: ``ducha_template_dirs``, ``ducha_articles``
 - side effects: ``ducha_event_recorded``
 
@@ -22,7 +23,7 @@ Hooks are grouped by concern:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -134,6 +135,14 @@ def ducha_settings() -> Sequence[Setting]:
     """Return the deployment settings: values the document does not state, each with a documented
     default (e.g. the issue date of a document that carries none). A deployment overrides them in
     its ``ducha.toml``."""
+
+
+@hookspec
+def ducha_field_names() -> Mapping[str, str]:
+    """Return the Chinese names of the data fields the plugin's own steps require
+    (``Transition.requires``), e.g. ``{"task_book": "任务书"}``. They name what is missing in a
+    refusal ("缺少任务书"), a matter's history and documents. The core names the common fields
+    (文号, 签发人, 公章, 原因, 进展情况 …) itself; a plugin's name for one of those overrides it."""
 
 
 # -------------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import attrs
 
 from ducha_core import deadlines as dl
 from ducha_core.errors import ActionRefused
-from ducha_core.events import CREATE_ACTIONS, Event
+from ducha_core.events import CREATE_ACTIONS, FIELD_NAMES, Event
 from ducha_core.model import Person
 from ducha_core.periods import resolve
 
@@ -23,60 +23,6 @@ if TYPE_CHECKING:
     from ducha_core.calendar import WorkingCalendar
     from ducha_core.policy import Policy
 
-FIELD_NAMES = {
-    "document_number": "发文字号",
-    "signer": "签发人",
-    "seal": "单位公章",
-    "reasons": "原因",
-    "progress": "进展情况",
-    "leader_signoff": "分管领导阅签",
-    "head_signoff": "主要负责人审签",
-    "visible_progress": "形象进度",
-    "evidence": "印证资料",
-    "method": "催办方式",
-    "reason": "理由",
-    "responsible_person": "责任人",
-    "approved_by": "审批领导",
-    "plan": "督促检查方案",
-    "note": "说明",
-    "unit": "单位",
-    "deadline": "办理时限",
-    "to": "报送对象",
-    "next_steps": "下一步办理意见",
-    "responsible_leader": "责任领导",
-    "draft_opinion": "拟办意见",
-    "authorised_by": "授权人",
-    "opinion": "意见",
-    "decision": "决定",
-    "plan_item": "年度计划事项",
-    "grade": "等次",
-    "type": "类型",
-    "meeting": "会议日期",
-    "kind": "类别",
-    "title": "事项名称",
-    "source": "来源",
-    "received": "收到日期",
-    "lead_units": "主办单位",
-    "co_units": "协办单位",
-    "units": "单位",
-    "until": "延至",
-    "step": "升级规则",
-    "confidential": "涉密",
-    "viewers": "知悉范围",
-    "targets": "目标任务",
-    "content": "工作内容",
-    "completion_date": "完成时限",
-    "responsible_body": "责任主体",
-    "task_book": "任务书",
-    "road_map": "路线图",
-    "timetable": "时间表",
-    "summary": "摘要",
-    "revoke_awards": "取消年度评先树优资格",
-    "scope": "范围",
-    "media_exposure": "媒体曝光",
-    "model_unit_candidate": "列入先进单位评选",
-    "approval": "审批",
-}
 
 
 @attrs.define
@@ -135,6 +81,8 @@ class MatterState:
                 return event
         return None
 
+
+__all__ = ["FIELD_NAMES", "LIGHT_NAMES", "MatterEngine", "MatterState", "clock_running", "light"]
 
 #: actions that are steps of the unit's own work, not marks on the matter (bulletins, orders …)
 UNMARKED_ACTIONS = frozenset({"remind", "progress", "submit", "accept", "assign", "register", "approve"})
@@ -238,7 +186,7 @@ class MatterEngine:
             required = (*required, *transition.requires_by_kind.get(kind, ()))
         missing = [f for f in required if not event.data.get(f)] if required else None
         if missing:
-            names = "、".join(FIELD_NAMES.get(f, f) for f in missing)
+            names = "、".join(self.policy.field_names.get(f, f) for f in missing)
             raise ActionRefused(
                 f"「{transition.name or policy.action_name(event.action)}」缺少{names}（{transition.citation.article}）;"
                 f" add --{' --'.join(m.replace('_', '-') for m in missing)}"
@@ -416,7 +364,7 @@ class MatterEngine:
         rule = self._extension_rule(state)
         missing = [f for f in rule.requires if not event.data.get(f)]
         if missing:
-            names = "、".join(FIELD_NAMES.get(f, f) for f in missing)
+            names = "、".join(self.policy.field_names.get(f, f) for f in missing)
             raise ActionRefused(f"延期申请须说明{names}（{rule.citation.article}）; add --{' --'.join(missing)}")
         due = state.due.date if state.due else None
         if rule.ask_before_deadline and due is not None and event.on > due:

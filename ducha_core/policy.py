@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from ducha_core.errors import PolicyError
-from ducha_core.events import ACTIONS
+from ducha_core.events import ACTIONS, FIELD_NAMES
 from ducha_core.kinds import CORE_KINDS
 from ducha_core.model import Jurisdiction, SourceDocument
 from ducha_core.periods import DEFAULT_CONVENTION, CountingConvention, Period, add_months, parse_period
@@ -64,6 +64,8 @@ class Policy:
     setting_defs: dict[str, Setting]
     template_dirs: tuple[Path, ...]
     articles: tuple[Article, ...]
+    #: Chinese names of data fields: the core's, then the plugin's own (``ducha_field_names``)
+    field_names: dict[str, str] = attrs.field(factory=lambda: dict(FIELD_NAMES))
     #: ids of plugins/variants this policy was built from, base first
     lineage: tuple[str, ...] = ()
     _limits_cache: dict = attrs.field(factory=dict, init=False, eq=False, repr=False)
@@ -181,6 +183,13 @@ def _period_setting(value: Any, key: str) -> Period:
     return value
 
 
+def _merge(mappings) -> dict:
+    merged: dict = {}
+    for mapping in mappings:
+        merged.update(mapping or {})
+    return merged
+
+
 def _collect(caller_list) -> list:
     items: list = []
     for result in caller_list:
@@ -218,6 +227,7 @@ def build_policy(plugins, jurisdiction_id: str, settings: Mapping[str, Any] | No
         setting_defs=_collect(call("ducha_settings")),
         template_dirs=[Path(p) for p in _collect(call("ducha_template_dirs"))],
         articles=_collect(call("ducha_articles")),
+        field_names=_merge(call("ducha_field_names")),
     )
     return assemble(jurisdiction, parts, settings or {}, lineage=(jurisdiction_id,))
 
@@ -251,6 +261,7 @@ def _extend(base: Policy, plugins, jurisdiction: Jurisdiction, settings: Mapping
     own_settings = _collect(call("ducha_settings"))
     parts["setting_defs"] = [s for s in parts["setting_defs"] if s.key not in {o.key for o in own_settings}] + own_settings
     parts["template_dirs"] = [Path(p) for p in _collect(call("ducha_template_dirs"))] + parts["template_dirs"]
+    parts["field_names"] = {**parts["field_names"], **_merge(call("ducha_field_names"))}
     return assemble(jurisdiction, parts, settings, lineage=(*base.lineage, jurisdiction.id))
 
 
@@ -270,6 +281,7 @@ def base_parts(policy: Policy) -> dict[str, Any]:
         setting_defs=[s for k, s in policy.setting_defs.items() if k not in {c.key for c in CORE_SETTINGS}],
         template_dirs=list(policy.template_dirs),
         articles=list(policy.articles),
+        field_names=dict(policy.field_names),
     )
 
 
@@ -340,6 +352,7 @@ def assemble(
         setting_defs=setting_defs,
         template_dirs=tuple(parts["template_dirs"]),
         articles=tuple(parts["articles"]),
+        field_names={**FIELD_NAMES, **parts.get("field_names", {})},
         lineage=lineage,
     )
 

@@ -97,11 +97,10 @@ def _echo_state(ledger, state, action: str) -> None:
         click.echo(f"注意：{warning}", err=True)
 
 
-def _extra_fields() -> dict[str, Any]:
+def _extra_fields(field_names: dict[str, str]) -> dict[str, Any]:
     """Fields a jurisdiction requires beyond the command's own options (the engine's hint
-    "add --plan" etc.): ``--field-name VALUE`` or ``--flag``, for any field the core names."""
-    from ducha_core.matter import FIELD_NAMES
-
+    "add --plan" etc.): ``--field-name VALUE`` or ``--flag``, for any field the policy names
+    (``Policy.field_names``: the core's and the plugin's own)."""
     ctx = click.get_current_context(silent=True)
     args = list(ctx.args) if ctx is not None else []
     out: dict[str, Any] = {}
@@ -112,7 +111,7 @@ def _extra_fields() -> dict[str, Any]:
             raise click.UsageError(f"unexpected argument '{token}'")
         name, eq, value = token[2:].partition("=")
         key = name.replace("-", "_")
-        if key not in FIELD_NAMES:
+        if key not in field_names:
             raise click.UsageError(f"no such option: --{name}")
         if not eq:
             if i + 1 < len(args) and not args[i + 1].startswith("--"):
@@ -125,11 +124,13 @@ def _extra_fields() -> dict[str, Any]:
     return out
 
 
-def _record(config_path, matter, action, on, actor, data) -> Any:
-    data = {**_extra_fields(), **{k: v for k, v in data.items() if v not in (None, (), "", [])}}
+def _record(config_path, matter, action, on, actor, data, step: str | None = None) -> Any:
+    """Record one step (with the extra fields given and, confirming a proposal, its ``step`` id)."""
     ledger = _open(config_path)
     try:
-        state = ledger.record(matter, action, _today(on), actor, {k: v for k, v in data.items() if v not in (None, (), "", [])})
+        _check_step(ledger, step)
+        given = {k: v for k, v in {**data, "step": step}.items() if v not in (None, (), "", [])}
+        state = ledger.record(matter, action, _today(on), actor, {**_extra_fields(ledger.policy.field_names), **given})
         _echo_state(ledger, state, action)
         return state
     finally:
@@ -146,18 +147,6 @@ def _check_step(ledger, step: str | None) -> None:
         ids += [r.id for r in ledger.policy.grading.rules]
     if step not in ids:
         raise InputError(f"unknown escalation step '{step}' for {ledger.policy.id}; steps: {', '.join(ids) or '(none)'}")
-
-
-def _record_step(config_path, matter, action, on, actor, data, step) -> None:
-    data = {**_extra_fields(), **{k: v for k, v in data.items() if v not in (None, (), "", [])}}
-    ledger = _open(config_path)
-    try:
-        _check_step(ledger, step)
-        clean = {k: v for k, v in {**data, "step": step}.items() if v not in (None, (), "", [])}
-        state = ledger.record(matter, action, _today(on), actor, clean)
-        _echo_state(ledger, state, action)
-    finally:
-        ledger.close()
 
 
 def write_command(func: Callable) -> Callable:
@@ -359,7 +348,7 @@ def archive(config_path, actor, on, matter, note):
 @note_option
 def bulletin(config_path, actor, on, matter, type_, units, approved_by, step, note):
     """通报表扬/通报批评。"""
-    _record_step(config_path, matter, "bulletin", on, actor,
+    _record(config_path, matter, "bulletin", on, actor,
                  {"type": type_, "units": list(units), "approved_by": approved_by, "note": note}, step)
 
 
@@ -371,7 +360,7 @@ def bulletin(config_path, actor, on, matter, type_, units, approved_by, step, no
 @note_option
 def escalate(config_path, actor, on, matter, to, step, note):
     """提级督查/提请领导协调。"""
-    _record_step(config_path, matter, "escalate", on, actor, {"to": to, "note": note}, step)
+    _record(config_path, matter, "escalate", on, actor, {"to": to, "note": note}, step)
 
 
 @click.command()
@@ -384,7 +373,7 @@ def escalate(config_path, actor, on, matter, to, step, note):
 @note_option
 def order(config_path, actor, on, matter, kind, units, step, note):
     """下达督办令/重点督办。"""
-    _record_step(config_path, matter, kind, on, actor, {"units": list(units), "note": note}, step)
+    _record(config_path, matter, kind, on, actor, {"units": list(units), "note": note}, step)
 
 
 @click.command()
@@ -395,7 +384,7 @@ def order(config_path, actor, on, matter, kind, units, step, note):
 @note_option
 def interview(config_path, actor, on, matter, units, step, note):
     """约谈。"""
-    _record_step(config_path, matter, "interview", on, actor, {"units": list(units), "note": note}, step)
+    _record(config_path, matter, "interview", on, actor, {"units": list(units), "note": note}, step)
 
 
 @click.command()
@@ -407,7 +396,7 @@ def interview(config_path, actor, on, matter, units, step, note):
 @note_option
 def grade(config_path, actor, on, matter, units, grade, step, note):
     """评定等次。"""
-    _record_step(config_path, matter, "grade", on, actor, {"units": list(units), "grade": grade, "note": note}, step)
+    _record(config_path, matter, "grade", on, actor, {"units": list(units), "grade": grade, "note": note}, step)
 
 
 @click.command()
@@ -500,8 +489,6 @@ BULLETIN_TYPES = {"praise": "通报表扬", "criticism": "通报批评"}
 
 
 def _details(ledger, data: dict[str, Any]) -> str:
-    from ducha_core.matter import FIELD_NAMES
-
     parts = []
     for key, value in data.items():
         if key in ("lead_units", "co_units", "units"):
@@ -514,7 +501,7 @@ def _details(ledger, data: dict[str, Any]) -> str:
             value = BULLETIN_TYPES[value]
         elif value is True:
             value = "是"
-        parts.append(f"{FIELD_NAMES.get(key, key)}={value}")
+        parts.append(f"{ledger.policy.field_names.get(key, key)}={value}")
     return "；".join(parts)
 
 
@@ -699,7 +686,7 @@ DEDICATED = {
 def step_cmd(config_path, actor, on, action, matter, units, step, note):
     """记录本辖区程序中的任一步骤（书面检查 rectification_plan、问责建议 accountability、报告 report_up、
     不予立项 reject，或插件自有的步骤如 task_book、revisit、overdue_report；见 `ducha compare`）。"""
-    _record_step(config_path, matter, action, on, actor, {"units": list(units), "note": note}, step)
+    _record(config_path, matter, action, on, actor, {"units": list(units), "note": note}, step)
 
 
 # every step takes the extra fields a jurisdiction may require (``--plan TEXT``, ``--task-book`` …)

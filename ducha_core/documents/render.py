@@ -25,7 +25,7 @@ import jinja2
 
 from ducha_core.documents.snapshot import SHORT_LIGHT, Period, Snapshot, cn_date, parse_period
 from ducha_core.errors import InputError
-from ducha_core.matter import FIELD_NAMES, LIGHT_NAMES, MatterState
+from ducha_core.matter import LIGHT_NAMES, MatterState
 
 
 @attrs.frozen
@@ -148,7 +148,7 @@ def context(
         ctx["ext_rule"] = policy.extension_rule_for(matter.kind)
         submit = next((t for t in policy.procedure.transitions if t.action == "submit"), None)
         ctx["submit_rule"] = submit
-        ctx["submit_fields"] = "、".join(FIELD_NAMES.get(f, f) for f in submit.requires) if submit else ""
+        ctx["submit_fields"] = "、".join(policy.field_names.get(f, f) for f in submit.requires) if submit else ""
     if period is not None:
         ctx["unit_stats"] = [s for s in snapshot.unit_stats(period) if s.assigned or s.praise or s.criticism]
         rows = ctx["rows"]

@@ -424,3 +424,13 @@ def ducha_template_dirs() -> list[Path]:
 def ducha_articles():
     return ARTICLES
 
+
+@hookimpl
+def ducha_field_names() -> dict[str, str]:
+    """Chinese names of the data fields this plugin's own steps and escalations carry."""
+    return {
+        "scope": "通报范围",  # 第十二条(三): 在全市范围进行通报批评
+        "media_exposure": "新闻媒体公开曝光",  # 第十二条(三)
+        "model_unit_candidate": "列入先进单位评选范围",  # 第十二条(二)
+        "approval": "审批",  # 第十二条(三): 报经市政府同意
+    }

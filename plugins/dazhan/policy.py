@@ -414,3 +414,22 @@ def ducha_template_dirs() -> list[Path]:
 @hookimpl
 def ducha_articles():
     return ARTICLES
+
+
+@hookimpl
+def ducha_field_names() -> dict[str, str]:
+    """Chinese names of the data fields this plugin's own steps and escalations carry."""
+    return {
+        "responsible_leader": "责任领导",  # 第二十二条: 责任单位、责任领导、责任人
+        "draft_opinion": "拟办意见",  # 第七条(一): 提出拟办意见
+        "authorised_by": "授权人",  # 第二十五条: 经授权开展工作
+        "opinion": "意见",  # 第八条: 由分管领导同志提出具体意见
+        "decision": "决定",  # 第八条: 需区委主要领导同志决定的
+        "targets": "目标任务",  # 第二十条: 定目标任务
+        "content": "工作内容",  # 第二十条: 定工作内容
+        "completion_date": "完成时限",  # 第二十条: 定完成时限
+        "responsible_body": "责任主体",  # 第二十条: 定责任主体
+        "task_book": "任务书",  # 第二十条: 明确任务书、路线图、时间表
+        "road_map": "路线图",
+        "timetable": "时间表",
+    }

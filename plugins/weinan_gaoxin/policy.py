@@ -319,3 +319,11 @@ def ducha_template_dirs() -> list[Path]:
 @hookimpl
 def ducha_articles():
     return ARTICLES
+
+
+@hookimpl
+def ducha_field_names() -> dict[str, str]:
+    """Chinese names of the data fields this plugin's own steps and escalations carry."""
+    return {
+        "revoke_awards": "取消年度评先树优资格",  # 十六(二)
+    }

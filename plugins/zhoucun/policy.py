@@ -377,3 +377,12 @@ def ducha_template_dirs() -> list[Path]:
 @hookimpl
 def ducha_articles():
     return ARTICLES
+
+
+@hookimpl
+def ducha_field_names() -> dict[str, str]:
+    """Chinese names of the data fields this plugin's own steps and escalations carry."""
+    return {
+        "plan_item": "年度计划事项",  # 四(一): 《督查检查考核计划》
+        "next_steps": "下一步办理意见",  # 四(二): 说明原因和下一步办理的意见
+    }
