@@ -69,10 +69,10 @@ def test_field_names_are_the_cores_then_the_plugins(toy_policy, cal):
     from ducha_core.matter import MatterEngine
 
     assert toy_policy.field_names["toy_stamp"] == "玩具印章"
-    assert toy_policy.field_names["signer"] == "签发领导"  # the plugin's name wins
+    assert toy_policy.field_names["reason"] == "事由"  # the plugin's name wins
     assert toy_policy.field_names["document_number"] == "发文字号"  # the core's remains
     engine = MatterEngine(toy_policy, cal)
     state = engine.fold([Event("M1", "register", D(2025, 9, 29), "office", {"kind": "instruction"}),
                          Event("M1", "assign", D(2025, 9, 30), "office", {"lead_units": ["u1"]})])
-    with pytest.raises(ActionRefused, match="缺少签发领导"):
+    with pytest.raises(ActionRefused, match="缺少签发人"):  # a core field the toy does not rename
         engine.apply(state, Event("M1", "submit", D(2025, 10, 9), "unit:u1"))
