@@ -26,7 +26,8 @@ class Occurrence:
     provisional: bool
 
 
-def _period_starts(every: str, start: date, end: date):
+def period_starts(every: str, start: date, end: date):
+    """(first day, label) of each week (Monday) / month / quarter / year that overlaps [start, end]."""
     if every == "week":
         day = start - timedelta(days=start.weekday())
         while day <= end:
@@ -56,7 +57,7 @@ def occurrences(policy: Policy, cal: WorkingCalendar, start: date, end: date) ->
         if cycle.setting and policy.settings.get(cycle.setting):
             value = policy.settings[cycle.setting]
             due = parse_period(value) if isinstance(value, str) else value
-        for first, label in _period_starts(cycle.every, start, end):
+        for first, label in period_starts(cycle.every, start, end):
             res = resolve(due, first, cal, policy.convention, explain=False)
             found.append(Occurrence(cycle, label, first, res.date, res.provisional))
     return sorted(found, key=lambda o: (o.due or o.starts, o.cycle.id))

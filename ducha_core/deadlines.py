@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ducha_core.model import Citation
-from ducha_core.periods import resolve
+from ducha_core.periods import DEFAULT_CONVENTION, AsAssigned, CountingConvention, resolve
 from ducha_core.rules import TimeLimit
 
 if TYPE_CHECKING:
@@ -48,7 +48,8 @@ class Deadline:
         }
 
 
-ANCHOR_NAMES = {"assigned": "交办（接到通知）", "registered": "立项", "received": "收到", "meeting": "会议召开"}
+ANCHOR_NAMES = {"assigned": "交办（接到通知）", "registered": "立项", "received": "收到文件或领导批示",
+                "meeting": "会议召开"}
 
 
 def from_limit(
@@ -59,6 +60,8 @@ def from_limit(
     lines: tuple[str, ...] = ()
     if explain:
         head = f"{limit.name}：自{ANCHOR_NAMES.get(limit.anchor, limit.anchor)}之日 {anchor} 起 {limit.period.describe()}"
+        if isinstance(limit.period, AsAssigned):
+            head = f"{limit.name}：按交办通知明确的时限"
         lines = (head, f"依据：{limit.citation}", *(("解读：" + limit.reading,) if limit.reading else ()), *res.facts)
         if res.provisional:
             lines = (*lines, "期限为暂定：该年度放假安排尚未公布，公布后重算")
@@ -76,15 +79,33 @@ def from_limit(
     )
 
 
-def explicit(day: date, cal: WorkingCalendar, name: str = "交办通知明确的期限", citation: Citation | None = None) -> Deadline:
-    """A deadline set explicitly (e.g. in the 督查通知单), which takes precedence where the rule says so."""
+def roll(day: date, cal: WorkingCalendar, convention: CountingConvention = DEFAULT_CONVENTION) -> tuple[date, str | None]:
+    """A last day written by a person, moved off a rest day where the convention says so (民法典
+    第二百零三条): (the day, the fact that moved it, e.g. "10/4 国庆节 → 顺延至10/9", or None)."""
+    if not convention.roll_forward or cal.is_workday(day):
+        return day, None
+    rolled = cal.roll_forward(day)
+    reason = cal.day_info(day).reason
+    return rolled, f"{day.month}/{day.day} {reason} → 顺延至{rolled.month}/{rolled.day}（民法典第二百零三条：期间最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日）"
+
+
+def explicit(day: date, cal: WorkingCalendar, name: str = "交办通知明确的期限", citation: Citation | None = None,
+             *, convention: CountingConvention = DEFAULT_CONVENTION, what: str = "result", rule: str = "explicit",
+             anchor: date | None = None, note: str = "") -> Deadline:
+    """A last day set by a person (in the 督查通知单, an extension, a rework notice, a 限期整改),
+    moved off a rest day by the policy's convention (``roll``); the explanation says so."""
+    day, moved = roll(day, cal, convention)
     provisional = cal.is_provisional(day)
     lines = [f"{name}：{day}"]
+    if note:
+        lines.append(note)
     if citation:
         lines.append(f"依据：{citation}")
+    if moved:
+        lines.append(moved)
     if provisional:
         lines.append("期限为暂定：该年度放假安排尚未公布")
-    return Deadline("explicit", name, "result", day, citation, provisional, tuple(lines), period="明确时限")
+    return Deadline(rule, name, what, day, citation, provisional, tuple(lines), anchor=anchor, period="明确时限")
 
 
 def deadlines_for(

@@ -27,6 +27,7 @@ ACTIONS: dict[str, str] = {
     "extension_ask": "申请延期",
     "extension_grant": "同意延期",
     "extension_refuse": "不同意延期",
+    "set_deadline": "另定办理时限",
     "report_up": "向领导报告",
     "close": "办结",
     "archive": "归档",
@@ -87,6 +88,8 @@ FIELD_NAMES = {
     "confidential": "涉密",
     "viewers": "知悉范围",
     "summary": "摘要",
+    "period": "报送所属期",
+    "planned_start": "计划开始日期",
 }
 
 

@@ -27,8 +27,21 @@ from ducha_core.escalation import Finding, evaluate
 from ducha_core.events import CREATE_ACTIONS, Event
 from ducha_core.matter import LIGHT_NAMES, MatterEngine, MatterState, light
 from ducha_core.model import Person
+from ducha_core.obligations import OWED, Obligation
 from ducha_core.policy import Policy
-from ducha_core.store import EventStore, VerifyReport, normalize_data, open_store, state_row, unit_rows
+from ducha_core.store import (
+    EventStore,
+    MatterRows,
+    VerifyReport,
+    normalize_data,
+    obligation_rows,
+    open_store,
+    state_row,
+    unit_rows,
+)
+
+#: the version of what the read model derives (part of ``Ledger.model_key``: a new version rebuilds)
+READ_MODEL_VERSION = 3
 
 #: matter ids the ledger gives: DC-<year>-<number>
 ID_PREFIX = "DC"
@@ -50,7 +63,7 @@ class LedgerRow:
     due: date | None
     due_name: str | None
     next_step: str  # what is due next (期限 name, or the next step and who takes it)
-    owed_by: tuple[str, ...]  # units the next step is due from (lead first); () when the office acts
+    owed_by: tuple[str, ...]  # units the most urgent obligation is owed by; () when the office acts
     lead_units: tuple[str, ...]
     co_units: tuple[str, ...]
     responsible_text: str
@@ -60,6 +73,8 @@ class LedgerRow:
     confidential: bool
     viewers: tuple[str, ...]
     as_of: date
+    #: the most working days any obligation of the matter was met late (0: none late)
+    late_days: int = 0
     _ledger: Ledger | None = attrs.field(default=None, repr=False, eq=False)
 
     @property
@@ -89,6 +104,7 @@ class LedgerRow:
             "light_name": self.light_name,
             "due": self.due.isoformat() if self.due else None,
             "due_name": self.due_name,
+            "late_days": self.late_days,
             "next_step": self.next_step,
             "owed_by": list(self.owed_by),
             "lead_units": list(self.lead_units),
@@ -231,7 +247,7 @@ class Ledger:
                 new_state.events[-1] = stored
                 if new_state.marks and new_state.marks[-1] is event:
                     new_state.marks[-1] = stored
-                self.store.put_states([new_state])
+                self.store.put_rows([self.derived_rows(new_state)])
         except BaseException:
             if matter is not None:
                 self._cache.pop(matter, None)
@@ -250,7 +266,7 @@ class Ledger:
 
             settings = sorted((k, repr(v)) for k, v in self.policy.settings.items())
             years = [(y.year, y.notice, tuple(y.amendments), str(y.source)) for y in self.calendar.years()]
-            digest = hashlib.sha256(repr((settings, years)).encode("utf-8")).hexdigest()[:16]
+            digest = hashlib.sha256(repr((READ_MODEL_VERSION, settings, years)).encode("utf-8")).hexdigest()[:16]
             self._model_key = f"{self.policy.id}|{digest}"
         return self._model_key
 
@@ -394,33 +410,83 @@ class Ledger:
         return rows
 
     def _row_from_columns(self, r: tuple, as_of: date, as_iso: str, cutoff: date) -> LedgerRow:
-        (mid, kind, title, state, lead, co, resp, due, _what, due_name, submitted, closed, conf, viewers,
-         registered, _last_on, _last_seq, _json) = r
+        (mid, kind, title, state, lead, co, resp, due, what, due_name, submitted, closed, conf, viewers,
+         registered, _last_on, _last_seq, _json, owed_by, late_days) = r
         policy = self.policy
-        if state in self._clock:
+        running = state in self._clock
+        if what is not None:  # an obligation is owed (the most urgent one's day, if it has one)
             if due is None:
                 colour = "green"
             elif as_iso > due:
                 colour = "red"
             else:
                 colour = "yellow" if date.fromisoformat(due) < cutoff else "green"
+        elif running:
+            colour = "green"
         else:
             colour = "done" if policy.states[state].terminal or submitted else "none"
         lead_t, co_t = _split(lead), _split(co)
-        running = state in self._clock
+        if what is not None:
+            next_step = due_name or ""
+        elif running:
+            next_step = "无期限"
+        else:
+            next_step = self._next_steps.get(state, "")
         return LedgerRow(
-            mid, kind, title, state, policy.states[state].name, colour, _d(due), due_name,
-            (due_name or "") if running else self._next_steps.get(state, ""),
-            lead_t + co_t if running else (), lead_t, co_t, resp, date.fromisoformat(registered),
-            _d(submitted), _d(closed), bool(conf), _split(viewers), as_of, self,
+            mid, kind, title, state, policy.states[state].name, colour, _d(due), due_name, next_step,
+            _split(owed_by) if what is not None else (), lead_t, co_t, resp, date.fromisoformat(registered),
+            _d(submitted), _d(closed), bool(conf), _split(viewers), as_of, late_days or 0, self,
         )
 
     def _row_from_state(self, state: MatterState, as_of: date) -> LedgerRow:
-        row = state_row(state)
+        """The row of a matter folded up to ``as_of`` (its obligations as of that day)."""
+        obligations = self.engine.obligations(state, as_of, include_next=True)
+        row = state_row(state, obligations, as_of)
         cutoff = self.calendar.add_workdays(as_of, int(self.policy.settings.get("warning_window", 3)) + 1)
         out = self._row_from_columns(row, as_of, as_of.isoformat(), cutoff)
         out.light = light(self.policy, self.calendar, state, as_of)
         return out
+
+    def derived_rows(self, state: MatterState, engine: MatterEngine | None = None) -> MatterRows:
+        """What the read model keeps of a matter: its row, its units, its obligations as of its
+        last event (with the next occurrence of each recurring report)."""
+        events = state.events
+        last_on = max(e.on for e in events) if events else state.registered_on
+        obligations = (engine or self.engine).obligations(state, last_on, include_next=True)
+        return state_row(state, obligations), unit_rows(state), obligation_rows(state, obligations)
+
+    def obligations(self, *, as_of: date, start: date | None = None, until: date | None = None,
+                    unit: str | None = None, status: str | None = None, viewer: str | None = None,
+                    all_visible: bool = False) -> list[tuple[MatterState, Obligation]]:
+        """Obligations as of a day, of every matter a viewer may see: (matter, obligation), by
+        last day. ``start``/``until`` keep those whose last day falls in [start, until] (the next
+        occurrence of each recurring report included); ``unit`` those it owes; ``status`` one status
+        (open, overdue, missed, met, late, superseded, ended) or ``owed`` (open or overdue)."""
+        from ducha_core.obligations import STATUS_NAMES
+
+        if unit is not None and unit not in self.config.units:
+            raise InputError(f"unknown unit '{unit}'; units: {', '.join(self.config.units) or '(none)'}")
+        if status is not None and status not in STATUS_NAMES and status != "owed":
+            raise InputError(f"unknown status '{status}'; use owed or one of {', '.join(STATUS_NAMES)}")
+        if start is not None and until is not None and until < start:
+            raise InputError(f"the window ends ({until}) before it starts ({start}); swap the dates")
+        found: list[tuple[MatterState, Obligation]] = []
+        for state in self.states(as_of=as_of):
+            if not all_visible and state.confidential and not self.visible(state, viewer):
+                continue
+            for ob in self.engine.obligations(state, as_of, include_next=until is not None and until > as_of):
+                st = ob.status(as_of)
+                if (status == "owed" and st not in OWED) or (status not in (None, "owed") and st != status):
+                    continue
+                if unit is not None and unit not in ob.owed_by:
+                    continue
+                if start is not None and (ob.due is None or ob.due < start):
+                    continue
+                if until is not None and (ob.due is None or ob.due > until):
+                    continue
+                found.append((state, ob))
+        found.sort(key=lambda pair: (pair[1].due or date.max, pair[0].id, pair[1].id))
+        return found
 
     def due(self, *, as_of: date) -> list[Finding]:
         """Escalations, forced grades and deductions the rules call for as of a day."""
@@ -457,9 +523,10 @@ class Ledger:
             self._bulk_engine = MatterEngine(self.policy, self.calendar, self.person, explain=False)
         return self._bulk_engine
 
-    def _fold_row(self, history: Sequence[Event]) -> tuple[tuple, list]:
-        state = self._bulk().fold(history)  # the matters table keeps no deadline explanations
-        return state_row(state), unit_rows(state)
+    def _fold_row(self, history: Sequence[Event]) -> MatterRows:
+        engine = self._bulk()
+        state = engine.fold(history)  # the read model keeps no deadline explanations
+        return self.derived_rows(state, engine)
 
     def _rebuild_in_parts(self, workers: int) -> int:
         """Fold in ``workers`` processes, each over one range of matter ids, each writing its rows

@@ -16,8 +16,9 @@ import attrs
 from ducha_core import deadlines as dl
 from ducha_core.errors import ActionRefused
 from ducha_core.events import CREATE_ACTIONS, FIELD_NAMES, Event
-from ducha_core.model import Person
-from ducha_core.periods import resolve
+from ducha_core.model import Citation, Person
+from ducha_core.obligations import DEFAULT_MET_BY, OFFICE, Obligation, Series, all_obligations, headline
+from ducha_core.periods import AsAssigned, parse_period, resolve
 
 if TYPE_CHECKING:
     from ducha_core.calendar import WorkingCalendar
@@ -56,6 +57,10 @@ class MatterState:
     marks: list[Event] = attrs.field(factory=list)  # bulletins, orders, escalations, interviews, grades …
     events: list[Event] = attrs.field(factory=list)
     warnings: list[str] = attrs.field(factory=list)
+    #: every time limit owed on the matter, in the order created (``ducha_core.obligations``)
+    obligations: list[Obligation] = attrs.field(factory=list)
+    #: recurring reports owed on the matter (their occurrences: ``all_obligations``)
+    series: list[Series] = attrs.field(factory=list)
 
     @property
     def units(self) -> tuple[str, ...]:
@@ -73,6 +78,8 @@ class MatterState:
             marks=list(self.marks),
             events=list(self.events),
             warnings=list(self.warnings),
+            obligations=[attrs.evolve(o) for o in self.obligations],
+            series=[attrs.evolve(x, met=dict(x.met)) for x in self.series],
         )
 
     def last(self, action: str) -> Event | None:
@@ -85,7 +92,11 @@ class MatterState:
 __all__ = ["FIELD_NAMES", "LIGHT_NAMES", "MatterEngine", "MatterState", "clock_running", "light"]
 
 #: actions that are steps of the unit's own work, not marks on the matter (bulletins, orders …)
-UNMARKED_ACTIONS = frozenset({"remind", "progress", "submit", "accept", "assign", "register", "approve"})
+UNMARKED_ACTIONS = frozenset({"remind", "progress", "submit", "accept", "assign", "register", "approve",
+                              "set_deadline"})
+
+#: actions each handling unit performs once for itself (承办: every unit names its own 责任人)
+PER_UNIT_ACTIONS = frozenset({"accept"})
 
 
 def role_directory(actor: str) -> Person:
@@ -166,6 +177,8 @@ class MatterEngine:
             if event.on < state.registered_on:
                 raise ActionRefused(f"{event.on} is before the matter was registered ({state.registered_on})")
         transition = policy.transition(current, event.action)
+        if transition is None and state is not None and event.action in PER_UNIT_ACTIONS:
+            transition = policy.reentry(current, event.action)  # another unit accepts too
         if transition is None:
             allowed = sorted({policy.action_name(t.action) + f"({t.action})" for t in policy.actions_in(current)})
             state_name = policy.states[current].name
@@ -196,16 +209,182 @@ class MatterEngine:
         else:
             state.events.append(event)
             action = event.action
+            if state.obligations or state.series:
+                self._meet(state, event, person)
             if action not in self._handlers:
                 self._handlers[action] = getattr(self, f"_on_{action}", None)
             handler = self._handlers[action]
             if handler is not None:
                 handler(state, event)
+            if transition.obliges:
+                self._oblige(state, transition, event)
             if action not in UNMARKED_ACTIONS:
                 state.marks.append(event)
         if transition.target is not None and not self._waiting_for_other_leads(transition, person, state, event):
+            if transition.target != state.state:
+                self._moved(state, state.state, transition.target, event.on)
             state.state = transition.target
         return state
+
+    # --- obligations -----------------------------------------------------------------------------
+
+    def obligations(self, state: MatterState, as_of: date, *, include_next: bool = False) -> list[Obligation]:
+        """Every obligation of the matter as of ``as_of`` (its fixed ones and the occurrences of its
+        recurring reports), in order of last day."""
+        return all_obligations(state, as_of, self.calendar, self.policy.convention, explain=self.explain,
+                               include_next=include_next)
+
+    def _acting_unit(self, person: Person, event: Event) -> str | None:
+        return person.unit or event.data.get("unit") or None
+
+    def _owes(self, owed_by: tuple[str, ...], unit: str | None, person: Person, state: MatterState) -> bool:
+        """Whether the actor's event counts for an obligation owed by ``owed_by``: the office's by an
+        office actor; a unit's by a person of that unit (an actor of no unit counts for the lead
+        units: the office recording for them, or a scenario's role)."""
+        if owed_by == (OFFICE,):
+            policy = self.policy
+            return any(policy.roles[r].scope == "office" for r in person.roles if r in policy.roles)
+        if unit is None:
+            return any(u in state.lead_units for u in owed_by)
+        return unit in owed_by
+
+    def _meet(self, state: MatterState, event: Event, person: Person) -> None:
+        """Mark the obligations this event meets (a unit's report meets its own unit's only)."""
+        action, on = event.action, event.on
+        unit = self._acting_unit(person, event)
+        for ob in state.obligations:
+            if (action in ob.met_by and ob.met_on is None and ob.superseded_on is None and ob.ended_on is None
+                    and ob.starts <= on and self._owes(ob.owed_by, unit, person, state)):
+                ob.meet(on, self.calendar)
+        for series in state.series:
+            if action in series.met_by and series.ended_on is None and self._owes(series.owed_by, unit, person, state):
+                series.record(on, self.calendar, self.policy.convention, period=event.data.get("period"))
+
+    def _moved(self, state: MatterState, old: str, new: str, on: date) -> None:
+        """A change of state: the end of the matter ends what is still owed; a stopped clock ends
+        the recurring reports, a clock that runs again restarts them."""
+        states = self.policy.states
+        if states[new].terminal:
+            for ob in state.obligations:
+                if ob.met_on is None and ob.superseded_on is None and ob.ended_on is None:
+                    ob.ended_on = on
+        running_before, running = states[old].clock_running, states[new].clock_running
+        if states[new].terminal or (running_before and not running):
+            for series in state.series:
+                if series.ended_on is None:
+                    series.ended_on = on
+        elif running and not running_before and state.series:
+            for series in list(state.series):
+                if series.ended_on is not None and not any(
+                        x.cycle.id == series.cycle.id and x.owed_by == series.owed_by and x.ended_on is None
+                        for x in state.series):
+                    state.series.append(Series(f"{series.id}~{on.isoformat()}", series.cycle, series.owed_by, on,
+                                               series.met_by))
+
+    def _new_id(self, state: MatterState, base: str) -> str:
+        taken = {ob.id for ob in state.obligations}
+        if base not in taken:
+            return base
+        n = 2
+        while f"{base}#{n}" in taken:
+            n += 1
+        return f"{base}#{n}"
+
+    def _add(self, state: MatterState, *, what: str, name: str, owed_by: tuple[str, ...], starts: date,
+             deadline: dl.Deadline, met_by: tuple[str, ...] = (), **links) -> Obligation:
+        ob = Obligation(self._new_id(state, f"{what}:{deadline.rule}:{','.join(owed_by)}"), what, name, owed_by,
+                        starts, deadline, met_by or DEFAULT_MET_BY.get(what, ("progress", "submit")), **links)
+        state.obligations.append(ob)
+        return ob
+
+    def _not_before(self, deadline: dl.Deadline, starts: date) -> dl.Deadline:
+        """No obligation falls due before the day it starts: a last day counted from an earlier
+        anchor (a meeting, the day a document was received) is moved to the day it starts."""
+        if deadline.date is None or deadline.date >= starts:
+            return deadline
+        day = self.calendar.roll_forward(starts)
+        return attrs.evolve(deadline, date=day, explanation=(
+            *deadline.explanation, f"按起算日计算的期限 {deadline.date} 早于义务产生之日 {starts}，以 {day} 为期限"))
+
+    def _cap(self, limit, anchor: date | None, day: date, what: str) -> None:
+        """Refuse a last day past the limit's cap (最迟不得超过), counted from its anchor."""
+        if limit is None or limit.max_period is None or anchor is None:
+            return
+        cap = resolve(limit.max_period, anchor, self.calendar, self.policy.convention, explain=False).date
+        if cap is not None and day > cap:
+            raise ActionRefused(
+                f"{what} {day} 超过最长期限 {cap}（自 {anchor} 起{limit.max_period.describe()}，{limit.citation.article}）"
+                f"；请给出不晚于 {cap} 的日期"
+            )
+
+    def _owing_groups(self, limit, what: str, state: MatterState) -> list[tuple[str, ...]]:
+        mode = limit.owed_by if limit is not None else None
+        if mode is None:
+            submit_each = self.policy.files_each_lead("submit")
+            mode = "leads" if what in ("result", "answer") and not submit_each else "each_lead"
+        if mode == "leads":
+            return [state.lead_units]
+        if mode == "each_lead":
+            return [(u,) for u in state.lead_units]
+        return [(u,) for u in state.units]
+
+    def _current_results(self, state: MatterState, unit: str | None = None) -> list[Obligation]:
+        """The result/answer obligations now in force (not superseded), the latest per owing group;
+        of one unit's groups if ``unit`` is given."""
+        latest: dict[tuple[str, ...], Obligation] = {}
+        for ob in state.obligations:
+            if ob.what in ("result", "answer") and ob.superseded_on is None:
+                latest[ob.owed_by] = ob
+        found = list(latest.values())
+        if unit is not None:
+            found = [ob for ob in found if unit in ob.owed_by] or found
+        return found
+
+    def _sync_due(self, state: MatterState) -> None:
+        """``state.due``: the result deadline now in force (of the first lead unit's group);
+        ``state.deadlines``: every fixed deadline now in force (kept for callers that read one)."""
+        current = self._current_results(state)
+        first = state.lead_units[:1]
+        chosen = next((ob for ob in current if first and first[0] in ob.owed_by), current[0] if current else None)
+        state.due = chosen.deadline if chosen is not None else None
+        seen: list[dl.Deadline] = []
+        for ob in state.obligations:
+            if ob.deadline.date is None and ob.deadline.rule == "none":
+                continue  # a result owed without a time limit: no deadline to list
+            if ob.superseded_on is None and ob.deadline not in seen and (ob.what not in ("result", "answer") or ob in current):
+                seen.append(ob.deadline)
+        seen.sort(key=lambda d: d is not state.due)
+        state.deadlines = seen
+
+    def _oblige(self, state: MatterState, transition, event: Event) -> None:
+        """The obligations a step creates on the units it names (约谈 → 书面整改方案; 限期整改)."""
+        units = event.data.get("units") or state.lead_units
+        units = (units,) if isinstance(units, str) else tuple(units)
+        for owes in transition.obliges:
+            rule = f"{transition.action}:{owes.what}"
+            if owes.date_field:
+                if not event.data.get(owes.date_field):
+                    raise ActionRefused(f"「{owes.name}」须写明期限（{owes.citation.article}）; add --{owes.date_field.replace('_', '-')} YYYY-MM-DD")
+                day = _parse_date(event.data[owes.date_field], owes.date_field)
+                if day < event.on:
+                    raise ActionRefused(f"{owes.name}期限 {day} 早于 {event.on}；请给出以后的日期")
+                deadline = dl.explicit(day, self.calendar, owes.name, owes.citation, convention=self.policy.convention,
+                                       what=owes.what, rule=rule, anchor=event.on)
+            else:
+                period = owes.period
+                if owes.setting and self.policy.settings.get(owes.setting):
+                    value = self.policy.settings[owes.setting]
+                    period = parse_period(value) if isinstance(value, str) else value
+                res = resolve(period, event.on, self.calendar, self.policy.convention, explain=self.explain)
+                lines: tuple[str, ...] = ()
+                if self.explain:
+                    lines = (f"{owes.name}：自 {event.on} 起 {period.describe()}", f"依据：{owes.citation}",
+                             *(("解读：" + owes.reading,) if owes.reading else ()), *res.facts)
+                deadline = dl.Deadline(rule, owes.name, owes.what, res.date, owes.citation, res.provisional, lines,
+                                       anchor=event.on, period=period.describe(), reading=owes.reading)
+            for unit in units:
+                self._add(state, what=owes.what, name=owes.name, owed_by=(unit,), starts=event.on, deadline=deadline,
+                          met_by=owes.met_by)
 
     def _waiting_for_other_leads(self, transition, person: Person, state: MatterState, event: Event) -> bool:
         """For an action each lead unit performs, whether some lead unit has yet to perform it."""
@@ -286,6 +465,7 @@ class MatterEngine:
 
     def _on_assign(self, state: MatterState, event: Event) -> None:
         data = event.data
+        policy, cal = self.policy, self.calendar
         lead = tuple(data.get("lead_units") or ())
         if not lead:
             raise ActionRefused("assign needs at least one lead unit (主办/牵头单位); add --lead UNIT")
@@ -293,44 +473,89 @@ class MatterEngine:
         both = set(lead) & set(co)
         if both:
             raise ActionRefused(f"unit {', '.join(sorted(both))} cannot be both lead and co-unit")
-        transition = self.policy.transition(state.state, "assign")
+        transition = policy.transition(state.state, "assign")
+        step = (transition.name if transition is not None else "") or "交办"
         limit = transition.max_lead_units if transition is not None else None
         if limit is not None and len(lead) > limit:
             raise ActionRefused(
-                f"「{transition.name or '交办'}」至多{limit}个主办单位（{transition.citation.article}）；"
-                f"其余列为协办单位 (--co)"
+                f"「{step}」至多{limit}个主办单位（{transition.citation.article}）；其余列为协办单位 (--co)"
             )
         state.lead_units, state.co_units = lead, co
         state.assigned_on = event.on
         anchors = {"assigned": event.on, "registered": state.registered_on, "received": state.received_on}
         if data.get("meeting"):
-            anchors["meeting"] = _parse_date(data["meeting"], "meeting")
-        limits = self.policy.limits_for(state.kind, state.registered_on)
+            meeting = _parse_date(data["meeting"], "meeting")
+            if meeting > event.on:
+                raise ActionRefused(f"会议日期 {meeting} 晚于交办日期 {event.on}；会议召开后才能交办其决定事项")
+            anchors["meeting"] = meeting
+        explicit_day = _parse_date(data["deadline"], "deadline") if data.get("deadline") else None
+        if explicit_day is not None and explicit_day < event.on:
+            raise ActionRefused(f"deadline {explicit_day} is before the assignment ({event.on}); give a later date")
+        limits = policy.limits_for(state.kind, state.registered_on)
+        result_limit = next((t for t in limits if t.what in ("result", "answer")), None)
+        planned: list[tuple] = []  # (limit or None, deadline)
         for limit in limits:
-            if limit.anchor not in anchors:
-                what = "the meeting's date (--meeting DATE)" if limit.anchor == "meeting" else f"the {limit.anchor} date"
+            key = policy.anchor_of(limit)
+            if key not in anchors:
+                what = "the meeting's date (--meeting DATE)" if key == "meeting" else f"the {key} date"
                 raise ActionRefused(f"{limit.name}（{limit.citation.article}）counts from {what}; add it to the assignment")
-        computed = [dl.from_limit(limit, anchors[limit.anchor], self.policy, self.calendar, explain=self.explain)
-                    for limit in limits]
-        if data.get("deadline"):
-            day = _parse_date(data["deadline"], "deadline")
-            if day < event.on:
-                raise ActionRefused(f"deadline {day} is before the assignment ({event.on}); give a later date")
-            rule = next((d for d in computed if d.what in ("result", "answer")), None)
-            citation = None
-            if rule is not None:
-                limit = next(t for t in self.policy.time_limits if t.id == rule.rule)
+            anchor = anchors[key]
+            if limit is result_limit and explicit_day is not None:
                 if not limit.explicit_first:
                     raise ActionRefused(f"{limit.name} is fixed by {limit.citation.article}; it cannot be set explicitly")
-                citation = limit.citation
-                computed = [d for d in computed if d is not rule]
-            computed.insert(0, dl.explicit(day, self.calendar, citation=citation))
-        state.deadlines = computed
-        state.due = next((d for d in computed if d.what in ("result", "answer")), None)
+                deadline = dl.explicit(explicit_day, cal, "交办通知明确的办理时限", limit.citation,
+                                       convention=policy.convention, what=limit.what, anchor=anchor)
+                self._cap(limit, anchor, deadline.date, "办理时限")
+            elif isinstance(limit.period, AsAssigned):
+                raise ActionRefused(
+                    f"「{step}」缺少办理时限（{limit.citation.article}：{limit.citation.quote or limit.name}）;"
+                    " add --deadline YYYY-MM-DD"
+                )
+            else:
+                deadline = dl.from_limit(limit, anchor, policy, cal, explain=self.explain)
+            planned.append((limit, self._not_before(deadline, event.on)))
+        if result_limit is None:
+            if explicit_day is not None:
+                planned.insert(0, (None, dl.explicit(explicit_day, cal, convention=policy.convention, anchor=event.on)))
+            else:  # the document sets no time limit for this kind and none was given: owed, without a day
+                planned.insert(0, (None, dl.Deadline(
+                    "none", "办理结果（未规定时限）", "result", None, None, False,
+                    ("文件未规定此类事项的办理时限，交办时也未明确；台账显示“无期限”",) if self.explain else (),
+                    anchor=event.on, period="无期限")))
+        for limit, deadline in planned:
+            for group in self._owing_groups(limit, deadline.what, state):
+                self._add(state, what=deadline.what, name=deadline.name, owed_by=group, starts=event.on,
+                          deadline=deadline, met_by=limit.met_by if limit is not None else (),
+                          limit=limit.id if limit is not None else "")
+        for cycle in self._chosen_cycles(state, event, step):
+            groups = [(u,) for u in lead] if cycle.reporter == "unit" else [(OFFICE,)]
+            met_by = cycle.met_by or DEFAULT_MET_BY["cycle" if cycle.reporter == "unit" else "check"]
+            for group in groups:
+                state.series.append(Series(f"cycle:{cycle.id}:{','.join(group)}", cycle, group, event.on, met_by))
+        self._sync_due(state)
+
+    def _chosen_cycles(self, state: MatterState, event: Event, step: str):
+        """The recurring reports owed on the matter: every cycle of its kind, and of alternative
+        cycles the one the assignment names (``cycle``: its id, or week/month/quarter/year)."""
+        cycles = self.policy.cycles_for(state.kind)
+        choices = [c for c in cycles if c.choice]
+        if not choices:
+            return cycles
+        named = event.data.get("cycle")
+        chosen = [c for c in choices if named in (c.id, c.every)]
+        if not chosen:
+            options = "、".join(f"{c.id}（{c.name}）" for c in choices)
+            what = f"调度周期 {named} 不是可选周期" if named else "须明确调度周期"
+            raise ActionRefused(f"「{step}」{what}（{choices[0].citation.article}）；可选：{options}; add --cycle ID")
+        return (*tuple(c for c in cycles if not c.choice), chosen[0])
 
     def _on_accept(self, state: MatterState, event: Event) -> None:
+        """Each handling unit accepts for itself and names its own 责任人 (承办)."""
         person = event.data.get("responsible_person") or event.actor
-        unit = event.data.get("unit") or self.person(event.actor).unit or (state.lead_units[:1] or ("",))[0]
+        unit = self.person(event.actor).unit or event.data.get("unit") or (state.lead_units[:1] or ("",))[0]
+        if unit in state.responsible:
+            who = state.responsible[unit]
+            raise ActionRefused(f"单位 {unit} 已承办事项 {state.id}（责任人 {who}）；每个承办单位承办一次")
         state.responsible[unit] = person
 
     def _on_remind(self, state: MatterState, event: Event) -> None:
@@ -344,15 +569,34 @@ class MatterEngine:
         state.progress_on.append(event.on)
 
     def _on_review_return(self, state: MatterState, event: Event) -> None:
+        """退回重新办理: the result met stays met on its day (the on-time rate counts the original
+        limit); a rework is owed, by the day the return names (moved off a rest day) or else by the
+        original day."""
         state.returns += 1
         state.submitted_on = None
         state.submitted_by = ()
+        day = None
         if event.data.get("deadline"):
             day = _parse_date(event.data["deadline"], "deadline")
             if day < event.on:
                 raise ActionRefused(f"rework deadline {day} is before the return ({event.on})")
-            state.due = dl.explicit(day, self.calendar, name="退回重新办理期限")
-            state.deadlines = [state.due, *[d for d in state.deadlines if d.what not in ("result", "answer")]]
+        for ob in self._current_results(state):
+            if day is not None:
+                deadline = dl.explicit(day, self.calendar, "退回重新办理期限", ob.deadline.citation,
+                                       convention=self.policy.convention, what=ob.what, rule="rework",
+                                       anchor=ob.deadline.anchor, note=f"{event.on} 退回重新办理")
+            else:
+                deadline = attrs.evolve(ob.deadline, rule="rework", name="退回重新办理（仍按原期限）", explanation=(
+                    *ob.deadline.explanation, f"{event.on} 退回重新办理，未另定期限，仍按原期限"))
+            if ob.met_on is not None:
+                self._add(state, what=ob.what, name="退回重新办理", owed_by=ob.owed_by, starts=event.on,
+                          deadline=deadline, met_by=ob.met_by, rework_of=ob.rework_of or ob.id, limit=ob.limit)
+            elif day is not None:
+                new = self._add(state, what=ob.what, name="退回重新办理", owed_by=ob.owed_by, starts=event.on,
+                                deadline=deadline, met_by=ob.met_by, supersedes=ob.id, rework_of=ob.rework_of,
+                                limit=ob.limit)
+                ob.supersede(event.on, new.id, self.calendar)
+        self._sync_due(state)
 
     def _extension_rule(self, state: MatterState):
         rule = self.policy.extension_rule_for(state.kind)
@@ -366,10 +610,36 @@ class MatterEngine:
         if missing:
             names = "、".join(self.policy.field_names.get(f, f) for f in missing)
             raise ActionRefused(f"延期申请须说明{names}（{rule.citation.article}）; add --{' --'.join(missing)}")
-        due = state.due.date if state.due else None
+        unit = self._acting_unit(self.person(event.actor), event)
+        owed = [ob for ob in self._current_results(state, unit) if ob.met_on is None and ob.ended_on is None]
+        due = min((ob.due for ob in owed if ob.due is not None), default=None)
         if rule.ask_before_deadline and due is not None and event.on > due:
             raise ActionRefused(f"延期申请须在期限 {due} 前提出（{rule.citation.article}），{event.on} 已逾期")
-        state.pending_extension = {"asked_on": event.on, **event.data}
+        state.pending_extension = {"asked_on": event.on, "asked_by_unit": unit, **event.data}
+
+    def _replace_limits(self, state: MatterState, event: Event, day: date, *, name: str, citation: Citation | None,
+                        rule: str, unit: str | None, note: str = "") -> None:
+        """Supersede the result obligations still owed (of ``unit``, else all) by a new last day
+        ``day`` (moved off a rest day, capped by the limit's 最迟不得超过); the old ones stay on the
+        record, with any lateness against them."""
+        owed = [ob for ob in self._current_results(state, unit) if ob.met_on is None and ob.ended_on is None]
+        if not owed:
+            raise ActionRefused(f"事项 {state.id} 没有尚未完成的办理时限可以变更")
+        for ob in owed:
+            deadline = dl.explicit(day, self.calendar, name, citation, convention=self.policy.convention,
+                                   what=ob.what, rule=rule, anchor=ob.deadline.anchor, note=note)
+            if ob.due is not None and deadline.date <= ob.due:
+                raise ActionRefused(f"the new deadline {deadline.date} is not after the current one ({ob.due})")
+            root = self._root_limit(state, ob)
+            self._cap(root, ob.deadline.anchor, deadline.date, "变更后的期限")
+            new = self._add(state, what=ob.what, name=name, owed_by=ob.owed_by, starts=event.on, deadline=deadline,
+                            met_by=ob.met_by, supersedes=ob.id, rework_of=ob.rework_of, limit=ob.limit)
+            ob.supersede(event.on, new.id, self.calendar)
+        self._sync_due(state)
+
+    def _root_limit(self, state: MatterState, ob: Obligation):
+        """The time limit rule an obligation descends from (through extensions and reworks)."""
+        return next((t for t in self.policy.time_limits if t.id == ob.limit), None)
 
     def _on_extension_grant(self, state: MatterState, event: Event) -> None:
         rule = self._extension_rule(state)
@@ -379,27 +649,54 @@ class MatterEngine:
         if not until:
             raise ActionRefused("an extension grant needs the new deadline; add --until YYYY-MM-DD")
         day = _parse_date(until, "until")
-        current = state.due.date if state.due and state.due.date else event.on
-        if day <= current:
-            raise ActionRefused(f"the new deadline {day} is not after the current one ({current})")
-        cap_period = rule.max_period
-        limit = next((t for t in self.policy.time_limits if state.due and t.id == state.due.rule), None)
-        if limit is not None and limit.max_period is not None:
-            cap_period = limit.max_period
-        if cap_period is not None and state.due is not None and state.due.anchor is not None:
-            cap = resolve(cap_period, state.due.anchor, self.calendar, self.policy.convention, explain=False).date
-            if cap is not None and day > cap:
-                cite = limit.citation.article if limit else rule.citation.article
-                raise ActionRefused(f"延期后期限 {day} 超过最长期限 {cap}（{cap_period.describe()}，{cite}）")
+        unit = state.pending_extension.get("asked_by_unit")
+        if rule.max_period is not None:
+            owed = [ob for ob in self._current_results(state, unit) if ob.deadline.anchor is not None]
+            for ob in owed:
+                cap = resolve(rule.max_period, ob.deadline.anchor, self.calendar, self.policy.convention,
+                              explain=False).date
+                rolled, _ = dl.roll(day, self.calendar, self.policy.convention)
+                if cap is not None and rolled > cap:
+                    raise ActionRefused(f"延期后期限 {rolled} 超过最长期限 {cap}（{rule.max_period.describe()}，"
+                                        f"{rule.citation.article}）；请给出不晚于 {cap} 的日期")
+        self._replace_limits(state, event, day, name="延长办理期限", citation=rule.citation,
+                             rule=f"extension:{rule.id}", unit=unit, note=f"{event.on} 同意延期")
         state.extensions.append({"granted_on": event.on, "until": day, **state.pending_extension})
         state.pending_extension = None
-        name = "延长办理期限"
-        state.due = attrs.evolve(
-            dl.explicit(day, self.calendar, name=name, citation=rule.citation),
-            rule=f"extension:{rule.id}",
-            anchor=state.due.anchor if state.due else None,
-        )
-        state.deadlines = [state.due, *[d for d in state.deadlines if d.what not in ("result", "answer")]]
+
+    def _on_set_deadline(self, state: MatterState, event: Event) -> None:
+        """另定办理时限: where the document has no extension procedure for the kind, the office sets a
+        new time limit with its reason and, by default, a leader's approval (setting
+        ``deadline_correction``: leader_approval | office | none)."""
+        policy = self.policy
+        ext = policy.extension_rule_for(state.kind)
+        if ext is not None:
+            raise ActionRefused(
+                f"{policy.jurisdiction.name}的文件规定了延期程序（{ext.citation.article}）：由承办单位申请延期"
+                f"（ducha extension ask {state.id} …），经同意后延期；不另定期限"
+            )
+        mode = policy.settings.get("deadline_correction", "leader_approval")
+        if mode == "none":
+            raise ActionRefused("本部署不允许另定办理时限（设置 deadline_correction = \"none\"）")
+        for field in ("until", "reason"):
+            if not event.data.get(field):
+                raise ActionRefused(f"另定办理时限须写明{policy.field_names.get(field, field)}; add --{field}")
+        approver = event.data.get("approved_by")
+        if mode == "leader_approval":
+            if not approver:
+                raise ActionRefused("另定办理时限须经领导批准（设置 deadline_correction = leader_approval）; add --approved-by PERSON")
+            who = self.person(approver)
+            if not any(policy.roles[r].scope == "leader" for r in who.roles if r in policy.roles):
+                leaders = "、".join(r.name for r in policy.roles.values() if r.scope == "leader") or "（无）"
+                raise ActionRefused(f"--approved-by {approver} 不是领导；另定办理时限须经领导（{leaders}）批准")
+        day = _parse_date(event.data["until"], "until")
+        if day < event.on:
+            raise ActionRefused(f"新的办理时限 {day} 早于 {event.on}；请给出以后的日期")
+        units = event.data.get("units")
+        unit = units if isinstance(units, str) else (units[0] if units else None)
+        note = f"{event.on} 另定期限，理由：{event.data['reason']}" + (f"；批准：{approver}" if approver else "")
+        self._replace_limits(state, event, day, name="另定办理时限", citation=None, rule="set_deadline",
+                             unit=unit, note=note)
 
     def _on_extension_refuse(self, state: MatterState, event: Event) -> None:
         if state.pending_extension is None:
@@ -427,15 +724,26 @@ def clock_running(policy: Policy, state: MatterState) -> bool:
 
 
 def light(policy: Policy, cal: WorkingCalendar, state: MatterState, as_of: date) -> str:
-    """Traffic light of a matter as of a day: done, green, yellow (within the warning window), red."""
-    if not clock_running(policy, state):
+    """Traffic light of a matter as of a day, from its most urgent obligation owed (any unit's,
+    any kind: result, progress, a recurring report, a rectification): red when its last day has
+    passed, yellow within the warning window (working days), green otherwise or when nothing owed
+    has a day; done when nothing is owed and the unit's part is done; none before assignment."""
+    obligations = all_obligations(state, as_of, cal, policy.convention, include_next=True)
+    urgent = headline(obligations, as_of)
+    if urgent is None:
+        if clock_running(policy, state):
+            return "green"
         return "done" if policy.states[state.state].terminal or state.submitted_on else "none"
-    if state.due is None or state.due.date is None:
+    return light_for(urgent.due, cal, as_of, int(policy.settings.get("warning_window", 3)))
+
+
+def light_for(due: date | None, cal: WorkingCalendar, as_of: date, window: int) -> str:
+    """The light of an obligation owed with last day ``due``, as of ``as_of``."""
+    if due is None:
         return "green"
-    due = state.due.date
     if as_of > due:
         return "red"
-    if cal.workdays_between(as_of, due) <= int(policy.settings.get("warning_window", 3)):
+    if cal.workdays_between(as_of, due) <= window:
         return "yellow"
     return "green"
 

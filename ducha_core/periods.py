@@ -9,6 +9,8 @@ under a ``CountingConvention``, and says which calendar facts moved it.
 from __future__ import annotations
 
 import calendar as _stdlib_calendar
+import re
+import unicodedata
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Literal
 
@@ -92,7 +94,16 @@ class AsItHappens:
         return "随办随报"
 
 
-Period = WorkingDays | CalendarDays | Weeks | Months | NextDay | EndOf | AsItHappens
+@attrs.frozen
+class AsAssigned:
+    """交办通知明确的时限: the document leaves the time limit to the assignment notice, which must
+    state one (an assignment without a deadline is refused)."""
+
+    def describe(self) -> str:
+        return "交办通知明确的时限"
+
+
+Period = WorkingDays | CalendarDays | Weeks | Months | NextDay | EndOf | AsItHappens | AsAssigned
 
 
 @attrs.frozen
@@ -160,6 +171,8 @@ def resolve(
     match period:
         case AsItHappens():
             return Resolution(None, False, ("随办随报，无固定期限",))
+        case AsAssigned():
+            return Resolution(None, False, ("期限由交办通知明确",))
         case WorkingDays(n=n):
             if convention.exclude_start_day or n <= 0:
                 end = cal.add_workdays(anchor, n)
@@ -200,39 +213,124 @@ def resolve(
     return Resolution(end, provisional, tuple(facts))
 
 
-_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_PLACES = {"十": 10, "百": 100, "千": 1000}
+_UNITS = {  # longest first, so "个工作日" is not read as "个" + "工作日"
+    "个工作日": WorkingDays, "工作日": WorkingDays, "个自然日": CalendarDays, "自然日": CalendarDays,
+    "日": CalendarDays, "天": CalendarDays, "个星期": Weeks, "星期": Weeks, "周": Weeks,
+    "个月": Months, "月": Months, "年": Months,
+}
+_LIMITS = {WorkingDays: 2500, CalendarDays: 3660, Weeks: 520, Months: 120}  # about 10 years each
+_PERIOD_RE = re.compile(r"(提前)?([0-9]+|[〇零一二两三四五六七八九十百千万]+)(" + "|".join(_UNITS) + ")")
+_FIXED: dict[str, Period] = {
+    "随时": AsItHappens(),
+    **{p.describe(): p for p in (NextDay(), AsItHappens(), AsAssigned())},
+    **{EndOf(u, w).describe(): EndOf(u, w) for u in ("month", "quarter", "year") for w in (True, False)},
+    "半个月": CalendarDays(15),
+    "半年": Months(6),
+}
+_ACCEPTED = (
+    "write e.g. 5个工作日, 十五个工作日, 15个工作日内, 提前7个工作日, 5日, 一周, 3个月, 半个月, 一年, 次日, "
+    "每月最后1个工作日, 每季度末最后1个工作日, 随办随报"
+)
+
+
+def _read_chinese_below_10000(s: str, above: int | None) -> int:
+    """A numeral below 万 in the standard spelling: 五, 十五, 一百一十, 一百零五, 二千零五十.
+
+    ``above`` is the place of the term written just before (10000 after 万), None at the start. A skipped
+    place is marked by exactly one 零/〇 (一百零五 = 105); an abbreviated tail (一百五) is refused as ambiguous.
+    """
+    total, place, digit, zero = 0, above, None, False
+
+    def term(value: int, p: int) -> None:
+        nonlocal total, place, digit, zero
+        if place is not None and (p >= place or zero != (p < place // 10)):
+            raise ValueError(s)
+        total, place, digit, zero = total + value * p, p, None, False
+
+    for ch in s:
+        if ch in _CN_PLACES:
+            if digit is None and ch != "十":  # only 十 may stand for 一十
+                raise ValueError(s)
+            term(1 if digit is None else digit, _CN_PLACES[ch])
+        elif ch not in _CN_DIGITS:  # a second 万
+            raise ValueError(s)
+        elif _CN_DIGITS[ch] == 0 and digit is None and not zero and place is not None:
+            zero = True
+        elif digit is None and _CN_DIGITS[ch] != 0:
+            digit = _CN_DIGITS[ch]
+        else:
+            raise ValueError(s)
+    if digit is not None:
+        term(digit, 1)
+    if zero or place is None:
+        raise ValueError(s)
+    return total
+
+
+def _read_number(s: str) -> int:
+    """Arabic digits, or a Chinese numeral up to 九千九百九十九万九千九百九十九; 零/〇 alone is 0."""
+    if s.isdigit():  # more than 9 digits is past any limit (and int() refuses over 4300 digits)
+        return int(s) if len(s.lstrip("0")) <= 9 else 10**9
+    if s in ("零", "〇"):
+        return 0
+    high, wan, low = s.partition("万")
+    if not wan:
+        return _read_chinese_below_10000(s, None)
+    n = _read_chinese_below_10000(high, None) * 10000
+    return n + _read_chinese_below_10000(low, 10000) if low else n
 
 
 def parse_period(text: str) -> Period:
-    """Read a period written as in the documents: "5个工作日", "提前7个工作日", "5日", "3个月",
-    "一周", "次日", "每月最后1个工作日", "每季度末最后1个工作日", "年底前最后1个工作日", "随办随报".
+    """Read a period written as in the documents. The grammar, after NFKC normalisation (full-width
+    ５ -> 5) and removing whitespace:
 
-    Raises ValueError with the accepted forms when it cannot.
+        period  := [在] body [内 | 以内 | 之内]
+        body    := fixed | [提前] number unit
+        fixed   := 次日 | 随办随报 | 随时 | 每月最后1个工作日 | 每季度末最后1个工作日 | 年底前最后1个工作日
+                 | 每月最后1日 | 每季度末最后1日 | 年底前最后1日 | 半个月 | 半年
+        number  := Arabic digits | Chinese numeral (五, 两, 十五, 二十, 一百零五, 二千五百, 三十万)
+        unit    := 个工作日 | 工作日                       -> WorkingDays(n)
+                 | 日 | 天 | 个自然日 | 自然日               -> CalendarDays(n)
+                 | 周 | 个星期 | 星期                       -> Weeks(n)
+                 | 个月 | 月                               -> Months(n)
+                 | 年                                      -> Months(12 * n)
+
+    提前 goes only with working days and gives a negative WorkingDays ("提前7个工作日" -> WorkingDays(-7)).
+    半个月 is read as 15 calendar days (CalendarDays(15)), 半年 as Months(6). The number must be at least 1,
+    and a period may not exceed about 10 years: 2500 working days, 3660 days, 520 weeks or 120 months.
+    ``parse_period(p.describe()) == p`` for every period p this accepts.
+
+    Raises ValueError (one line: the text, what is wrong, the accepted forms) when it cannot.
     """
-    import re
 
-    t = text.strip().replace(" ", "")
-    fixed = {
-        "次日": NextDay(),
-        "随办随报": AsItHappens(),
-        "随时": AsItHappens(),
-        "每月最后1个工作日": EndOf("month"),
-        "每季度末最后1个工作日": EndOf("quarter"),
-        "年底前最后1个工作日": EndOf("year"),
-        "每月最后1日": EndOf("month", workday=False),
-    }
-    if t in fixed:
-        return fixed[t]
-    m = re.fullmatch(r"(提前)?([0-9]+|[一二两三四五六七八九十])(个工作日|日|天|周|个月)", t)
+    def refuse(reason: str) -> ValueError:
+        return ValueError(f"cannot read period '{text}': {reason}; {_ACCEPTED}")
+
+    t = "".join(unicodedata.normalize("NFKC", text).split())
+    t = t.removeprefix("在")
+    for suffix in ("以内", "之内", "内"):
+        if t.endswith(suffix):
+            t = t.removesuffix(suffix)
+            break
+    if t in _FIXED:
+        return _FIXED[t]
+    m = _PERIOD_RE.fullmatch(t)
     if not m:
-        raise ValueError(
-            f"cannot read period '{text}': write e.g. 5个工作日, 提前7个工作日, 5日, 一周, 3个月, 次日, "
-            "每月最后1个工作日, 每季度末最后1个工作日, 随办随报"
-        )
+        raise refuse("not a form of period it knows")
     before, number, unit = m.groups()
-    n = int(number) if number.isdigit() else _CN_DIGITS[number]
-    if unit == "个工作日":
-        return WorkingDays(-n if before else n)
-    if before:
-        raise ValueError(f"cannot read period '{text}': 提前 goes only with 个工作日")
-    return {"日": CalendarDays, "天": CalendarDays, "周": Weeks, "个月": Months}[unit](n)
+    try:
+        n = _read_number(number)
+    except ValueError:
+        raise refuse(f"'{number}' is not a standard Chinese numeral (write e.g. 十五, 一百零五)") from None
+    kind = _UNITS[unit]
+    if before and kind is not WorkingDays:
+        raise refuse("提前 goes only with 个工作日")
+    if n < 1:
+        raise refuse("the number must be at least 1")
+    if unit == "年":
+        n *= 12
+    if n > _LIMITS[kind]:
+        raise refuse(f"a period may not exceed 10 years (at most {_LIMITS[kind]} for {kind.__name__})")
+    return kind(-n if before else n)

@@ -17,7 +17,7 @@ import attrs
 from ducha_core.errors import PolicyError
 from ducha_core.events import ACTIONS, FIELD_NAMES
 from ducha_core.kinds import CORE_KINDS
-from ducha_core.model import Jurisdiction, SourceDocument
+from ducha_core.model import Citation, Jurisdiction, SourceDocument
 from ducha_core.periods import DEFAULT_CONVENTION, CountingConvention, Period, add_months, parse_period
 from ducha_core.rules import (
     ApprovalRule,
@@ -40,7 +40,14 @@ CORE_SETTINGS: tuple[Setting, ...] = (
     Setting("warning_window", 3, "黄灯预警窗口：期限前N个工作日内标黄（各文件均未规定，部署可改）。"),
     Setting("strict_calendar", False, "严格日历：期限落在尚未公布放假安排的年份时报错，而非按法定假日推算（暂定）。"),
     Setting("issued", None, "文件印发日期（文件未载明时由部署填写，格式YYYY-MM-DD），用于判断施行及试行期。"),
+    Setting("deadline_correction", "leader_approval",
+            "另定办理时限（ducha set-deadline）：文件对某类事项未规定延期程序时，督查室能否另定期限。"
+            "leader_approval = 写明理由并经领导批准（默认）；office = 督查室写明理由即可；none = 不允许。"
+            "文件规定了延期程序的事项一律按延期程序办理。旧期限及其逾期情况保留在记录中。"),
 )
+
+#: the citation of the core's default 另定办理时限 step (no document states it: a deployment setting)
+SET_DEADLINE_CITATION_ARTICLE = "部署设置 deadline_correction"
 
 
 @attrs.frozen
@@ -85,6 +92,32 @@ class Policy:
         except KeyError:
             found = self._transition_cache[key] = self.transitions.get(key) or self.transitions.get(("*", action))
             return found
+
+    def reentry(self, state: str, action: str) -> Transition | None:
+        """For an action each handling unit performs for itself (承办): the transition that led into
+        ``state``, so that another unit may perform it there too."""
+        key = ("reentry", state, action)
+        if key not in self._transition_cache:
+            self._transition_cache[key] = next(
+                (t for t in self.procedure.transitions if t.action == action and t.target == state), None)
+        return self._transition_cache[key]
+
+    def files_each_lead(self, action: str) -> bool:
+        """Whether every lead unit performs ``action`` separately (各牵头单位分别形成书面报告)."""
+        return any(t.action == action and t.each_lead_unit for t in self.procedure.transitions)
+
+    def anchor_of(self, limit: TimeLimit) -> str:
+        """The anchor a time limit counts from: its setting's value where it names one."""
+        if limit.anchor_setting and self.settings.get(limit.anchor_setting):
+            return str(self.settings[limit.anchor_setting])
+        return limit.anchor
+
+    def cycles_for(self, kind: str) -> tuple[ReportingCycle, ...]:
+        """The recurring reports owed on each matter of ``kind`` (``ReportingCycle.per_matter``)."""
+        key = ("cycles", kind)
+        if key not in self._limits_cache:
+            self._limits_cache[key] = tuple(c for c in self.cycles if c.per_matter and ("*" in c.kinds or kind in c.kinds))
+        return self._limits_cache[key]
 
     def actions_in(self, state: str) -> list[Transition]:
         return [t for (s, _a), t in self.transitions.items() if s in (state, "*") and not self.states[state].terminal]
@@ -291,6 +324,10 @@ def assemble(
     """Validate the parts of a policy and build its lookup tables."""
     jid = jurisdiction.id
     procedure: Procedure = parts["procedure"]
+    if any(t.citation.article == SET_DEADLINE_CITATION_ARTICLE for t in procedure.transitions):
+        # the core's own step from an earlier compilation (a variant of a compiled policy): made anew below
+        procedure = attrs.evolve(procedure, transitions=tuple(
+            t for t in procedure.transitions if t.citation.article != SET_DEADLINE_CITATION_ARTICLE))
     kinds = _check_unique(parts["kinds"], "matter kinds", jid)
     for kind in kinds.values():
         if kind.core_kind not in CORE_KINDS:
@@ -333,6 +370,37 @@ def assemble(
         else t
         for t in time_limits
     )
+    # a reporting cycle whose due day a setting governs takes the setting's value
+    resolved_cycles = tuple(
+        attrs.evolve(c, due=_period_setting(values[c.setting], c.setting))
+        if c.setting and c.setting in values and values[c.setting] is not None
+        else c
+        for c in parts["cycles"]
+    )
+    for limit in resolved_limits:
+        if limit.anchor_setting and limit.anchor_setting not in values:
+            raise PolicyError(f"{jid}: time limit '{limit.id}' reads unknown setting '{limit.anchor_setting}'")
+        anchor = values.get(limit.anchor_setting) if limit.anchor_setting else limit.anchor
+        if anchor not in ("assigned", "registered", "received", "meeting", None):
+            raise PolicyError(f"{jid}: setting {limit.anchor_setting} = '{anchor}': write assigned, received,"
+                              " registered or meeting")
+    mode = values.get("deadline_correction")
+    if mode not in ("leader_approval", "office", "none"):
+        raise PolicyError(f"{jid}: setting deadline_correction = '{mode}': write leader_approval, office or none")
+    if mode != "none" and not any(t.action == "set_deadline" for t in procedure.transitions):
+        office_roles = tuple(r.id for r in roles.values() if r.scope == "office")
+        running = tuple(s.id for s in states.values() if s.clock_running)
+        if office_roles and running:
+            t = Transition(
+                "set_deadline", running, None, office_roles,
+                Citation(jid, SET_DEADLINE_CITATION_ARTICLE,
+                         "文件未规定延期程序的事项，督查室写明理由" + ("并经领导批准" if mode == "leader_approval" else "")
+                         + "后另定办理时限"),
+                "另定办理时限", requires=("until", "reason"),
+            )
+            procedure = attrs.evolve(procedure, transitions=(*procedure.transitions, t))
+            for source in running:
+                transitions.setdefault((source, "set_deadline"), t)
     jurisdiction = attrs.evolve(jurisdiction, document=_document_with_dates(jurisdiction.document, values.get("issued")))
     return Policy(
         jurisdiction=jurisdiction,
@@ -345,7 +413,7 @@ def assemble(
         extension_rules=tuple(parts["extension_rules"]),
         escalation=tuple(sorted(parts["escalation"], key=lambda s: s.level)),
         grading=parts["grading"],
-        cycles=tuple(parts["cycles"]),
+        cycles=resolved_cycles,
         approvals=tuple(parts["approvals"]),
         convention=parts["convention"],
         settings=values,

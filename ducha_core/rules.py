@@ -101,6 +101,29 @@ class Transition:
     each_lead_unit: bool = False
     #: for assign: at most this many lead units (e.g. 一事一主体: 1)
     max_lead_units: int | None = None
+    #: obligations this step creates on the units it names (约谈 → 一周内书面整改方案; 限期整改 → its date)
+    obliges: tuple[Owes, ...] = ()
+
+
+@attrs.frozen
+class Owes:
+    """An obligation a step creates (e.g. 约谈之日起一周内提出书面整改方案, 责令限期整改).
+
+    ``what``: an obligation kind (``ducha_core.obligations.WHAT_NAMES``). The last day is
+    ``period`` counted from the step's day, or the date the step carries in ``date_field`` (e.g.
+    ``until``), moved off a rest day by the policy's convention; ``setting`` names a deployment
+    setting whose period replaces ``period``. Owed by the units the step names (``--units``), else
+    the matter's lead units. ``met_by``: the actions that meet it (default by ``what``).
+    """
+
+    what: str
+    name: str
+    citation: Citation
+    period: Period | None = None
+    date_field: str | None = None
+    setting: str | None = None
+    met_by: tuple[str, ...] = ()
+    reading: str = ""
 
 
 @attrs.frozen
@@ -120,10 +143,18 @@ class Procedure:
 class TimeLimit:
     """A time limit (办理时限) for matters of some kinds.
 
-    ``what``: result (办理结果) | answer (答复) | plan (办理方案) | progress (进展). ``anchor``: the
-    event the period runs from (assigned = 接到通知/交办, registered, meeting = the meeting's date).
-    ``explicit_first``: a deadline set explicitly at assignment takes precedence. ``max_period``:
-    the furthest an extension may reach (最迟不得超过).
+    ``what``: result (办理结果) | answer (答复) | plan (办理方案) | progress (进展). ``period``:
+    ``AsAssigned()`` where the document says the assignment notice states the limit (then an
+    assignment without ``--deadline`` is refused, citing the article). ``anchor``: the event the
+    period runs from (assigned = 接到通知/交办, registered, received = 收到, meeting = the meeting's
+    date); ``anchor_setting`` names a setting that chooses it. ``explicit_first``: a deadline set
+    explicitly at assignment takes precedence. ``max_period``: the furthest any deadline may reach,
+    counted from the anchor (最迟不得超过): it caps an explicit deadline, an extension and a new limit.
+    ``owed_by``: leads = one obligation the lead units share (any one meets it); each_lead = one per
+    lead unit; each_unit = one per handling unit, co-units included. None: each_lead where the
+    submit step is filed by each lead unit (or the limit is not for the result), else leads.
+    ``met_by``: the actions that meet it (default by ``what``: submit for a result, progress or submit
+    for progress …).
     """
 
     id: str
@@ -138,6 +169,9 @@ class TimeLimit:
     reading: str = ""
     setting: str | None = None
     in_force: InForce = ALWAYS
+    anchor_setting: str | None = None
+    owed_by: Literal["leads", "each_lead", "each_unit"] | None = None
+    met_by: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -249,7 +283,16 @@ class GradingScheme:
 
 @attrs.frozen
 class ReportingCycle:
-    """A recurring report (周期报送): who reports what, every week / month / quarter / year, due when."""
+    """A recurring report (周期报送): who reports what, every week / month / quarter / year, due when
+    (``due`` counted from the first day of each period).
+
+    A cycle is owed on each matter of ``kinds`` (per matter) when it names kinds or its reporter is
+    ``unit``: by each lead unit (reporter ``unit``) or by the office (any other reporter), as a
+    series from the assignment until the matter stops owing it (its clock stops or it ends); each
+    occurrence is met by one of ``met_by`` (default: progress or submit for a unit, a chase, finding
+    or report for the office). A cycle without kinds and reporter other than ``unit`` is the
+    deployment's own (季度通报, 年度汇总): listed in the office's calendar, not on a matter.
+    """
 
     id: str
     name: str
@@ -261,6 +304,14 @@ class ReportingCycle:
     reading: str = ""
     #: a deployment setting whose value (a period such as "每月最后1个工作日") replaces ``due``
     setting: str | None = None
+    met_by: tuple[str, ...] = ()
+    #: one of several alternative cycles (e.g. 以周、月、季、年为周期, chosen per task): owed only when
+    #: the assignment names it (``--cycle ID``); a kind with alternatives must name one
+    choice: bool = False
+
+    @property
+    def per_matter(self) -> bool:
+        return self.reporter == "unit" or "*" not in self.kinds
 
 
 @attrs.frozen

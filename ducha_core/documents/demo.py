@@ -31,6 +31,7 @@ from ducha_core.escalation import evaluate
 from ducha_core.events import Event
 from ducha_core.matter import MatterEngine, MatterState, light
 from ducha_core.model import Person, Unit
+from ducha_core.periods import AsAssigned
 
 MARKER = ".ducha-demo"
 DEFAULT_JURISDICTION = "weinan_gaoxin"
@@ -302,8 +303,14 @@ class Planner:
                 return False
         state = self.states[matter]
         data: dict[str, Any] = {"lead_units": [lead], **({"co_units": co} if co else {})}
-        if any(limit.anchor == "meeting" for limit in self.policy.limits_for(state.kind, state.registered_on)):
+        limits = self.policy.limits_for(state.kind, state.registered_on)
+        if any(self.policy.anchor_of(limit) == "meeting" for limit in limits):
             data["meeting"] = max(state.registered_on, self.wd(day, -2)).isoformat()  # the meeting just before
+        choices = [c for c in self.policy.cycles_for(state.kind) if c.choice]
+        if choices:  # alternative reporting cycles: the leader names one (e.g. 以周、月、季、年为周期)
+            data["cycle"] = self.rng.choice(choices).id
+        if any(isinstance(limit.period, AsAssigned) for limit in limits if limit.what in ("result", "answer")):
+            data["deadline"] = self.wd(day, self.rng.choice((10, 15, 20))).isoformat()  # the notice states it
         before = len(self.events.get(matter, []))
         ok = self.apply(matter, "assign", day, data)
         if ok:

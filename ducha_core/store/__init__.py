@@ -26,6 +26,7 @@ from ducha_core.events import Event
 
 if TYPE_CHECKING:
     from ducha_core.matter import MatterState
+    from ducha_core.obligations import Obligation
 
 GENESIS = "0" * 64
 
@@ -87,12 +88,18 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def state_row(state: MatterState) -> tuple:
-    """The ``matters`` row of a matter state (column order of the table)."""
-    due = state.due
+def state_row(state: MatterState, obligations: Sequence[Obligation] = (), as_of: date | None = None) -> tuple:
+    """The ``matters`` row of a matter state (column order of the table). ``obligations``: the
+    matter's obligations as of its last event, with the next occurrence of each series
+    (``ducha_core.obligations.all_obligations(..., include_next=True)``): the row keeps the most
+    urgent one owed (its last day, kind, name and the units owing it) and the most working days any
+    was met late. ``as_of``: the day the row describes (default: the day of the last event)."""
+    from ducha_core.obligations import headline, lateness
+
     events = state.events
     last_on = max([e.on for e in events]) if events else state.registered_on
     last_seq = events[-1].seq if events else 0  # a history is folded in seq order
+    urgent = headline(obligations, as_of or last_on)
     summary = {
         "source": state.source,
         "received": state.received_on.isoformat(),
@@ -102,9 +109,11 @@ def state_row(state: MatterState) -> tuple:
         "reminders": len(state.reminders),
         "extensions": len(state.extensions),
         "pending_extension": state.pending_extension is not None,
-        "provisional": bool(due and due.provisional),
+        "provisional": bool(urgent and urgent.deadline.provisional),
         "warnings": state.warnings,
     }
+    units = set(state.lead_units)
+    responsible = sorted(state.responsible.items(), key=lambda item: item[0] not in units)  # lead units first
     return (
         state.id,
         state.kind,
@@ -112,10 +121,10 @@ def state_row(state: MatterState) -> tuple:
         state.state,
         ",".join(state.lead_units),
         ",".join(state.co_units),
-        ";".join(f"{u}={p}" for u, p in state.responsible.items()),
-        _iso(due.date) if due else None,
-        due.what if due else None,
-        due.name if due else None,
+        ";".join(f"{u}={p}" for u, p in responsible),
+        _iso(urgent.due) if urgent else _iso(state.due.date) if state.due else None,
+        urgent.what if urgent else None,  # None: nothing owed (the row shows the result's last limit)
+        urgent.name if urgent else state.due.name if state.due else None,
         _iso(state.submitted_on),
         _iso(state.closed_on),
         int(state.confidential),
@@ -124,6 +133,8 @@ def state_row(state: MatterState) -> tuple:
         last_on.isoformat(),
         last_seq,
         json.dumps(summary, ensure_ascii=False, separators=(",", ":"), default=str),
+        ",".join(urgent.owed_by) if urgent else "",
+        lateness(obligations),
     )
 
 
@@ -131,10 +142,30 @@ def unit_rows(state: MatterState) -> list[tuple[str, str, str]]:
     return [(u, state.id, "lead") for u in state.lead_units] + [(u, state.id, "co") for u in state.co_units]
 
 
+def obligation_rows(state: MatterState, obligations: Sequence[Obligation]) -> list[tuple]:
+    """The ``obligations`` rows of a matter (``OBLIGATION_COLUMNS`` order), as of its last event."""
+    return [
+        (state.id, o.id, o.what, o.name, ",".join(o.owed_by), o.starts.isoformat(), _iso(o.due), _iso(o.met_on),
+         o.late_by, _iso(o.superseded_on), o.superseded_by, _iso(o.ended_on), _iso(o.lapses_on), o.rule,
+         o.deadline.citation.article if o.deadline.citation else None, o.period, o.series)
+        for o in obligations
+    ]
+
+
+#: one matter's derived rows: its ``matters`` row, its unit rows, its obligation rows
+MatterRows = tuple[tuple, list[tuple], list[tuple]]
+
+#: columns of ``obligations`` in ``obligation_rows`` order
+OBLIGATION_COLUMNS = (
+    "matter", "id", "what", "name", "owed_by", "starts", "due", "met_on", "late_by", "superseded_on",
+    "superseded_by", "ended_on", "lapses_on", "rule", "article", "period", "series",
+)
+
 #: columns of ``matters`` in ``state_row`` order
 MATTER_COLUMNS = (
     "id", "kind", "title", "state", "lead_units", "co_units", "responsible", "due_date", "due_what", "due_name",
     "submitted", "closed", "confidential", "viewers", "registered", "last_on", "last_seq", "state_json",
+    "due_owed_by", "late_days",
 )
 
 
@@ -146,7 +177,7 @@ class EventStore(Protocol):
 
     def transaction(self) -> AbstractContextManager[None]: ...
 
-    def append(self, events: Sequence[Event], states: Sequence[MatterState] = ()) -> list[Event]: ...
+    def append(self, events: Sequence[Event], rows: Sequence[MatterRows] = ()) -> list[Event]: ...
 
     def events(self, matter: str | None = None, upto: date | None = None) -> list[Event]: ...
 
@@ -161,7 +192,7 @@ class EventStore(Protocol):
     def matter_rows(self, *, unit: str | None = None, kind: str | None = None, registered_upto: str | None = None
                     ) -> list[tuple]: ...
 
-    def put_states(self, states: Sequence[MatterState]) -> None: ...
+    def put_rows(self, rows: Sequence[MatterRows]) -> None: ...
 
     def get_meta(self, key: str) -> str | None: ...
 
@@ -169,7 +200,7 @@ class EventStore(Protocol):
 
     def histories(self, lo: str | None = None, hi: str | None = None) -> Iterator[list[Event]]: ...
 
-    def replace_states(self, rows: Iterable[tuple[tuple, list[tuple[str, str, str]]]]) -> int: ...
+    def replace_states(self, rows: Iterable[MatterRows]) -> int: ...
 
     def verify(self) -> VerifyReport: ...
 

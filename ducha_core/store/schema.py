@@ -68,6 +68,34 @@ CREATE INDEX matters_kind ON matters (kind);
 CREATE INDEX matters_last_on ON matters (last_on);
 """
 
+#: v3: obligations (who owes what by when) in a table of their own, and the matter row's most urgent
+#: obligation's units and its lateness (the rows are refilled by the rebuild the new model key calls for)
+V3 = """
+ALTER TABLE matters ADD COLUMN due_owed_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE matters ADD COLUMN late_days INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE obligations (
+    matter        TEXT NOT NULL,
+    id            TEXT NOT NULL,
+    what          TEXT NOT NULL,
+    name          TEXT NOT NULL,
+    owed_by       TEXT NOT NULL,
+    starts        TEXT NOT NULL,
+    due           TEXT,
+    met_on        TEXT,
+    late_by       INTEGER NOT NULL,
+    superseded_on TEXT,
+    superseded_by TEXT,
+    ended_on      TEXT,
+    lapses_on     TEXT,
+    rule          TEXT NOT NULL,
+    article       TEXT,
+    period        TEXT NOT NULL,
+    series        TEXT NOT NULL,
+    PRIMARY KEY (matter, id)
+);
+CREATE INDEX obligations_due ON obligations (due);
+"""
+
 Migration = str | Callable[[Any], None]
 
 
@@ -95,9 +123,9 @@ def _v2(conn: Any) -> None:
 
 
 #: applied in order; the database's user_version is the number applied
-MIGRATIONS: list[Migration] = [V1, _v2]
+MIGRATIONS: list[Migration] = [V1, _v2, V3]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
 #: tables a usable database has
-REQUIRED_TABLES = ("events", "matters", "meta", "matter_units")
+REQUIRED_TABLES = ("events", "matters", "meta", "matter_units", "obligations")

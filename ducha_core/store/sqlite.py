@@ -14,28 +14,26 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ducha_core.events import Event
 from ducha_core.store import (
     GENESIS,
     MATTER_COLUMNS,
+    OBLIGATION_COLUMNS,
+    MatterRows,
     StoreError,
     VerifyReport,
     dumps_data,
     event_hash,
-    state_row,
-    unit_rows,
 )
 from ducha_core.store.schema import MIGRATIONS, REQUIRED_TABLES, SCHEMA_VERSION, run_sql
-
-if TYPE_CHECKING:
-    from ducha_core.matter import MatterState
 
 BUSY_TIMEOUT = 10.0
 _INSERT_EVENT = ("INSERT INTO events (seq, matter, action, on_date, actor, data, recorded_at, prev_hash, hash)"
                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
 _INSERT_MATTER = f"INSERT OR REPLACE INTO matters ({', '.join(MATTER_COLUMNS)}) VALUES ({', '.join('?' * len(MATTER_COLUMNS))})"
+_INSERT_OBLIGATION = (f"INSERT INTO obligations ({', '.join(OBLIGATION_COLUMNS)})"
+                      f" VALUES ({', '.join('?' * len(OBLIGATION_COLUMNS))})")
 _EVENT_COLUMNS = "matter, action, on_date, actor, data, seq, recorded_at, prev_hash, hash"
 
 
@@ -143,8 +141,8 @@ class SQLiteStore:
         row = self.conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
         return (row[0], row[1]) if row else (0, GENESIS)
 
-    def append(self, events: Sequence[Event], states: Sequence[MatterState] = ()) -> list[Event]:
-        """Append events (chained to the log's head) and update the states, in one transaction.
+    def append(self, events: Sequence[Event], states: Sequence[MatterRows] = ()) -> list[Event]:
+        """Append events (chained to the log's head) and update the derived rows, in one transaction.
         The returned events carry their seq, recorded_at and hashes."""
         with self.transaction():
             seq, prev = self._head()
@@ -163,7 +161,7 @@ class SQLiteStore:
             self.conn.executemany(_INSERT_EVENT, rows)
             self._set_head(seq, prev)
             if states:
-                self.put_states(states)
+                self.put_rows(states)
         return stored
 
     def _set_head(self, seq: int, digest: str) -> None:
@@ -178,30 +176,44 @@ class SQLiteStore:
         with self.transaction():
             self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
-    def put_states(self, states: Sequence[MatterState]) -> None:
+    def put_rows(self, rows: Sequence[MatterRows]) -> None:
         """Write the derived rows of some matters (inside the caller's transaction)."""
         with self.transaction():
-            self.conn.executemany(_INSERT_MATTER, [state_row(s) for s in states])
-            self.conn.executemany("DELETE FROM matter_units WHERE matter = ?", [(s.id,) for s in states])
+            ids = [(row[0],) for row, _u, _o in rows]
+            self.conn.executemany(_INSERT_MATTER, [row for row, _u, _o in rows])
+            self.conn.executemany("DELETE FROM matter_units WHERE matter = ?", ids)
             self.conn.executemany("INSERT INTO matter_units (unit, matter, role) VALUES (?, ?, ?)",
-                                  [r for s in states for r in unit_rows(s)])
+                                  [r for _m, units, _o in rows for r in units])
+            self.conn.executemany("DELETE FROM obligations WHERE matter = ?", ids)
+            self.conn.executemany(_INSERT_OBLIGATION, [r for _m, _u, obs in rows for r in obs])
 
-    def replace_states(self, rows: Iterable[tuple[tuple, list[tuple[str, str, str]]]], batch: int = 20000) -> int:
-        """Replace the whole read model with ``rows`` ((matters row, unit rows) per matter), in one
-        transaction and in bulk (rebuild)."""
+    def replace_states(self, rows: Iterable[MatterRows], batch: int = 20000) -> int:
+        """Replace the whole read model with ``rows`` ((matters row, unit rows, obligation rows) per
+        matter), in one transaction and in bulk (rebuild)."""
         count = 0
         with self.transaction():
-            self.conn.execute("DELETE FROM matters")
-            self.conn.execute("DELETE FROM matter_units")
+            for table in ("matters", "matter_units", "obligations"):
+                self.conn.execute(f"DELETE FROM {table}")
             matters: list[tuple] = []
             units: list[tuple] = []
-            for row, unit_list in rows:
+            obligations: list[tuple] = []
+            for row, unit_list, obligation_list in rows:
                 matters.append(row)
                 units.extend(unit_list)
+                obligations.extend(obligation_list)
                 if len(matters) >= batch:
-                    count += self._flush(matters, units)
-            count += self._flush(matters, units)
+                    count += self._flush(matters, units, obligations)
+            count += self._flush(matters, units, obligations)
         return count
+
+    def obligation_rows(self, matter: str | None = None) -> list[tuple]:
+        """Rows of ``obligations`` (``OBLIGATION_COLUMNS`` order), of one matter or all; by matter and last day."""
+        sql = f"SELECT {', '.join(OBLIGATION_COLUMNS)} FROM obligations"
+        args: list[str] = []
+        if matter is not None:
+            sql += " WHERE matter = ?"
+            args.append(matter)
+        return self.conn.execute(sql + " ORDER BY matter, due, id", args).fetchall()
 
     @contextmanager
     def states_replaced(self) -> Iterator[Callable[[Sequence[Path]], int]]:
@@ -213,11 +225,11 @@ class SQLiteStore:
         with self.transaction():
             indexes = self.conn.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-                " AND tbl_name IN ('matters', 'matter_units')").fetchall()
+                " AND tbl_name IN ('matters', 'matter_units', 'obligations')").fetchall()
             for index_name, _sql in indexes:
                 self.conn.execute(f"DROP INDEX {index_name}")
-            self.conn.execute("DELETE FROM matters")
-            self.conn.execute("DELETE FROM matter_units")
+            for table in ("matters", "matter_units", "obligations"):
+                self.conn.execute(f"DELETE FROM {table}")
 
             def load(parts: Sequence[Path]) -> int:
                 columns = ", ".join(MATTER_COLUMNS)
@@ -232,6 +244,9 @@ class SQLiteStore:
                 union = " UNION ALL ".join(f"SELECT unit, matter, role FROM {name}.matter_units" for name in attached)
                 if union:
                     self.conn.execute(f"INSERT INTO matter_units (unit, matter, role) {union} ORDER BY unit, matter")
+                ocols = ", ".join(OBLIGATION_COLUMNS)
+                for name in attached:
+                    self.conn.execute(f"INSERT INTO obligations ({ocols}) SELECT {ocols} FROM {name}.obligations")
                 return count
 
             yield load
@@ -240,12 +255,14 @@ class SQLiteStore:
         for name in attached:
             self.conn.execute(f"DETACH DATABASE {name}")
 
-    def _flush(self, matters: list[tuple], units: list[tuple]) -> int:
+    def _flush(self, matters: list[tuple], units: list[tuple], obligations: list[tuple]) -> int:
         n = len(matters)
         self.conn.executemany(_INSERT_MATTER, matters)
         self.conn.executemany("INSERT INTO matter_units (unit, matter, role) VALUES (?, ?, ?)", units)
+        self.conn.executemany(_INSERT_OBLIGATION, obligations)
         matters.clear()
         units.clear()
+        obligations.clear()
         return n
 
     # --- reading -----------------------------------------------------------------------------------
@@ -412,10 +429,9 @@ class SQLiteStore:
         self.conn.close()
 
 
-def write_state_part(path: str | Path, rows: Iterable[tuple[tuple, list[tuple[str, str, str]]]],
-                     batch: int = 20000) -> int:
-    """Write folded rows ((matters row, unit rows) per matter) into a fresh part file, for
-    ``SQLiteStore.states_replaced`` (a parallel rebuild's workers each write one)."""
+def write_state_part(path: str | Path, rows: Iterable[MatterRows], batch: int = 20000) -> int:
+    """Write folded rows ((matters row, unit rows, obligation rows) per matter) into a fresh part
+    file, for ``SQLiteStore.states_replaced`` (a parallel rebuild's workers each write one)."""
     Path(path).unlink(missing_ok=True)
     conn = sqlite3.connect(str(path), isolation_level=None)
     try:
@@ -423,23 +439,27 @@ def write_state_part(path: str | Path, rows: Iterable[tuple[tuple, list[tuple[st
         conn.execute("PRAGMA synchronous = OFF")
         conn.execute(f"CREATE TABLE matters ({', '.join(MATTER_COLUMNS)})")
         conn.execute("CREATE TABLE matter_units (unit, matter, role)")
+        conn.execute(f"CREATE TABLE obligations ({', '.join(OBLIGATION_COLUMNS)})")
         conn.execute("BEGIN")
-        insert = f"INSERT INTO matters VALUES ({', '.join('?' * len(MATTER_COLUMNS))})"
+        inserts = (f"INSERT INTO matters VALUES ({', '.join('?' * len(MATTER_COLUMNS))})",
+                   "INSERT INTO matter_units VALUES (?, ?, ?)",
+                   f"INSERT INTO obligations VALUES ({', '.join('?' * len(OBLIGATION_COLUMNS))})")
         count = 0
-        matters: list[tuple] = []
-        units: list[tuple] = []
-        for row, unit_list in rows:
-            matters.append(row)
-            units.extend(unit_list)
-            if len(matters) >= batch:
-                count += len(matters)
-                conn.executemany(insert, matters)
-                conn.executemany("INSERT INTO matter_units VALUES (?, ?, ?)", units)
-                matters.clear()
-                units.clear()
-        count += len(matters)
-        conn.executemany(insert, matters)
-        conn.executemany("INSERT INTO matter_units VALUES (?, ?, ?)", units)
+        buffers: tuple[list[tuple], list[tuple], list[tuple]] = ([], [], [])
+
+        def flush() -> None:
+            for sql, buffer in zip(inserts, buffers, strict=True):
+                conn.executemany(sql, buffer)
+                buffer.clear()
+
+        for row, unit_list, obligation_list in rows:
+            buffers[0].append(row)
+            buffers[1].extend(unit_list)
+            buffers[2].extend(obligation_list)
+            count += 1
+            if len(buffers[0]) >= batch:
+                flush()
+        flush()
         conn.execute("COMMIT")
         return count
     finally:

@@ -33,7 +33,7 @@ from pathlib import Path
 from ducha_ankang.articles import ARTICLES
 from ducha_core import hookimpl
 from ducha_core.model import Citation, Jurisdiction, SourceDocument
-from ducha_core.periods import AsItHappens, EndOf, Weeks, WorkingDays
+from ducha_core.periods import AsAssigned, AsItHappens, EndOf, Weeks, WorkingDays
 from ducha_core.rules import (
     ApprovalRule,
     CountInYear,
@@ -258,15 +258,15 @@ def ducha_time_limits() -> list[TimeLimit]:
             reading="自会议召开之日起算（当日不计入），30个工作日；报送的是进展情况，非办结时限",
         ),
         TimeLimit(
-            "annual_task_monthly",
-            "年度重点任务（公开承诺事项）当月进展报送",
-            ("annual_task",),
-            EndOf("month"),
-            cite("第九条", "每月最后1个工作日前报送《政府工作报告》确定的年度重点任务（公开承诺事项）当月进展情况"),
-            what="progress",
+            "notice_result",
+            "交办通知明确的办理时限",
+            ("*",),
+            AsAssigned(),
+            cite("第六条", "具体负责对应市政府领导分管联系重点工作的交办、督办和反馈工作"),
+            what="result",
             anchor="assigned",
-            reading="“每月最后1个工作日前”读作：不迟于当月最后1个工作日（含当日）；调休上班的周六若为当月最后1个工作日，即为截止日",
-            setting="monthly_report_due",
+            reading="文件未规定办理结果的时限（第九条只规定进展报送），时限由交办通知明确；交办时未写明时限的不予交办。"
+                    "年度重点任务的每月进展见周期报送 monthly_annual_tasks（第九条）",
         ),
     ]
 
@@ -369,8 +369,9 @@ def ducha_reporting_cycles() -> list[ReportingCycle]:
         ReportingCycle(
             "monthly_annual_tasks", "年度重点任务（公开承诺事项）当月进展", "month", EndOf("month"),
             cite("第九条", "每月最后1个工作日前报送《政府工作报告》确定的年度重点任务（公开承诺事项）当月进展情况"),
-            kinds=("annual_task",), reporter="unit",
-            reading="“每月最后1个工作日前”读作：不迟于当月最后1个工作日（含当日）",
+            kinds=("annual_task",), reporter="unit", setting="monthly_report_due",
+            reading="“每月最后1个工作日前”读作：不迟于当月最后1个工作日（含当日）；自交办起每月一次，直至报送完成情况；"
+                    "交办当日即到期的当月不计",
         ),
         ReportingCycle(
             "year_end_summary", "通报表扬、约谈、通报批评等情况年底汇总报送市考核办", "year", EndOf("year"),

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from ducha_core import hookimpl
 from ducha_core.model import Citation, Jurisdiction, SourceDocument
-from ducha_core.periods import EndOf, parse_period
+from ducha_core.periods import AsAssigned, EndOf, parse_period
 from ducha_core.rules import (
     ApprovalRule,
     EscalationStep,
@@ -50,6 +50,7 @@ from ducha_core.rules import (
     Role,
     Setting,
     State,
+    TimeLimit,
     Transition,
 )
 from ducha_dazhan.articles import ARTICLES
@@ -282,7 +283,14 @@ def ducha_procedure() -> Procedure:
 @hookimpl
 def ducha_time_limits() -> list:
     # 第十七条: the 立项下达 states each matter's 办理时限; the rules set no numeric limit of their own.
-    return []
+    return [
+        TimeLimit(
+            "notice_result", "立项下达明确的办理时限", ("*",), AsAssigned(),
+            cite("第十七条", "区委督查部门应当第一时间分解立项,明确责任单位、目标要求和办理时限"),
+            what="result", anchor="assigned",
+            reading="规则未定具体天数；办理时限由立项下达时明确（第十七条、第二十二条“逐级明确……完成时限”），未写明的不予交办",
+        ),
+    ]
 
 
 @hookimpl

@@ -178,8 +178,11 @@ def ducha_time_limits() -> list[TimeLimit]:
             what="result",
             anchor="assigned",
             explicit_first=True,
-            reading="承办单位收到文件或领导批示即交办之日起算，开始当日不计入；交办时明确了时限的从其规定",
+            reading="“文件下发或收到领导批示后”读作：承办单位收到督查交办（文件、批示随交办下发）之日起算，开始当日不计入；"
+                    "部署可设 default_report_anchor = \"received\"，自登记的收到日期起算；交办时明确了时限的从其规定；"
+                    "按收到日期算出的期限早于交办之日的，以交办之日为期限",
             setting="default_report_days",
+            anchor_setting="default_report_anchor",
         ),
     ]
 
@@ -267,6 +270,10 @@ def ducha_settings() -> list[Setting]:
     return [
         Setting("default_report_days", "15个工作日",
                 "未明确时限的事项报告期限（第十二条第三款：一般应于15个工作日内）。", cite("第十二条第三款")),
+        Setting("default_report_anchor", "assigned",
+                "15个工作日的起算日（第十二条第三款“文件下发或收到领导批示后”）：assigned = 承办单位接到交办之日（默认，"
+                "文件、批示随交办下发）；received = 登记的收到文件或领导批示之日（register --received）。",
+                cite("第十二条第三款")),
         Setting("finding_types", dict(FINDING_TYPES),
                 "调查核实发现的情形（finding 的 type）及其后果依据：第十六条、第二十二条。", cite("第二十二条")),
         Setting("check_methods", list(CHECK_METHODS),

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ducha_core import hookimpl
 from ducha_core.model import Citation, Jurisdiction, SourceDocument
-from ducha_core.periods import Months, WorkingDays
+from ducha_core.periods import AsAssigned, Months, WorkingDays
 from ducha_core.rules import (
     ApprovalRule,
     CountInYear,
@@ -169,6 +169,17 @@ def ducha_procedure() -> Procedure:
 @hookimpl
 def ducha_time_limits() -> list[TimeLimit]:
     return [
+        TimeLimit(
+            "notice_result",
+            "督查通知明确的办理时限",
+            ("*",),
+            AsAssigned(),
+            cite("七(二)", "区督查室下发督查通知，明确承办单位、任务要求、办理时限等内容"),
+            what="result",
+            anchor="assigned",
+            max_period=None,
+            reading="九、十未另定时限的事项，办理时限由督查通知明确；交办时未写明时限的不予交办",
+        ),
         TimeLimit(
             "instruction_result",
             "领导批示交办事项报送办理结果",

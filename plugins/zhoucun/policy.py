@@ -37,7 +37,7 @@ from pathlib import Path
 
 from ducha_core import hookimpl
 from ducha_core.model import Citation, Jurisdiction, SourceDocument
-from ducha_core.periods import CalendarDays, EndOf, NextDay, WorkingDays, parse_period
+from ducha_core.periods import AsAssigned, CalendarDays, EndOf, NextDay, WorkingDays, parse_period
 from ducha_core.rules import (
     ApprovalRule,
     CountInYear,
@@ -226,6 +226,13 @@ GENERAL_KINDS = ("decision", "annual_task", "instruction", "office_assignment", 
 def ducha_time_limits() -> list[TimeLimit]:
     return [
         TimeLimit(
+            "notice_result", "督查事项明确的办理时限", ("*",), AsAssigned(),
+            cite("四(三)", "督查事项要明确办理时限"),
+            what="result", anchor="assigned",
+            reading="五(一)、五(三)、五(四)未另定时限的事项（人大建议、政协提案、年度计划事项、重点阶段性工作等），"
+                    "办理时限须在交办时明确；未写明的不予交办",
+        ),
+        TimeLimit(
             "general_result", "办结并报告办理情况", GENERAL_KINDS, WorkingDays(5),
             cite("五(一)", "没有明确办理时限的，承办单位……一般应在5个工作日内办结完毕并报告办理情况"),
             what="result", anchor="assigned", explicit_first=True,
@@ -318,7 +325,8 @@ def ducha_reporting_cycles() -> list[ReportingCycle]:
     reading = "周期由区政府主要领导同志对每项任务确定；文件未定周期内的报送日，按周期末（周：自周一起一周内）"
     return [
         ReportingCycle(cid, name, every, parse_period(CYCLE_DUE[cid]), cite("五(四)", quote), kinds=("year_round",),
-                       reading=f"{reading}；默认“{CYCLE_DUE[cid]}”，部署可设 {cid}_due", setting=f"{cid}_due")
+                       reading=f"{reading}；默认“{CYCLE_DUE[cid]}”，部署可设 {cid}_due；交办时以 --cycle 指定其一",
+                       setting=f"{cid}_due", choice=True)
         for cid, name, every in (
             ("weekly_dispatch", "按周调度推进情况", "week"),
             ("monthly_dispatch", "按月调度推进情况", "month"),
