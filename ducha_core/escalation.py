@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ducha_core.events import PROGRESS_ACTIONS, Event
-from ducha_core.matter import MatterState, clock_running
+from ducha_core.matter import MatterState
+from ducha_core.obligations import OFFICE, all_obligations
 from ducha_core.model import Citation
 from ducha_core.periods import parse_period, resolve
 from ducha_core.rules import CountInYear, NoProgressAfter, Overdue, Trigger
@@ -104,28 +105,20 @@ def _fire(
                 if count >= threshold:
                     hits.append((unit, latest[unit][2], f"{as_of.year}年内已{count}次（达到{threshold}次）"))
         case Overdue(by_workdays=by, what=whats):
+            # every obligation of those kinds a unit owes, past its last day by more than ``by``
+            # working days and still not met (a recurring report counts as a progress report)
+            kinds = set(whats) | ({"cycle"} if "progress" in whats else set())
             for state in states:
-                if "progress" not in whats and not clock_running(policy, state):
-                    continue
-                if state.closed_on is not None:
-                    continue
-                for deadline in state.deadlines:
-                    if deadline.what not in whats or deadline.date is None:
+                late: dict[str, list[str]] = defaultdict(list)
+                for ob in all_obligations(state, as_of, cal, policy.convention):
+                    if ob.what not in kinds or ob.due is None or ob.owed_by == (OFFICE,):
                         continue
-                    due = deadline.date
-                    if not (as_of > due and cal.workdays_between(due, as_of) > by):
+                    if ob.status(as_of) not in ("overdue", "missed") or cal.workdays_between(ob.due, as_of) <= by:
                         continue
-                    if deadline.what not in ("result", "answer") and any(
-                        e.action in PROGRESS_ACTIONS and deadline.anchor is not None and deadline.anchor <= e.on <= due
-                        for e in state.events
-                    ):
-                        continue
-                    if deadline.what in ("result", "answer") and deadline is not state.due:
-                        continue
-                    for unit in state.lead_units:
-                        if deadline.what in ("result", "answer") and unit in state.submitted_by:
-                            continue  # this lead unit has filed its own report
-                        hits.append((unit, state.id, f"{deadline.name}（{due}）已过，{as_of} 仍未报送"))
+                    for unit in ob.owed_by:
+                        late[unit].append(f"{ob.name}（{ob.due}）")
+                for unit, names in late.items():
+                    hits.append((unit, state.id, f"{'、'.join(names)}已过，{as_of} 仍未报送"))
         case NoProgressAfter(action=action, within=within, match=match, setting=key):
             if key and policy.settings.get(key):
                 within = parse_period(policy.settings[key]) if isinstance(policy.settings[key], str) else policy.settings[key]
