@@ -15,8 +15,8 @@ import attrs
 
 from ducha_core.events import PROGRESS_ACTIONS, Event
 from ducha_core.matter import MatterState
-from ducha_core.obligations import OFFICE, all_obligations
 from ducha_core.model import Citation
+from ducha_core.obligations import OFFICE, all_obligations
 from ducha_core.periods import parse_period, resolve
 from ducha_core.rules import CountInYear, NoProgressAfter, Overdue, Trigger
 
