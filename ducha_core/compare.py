@@ -297,7 +297,7 @@ def compare_scenario(scenario, policies: Sequence, as_of: date | None = None, ca
                 kind = p.kinds[s.kind]
                 kind_cells[jid] = Cell([(kind.name, _art(kind.citation))], rule=f"kind {kind.id}（{_art(kind.citation)}）")
                 if s.due is not None:
-                    text = str(s.due.date or "随办随报") + f"（{s.due.name}，{s.due.period}）"
+                    text = s.due.date_text + f"（{s.due.name}，{s.due.period}）"
                     due_cells[jid] = Cell([(text, _art(s.due.citation))],
                                           rule=f"{s.due.rule}（{s.due.citation}）" if s.due.citation else s.due.rule)
                 else:

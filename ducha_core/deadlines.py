@@ -32,6 +32,17 @@ class Deadline:
     period: str = ""
     reading: str = ""
 
+    @property
+    def date_text(self) -> str:
+        """The last day, or what stands for it: 随办随报, 交办时明确 (the notice states it), 无期限."""
+        if self.date is not None:
+            return self.date.isoformat()
+        if self.period == "随办随报":
+            return "随办随报"
+        if self.period == "交办通知明确的时限":
+            return "交办时明确"
+        return "无期限"
+
     def to_json(self) -> dict:
         return {
             "date": self.date.isoformat() if self.date else None,

@@ -133,7 +133,10 @@ class Policy:
         if key not in self._limits_cache:
             in_force = [t for t in self.time_limits if on is None or t.in_force.covers(on)]
             own = [t for t in in_force if kind in t.kinds]
-            chosen = own + [t for t in in_force if "*" in t.kinds and not any(o.what == t.what for o in own)]
+            def slot(what: str) -> str:  # an answer (答复) is the result of its kind
+                return "result" if what == "answer" else what
+
+            chosen = own + [t for t in in_force if "*" in t.kinds and not any(slot(o.what) == slot(t.what) for o in own)]
             chosen.sort(key=lambda t: t.what not in ("result", "answer"))
             self._limits_cache[key] = tuple(chosen)
         return self._limits_cache[key]

@@ -26,6 +26,7 @@ from ducha_core.deadlines import deadlines_for
 from ducha_core.escalation import evaluate
 from ducha_core.events import Event as E
 from ducha_core.matter import MatterEngine, light
+from ducha_core.periods import AsAssigned
 
 JURISDICTIONS = ("ankang", "dazhan", "ordos", "weinan_gaoxin", "zhoucun")
 CAL = WorkingCalendar.default()
@@ -85,7 +86,7 @@ def test_deadline_rule_and_article_for_the_same_matter(kind, jid):
     if expected is None:
         assert [d for d in found if d.date is not None] == []
         return
-    first = found[0]
+    first = next(d for d in found if d.date is not None)  # a limit the notice states has no date of its own
     assert (first.rule, first.what, first.date, first.citation.article) == expected
     assert not first.provisional
 
@@ -106,7 +107,8 @@ def test_principal_instruction_5_days_vs_5_working_days():
 
 #: actions from the first event to 交办, the state reached (id, name), the unit's due date, the light on 10/15
 PROCEDURE = {
-    "ankang": (["register", "assign"], "assigned", "已交办", None, "green"),
+    # 安康: the document sets no result limit; the notice states it (第六条 reading, setting notice_result_period)
+    "ankang": (["register", "assign"], "assigned", "已交办", D(2025, 10, 31), "green"),
     "dazhan": (["register", "approve", "assign"], "assigned", "已立项下达", D(2025, 10, 31), "green"),
     "ordos": (["register", "assign"], "assigned", "已交办", D(2025, 10, 28), "green"),
     "weinan_gaoxin": (["register", "assign"], "assigned", "已交办", D(2025, 10, 14), "red"),
@@ -139,6 +141,9 @@ def walk_to_assigned(policy, mid: str, kind: str, on: D = DAY, **assign_data):
         t = policy.transition(state.state, "assign")
         if t is not None:
             data = _filled(t, {"lead_units": ["u1"], **assign_data})
+            if any(isinstance(limit.period, AsAssigned) for limit in policy.limits_for(kind, on)
+                   if limit.what in ("result", "answer")):
+                data.setdefault("deadline", NOTICE_DEADLINE)  # the document leaves the limit to the notice
             state = eng.apply(state, E(mid, "assign", on, _actor(policy, t), data))
             return state, [*actions, "assign"]
         t = policy.transition(state.state, "approve")

@@ -93,7 +93,8 @@ def test_end_to_end(run):
     assert (row["id"], row["state"], row["light"], row["due"]) == (mid, "closed", "done", "2025-10-14")
     assert row["lead_units"] == ["jyj"] and row["co_units"] == ["czj"] and row["responsible"] == {"jyj": "zhang"}
     past = json.loads(run("ledger", "--as-of", "2025-10-10", "--format", "json").output)["matters"][0]
-    assert (past["state"], past["light"], past["owed_by"]) == ("accepted", "yellow", ["jyj", "czj"])
+    # the result is owed by the lead unit (九: 5 working days), not the co-unit
+    assert (past["state"], past["light"], past["owed_by"]) == ("accepted", "yellow", ["jyj"])
     table = run("ledger", "--as-of", "2025-10-10").output
     assert "黄灯（临期）" in table and "区教育局、区财政局（张伟）" in table
     csv = run("ledger", "--as-of", "2025-10-16", "--format", "csv").output.splitlines()
@@ -240,7 +241,8 @@ def test_due_hides_confidential_matters(run):
 def test_fields_a_jurisdiction_requires_are_accepted_as_options(run):
     mid = walk(run).replace("0001", "0002")
     run("register", "--as", "chen", "--on", "2025-09-29", "--kind", "instruction", "--title", "第二件")
-    run("assign", mid, "--as", "chen", "--on", "2025-09-30", "--lead", "jyj", "--responsible-leader", "李副主任",
+    run("assign", mid, "--as", "chen", "--on", "2025-09-30", "--lead", "jyj", "--deadline", "2025-10-20",
+        "--responsible-leader", "李副主任",
         "--task-book")
     event = json.loads(run("show", mid, "--json").output)["events"][1]
     assert event["data"]["responsible_leader"] == "李副主任" and event["data"]["task_book"] is True

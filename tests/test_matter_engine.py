@@ -43,8 +43,11 @@ def test_explicit_deadline_takes_precedence_and_cannot_precede_assignment(engine
 
 
 def test_traffic_light(engine, toy_policy, cal):
+    """The light follows the most urgent obligation: the plan (1日 → 10/9), then the result (10/14)."""
     state = opened(engine)
-    assert light(toy_policy, cal, state, D(2025, 10, 1)) == "green"
+    assert light(toy_policy, cal, state, D(2025, 10, 1)) == "yellow"  # plan due 10/9: 1 working day left
+    assert light(toy_policy, cal, state, D(2025, 10, 10)) == "red"  # the plan is overdue
+    state = engine.apply(state, E("M1", "progress", D(2025, 10, 9), "unit:u1"))  # the plan, on its last day
     assert light(toy_policy, cal, state, D(2025, 10, 10)) == "yellow"  # 3 working days left (11, 13, 14)
     assert light(toy_policy, cal, state, D(2025, 10, 15)) == "red"
     done = engine.apply(state, E("M1", "submit", D(2025, 10, 13), "unit:u1", {"signer": "王"}))

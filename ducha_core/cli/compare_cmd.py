@@ -69,7 +69,7 @@ def _snapshot_text(snap) -> str:
             rows.append([m.id, "—", "—", "—", "—", m.note])
             continue
         due = s.due
-        due_text = f"{due.date or '随办随报'} {due.name}〔{due.citation.article if due.citation else ''}〕" if due else "—（文件未规定）"
+        due_text = f"{due.date_text} {due.name}〔{due.citation.article if due.citation else ''}〕" if due else "—（文件未规定）"
         rows.append([m.id, policy.kinds[s.kind].name, m.state_name, due_text, _LIGHT.get(m.light, m.light),
                      m.reminder_due or ""])
     lines.append(render_table(["事项", "类别", "状态", "期限（依据）", "灯", "应催办"], rows))

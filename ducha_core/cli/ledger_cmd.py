@@ -88,13 +88,26 @@ def _today(on: date | None) -> date:
 def _echo_state(ledger, state, action: str) -> None:
     policy = ledger.policy
     line = f"{state.id} {policy.action_name(action)} → {policy.states[state.state].name}"
-    if action in ("assign", "extension_grant", "review_return") and state.due is not None:
-        due = state.due
-        cite = f"，{due.citation.article}" if due.citation else ""
-        line += f"；期限 {due.date or '随办随报'}（{due.name}{cite}）"
     click.echo(line)
+    event = state.events[-1] if state.events else None
+    if event is not None:  # the time limits this step set (per unit), with the rule and a date moved off a rest day
+        for ob in state.obligations:
+            if ob.starts == event.on and ob.superseded_on is None and ob.met_on is None and (
+                    action in ("assign", "extension_grant", "review_return", "set_deadline")
+                    or ob.rule.startswith(f"{action}:")):
+                cite = f"，{ob.deadline.citation.article}" if ob.deadline.citation else ""
+                moved = next((x for x in ob.deadline.explanation if "顺延至" in x), "")
+                owner = "督查室" if ob.owed_by == ("office",) else _unit_names(ledger, ob.owed_by)
+                click.echo(f"  {owner}：期限 {_due_text(ob.due, ob.deadline)}（{ob.name}{cite}）"
+                           + (f"；{moved.split('（')[0]}" if moved else ""))
     for warning in state.warnings if action in ("register", "apply") else ():
         click.echo(f"注意：{warning}", err=True)
+
+
+def _due_text(day, deadline=None) -> str:
+    if day is not None:
+        return str(day)
+    return deadline.date_text if deadline is not None else "无期限"
 
 
 def _extra_fields(field_names: dict[str, str]) -> dict[str, Any]:
@@ -231,11 +244,16 @@ def approve(config_path, actor, on, matter, approved_by, note):
 @click.option("--co", "co", multiple=True, metavar="UNIT", help="Co-unit (协办/配合; repeatable).")
 @click.option("--deadline", type=DATE, default=None, help="Explicit deadline (where the rule lets the notice set it).")
 @click.option("--meeting", type=DATE, default=None, help="Date of the meeting, for limits counted from it.")
+@click.option("--cycle", default=None, metavar="ID",
+              help="The reporting cycle the leader set, where the document lets each task have its own "
+                   "(e.g. weekly_dispatch, or week/month/quarter/year).")
 @note_option
-def assign(config_path, actor, on, matter, lead, co, deadline, meeting, note):
-    """交办：明确主办、协办单位；期限按规则推算，或以 --deadline 明确。"""
+def assign(config_path, actor, on, matter, lead, co, deadline, meeting, cycle, note):
+    """交办：明确主办、协办单位；期限按规则推算，或以 --deadline 明确（落在休息日的顺延至下一个工作日；
+    文件要求交办时明确时限的，不写 --deadline 不予交办）。"""
     _record(config_path, matter, "assign", on, actor,
-            {"lead_units": list(lead), "co_units": list(co), "deadline": deadline, "meeting": meeting, "note": note})
+            {"lead_units": list(lead), "co_units": list(co), "deadline": deadline, "meeting": meeting, "cycle": cycle,
+             "note": note})
 
 
 @click.command()
@@ -261,10 +279,12 @@ def remind(config_path, actor, on, matter, method, note):
 @click.command()
 @write_command
 @matter_argument
+@click.option("--period", default=None, metavar="YYYY-MM|YYYY-MM-DD",
+              help="The reporting period this report is for (default: the current one, else the latest missed).")
 @note_option
-def progress(config_path, actor, on, matter, note):
-    """报送阶段性进展。"""
-    _record(config_path, matter, "progress", on, actor, {"note": note})
+def progress(config_path, actor, on, matter, period, note):
+    """报送阶段性进展（周期报送的，计入当期；--period 指明所属期）。"""
+    _record(config_path, matter, "progress", on, actor, {"period": period, "note": note})
 
 
 @click.command()
@@ -443,9 +463,12 @@ def ledger(config_path, jurisdiction, as_of, unit, kind, status, actor, fmt, as_
         for r in rows:
             who = _unit_names(book, r.lead_units + r.co_units)
             people = "、".join(book.config.person_name(p) for p in r.responsible.values())
+            owed = f"（{_unit_names(book, r.owed_by)}）" if r.owed_by else ""
+            due = r.due or ("无期限" if r.next_step == "无期限" or (r.owed_by and not r.due) else "")
             table.append([r.id, r.title, book.policy.kinds[r.kind].name if r.kind in book.policy.kinds else r.kind,
-                          r.status, r.light_name, r.due or "", r.next_step, who + (f"（{people}）" if people else "")])
-        emit(fmt, ["编号", "事项", "类别", "状态", "灯", "期限", "下一步", "承办单位（责任人）"], table, None)
+                          r.status, r.light_name, due, f"{r.next_step}{owed}", who + (f"（{people}）" if people else ""),
+                          f"曾逾期{r.late_days}个工作日" if r.late_days else ""])
+        emit(fmt, ["编号", "事项", "类别", "状态", "灯", "期限", "下一步（由谁）", "承办单位（责任人）", "逾期记录"], table, None)
         if fmt == "table":
             counts = {c: sum(1 for r in rows if r.light == c) for c in ("red", "yellow", "green")}
             click.echo(f"\n{day} 共 {len(rows)} 件：红灯 {counts['red']}，黄灯 {counts['yellow']}，绿灯 {counts['green']}")
@@ -474,6 +497,7 @@ def matter_json(ledger, state, as_of: date) -> dict[str, Any]:
         "responsible": state.responsible,
         "due": state.due.to_json() if state.due else None,
         "deadlines": [d.to_json() for d in state.deadlines],
+        "obligations": [o.to_json(as_of) for o in ledger.engine.obligations(state, as_of, include_next=True)],
         "returns": state.returns,
         "grade": state.grade,
         "warnings": state.warnings,
@@ -549,12 +573,22 @@ def show(config_path, jurisdiction, matter, as_of, actor, fmt, as_json):
             click.echo(f"注意：{warning}")
         click.echo("")
         click.echo(render_table(["序号", "日期", "步骤", "经办人", "内容"], rows))
-        if state.deadlines:
+        obligations = book.engine.obligations(state, day, include_next=True)
+        if obligations:
+            click.echo(f"\n办理义务（截至 {day}）：")
+            table = [[_unit_names(book, o.owed_by) if o.owed_by != ("office",) else "督查室", o.name,
+                      _due_text(o.due, o.deadline), o.status_name(day) if o.starts <= day else "未开始",
+                      o.met_on or "", o.deadline.citation.article if o.deadline.citation else ""]
+                     for o in obligations]
+            click.echo(render_table(["由谁", "事项", "期限", "状态", "完成日", "依据"], table))
             click.echo("\n期限及依据：")
-            for d in state.deadlines:
-                mark = "（当前）" if d == state.due else ""
-                click.echo(f"- {d.name} {d.date or '随办随报'}{mark}")
-                for line in d.explanation:
+            shown: set[int] = set()
+            for o in obligations:
+                if id(o.deadline) in shown or not o.deadline.explanation or o.series:
+                    continue
+                shown.add(id(o.deadline))
+                click.echo(f"- {o.name} {_due_text(o.due, o.deadline)}")
+                for line in o.deadline.explanation:
                     click.echo(f"    {line}")
     finally:
         book.close()
@@ -604,6 +638,64 @@ def due(config_path, jurisdiction, as_of, actor, fmt, as_json):
             click.echo(f"{day}：规则未要求升级处理、等次或扣分")
     finally:
         book.close()
+
+
+@click.command("obligations")
+@config_option
+@read_jurisdiction_option
+@click.option("--as-of", type=DATE, default=None, help="Statuses as of this day (default: today).")
+@click.option("--unit", default=None, metavar="UNIT", help="Only what this unit owes.")
+@click.option("--from", "start", type=DATE, default=None, help="Only limits whose last day is on or after this day.")
+@click.option("--before", "until", type=DATE, default=None, help="Only limits whose last day is on or before this day.")
+@click.option("--this-week", is_flag=True, help="Only limits falling due from --as-of to the end of its week (Sunday).")
+@click.option("--status", default=None,
+              help="owed (open or overdue), open, overdue, missed, met, late, superseded or ended.")
+@as_option(False)
+@format_option
+@handle_errors
+@store_errors
+def obligations_cmd(config_path, jurisdiction, as_of, unit, start, until, this_week, status, actor, fmt, as_json):
+    """期限清单：谁在何时前应报送什么（办理结果、进展、周期报送、整改），及是否按时；可按单位、时间窗筛选。"""
+    from datetime import timedelta
+
+    from ducha_core.errors import InputError
+
+    book = _open(config_path, jurisdiction)
+    try:
+        day = as_of or date.today()
+        if actor is not None:
+            book.person(actor)
+        if this_week:
+            if start is not None or until is not None:
+                raise InputError("--this-week sets the window itself; give it without --from/--before")
+            start, until = day, day + timedelta(days=6 - day.weekday())
+        found = book.obligations(as_of=day, start=start, until=until, unit=unit, status=status, viewer=actor)
+        fmt = output_format(fmt, as_json)
+        records = [{"matter": s.id, "title": s.title, **o.to_json(day)} for s, o in found]
+        rows = [[s.id, s.title, "督查室" if o.owed_by == ("office",) else _unit_names(book, o.owed_by), o.name,
+                 _due_text(o.due, o.deadline), o.status_name(day) if o.starts <= day else "未开始",
+                 o.deadline.citation.article if o.deadline.citation else ""] for s, o in found]
+        emit(fmt, ["编号", "事项", "由谁", "应报", "期限", "状态", "依据"], rows,
+             {"as_of": day.isoformat(), "obligations": records})
+        if fmt == "table" and not found:
+            click.echo(f"{day}：没有符合条件的期限")
+    finally:
+        book.close()
+
+
+@click.command("set-deadline")
+@write_command
+@matter_argument
+@click.option("--until", type=DATE, required=True, help="The new time limit (moved off a rest day by the convention).")
+@click.option("--reason", required=True, help="Why the time limit changes (领导要求、情况变化……).")
+@click.option("--approved-by", default=None, metavar="PERSON", help="The leader who approved it (a person id).")
+@click.option("--unit", "units", multiple=True, metavar="UNIT", help="Only this unit's time limit (default: all).")
+@note_option
+def set_deadline(config_path, actor, on, matter, until, reason, approved_by, units, note):
+    """另定办理时限：文件未规定延期程序的事项，督查室写明理由、经领导批准后另定期限；原期限及其逾期记录保留。
+    文件规定了延期程序的，用 `ducha extension`。"""
+    _record(config_path, matter, "set_deadline", on, actor,
+            {"until": until, "reason": reason, "approved_by": approved_by, "units": list(units), "note": note})
 
 
 # --- maintenance --------------------------------------------------------------------------------
@@ -672,7 +764,7 @@ DEDICATED = {
     "review_return": "review --return", "extension_ask": "extension ask", "extension_grant": "extension grant",
     "extension_refuse": "extension refuse", "close": "close", "archive": "archive", "bulletin": "bulletin",
     "escalate": "escalate", "order": "order", "priority_chase": "order --kind priority_chase",
-    "interview": "interview", "grade": "grade", "finding": "finding",
+    "interview": "interview", "grade": "grade", "finding": "finding", "set_deadline": "set-deadline",
 }
 
 
@@ -691,6 +783,6 @@ def step_cmd(config_path, actor, on, action, matter, units, step, note):
 
 # every step takes the extra fields a jurisdiction may require (``--plan TEXT``, ``--task-book`` …)
 for _command in (register, apply_cmd, approve, assign, accept, remind, progress, submit, review, extension, close,
-                 archive, bulletin, escalate, order, interview, grade, finding, step_cmd):
+                 archive, bulletin, escalate, order, interview, grade, finding, step_cmd, set_deadline):
     _command.context_settings.update(ignore_unknown_options=True, allow_extra_args=True)
     _command.help = (_command.help or "") + "\n\n本辖区要求的其他要件可写作 --字段名 值（如 --plan、--next-steps）。"

@@ -104,7 +104,7 @@ def deadline(jurisdiction, kind, from_: date, meeting, plugin_paths, fmt, as_jso
     if not items:
         click.echo(f"{policy.jurisdiction.name}的文件未对「{policy.kinds[kind].name}」规定期限（按交办通知的明确时限）")
         return
-    rows = [[d.name, d.date or "随办随报", d.period, d.citation, "暂定" if d.provisional else ""] for d in items]
+    rows = [[d.name, d.date_text, d.period, d.citation, "暂定" if d.provisional else ""] for d in items]
     emit(fmt, ["期限", "日期", "时限", "依据", ""], rows, record)
     if fmt == "table":
         for d in items:

@@ -272,8 +272,10 @@ def ducha_time_limits() -> list[TimeLimit]:
             cite("第六条", "具体负责对应市政府领导分管联系重点工作的交办、督办和反馈工作"),
             what="result",
             anchor="assigned",
-            reading="文件未规定办理结果的时限（第九条只规定进展报送），时限由交办通知明确；交办时未写明时限的不予交办。"
+            reading="文件未规定办理结果的时限（第九条只规定进展报送），本插件读作时限由交办通知明确，交办时未写明的不予交办；"
+                    "设置 notice_result_period 可改为“随办随报”（不设期限）或某一期限。"
                     "年度重点任务的每月进展见周期报送 monthly_annual_tasks（第九条）",
+            setting="notice_result_period",
         ),
     ]
 
@@ -408,6 +410,9 @@ def ducha_settings() -> list[Setting]:
         Setting("monthly_report_due", "每月最后1个工作日",
                 "年度重点任务当月进展的报送期限（第九条“每月最后1个工作日前”，读作含最后1个工作日当日）。"
                 "可改为“每月最后1日”等。", cite("第九条")),
+        Setting("notice_result_period", "交办通知明确的时限",
+                "办理结果的时限：文件未规定（第九条只规定进展报送）。默认读作由交办通知明确，交办时须写明 --deadline；"
+                "可改为“随办随报”（不设期限，台账显示无期限）或某一期限（如“30个工作日”）。", cite("第六条")),
         Setting("rectification_plan_within", "一周",
                 "被约谈单位报送书面整改方案的期限（第十二条(三)“约谈之日起一周内”，读作7日，当日不计入，"
                 "末日遇休息日顺延）。可写任何期限（如“5个工作日”“7日”）：约谈后未报整改方案的提示、"

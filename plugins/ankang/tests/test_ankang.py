@@ -24,7 +24,7 @@ from ducha_core.escalation import evaluate
 from ducha_core.events import Event as E
 from ducha_core.matter import MatterEngine, light
 from ducha_core.model import Unit
-from ducha_core.periods import EndOf, Weeks, WorkingDays, resolve
+from ducha_core.periods import AsAssigned, EndOf, Weeks, WorkingDays, resolve
 from ducha_core.policy import load_policy
 from ducha_core.traceability import coverage
 
@@ -75,7 +75,7 @@ def test_article_2_3_8_roles_of_units_and_office():
     assert r["unit_head"].scope == "unit" and "第一责任人" in r["unit_head"].name
     assert r["unit"].citation.article == "第八条"
     # the unit (责任主体) accepts and reports; its head (第一责任人) may act for it too
-    s = ENG.fold([*assigned(), E("M1", "accept", D(2025, 10, 9), "unit_head:u1")])
+    s = ENG.fold([*assigned(deadline="2025-10-31"), E("M1", "accept", D(2025, 10, 9), "unit_head:u1")])
     assert s.state == "accepted"
 
 
@@ -88,13 +88,13 @@ def test_article_4_roles_secretary_general_and_deputy():
     rule = next(a for a in POL.approvals if a.id == "escalate_to_office")
     assert rule.approver_roles == ("secretary_general",) and rule.citation.article == "第四条"
     # a deputy secretary-general chases (督办) the work of the leader he serves
-    s = ENG.fold([*assigned(kind="section_instruction", actor="section"),
+    s = ENG.fold([*assigned(kind="section_instruction", actor="section", deadline="2025-10-31"),
                   E("M1", "remind", D(2025, 10, 9), "deputy_secretary_general", {"method": "电话"})])
     assert s.reminders == [(D(2025, 10, 9), "电话")]
 
 
 def test_article_4_escalation_needs_secretary_general():
-    events = [*assigned(kind="key_project", actor="section"),
+    events = [*assigned(kind="key_project", actor="section", deadline="2025-11-28"),
               E("M1", "remind", D(2025, 10, 9), "section", {"method": "书面"})]
     s = ENG.fold(events)
     # the section cannot escalate on its own: 经市政府秘书长同意
@@ -123,11 +123,12 @@ def test_article_4_escalation_only_for_matters_of_the_deputies_and_sections():
     escalate = POL.transition("assigned", "escalate")
     assert escalate.kinds == SECTION_KINDS and escalate.citation.article == "第四条"
     for kind in ("instruction", "decision", "annual_task", "npc_suggestion"):
-        s = ENG.fold([*assigned(kind=kind), E("M1", "remind", D(2025, 10, 9), "office", {"method": "电话"})])
+        s = ENG.fold([*assigned(kind=kind, deadline="2025-11-28"),
+                      E("M1", "remind", D(2025, 10, 9), "office", {"method": "电话"})])
         with pytest.raises(ActionRefused, match=r"「提级督查（经秘书长同意转交督查室）」只适用于.*（第四条）"):
             ENG.apply(s, E("M1", "escalate", D(2025, 10, 20), "secretary_general", {"reason": "催办后效果不佳"}))
     for kind in ("section_instruction", "document", "field_meeting"):
-        s = ENG.fold([*assigned(kind=kind, actor="section"),
+        s = ENG.fold([*assigned(kind=kind, actor="section", deadline="2025-11-28"),
                       E("M1", "remind", D(2025, 10, 9), "deputy_secretary_general", {"method": "电话"})])
         s = ENG.apply(s, E("M1", "escalate", D(2025, 10, 20), "secretary_general", {"reason": "催办后效果不佳"}))
         assert s.state == "escalated"
@@ -153,7 +154,7 @@ def test_article_5_6_kinds_mapped_onto_core_kinds():
 
 def test_article_6_section_assigns_chases_and_reports_back():
     s = ENG.fold([
-        *assigned(kind="key_project", on=D(2025, 9, 30), actor="section"),
+        *assigned(kind="key_project", on=D(2025, 9, 30), actor="section", deadline="2025-11-28"),
         E("M1", "accept", D(2025, 9, 30), "unit:u1"),
         E("M1", "remind", D(2025, 10, 15), "section", {"method": "电话"}),
         E("M1", "progress", D(2025, 10, 20), "unit:u1", {"visible_progress": "主体完工60%"}),
@@ -191,7 +192,7 @@ def test_article_7_quarterly_bulletin_template_three_categories():
     units = {"u1": Unit("u1", "市发改委"), "u2": Unit("u2", "市交通局")}
     events = [
         reg("A", "key_project", D(2025, 9, 30), "section", line="工业口"),
-        E("A", "assign", D(2025, 9, 30), "section", {"lead_units": ["u1"]}),
+        E("A", "assign", D(2025, 9, 30), "section", {"lead_units": ["u1"], "deadline": "2025-10-31"}),
         E("A", "submit", D(2025, 10, 30), "unit:u1", {"evidence": "照片"}),
         E("A", "review_pass", D(2025, 10, 31), "section"),
         reg("B", "instruction", D(2025, 12, 1), line="工业口"),
@@ -226,31 +227,86 @@ def test_article_7_quarterly_bulletin_template_three_categories():
 # --- 第九条 reports ---------------------------------------------------------------------------------
 
 
+def occurrence(state, month, as_of):
+    """The occurrence of the lead unit u1's monthly report (第九条) for the month beginning ``month``."""
+    wanted = f"cycle:monthly_annual_tasks:u1:{month.isoformat()}"
+    return next(ob for ob in ENG.obligations(state, as_of) if ob.id == wanted)
+
+
 @pytest.mark.parametrize(("assigned_on", "due"), [
     (D(2025, 9, 3), D(2025, 9, 30)),    # Tue, the month's last day
     (D(2025, 11, 3), D(2025, 11, 28)),  # 11/30 is a Sunday → Fri 11/28
     (D(2025, 8, 1), D(2025, 8, 29)),    # 8/31 Sunday → Fri 8/29
 ])
 def test_article_9_monthly_annual_task_report_last_workday(assigned_on, due):
-    s = ENG.fold(assigned(kind="annual_task", on=assigned_on))
-    monthly = s.deadlines[0]
-    assert (monthly.rule, monthly.what, monthly.date) == ("annual_task_monthly", "progress", due)
-    assert monthly.citation.article == "第九条" and "含当日" in monthly.reading
-    assert s.due is None  # the document sets no completion date for the year's tasks
+    # the monthly report (第九条) is a recurring report each lead unit owes from the assignment, not a time limit
+    # of the matter; the result's day is the one the assignment notice sets (第六条, 交办通知明确的时限)
+    assert "annual_task_monthly" not in {t.id for t in POL.time_limits}
+    assert [t.id for t in POL.limits_for("annual_task")] == ["notice_result"]
+    s = ENG.fold(assigned(kind="annual_task", on=assigned_on, deadline="2025-12-31"))
+    assert (s.due.rule, s.due.date, s.due.citation.article) == ("explicit", D(2025, 12, 31), "第六条")
+    assert [d.rule for d in s.deadlines] == ["explicit"]
+    [series] = s.series
+    assert (series.id, series.owed_by, series.starts, series.ended_on) == (
+        "cycle:monthly_annual_tasks:u1", ("u1",), assigned_on, None)
+    [monthly] = [ob for ob in ENG.obligations(s, assigned_on) if ob.what == "cycle"]
+    first = assigned_on.replace(day=1)
+    assert (monthly.id, monthly.owed_by, monthly.due) == (f"cycle:monthly_annual_tasks:u1:{first.isoformat()}",
+                                                         ("u1",), due)
+    assert monthly.deadline.citation.article == "第九条" and "含当日" in monthly.deadline.reading
+    assert occurrence(s, first, due).status(due) == "open"  # the last working day itself is in time
+    after = CAL.add_workdays(due, 1)
+    assert occurrence(s, first, after).status(after) == "overdue"
     cycle = next(c for c in POL.cycles if c.id == "monthly_annual_tasks")
     assert cycle.kinds == ("annual_task",) and resolve(cycle.due, assigned_on, CAL).date == due
 
 
 def test_article_9_monthly_report_make_up_saturday_counts():
     # February 2026: Sat 2/28 is a make-up working day (春节调休), so it is the month's last working day
-    s = ENG.fold(assigned(kind="annual_task", on=D(2026, 2, 3)))
-    assert s.deadlines[0].date == D(2026, 2, 28)
-    assert any("2/28 周六调休上班" in line for line in s.deadlines[0].explanation)
+    s = ENG.fold(assigned(kind="annual_task", on=D(2026, 2, 3), deadline="2026-12-31"))
+    feb = occurrence(s, D(2026, 2, 1), D(2026, 2, 3))
+    assert (feb.due, feb.period) == (D(2026, 2, 28), "2026年2月")
+    assert any("2/28 周六调休上班" in line for line in feb.deadline.explanation)
+    # assigned on that Saturday itself: February's report, due the day of assignment, is not owed; March's
+    # (Tue 3/31) is the first
+    late = ENG.fold(assigned(kind="annual_task", on=D(2026, 2, 28), deadline="2026-12-31"))
+    owed = [ob for ob in ENG.obligations(late, D(2026, 3, 2)) if ob.what == "cycle"]
+    assert [(ob.period, ob.due) for ob in owed] == [("2026年3月", D(2026, 3, 31))]
     # May 2026 ends on a Sunday: Fri 5/29 under the plugin's reading; a deployment may read 每月最后1日
-    assert ENG.fold(assigned(kind="annual_task", on=D(2026, 5, 6))).deadlines[0].date == D(2026, 5, 29)
+    s = ENG.fold(assigned(kind="annual_task", on=D(2026, 5, 6), deadline="2026-12-31"))
+    assert occurrence(s, D(2026, 5, 1), D(2026, 5, 6)).due == D(2026, 5, 29)
     other = load_policy("ankang", {"monthly_report_due": "每月最后1日"})
-    s2 = MatterEngine(other, CAL).fold(assigned(kind="annual_task", on=D(2026, 5, 6)))
-    assert s2.deadlines[0].date == D(2026, 5, 31)
+    s2 = MatterEngine(other, CAL).fold(assigned(kind="annual_task", on=D(2026, 5, 6), deadline="2026-12-31"))
+    [may] = [ob for ob in MatterEngine(other, CAL).obligations(s2, D(2026, 5, 6)) if ob.what == "cycle"]
+    assert may.due == D(2026, 5, 31)
+
+
+def test_article_9_monthly_reports_tracked_every_month():
+    # 年度重点任务 assigned Mon 2026-01-05; January's report comes in on 1/20, then nothing more.
+    # Last working days: Jan Fri 1/30, Feb Sat 2/28 (调休上班), Mar Tue 3/31, Apr Thu 4/30, May Fri 5/29
+    # (5/30 Sat, 5/31 Sun), Jun Tue 6/30
+    state = ENG.fold([*assigned(kind="annual_task", on=D(2026, 1, 5), deadline="2026-12-31"),
+                      E("M1", "progress", D(2026, 1, 20), "unit:u1", {"progress": "1月进展"})])
+    as_of = D(2026, 6, 1)
+    got = {ob.period: (ob.due, ob.status(as_of)) for ob in ENG.obligations(state, as_of) if ob.what == "cycle"}
+    assert got == {
+        "2026年1月": (D(2026, 1, 30), "met"),
+        "2026年2月": (D(2026, 2, 28), "missed"),   # the next report (3/31) has fallen due too
+        "2026年3月": (D(2026, 3, 31), "missed"),
+        "2026年4月": (D(2026, 4, 30), "missed"),
+        "2026年5月": (D(2026, 5, 29), "overdue"),  # past its day, June's (6/30) not yet due
+        "2026年6月": (D(2026, 6, 30), "open"),
+    }
+    jan = occurrence(state, D(2026, 1, 1), as_of)
+    assert (jan.met_on, jan.late_by) == (D(2026, 1, 20), 0)
+    # 不按期报送进展情况: one finding for the unit on this matter, naming the reports not made
+    [late] = [f for f in evaluate(POL, CAL, [state], as_of) if f.rule == "progress_report_late"]
+    assert (late.unit, late.matter, late.proposes) == ("u1", "M1", "priority_chase")
+    for day in ("2026-02-28", "2026-03-31", "2026-04-30", "2026-05-29"):
+        assert day in late.reason
+    assert "2026-01-30" not in late.reason
+    # the matter shows red: a report a unit owes is past its day
+    assert light(POL, CAL, state, as_of) == "red"
 
 
 @given(st.dates(min_value=D(2020, 1, 6), max_value=D(2026, 12, 31)))
@@ -263,27 +319,63 @@ def test_article_9_monthly_due_is_the_last_working_day_of_the_month(day):
         after += 1
 
 
+def progress_obligations(state):
+    return [ob for ob in state.obligations if ob.what == "progress"]
+
+
 def test_article_9_meeting_decisions_30_working_days():
     # 常务会议 on Tue 2025-09-30, assigned after the holiday; 30 working days from the meeting:
     # Oct 9,10,11(Sat, worked),13–17,20–24,27–31 = 18; Nov 3–7,10–14 = 28; 17, 18 → 2025-11-18
-    s = ENG.fold(assigned(kind="meeting", on=D(2025, 10, 9), meeting="2025-09-30"))
-    d = s.deadlines[0]
+    s = ENG.fold(assigned(kind="meeting", on=D(2025, 10, 9), meeting="2025-09-30", deadline="2025-12-31"))
+    # the result: by the day the assignment notice sets; the 30 working days are a progress report
+    assert (s.due.rule, s.due.what, s.due.date) == ("explicit", "result", D(2025, 12, 31))
+    [ob] = progress_obligations(s)
+    assert (ob.owed_by, ob.starts, ob.limit) == (("u1",), D(2025, 10, 9), "meeting_progress_30wd")
+    d = ob.deadline
     assert (d.rule, d.what, d.anchor, d.date) == ("meeting_progress_30wd", "progress", D(2025, 9, 30), D(2025, 11, 18))
     assert d.citation.article == "第九条" and "30个工作日" in d.citation.quote
     assert any("10/11 周六调休上班" in line for line in d.explanation)
+    assert [x.date for x in s.deadlines] == [D(2025, 12, 31), D(2025, 11, 18)]
+    # each lead unit owes its own progress report
+    two = ENG.fold(assigned(kind="meeting", on=D(2025, 10, 9), meeting="2025-09-30", deadline="2025-12-31",
+                            units=("u1", "u2")))
+    assert sorted((ob.owed_by, ob.due) for ob in progress_obligations(two)) == [
+        (("u1",), D(2025, 11, 18)), (("u2",), D(2025, 11, 18))]
 
 
 def test_article_9_meeting_decisions_across_spring_festival():
     # 专项问题办公会议 on Fri 2026-01-30: Feb 2–6 (5), 9–13 (10), Sat 2/14 (11), 2/15–2/23 off, 24–27 (15),
     # Sat 2/28 (16), Mar 2–6 (21), 9–13 (26), 16–19 (30) → 2026-03-19
-    s = ENG.fold(assigned(kind="special_meeting", on=D(2026, 2, 2), actor="section", meeting="2026-01-30"))
-    assert s.deadlines[0].date == D(2026, 3, 19)
-    # 现场办公会议 is not listed in 第九条: no statutory limit
-    assert POL.limits_for("field_meeting") == ()
+    s = ENG.fold(assigned(kind="special_meeting", on=D(2026, 2, 2), actor="section", meeting="2026-01-30",
+                          deadline="2026-04-30"))
+    [ob] = progress_obligations(s)
+    assert (ob.rule, ob.due) == ("meeting_progress_30wd", D(2026, 3, 19))
+    # 现场办公会议 is not listed in 第九条: only the time limit the assignment notice sets
+    assert [t.id for t in POL.limits_for("field_meeting")] == ["notice_result"]
+
+
+def test_article_9_meeting_progress_obligation_shows_in_light():
+    # 常务会议 on Wed 2025-09-24, assigned Fri 9/26 with the result due 12/31. 30 working days from 9/24:
+    # 9/25, 9/26, Sun 9/28 (调休上班), 9/29, 9/30 = 5; 10/1–10/8 off; 10/9, 10/10, Sat 10/11 (调休上班) = 8;
+    # 10/13–17 = 13, 10/20–24 = 18, 10/27–31 = 23, 11/3–7 = 28, 11/10, 11/11 = 30 → Tue 2025-11-11
+    s = ENG.fold(assigned(kind="meeting", on=D(2025, 9, 26), meeting="2025-09-24", deadline="2025-12-31"))
+    [ob] = progress_obligations(s)
+    assert (ob.what, ob.owed_by, ob.due) == ("progress", ("u1",), D(2025, 11, 11))
+    assert ob.status(D(2025, 11, 11)) == "open" and ob.status(D(2025, 11, 12)) == "overdue"
+    # the light follows the progress report, though the result is not due till 12/31:
+    # 11/5 → 11/6, 11/7, 11/10, 11/11 = 4 working days left (> 3): green; 11/11: 0 left: yellow; 11/12: red
+    assert light(POL, CAL, s, D(2025, 11, 5)) == "green"
+    assert light(POL, CAL, s, D(2025, 11, 11)) == "yellow"
+    assert light(POL, CAL, s, D(2025, 11, 12)) == "red"
+    # once the unit reports its progress, the result (12/31) sets the light: green on 11/12
+    reported = ENG.apply(s, E("M1", "progress", D(2025, 11, 12), "unit:u1", {"progress": "已完成方案"}))
+    [ob] = progress_obligations(reported)
+    assert (ob.status(D(2025, 11, 12)), ob.late_by) == ("late", 1)
+    assert light(POL, CAL, reported, D(2025, 11, 12)) == "green"
 
 
 def test_article_9_progress_needs_visible_progress():
-    s = ENG.fold([*assigned(kind="key_project"), E("M1", "accept", D(2025, 9, 30), "unit:u1")])
+    s = ENG.fold([*assigned(kind="key_project", deadline="2025-11-28"), E("M1", "accept", D(2025, 9, 30), "unit:u1")])
     with pytest.raises(ActionRefused, match=r"形象进度（第九条）"):
         ENG.apply(s, E("M1", "progress", D(2025, 10, 20), "unit:u1", {"progress": "推进中"}))
     s = ENG.apply(s, E("M1", "progress", D(2025, 10, 20), "unit:u1", {"visible_progress": "完成投资40%"}))
@@ -295,8 +387,9 @@ def test_article_9_progress_needs_visible_progress():
 def test_article_9_visible_progress_only_for_project_matters(kind):
     # 项目类进展情况要说明形象进度: a matter that is not a project reports its progress without 形象进度
     assert kind not in PROJECT_KINDS
-    extra = {"meeting": "2025-09-26"} if POL.limits_for(kind) and POL.limits_for(kind)[0].anchor == "meeting" else {}
-    s = ENG.fold(assigned(kind=kind, actor="section" if kind in SECTION_KINDS else "office", **extra))
+    extra = {"meeting": "2025-09-26"} if any(t.anchor == "meeting" for t in POL.limits_for(kind)) else {}
+    s = ENG.fold(assigned(kind=kind, actor="section" if kind in SECTION_KINDS else "office", deadline="2025-11-28",
+                          **extra))
     s = ENG.apply(s, E("M1", "progress", D(2025, 10, 20), "unit:u1", {"progress": "已完成方案制定"}))
     assert s.progress_on == [D(2025, 10, 20)]
     # completed work carries 印证资料 whatever the kind
@@ -305,19 +398,24 @@ def test_article_9_visible_progress_only_for_project_matters(kind):
 
 
 def test_article_9_meeting_assignment_needs_the_meetings_date():
-    # the 30 working days run from the meeting, so the assignment must say when it met
+    # the 30 working days run from the meeting, so the assignment must say when it met (and, as for every kind,
+    # the result's time limit the assignment notice sets)
     s = ENG.fold([reg(kind="meeting", on=D(2025, 10, 9))])
     with pytest.raises(ActionRefused, match=r"（第九条）counts from the meeting's date \(--meeting DATE\)"):
-        ENG.apply(s, E("M1", "assign", D(2025, 10, 9), "office", {"lead_units": ["u1"]}))
-    s = ENG.apply(s, E("M1", "assign", D(2025, 10, 9), "office", {"lead_units": ["u1"], "meeting": "2025-09-30"}))
-    assert s.deadlines[0].date == D(2025, 11, 18)
-    # a kind with no meeting-anchored limit needs no meeting date
-    assert ENG.fold(assigned(kind="field_meeting", actor="section")).deadlines == []
+        ENG.apply(s, E("M1", "assign", D(2025, 10, 9), "office", {"lead_units": ["u1"], "deadline": "2025-12-31"}))
+    with pytest.raises(ActionRefused, match=r"缺少办理时限（第六条.*add --deadline YYYY-MM-DD"):
+        ENG.apply(s, E("M1", "assign", D(2025, 10, 9), "office", {"lead_units": ["u1"], "meeting": "2025-09-30"}))
+    s = ENG.apply(s, E("M1", "assign", D(2025, 10, 9), "office",
+                       {"lead_units": ["u1"], "meeting": "2025-09-30", "deadline": "2025-12-31"}))
+    assert [ob.due for ob in progress_obligations(s)] == [D(2025, 11, 18)]
+    # a kind with no meeting-anchored limit needs no meeting date, and owes no progress report by a day
+    field = ENG.fold(assigned(kind="field_meeting", actor="section", deadline="2025-10-31"))
+    assert [d.rule for d in field.deadlines] == ["explicit"] and progress_obligations(field) == []
 
 
 def test_article_9_12_3_late_meeting_progress_proposes_priority_chase():
     # 常务会议 Tue 2025-09-30 → progress due Tue 11/18 (第九条); 不按期报送进展情况 → 重点督办 (第十二条(三))
-    s = ENG.fold([*assigned(kind="meeting", on=D(2025, 10, 9), meeting="2025-09-30"),
+    s = ENG.fold([*assigned(kind="meeting", on=D(2025, 10, 9), meeting="2025-09-30", deadline="2025-12-31"),
                   E("M1", "accept", D(2025, 10, 9), "unit:u1")])
     assert ("progress_report_late", "u1") not in findings([s], D(2025, 11, 18))
     f = findings([s], D(2025, 11, 19))[("progress_report_late", "u1")]
@@ -326,10 +424,15 @@ def test_article_9_12_3_late_meeting_progress_proposes_priority_chase():
     assert "2025-11-18" in f.reason
     # a progress report on the last day (11/18) is in time
     on_time = ENG.apply(s, E("M1", "progress", D(2025, 11, 18), "unit:u1", {"progress": "已完成方案"}))
+    assert progress_obligations(on_time)[0].status(D(2025, 11, 18)) == "met"
     assert ("progress_report_late", "u1") not in findings([on_time], D(2025, 12, 1))
-    # one on 11/19 is not: 不按期报送
+    # one on Wed 11/19 is late by one working day, kept on the record; the report being in, nothing is owed
+    # any more, so no 重点督办 is proposed after it
     late = ENG.apply(s, E("M1", "progress", D(2025, 11, 19), "unit:u1", {"progress": "已完成方案"}))
-    assert ("progress_report_late", "u1") in findings([late], D(2025, 11, 20))
+    [ob] = progress_obligations(late)
+    assert (ob.status(D(2025, 11, 20)), ob.late_by, ob.status_name(D(2025, 11, 20))) == (
+        "late", 1, "逾期完成（逾期1个工作日）")
+    assert ("progress_report_late", "u1") not in findings([late], D(2025, 11, 20))
     # the office confirms the 重点督办 (with its 整改期限): no longer proposed; the next rung waits on the chase
     chased = ENG.apply(s, E("M1", "priority_chase", D(2025, 11, 20), "office",
                             {"reason": "不按期报送进展情况", "until": "2025-11-27", "step": "progress_report_late"}))
@@ -340,11 +443,12 @@ def test_article_9_12_3_late_meeting_progress_proposes_priority_chase():
 
 def test_article_9_12_3_late_monthly_report_across_a_make_up_saturday():
     # 年度重点任务 assigned Tue 2026-02-03: February's report is due Sat 2/28 (春节调休上班, the last working day)
-    s = ENG.fold(assigned(kind="annual_task", on=D(2026, 2, 3)))
-    assert s.deadlines[0].date == D(2026, 2, 28)
+    s = ENG.fold(assigned(kind="annual_task", on=D(2026, 2, 3), deadline="2026-12-31"))
+    assert occurrence(s, D(2026, 2, 1), D(2026, 2, 3)).due == D(2026, 2, 28)
     assert ("progress_report_late", "u1") not in findings([s], D(2026, 2, 28))
     assert ("progress_report_late", "u1") in findings([s], D(2026, 3, 2))
     reported = ENG.apply(s, E("M1", "progress", D(2026, 2, 28), "unit:u1", {"progress": "2月进展"}))
+    assert occurrence(reported, D(2026, 2, 1), D(2026, 3, 2)).status(D(2026, 3, 2)) == "met"
     assert ("progress_report_late", "u1") not in findings([reported], D(2026, 3, 2))
 
 
@@ -368,7 +472,8 @@ def test_article_9_completion_needs_evidence_else_returned():
 def test_article_9_full_procedure_walk():
     events = [
         reg("M9", "meeting", D(2025, 9, 30)),
-        E("M9", "assign", D(2025, 10, 9), "office", {"lead_units": ["u1"], "co_units": ["u2"], "meeting": "2025-09-30"}),
+        E("M9", "assign", D(2025, 10, 9), "office", {"lead_units": ["u1"], "co_units": ["u2"], "meeting": "2025-09-30",
+                                                     "deadline": "2025-12-31"}),
         E("M9", "accept", D(2025, 10, 9), "unit:u1"),
         E("M9", "remind", D(2025, 11, 10), "office", {"method": "电话"}),
         E("M9", "progress", D(2025, 11, 17), "unit:u2", {"visible_progress": "已完成方案制定"}),
@@ -384,7 +489,15 @@ def test_article_9_full_procedure_walk():
         seen.append(state.state)
     assert seen == ["registered", "assigned", "accepted", "accepted", "accepted", "submitted", "passed",
                     "reported", "closed"]
-    assert state.deadlines[0].date == D(2025, 11, 18) and state.progress_on[0] == D(2025, 11, 17)
+    assert state.progress_on[0] == D(2025, 11, 17)
+    # the progress report (due 11/18) is owed by the lead unit u1; the co-unit u2's report on 11/17 is u2's own,
+    # so u1's obligation was met only by its submission on Mon 12/1: late by 11/19, 20, 21, 24–28, 12/1 = 9 working days
+    [progress] = progress_obligations(state)
+    assert (progress.owed_by, progress.due, progress.met_on, progress.late_by) == (("u1",), D(2025, 11, 18),
+                                                                                   D(2025, 12, 1), 9)
+    assert progress.status(D(2025, 12, 3)) == "late"
+    [result] = [ob for ob in state.obligations if ob.what == "result"]
+    assert (result.due, result.met_on, result.status(D(2025, 12, 3))) == (D(2025, 12, 31), D(2025, 12, 1), "met")
 
 
 # --- 第十条 annual plan ------------------------------------------------------------------------------
@@ -393,7 +506,7 @@ def test_article_9_full_procedure_walk():
 def test_article_10_unplanned_inspection_application():
     apply = E("I1", "apply", D(2025, 9, 23), "unit:u1", {"kind": "unplanned_inspection", "title": "计划外专项检查",
                                                          "planned_start": "2025-10-09"})
-    with pytest.raises(ActionRefused, match="planned_start"):
+    with pytest.raises(ActionRefused, match=r"缺少计划开始日期（第十条）; add --planned-start"):
         ENG.apply(None, E("I1", "apply", D(2025, 9, 23), "unit:u1", {"kind": "unplanned_inspection"}))
     s = ENG.apply(None, apply)
     assert s.state == "applied"
@@ -425,7 +538,7 @@ def test_article_10_seven_working_days_before(start, latest):
 
 
 def test_article_11_inspector_records_findings():
-    s = ENG.fold(assigned())
+    s = ENG.fold(assigned(deadline="2025-10-31"))
     s = ENG.apply(s, E("M1", "finding", D(2025, 10, 10), "inspector", {"text": "现场未见施工"}))
     assert s.marks[-1].action == "finding"
     with pytest.raises(ActionRefused, match="政务督查员"):
@@ -437,7 +550,7 @@ def test_article_11_inspector_records_findings():
 
 def test_article_12_1_grades():
     assert POL.grading.grades == GRADES == ("优秀", "良好", "合格", "较差")
-    s = ENG.fold(assigned())
+    s = ENG.fold(assigned(deadline="2025-12-31"))
     assert ENG.apply(s, E("M1", "grade", D(2025, 12, 20), "office", {"grade": "良好"})).grade == "良好"
     with pytest.raises(ActionRefused, match="优秀、良好、合格、较差"):
         ENG.apply(s, E("M1", "grade", D(2025, 12, 20), "office", {"grade": "一般"}))
@@ -447,7 +560,7 @@ def test_article_12_1_grades():
 
 def test_article_12_2_excellent_praise_and_model_units():
     assert POL.grading.praise_grades == ("优秀",)
-    s = ENG.fold([*assigned(), E("M1", "grade", D(2025, 12, 20), "office", {"grade": "优秀"})])
+    s = ENG.fold([*assigned(deadline="2025-12-19"), E("M1", "grade", D(2025, 12, 20), "office", {"grade": "优秀"})])
     f = findings([s], D(2025, 12, 22))
     praise = f[("excellent_praise", "u1")]
     assert praise.proposes == "bulletin" and praise.data == {"type": "praise", "model_unit_candidate": True}
@@ -457,7 +570,8 @@ def test_article_12_2_excellent_praise_and_model_units():
     assert ("excellent_praise", "u1") not in f
     assert f[("praise_bonus", "u1")].category == "deduction"
     # a 良好 unit is not praised
-    good = ENG.fold([*assigned("M2", units=("u2",)), E("M2", "grade", D(2025, 12, 20), "office", {"grade": "良好"})])
+    good = ENG.fold([*assigned("M2", units=("u2",), deadline="2025-12-19"),
+                     E("M2", "grade", D(2025, 12, 20), "office", {"grade": "良好"})])
     assert ("excellent_praise", "u2") not in findings([good], D(2025, 12, 22))
 
 
@@ -503,11 +617,51 @@ def test_article_12_3_priority_chase_interview_plan_poor_grade():
                    for step in POL.escalation)
 
 
+def test_article_12_3_priority_chase_sets_rectification_obligation():
+    # 重点督办，责令限期整改: the 整改期限 (--until) is an obligation of the unit; a day written on a rest day
+    # moves to the next working day (民法典第二百零三条)
+    base = [*assigned(on=D(2025, 9, 1), deadline="2025-10-31"), E("M1", "accept", D(2025, 9, 1), "unit:u1")]
+    s = ENG.fold([*base, E("M1", "priority_chase", D(2025, 9, 15), "office",
+                          {"reason": "推进缓慢", "until": "2025-09-21"})])  # Sun 9/21 → Mon 9/22
+    [ob] = [o for o in s.obligations if o.what == "rectification"]
+    assert (ob.owed_by, ob.starts, ob.due, ob.rule) == (("u1",), D(2025, 9, 15), D(2025, 9, 22),
+                                                        "priority_chase:rectification")
+    assert ob.deadline.citation.article == "第十二条(三)"
+    assert any("9/21 周末 → 顺延至9/22" in line for line in ob.deadline.explanation)
+    assert (ob.status(D(2025, 9, 22)), ob.status(D(2025, 9, 23))) == ("open", "overdue")
+    # the light follows it (the result is not due till 10/31): 9/16 → 9/17, 18, 19, 22 = 4 left: green;
+    # 9/17: 3 left: yellow; 9/23: red
+    assert light(POL, CAL, s, D(2025, 9, 16)) == "green"
+    assert light(POL, CAL, s, D(2025, 9, 17)) == "yellow"
+    assert light(POL, CAL, s, D(2025, 9, 23)) == "red"
+    # a progress report by the last day meets it
+    done = ENG.apply(s, E("M1", "progress", D(2025, 9, 22), "unit:u1", {"progress": "已整改"}))
+    [ob] = [o for o in done.obligations if o.what == "rectification"]
+    assert (ob.met_on, ob.status(D(2025, 9, 23))) == (D(2025, 9, 22), "met")
+    assert light(POL, CAL, done, D(2025, 9, 23)) == "green"
+    # Sun 10/5 is in the National Day holiday (10/1–10/8): the next working day is Thu 10/9
+    s = ENG.fold([*base, E("M1", "priority_chase", D(2025, 9, 29), "office",
+                          {"reason": "推进缓慢", "until": "2025-10-05"})])
+    [ob] = [o for o in s.obligations if o.what == "rectification"]
+    assert ob.due == D(2025, 10, 9)
+    assert any("10/5 国庆节、中秋节 → 顺延至10/9" in line for line in ob.deadline.explanation)
+    # a day before the chase is refused
+    with pytest.raises(ActionRefused, match="限期整改期限 2025-09-12 早于 2025-09-15"):
+        ENG.apply(ENG.fold(base), E("M1", "priority_chase", D(2025, 9, 15), "office",
+                                    {"reason": "推进缓慢", "until": "2025-09-12"}))
+
+
 def test_article_12_3_plan_within_one_week_across_national_day():
     # interview Tue 2025-09-30; 一周 → Tue 10/7, in the holiday → next working day Thu 10/9
-    s = ENG.fold([*assigned(on=D(2025, 9, 1)),
+    s = ENG.fold([*assigned(on=D(2025, 9, 1), deadline="2025-12-31"),
                   E("M1", "interview", D(2025, 9, 30), "leader_in_charge", {"approved_by": "市政府"})])
     assert resolve(Weeks(1), D(2025, 9, 30), CAL).date == D(2025, 10, 9)
+    # the interview creates the written plan as an obligation of the unit, due Thu 10/9
+    [plan] = [ob for ob in s.obligations if ob.what == "rectification_plan"]
+    assert (plan.owed_by, plan.starts, plan.due, plan.rule) == (("u1",), D(2025, 9, 30), D(2025, 10, 9),
+                                                               "interview:rectification_plan")
+    assert plan.deadline.citation.article == "第十二条(三)" and plan.met_by == ("rectification_plan",)
+    assert light(POL, CAL, s, D(2025, 10, 9)) == "yellow" and light(POL, CAL, s, D(2025, 10, 10)) == "red"
     assert ("interview_plan_one_week", "u1") not in findings([s], D(2025, 10, 9))
     assert ("interview_plan_one_week", "u1") in findings([s], D(2025, 10, 10))
     assert POL.setting("rectification_plan_within") == "一周"
@@ -521,8 +675,10 @@ def test_article_12_3_plan_within_one_week_across_national_day():
 def test_article_12_3_plan_period_and_poor_grade_follow_the_setting(within, last_quiet_day):
     pol = load_policy("ankang", {"rectification_plan_within": within})
     eng = MatterEngine(pol, CAL)
-    s = eng.fold([*assigned(on=D(2025, 9, 1)),
+    s = eng.fold([*assigned(on=D(2025, 9, 1), deadline="2025-12-31"),
                   E("M1", "interview", D(2025, 9, 30), "leader_in_charge", {"approved_by": "市政府"})])
+    [plan] = [ob for ob in s.obligations if ob.what == "rectification_plan"]
+    assert plan.due == last_quiet_day
 
     def rules(day):
         return {f.rule for f in evaluate(pol, CAL, [s], day)}
@@ -532,11 +688,14 @@ def test_article_12_3_plan_period_and_poor_grade_follow_the_setting(within, last
     assert rules(CAL.add_workdays(last_quiet_day, 1)) >= wait
     # a written plan within the period stops all three
     planned = eng.apply(s, E("M1", "rectification_plan", last_quiet_day, "unit_head:u1", {"plan": "整改方案"}))
+    [plan] = [ob for ob in planned.obligations if ob.what == "rectification_plan"]
+    assert (plan.met_on, plan.status(D(2025, 11, 3))) == (last_quiet_day, "met")
     assert not {f.rule for f in evaluate(pol, CAL, [planned], D(2025, 11, 3))} & wait
 
 
 def test_article_12_3_referral_to_discipline():
-    s = ENG.fold([*assigned(), E("M1", "finding", D(2025, 10, 10), "inspector", {"text": "虚报瞒报", "misconduct": True})])
+    s = ENG.fold([*assigned(deadline="2025-10-31"),
+                  E("M1", "finding", D(2025, 10, 10), "inspector", {"text": "虚报瞒报", "misconduct": True})])
     f = findings([s], D(2025, 10, 10))
     assert f[("misconduct_referral", "u1")].proposes == "accountability"
     with pytest.raises(ActionRefused, match="理由"):
@@ -546,7 +705,8 @@ def test_article_12_3_referral_to_discipline():
     assert ("misconduct_referral", "u1") not in findings([s], D(2025, 10, 14))
     assert POL.action_name("accountability") == "移送执纪执法部门"
     # an ordinary finding does not call for a referral
-    plain = ENG.fold([*assigned("M2"), E("M2", "finding", D(2025, 10, 10), "inspector", {"text": "进度正常"})])
+    plain = ENG.fold([*assigned("M2", deadline="2025-10-31"),
+                      E("M2", "finding", D(2025, 10, 10), "inspector", {"text": "进度正常"})])
     assert ("misconduct_referral", "u1") not in findings([plain], D(2025, 10, 10))
 
 
@@ -557,7 +717,7 @@ def test_article_12_4_year_end_summary_and_deductions():
     assert resolve(cycle.due, D(2022, 3, 1), CAL).date == D(2022, 12, 30)  # 12/31/2022 is a Saturday
     pol = load_policy("ankang", {"criticism_points": 2, "interview_points": 1})
     eng = MatterEngine(pol, CAL)
-    s = eng.fold([*assigned(),
+    s = eng.fold([*assigned(deadline="2025-12-31"),
                   E("M1", "interview", D(2025, 10, 9), "leader_in_charge", {"approved_by": "市政府"}),
                   E("M1", "bulletin", D(2025, 10, 20), "office", {"type": "criticism"})])
     got = {f.rule: f.data["points"] for f in evaluate(pol, CAL, [s], D(2025, 12, 31)) if f.category == "deduction"}
@@ -574,14 +734,14 @@ def test_refusals_wrong_role_wrong_state_unit_scope():
     s = ENG.fold([reg()])
     with pytest.raises(ActionRefused, match="不能在「已立项」状态下进行"):
         ENG.apply(s, E("M1", "submit", D(2025, 10, 9), "unit:u1", {"evidence": "x"}))
-    s = ENG.fold(assigned())
+    s = ENG.fold(assigned(deadline="2025-10-31"))
     with pytest.raises(ActionRefused, match="u2 不是事项 M1 的承办单位"):
         ENG.apply(s, E("M1", "progress", D(2025, 10, 9), "unit:u2", {"visible_progress": "x"}))
     with pytest.raises(ActionRefused, match="无权"):
         ENG.apply(s, E("M1", "submit", D(2025, 10, 9), "office", {"evidence": "x"}))
     with pytest.raises(ActionRefused, match="unknown matter kind"):
         ENG.apply(None, reg(kind="weekly_report"))
-    closed = ENG.fold([*assigned(), E("M1", "submit", D(2025, 10, 9), "unit:u1", {"evidence": "x"}),
+    closed = ENG.fold([*assigned(deadline="2025-10-31"), E("M1", "submit", D(2025, 10, 9), "unit:u1", {"evidence": "x"}),
                        E("M1", "review_pass", D(2025, 10, 9), "office"), E("M1", "close", D(2025, 10, 10), "office")])
     with pytest.raises(ActionRefused, match="不能在「已办结」状态下进行"):
         ENG.apply(closed, E("M1", "remind", D(2025, 10, 11), "office"))
@@ -597,10 +757,24 @@ def test_no_extension_in_document():
 @pytest.mark.parametrize("kind", ["instruction", "npc_suggestion", "cppcc_proposal", "field_meeting", "decision",
                                   "public_concern", "rectification", "key_project"])
 def test_silent_kinds_have_no_time_limit(kind):
-    assert POL.limits_for(kind) == ()
-    s = ENG.fold(assigned(kind=kind, deadline="2025-10-31"))
-    assert (s.due.rule, s.due.date, s.due.citation) == ("explicit", D(2025, 10, 31), None)
+    # the document sets no time limit for these kinds: the assignment notice must set it (第六条 交办)
+    [limit] = POL.limits_for(kind)
+    assert (limit.id, limit.what, limit.period, limit.citation.article) == ("notice_result", "result", AsAssigned(),
+                                                                            "第六条")
+    actor = "section" if kind in SECTION_KINDS else "office"
+    s = ENG.fold([reg(kind=kind, actor=actor)])
+    with pytest.raises(ActionRefused, match=r"「交办」缺少办理时限（第六条：.*add --deadline YYYY-MM-DD"):
+        ENG.apply(s, E("M1", "assign", D(2025, 9, 30), actor, {"lead_units": ["u1"]}))
+    s = ENG.fold(assigned(kind=kind, actor=actor, deadline="2025-10-31"))
+    assert (s.due.rule, s.due.date, s.due.citation) == ("explicit", D(2025, 10, 31), limit.citation)
+    # Fri 10/31: 10/28, 29, 30, 31 = 4 working days left on 10/27 (green), 3 on 10/28 (yellow); red from Mon 11/3
+    assert light(POL, CAL, s, D(2025, 10, 27)) == "green"
+    assert light(POL, CAL, s, D(2025, 10, 28)) == "yellow"
     assert light(POL, CAL, s, D(2025, 11, 3)) == "red"
+    # a deadline written on a rest day moves to the next working day (民法典第二百零三条): Sat 10/4 → Thu 10/9
+    rolled = ENG.fold(assigned(kind=kind, actor=actor, deadline="2025-10-04"))
+    assert rolled.due.date == D(2025, 10, 9)
+    assert any("10/4 国庆节、中秋节 → 顺延至10/9" in line for line in rolled.due.explanation)
 
 
 # --- traceability and CLI ----------------------------------------------------------------------------
@@ -645,7 +819,7 @@ def test_cli_deadline_and_articles():
     assert result.exit_code == 0, result.output
     assert '"date": "2025-11-18"' in result.output and '"rule": "meeting_progress_30wd"' in result.output
     result = runner.invoke(main, ["deadline", "-j", "ankang", "-k", "npc_suggestion", "--from", "2025-09-30"])
-    assert result.exit_code == 0 and "未对「人大代表建议」规定期限" in result.output
+    assert result.exit_code == 0 and "交办通知明确的办理时限" in result.output and "期限由交办通知明确" in result.output
     result = runner.invoke(main, ["articles", "ankang"])
     assert result.exit_code == 0 and "覆盖率 100%" in result.output
     result = runner.invoke(main, ["deadline", "-j", "ankang", "-k", "weekly", "--from", "2025-09-30"])

@@ -157,19 +157,41 @@ def test_article_7_five_steps_walk(pol, eng):
 
 
 def test_article_17_no_numeric_time_limit_deadline_from_notice(pol, cal, eng):
-    assert pol.time_limits == ()
+    # the rules set no number of days: the one time limit is 第十七条's "明确……办理时限", whose day the
+    # 立项下达 states, for every kind
+    assert [(t.id, t.kinds, t.what, type(t.period).__name__) for t in pol.time_limits] == [
+        ("notice_result", ("*",), "result", "AsAssigned")]
     for kind in pol.kinds:
-        assert deadlines_for(pol, kind, D(2025, 9, 30), cal) == []
+        d = deadlines_for(pol, kind, D(2025, 9, 30), cal)
+        assert [(x.rule, x.date, x.citation.article) for x in d] == [("notice_result", None, "第十七条")], kind
     s = eng.fold([reg("T1", "decision", D(2025, 9, 30)), approve("T1", D(2025, 9, 30))])
-    with pytest.raises(ActionRefused, match="「立项下达」缺少办理时限（第十七条、第三条）"):
-        eng.apply(s, E("T1", "assign", D(2025, 9, 30), "office", {"lead_units": ["u1"]}))
     s = eng.apply(s, assign("T1", D(2025, 9, 30), "2025-10-14"))
-    assert s.due.date == D(2025, 10, 14) and s.due.rule == "explicit"
+    assert s.due.date == D(2025, 10, 14) and s.due.rule == "explicit" and s.due.citation.article == "第十七条"
     # the light counts working days across National Day: after 10/9 come 10/10, 10/11 (Sat, worked), 10/13,
     # 10/14 = 4 > 3 (green); after 10/10 only 3 remain (yellow)
     assert light(pol, cal, s, D(2025, 10, 9)) == "green"
     assert light(pol, cal, s, D(2025, 10, 10)) == "yellow"
     assert light(pol, cal, s, D(2025, 10, 15)) == "red"
+
+
+def test_article_17_assignment_without_time_limit_is_refused(pol, cal, eng):
+    # 第十七条 明确……办理时限: a 立项下达 without its time limit is not made
+    s = eng.fold([reg("T2", "decision", D(2025, 9, 29)), approve("T2", D(2025, 9, 29))])
+    for data in ({"lead_units": ["u1"]}, {"lead_units": ["u1"], "deadline": ""}):
+        with pytest.raises(ActionRefused, match="「立项下达」缺少办理时限（第十七条、第三条）") as refused:
+            eng.apply(s, E("T2", "assign", D(2025, 9, 29), "office", data))
+        assert "--deadline" in str(refused.value)
+    with pytest.raises(ActionRefused, match="before the assignment"):
+        eng.apply(s, assign("T2", D(2025, 9, 29), "2025-09-26"))
+    assert s.state == "approved" and s.due is None and s.obligations == []
+    # the day written, Sat 10/4/2025, is in the National Day holiday (10/1–10/8): it moves to Thu 10/9
+    s = eng.apply(s, assign("T2", D(2025, 9, 29), "2025-10-04"))
+    assert s.state == "assigned"
+    assert s.due.date == D(2025, 10, 9) and s.due.rule == "explicit" and s.due.citation.article == "第十七条"
+    moved = [line for line in s.due.explanation if "顺延至10/9" in line]
+    assert len(moved) == 1 and moved[0].startswith("10/4 国庆节")
+    assert [(ob.what, ob.owed_by, ob.due, ob.limit) for ob in s.obligations] == [
+        ("result", ("u1",), D(2025, 10, 9), "notice_result")]
 
 
 # --- 第三章 工作机制 ------------------------------------------------------------------------------
@@ -417,6 +439,34 @@ def test_article_24_weekly_check_of_major_decisions(pol, cal):
     assert _dues(five, cal, "weekly_agreed_check", D(2026, 2, 9), D(2026, 2, 9)) == {"2026年第7周": D(2026, 2, 14)}
 
 
+def test_article_24_weekly_check_is_the_office_obligation(pol, cal, eng):
+    # an agreed matter assigned Mon 9/29/2025, due 10/31: the office owes its weekly check (第二十四条), the
+    # unit its result. Week 40 (Mon 9/29) → 10/6, in the holiday → Thu 10/9; week 41 (Mon 10/6) → Mon 10/13
+    s = eng.fold(handled("W1", kind="agreed_matter", deadline="2025-10-31"))
+    assert [(x.id, x.owed_by, x.starts) for x in s.series] == [
+        ("cycle:weekly_agreed_check:office", ("office",), D(2025, 9, 29))]
+    checks = [o for o in eng.obligations(s, D(2025, 10, 6)) if o.what == "cycle"]
+    assert [(o.period, o.owed_by, o.due) for o in checks] == [
+        ("2025年第40周", ("office",), D(2025, 10, 9)), ("2025年第41周", ("office",), D(2025, 10, 13))]
+    # the unit's report does not meet the office's check
+    progressed = eng.apply(s, E("W1", "progress", D(2025, 10, 10), "unit:u1", {"text": "推进中"}))
+    assert [o.met_on for o in eng.obligations(progressed, D(2025, 10, 10)) if o.what == "cycle"] == [None, None]
+    # an office remind on Fri 10/10 (week 41) meets week 41's check; week 40's (due 10/9) stays unmet
+    s = eng.apply(s, E("W1", "remind", D(2025, 10, 10), "office", {"method": "实地督查"}))
+    status = {o.period: o.status(D(2025, 10, 10)) for o in eng.obligations(s, D(2025, 10, 10)) if o.what == "cycle"}
+    assert status == {"2025年第40周": "overdue", "2025年第41周": "met"}
+    # the office's missed check never colours the matter: the unit's own deadline 10/31 is 16 working days
+    # after 10/10 (10/11 Sat worked, 10/13–17, 10/20–24, 10/27–31): green, and no finding against the unit
+    assert light(pol, cal, s, D(2025, 10, 10)) == "green"
+    assert light(pol, cal, progressed, D(2025, 10, 10)) == "green"
+    assert evaluate(pol, cal, [s], D(2025, 10, 10)) == []
+    # the unit's deadline still colours it: after Fri 10/24 come 10/27–10/31 (5, green); after Tue 10/28 only
+    # 10/29, 10/30, 10/31 (3, yellow); past 10/31, red
+    assert light(pol, cal, s, D(2025, 10, 24)) == "green"
+    assert light(pol, cal, s, D(2025, 10, 28)) == "yellow"
+    assert light(pol, cal, s, D(2025, 11, 3)) == "red"
+
+
 def test_article_25_special_inspectors_record_but_do_not_close(pol, eng):
     assert pol.roles["special_inspector"].scope == "inspector"
     assert next(a for a in pol.approvals if a.id == "special_inspector_appointment").approver_roles == ("standing_committee",)
@@ -542,9 +592,11 @@ def _ducha(*args):
 def test_cli_deadline_and_articles():
     out = _ducha("deadline", "--jurisdiction", "dazhan", "--kind", "decision", "--from", "2025-09-30", "--json")
     assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout)["deadlines"] == []
+    assert [(d["rule"], d["date"], d["citation_article"], d["period"]) for d in json.loads(out.stdout)["deadlines"]] == [
+        ("notice_result", None, "第十七条", "交办通知明确的时限")]
     out = _ducha("deadline", "--jurisdiction", "dazhan", "--kind", "decision", "--from", "2025-09-30")
-    assert "未对" in out.stdout and "明确时限" in out.stdout
+    assert out.returncode == 0, out.stderr
+    assert "立项下达明确的办理时限" in out.stdout and "交办通知明确的时限" in out.stdout and "第十七条" in out.stdout
     out = _ducha("articles", "dazhan")
     assert out.returncode == 0, out.stderr
     assert "第二十五条" in out.stdout and "覆盖率 100%" in out.stdout

@@ -153,6 +153,51 @@ def test_article_12_default_days_is_a_setting():
     assert state.due.date == D(2025, 10, 21)  # 10/9 … 10 working days with Sat 10/11
 
 
+def test_article_12_anchor_setting():
+    # default: the 15 working days run from the assignment (Mon 2025-09-15):
+    # 9/16,17,18,19, 22,23,24,25,26, 9/28 (Sun make-up), 29, 30, [10/1–10/8 off], 10/9, 10/10, 10/11 (Sat make-up)
+    def events(mid, received):
+        return [reg(mid, D(2025, 9, 12), received=received), assign(mid, D(2025, 9, 15))]
+    assert fold(*events("A1", "2025-09-10")).due.date == D(2025, 10, 11)
+    assert fold(*events("A2", "2025-08-20")).due.date == D(2025, 10, 11)
+    # anchor "received": from the day the document or instruction was received (Wed 2025-09-10):
+    # 9/11, 12, 15, 16, 17, 18, 19, 22, 23, 24, 25, 26, 9/28 (Sun make-up), 29, 30
+    pol = load_policy(ID, {"default_report_anchor": "received"})
+    eng = MatterEngine(pol, WorkingCalendar.default())
+    received = eng.fold(events("A1", "2025-09-10"))
+    assert received.due.date == D(2025, 9, 30) and received.due.anchor == D(2025, 9, 10)
+    # received Wed 2025-08-20: 8/21, 22, 25, 26, 27, 28, 29, 9/1, 2, 3, 4, 5, 8, 9, 10 → 2025-09-10,
+    # which is before the assignment (9/15): the limit is the assignment day itself
+    early = eng.fold([reg("A3", D(2025, 9, 1), received="2025-08-20"), assign("A3", D(2025, 9, 15))])
+    assert early.due.date == D(2025, 9, 15) and early.due.anchor == D(2025, 8, 20)
+    assert any("2025-09-10 早于义务产生之日 2025-09-15" in line for line in early.due.explanation)
+    # with the default anchor the same matter counts from 9/15
+    assert fold(reg("A3", D(2025, 9, 1), received="2025-08-20"), assign("A3", D(2025, 9, 15))).due.date == D(2025, 10, 11)
+
+
+def test_article_12_each_lead_unit_meets_only_its_own_report():
+    # 各牵头单位要分别形成书面报告上报: one result obligation per lead unit, due 3/24 (3/3 + 15 working days)
+    state = fold(reg("W4", D(2025, 3, 3)), assign("W4", D(2025, 3, 3), lead=("u1", "u3"), co=("u2",)))
+    results = [ob for ob in state.obligations if ob.what == "result"]
+    assert [(ob.owed_by, ob.due) for ob in results] == [(("u1",), D(2025, 3, 24)), (("u3",), D(2025, 3, 24))]
+    # a participating unit's progress report meets no lead unit's obligation
+    state = ENG.apply(state, E("W4", "progress", D(2025, 3, 5), "unit:u2"))
+    assert all(ob.met_on is None for ob in state.obligations)
+    # u1's written report meets u1's only
+    state = ENG.apply(state, E("W4", "submit", D(2025, 3, 10), "unit:u1", REPORT))
+    assert {ob.owed_by: ob.status(D(2025, 3, 25)) for ob in state.obligations if ob.what == "result"} == {
+        ("u1",): "met", ("u3",): "overdue"}
+    assert light(POL, CAL, state, D(2025, 3, 25)) == "red"  # u3 still owes it
+    # the overdue chase is proposed for u3 alone
+    assert _proposals([state], D(2025, 3, 24)) == []
+    assert _proposals([state], D(2025, 3, 25)) == [("overdue_chase", "u3", "W4")]
+    # u3 reports a working day late: met, late by 1
+    state = ENG.apply(state, E("W4", "submit", D(2025, 3, 25), "unit_head:u3", REPORT))
+    late = next(ob for ob in state.obligations if ob.owed_by == ("u3",))
+    assert (late.status(D(2025, 3, 25)), late.late_by) == ("late", 1)
+    assert state.state == "submitted" and _proposals([state], D(2025, 3, 26)) == []
+
+
 def test_article_12_accept_names_responsible_person():
     state = fold(reg("U1", D(2025, 3, 3)), assign("U1", D(2025, 3, 3)))
     with pytest.raises(ActionRefused, match="责任人"):

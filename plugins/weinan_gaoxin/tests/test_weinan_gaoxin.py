@@ -3,6 +3,7 @@
 Dates are checked by hand against the State Council holiday notices:
 - 2025 National Day + Mid-Autumn: 10/1–10/8 off, Sat 10/11 worked.
 - 2025 Spring Festival: 1/28–2/4 off, Sun 1/26 and Sat 2/8 worked.
+- 2026 New Year: 1/1–1/3 off, Sun 1/4 worked.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ducha_core.escalation import evaluate
 from ducha_core.events import Event as E
 from ducha_core.matter import MatterEngine, light
 from ducha_core.model import Unit
+from ducha_core.periods import AsAssigned
 from ducha_core.policy import load_policy
 from ducha_core.traceability import coverage
 
@@ -126,6 +128,38 @@ def test_article_7_2_lead_and_co_units():
         fold(reg("M5", D(2025, 5, 6)), assign("M5", D(2025, 5, 6), lead=()))
 
 
+def test_article_7_2_assignment_without_time_limit_is_refused():
+    # 七(二) 督查通知明确……办理时限: where 九/十 set no limit, the notice must state one
+    for kind in ("decision", "document", "meeting", "annual_task", "public_concern"):
+        state = fold(reg("M11", D(2025, 5, 6), kind))
+        with pytest.raises(ActionRefused, match=r"缺少办理时限（七\(二\)"):
+            ENG.apply(state, assign("M11", D(2025, 5, 6)))
+        # with the notice's date (Tue 2025-05-20, a working day) it is assigned
+        given = ENG.apply(state, assign("M11", D(2025, 5, 6), deadline="2025-05-20"))
+        assert given.state == "assigned" and given.due.date == D(2025, 5, 20), kind
+        assert given.due.rule == "explicit" and given.due.citation.article == "七(二)", kind
+    # a matter 九 governs needs no date in the notice: 5 working days
+    assert fold(reg("M12", D(2025, 5, 6)), assign("M12", D(2025, 5, 6))).due.rule == "instruction_result"
+
+
+def test_article_7_3_each_unit_accepts():
+    state = fold(reg("M13", D(2025, 5, 6)), assign("M13", D(2025, 5, 6), lead=("u1", "u2"), co=("u3",)))
+    # the co-unit may accept first: the matter is then 承办中
+    state = ENG.apply(state, E("M13", "accept", D(2025, 5, 6), "unit:u3", {"responsible_person": "孙七"}))
+    assert state.state == "accepted" and state.responsible == {"u3": "孙七"}
+    # every other handling unit still names its own 责任人
+    state = ENG.apply(state, E("M13", "accept", D(2025, 5, 7), "unit:u1", {"responsible_person": "李四"}))
+    state = ENG.apply(state, E("M13", "accept", D(2025, 5, 7), "unit_head:u2", {"responsible_person": "王五"}))
+    assert state.state == "accepted"
+    assert state.responsible == {"u3": "孙七", "u1": "李四", "u2": "王五"}
+    # a unit accepts once
+    with pytest.raises(ActionRefused, match="单位 u1 已承办事项 M13（责任人 李四）"):
+        ENG.apply(state, E("M13", "accept", D(2025, 5, 8), "unit:u1", {"responsible_person": "周八"}))
+    # an outside unit may not
+    with pytest.raises(ActionRefused, match="不是事项 M13 的承办单位"):
+        ENG.apply(state, E("M13", "accept", D(2025, 5, 8), "unit:u9", {"responsible_person": "吴九"}))
+
+
 def test_article_7_3_accept_names_responsible_person():
     state = fold(reg("M6", D(2025, 5, 6)), assign("M6", D(2025, 5, 6)))
     with pytest.raises(ActionRefused, match="责任人"):
@@ -194,10 +228,17 @@ def test_article_6_matter_kinds_map_onto_core_kinds():
 
 
 def test_article_8_documents_report_by_their_own_time_limit():
-    # the document sets no period for 文件/会议/决策: the assignment carries the limit they set
-    assert POL.limits_for("document") == ()
+    # the document sets no period for 文件/会议/决策: the notice states it (七(二)); the plugin's only
+    # limit for them is "as the notice states"
+    for kind in ("document", "meeting", "decision"):
+        limits = POL.limits_for(kind)
+        assert [t.id for t in limits] == ["notice_result"], kind
+        assert isinstance(limits[0].period, AsAssigned) and limits[0].citation.article == "七(二)"
     state = fold(reg("K2", D(2025, 5, 6), "meeting"), assign("K2", D(2025, 5, 6), deadline="2025-05-30"))
+    # Fri 2025-05-30 is a working day: kept as written; it stands in for the notice's limit (七(二))
     assert state.due.date == D(2025, 5, 30) and state.due.rule == "explicit"
+    assert state.due.citation.article == "七(二)"
+    assert light(POL, CAL, state, D(2025, 5, 27)) == "yellow"  # 5/28, 5/29, 5/30: 3 working days left
     assert light(POL, CAL, state, D(2025, 6, 3)) == "red"
 
 
@@ -220,6 +261,21 @@ def test_article_9_make_up_sunday_counts_across_spring_festival():
 def test_article_9_explicit_deadline_in_notice_takes_precedence():
     state = fold(reg("N3", D(2025, 9, 29)), assign("N3", D(2025, 9, 30), deadline="2025-10-20"))
     assert state.due.date == D(2025, 10, 20)
+
+
+def test_article_9_explicit_deadline_on_holiday_rolls():
+    # the notice names Sat 2025-10-04, in the National Day holiday (10/1–10/8): the last day is 10/9 (民法典 203)
+    state = fold(reg("N6", D(2025, 9, 29)), assign("N6", D(2025, 9, 30), deadline="2025-10-04"))
+    assert state.due.date == D(2025, 10, 9) and state.due.rule == "explicit"
+    assert state.due.citation.article == "九"  # it replaces 九's five working days
+    assert any("10/4 国庆节、中秋节 → 顺延至10/9" in line for line in state.due.explanation)
+    # on 10/9 itself the matter is due, not overdue
+    assert light(POL, CAL, state, D(2025, 10, 9)) == "yellow"
+    assert light(POL, CAL, state, D(2025, 10, 10)) == "red"
+    def overdue_on(day):
+        return [(f.rule, f.unit, f.matter) for f in evaluate(POL, CAL, [state], day) if f.rule == "overdue_deduction"]
+    assert overdue_on(D(2025, 10, 9)) == []
+    assert overdue_on(D(2025, 10, 10)) == [("overdue_deduction", "u1", "N6")]
 
 
 def test_article_9_extension_asked_before_deadline_with_reasons_and_progress():
@@ -258,6 +314,27 @@ def test_article_10_npc_answer_3_months_rolls_past_spring_festival_at_most_6():
     assert granted.due.date == D(2025, 4, 29)
     cppcc = fold(reg("P2", D(2025, 3, 31), "cppcc_proposal"), assign("P2", D(2025, 3, 31)))
     assert cppcc.due.date == D(2025, 6, 30)
+
+
+def test_article_10_cap_six_months():
+    # assigned Tue 2025-07-01: 3 months → 10/1 (National Day) → 10/9;
+    # 6 months at most → 2026-01-01 (元旦 1/1–1/3) → Sun 1/4, a make-up working day
+    state = fold(reg("P3", D(2025, 7, 1), "npc_suggestion"), assign("P3", D(2025, 7, 1)))
+    assert state.due.date == D(2025, 10, 9) and state.due.rule == "npc_cppcc_answer"
+    # a date in the notice past the cap is refused, naming the cap and 十
+    with pytest.raises(ActionRefused, match=r"2026-01-05 超过最长期限 2026-01-04.*十"):
+        fold(reg("P4", D(2025, 7, 1), "npc_suggestion"), assign("P4", D(2025, 7, 1), deadline="2026-01-05"))
+    at_cap = fold(reg("P5", D(2025, 7, 1), "npc_suggestion"), assign("P5", D(2025, 7, 1), deadline="2026-01-04"))
+    assert at_cap.due.date == D(2026, 1, 4) and at_cap.due.rule == "explicit"
+    # so is an extension past it
+    asked = ENG.apply(state, E("P3", "extension_ask", D(2025, 9, 15), "unit:u1", {"reasons": "涉及面广、处理难度大"}))
+    with pytest.raises(ActionRefused, match=r"2026-01-05 超过最长期限 2026-01-04.*十"):
+        ENG.apply(asked, E("P3", "extension_grant", D(2025, 9, 16), "office", {"until": "2026-01-05"}))
+    granted = ENG.apply(asked, E("P3", "extension_grant", D(2025, 9, 16), "office", {"until": "2026-01-04"}))
+    assert granted.due.date == D(2026, 1, 4) and granted.due.rule == "extension:npc_cppcc_extension"
+    # the original 3-month limit stays on the record, superseded
+    first = next(ob for ob in granted.obligations if ob.rule == "npc_cppcc_answer")
+    assert first.status(D(2025, 9, 16)) == "superseded" and first.late_by == 0
 
 
 # --- 十一 report formalities, 十二 progress until final -------------------------------------------

@@ -90,10 +90,18 @@ def test_article_1_matter_kinds(pol):
 
 
 def test_article_1_5_npc_cppcc_deadline_from_assignment(pol, cal, eng):
-    # the document sets no period for 建议、提案: the assignment's deadline is the deadline
-    assert deadlines_for(pol, "npc_suggestion", D(2025, 5, 6), cal) == []
+    # the document sets no period for 建议、提案 (五(一)'s 5 working days do not apply): the only limit is
+    # 四(三)'s "督查事项要明确办理时限", whose day the assignment states
+    for kind in ("npc_suggestion", "cppcc_proposal"):
+        d = deadlines_for(pol, kind, D(2025, 5, 6), cal)
+        assert [(x.rule, x.date, x.citation.article) for x in d] == [("notice_result", None, "四(三)")]
+        assert d[0].period == "交办通知明确的时限"
+    # Wed 8/6/2025 is a working day: kept as written
     s = eng.fold([reg("N1", "npc_suggestion", D(2025, 5, 6)), assign("N1", D(2025, 5, 6), deadline="2025-08-06")])
     assert s.due.date == D(2025, 8, 6) and s.due.rule == "explicit"
+    assert s.due.citation.article == "四(三)"  # the limit the explicit day fills
+    assert [(ob.what, ob.owed_by, ob.due, ob.limit) for ob in s.obligations] == [
+        ("result", ("u1",), D(2025, 8, 6), "notice_result")]
 
 
 # --- 二 原则 ------------------------------------------------------------------------------------
@@ -235,6 +243,31 @@ def test_article_4_3_chase_methods(pol, eng):
         eng.apply(s, E("C1", "remind", D(2025, 6, 10), "unit:u1", {"method": "电话催报"}))
 
 
+def test_article_4_3_assignment_without_time_limit_is_refused(pol, cal, eng):
+    # 四(三) 督查事项要明确办理时限: a kind without a period of its own is not assigned without its day
+    limit = next(t for t in pol.time_limits if t.id == "notice_result")
+    assert limit.kinds == ("*",) and limit.citation.article == "四(三)"
+    s = eng.fold([reg("M1", "npc_suggestion", D(2025, 9, 29))])
+    with pytest.raises(ActionRefused, match=r"缺少办理时限（四\(三\)") as refused:
+        eng.apply(s, assign("M1", D(2025, 9, 29)))
+    assert "--deadline" in str(refused.value)
+    # kinds with a period of their own need none: a decision (五(一)) assigned Tue 9/30/2025 is due in 5
+    # working days: 10/9, 10/10, 10/11 (Sat, worked), 10/13, 10/14
+    other = eng.fold([reg("M2", "decision", D(2025, 9, 30)), assign("M2", D(2025, 9, 30))])
+    assert other.due.date == D(2025, 10, 14) and other.due.rule == "general_result"
+    # the day written is Sat 10/4/2025, in the National Day holiday (10/1–10/8): moved to Thu 10/9
+    s = eng.apply(s, assign("M1", D(2025, 9, 29), deadline="2025-10-04"))
+    assert s.state == "assigned"
+    assert s.due.date == D(2025, 10, 9) and s.due.rule == "explicit" and s.due.citation.article == "四(三)"
+    moved = [line for line in s.due.explanation if "顺延至10/9" in line]
+    assert len(moved) == 1 and moved[0].startswith("10/4 国庆节")
+    assert [d.date for d in s.deadlines] == [D(2025, 10, 9)]
+    # a day before the assignment is refused
+    with pytest.raises(ActionRefused, match="before the assignment"):
+        eng.apply(eng.fold([reg("M3", "npc_suggestion", D(2025, 9, 29))]),
+                  assign("M3", D(2025, 9, 29), deadline="2025-09-26"))
+
+
 def test_article_4_4_feedback_signed_by_leader_in_charge(pol, eng):
     s = eng.fold([reg("S1", "decision", D(2025, 6, 3)), assign("S1", D(2025, 6, 3)), accept("S1", D(2025, 6, 3))])
     with pytest.raises(ActionRefused, match="分管领导阅签"):
@@ -286,7 +319,8 @@ def test_article_5_1_five_working_days_across_spring_festival_with_makeup_saturd
 
 
 def test_article_5_2_key_phase_uses_leaders_nodes(pol, cal, eng):
-    assert deadlines_for(pol, "key_phase", D(2025, 6, 3), cal) == []
+    # 五(二) sets no period of its own: only 四(三)'s limit, whose day the 督办单 names
+    assert [(x.rule, x.date) for x in deadlines_for(pol, "key_phase", D(2025, 6, 3), cal)] == [("notice_result", None)]
     # 明确办理时间节点: a key staged task is not assigned without its deadline
     with pytest.raises(ActionRefused, match=r"「下达（督办单）」缺少办理时限（五\(二\)、五\(三\)）"):
         eng.fold([reg("K0", "key_phase", D(2025, 6, 3)), assign("K0", D(2025, 6, 3))])
@@ -361,8 +395,47 @@ def test_article_5_4_year_round_cycles_and_year_end_report(pol, cal, eng):
     assert resolve(cycles["monthly_dispatch"].due, D(2026, 2, 3), cal).date == D(2026, 2, 28)  # Sat 调休上班
     assert resolve(cycles["quarterly_dispatch"].due, D(2025, 8, 3), cal).date == D(2025, 9, 30)
     assert resolve(cycles["weekly_dispatch"].due, D(2025, 9, 30), cal).date == D(2025, 10, 9)  # 10/7 holiday
-    s = eng.fold([reg("Y1", "year_round", D(2025, 3, 10)), assign("Y1", D(2025, 3, 10))])
+    # the four cycles are alternatives: the assignment names the one the principal leader set
+    assert all(c.choice for c in cycles.values())
+    registered = eng.fold([reg("Y1", "year_round", D(2025, 3, 10))])
+    with pytest.raises(ActionRefused, match=r"须明确调度周期（五\(四\)）"):
+        eng.apply(registered, assign("Y1", D(2025, 3, 10)))
+    with pytest.raises(ActionRefused, match="调度周期 daily 不是可选周期"):
+        eng.apply(registered, assign("Y1", D(2025, 3, 10), cycle="daily"))
+    s = eng.apply(registered, assign("Y1", D(2025, 3, 10), cycle="month"))  # week/month/quarter/year name one too
     assert s.due.date == D(2025, 12, 31) and s.due.rule == "year_end_report"
+    assert [(x.cycle.id, x.owed_by, x.starts) for x in s.series] == [("monthly_dispatch", ("u1",), D(2025, 3, 10))]
+    # assigned Mon 3/10/2025: the March report is due Mon 3/31 (a working day), April's Wed 4/30
+    got = [(o.period, o.due) for o in eng.obligations(s, D(2025, 4, 1)) if o.what == "cycle"]
+    assert got == [("2025年3月", D(2025, 3, 31)), ("2025年4月", D(2025, 4, 30))]
+
+
+def test_article_5_4_weekly_cycle_tracked(pol, cal, eng):
+    # a year-round task dispatched weekly, assigned Tue 9/30/2025; each week's report is due "一周" from its
+    # Monday: week 40 (Mon 9/29) → 10/6, in the holiday (10/1–10/8) → Thu 10/9; week 41 (Mon 10/6) → Mon 10/13
+    s = eng.fold([reg("Y2", "year_round", D(2025, 9, 30)), assign("Y2", D(2025, 9, 30), cycle="weekly_dispatch")])
+    assert [(x.id, x.owed_by) for x in s.series] == [("cycle:weekly_dispatch:u1", ("u1",))]
+    weekly = [o for o in eng.obligations(s, D(2025, 10, 6)) if o.what == "cycle"]
+    assert [(o.id, o.period, o.starts, o.due) for o in weekly] == [
+        ("cycle:weekly_dispatch:u1:2025-09-29", "2025年第40周", D(2025, 9, 30), D(2025, 10, 9)),
+        ("cycle:weekly_dispatch:u1:2025-10-06", "2025年第41周", D(2025, 10, 6), D(2025, 10, 13)),
+    ]
+    # the result itself: by the last working day of 2025, Wed 12/31
+    assert s.due.date == D(2025, 12, 31) and s.due.rule == "year_end_report"
+    # a progress report on Fri 10/10 (week 41) meets week 41's report, on time; week 40's stays unreported
+    s = eng.apply(s, E("Y2", "progress", D(2025, 10, 10), "unit:u1", {"text": "本周推进情况"}))
+
+    def status(day):
+        return {o.period: o.status(day) for o in eng.obligations(s, day) if o.what == "cycle"}
+
+    assert status(D(2025, 10, 10)) == {"2025年第40周": "overdue", "2025年第41周": "met"}
+    week41 = next(o for o in eng.obligations(s, D(2025, 10, 10)) if o.period == "2025年第41周")
+    assert week41.met_on == D(2025, 10, 10) and week41.late_by == 0
+    # the unit owes week 40's report past its day (10/9): red
+    assert light(pol, cal, s, D(2025, 10, 10)) == "red"
+    # once week 41's report falls due (10/13), week 40's is no longer expected: 未报送
+    assert status(D(2025, 10, 13))["2025年第40周"] == "overdue"
+    assert status(D(2025, 10, 14)) == {"2025年第40周": "missed", "2025年第41周": "met", "2025年第42周": "open"}
 
 
 def _dues(policy, cal, start, end):
