@@ -104,7 +104,7 @@ def _fire(
             for unit, count in sorted(counts.items()):
                 if count >= threshold:
                     hits.append((unit, latest[unit][2], f"{as_of.year}年内已{count}次（达到{threshold}次）"))
-        case Overdue(by_workdays=by, what=whats):
+        case Overdue(by_workdays=by, what=whats, include_late=include_late):
             # every obligation of those kinds a unit owes, past its last day by more than ``by``
             # working days and still not met (a recurring report counts as a progress report)
             kinds = set(whats) | ({"cycle"} if "progress" in whats else set())
@@ -113,7 +113,11 @@ def _fire(
                 for ob in all_obligations(state, as_of, cal, policy.convention):
                     if ob.what not in kinds or ob.due is None or ob.owed_by == (OFFICE,):
                         continue
-                    if ob.status(as_of) not in ("overdue", "missed") or cal.workdays_between(ob.due, as_of) <= by:
+                    status = ob.status(as_of)
+                    if status == "late" and include_late:
+                        if ob.late_by <= by:
+                            continue
+                    elif status not in ("overdue", "missed") or cal.workdays_between(ob.due, as_of) <= by:
                         continue
                     for unit in ob.owed_by:
                         late[unit].append(f"{ob.name}（{ob.due}）")

@@ -210,6 +210,9 @@ class Overdue:
 
     by_workdays: int = 0
     what: tuple[str, ...] = ("result", "answer")
+    #: also an obligation met late (不按期报送 is a fact once the report came late): for a sanction,
+    #: not for a chase, which only makes sense while the report is still owed
+    include_late: bool = False
 
 
 @attrs.frozen

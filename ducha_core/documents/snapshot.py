@@ -20,6 +20,7 @@ from ducha_core.escalation import Finding, evaluate
 from ducha_core.events import Event
 from ducha_core.matter import LIGHT_NAMES, MatterEngine, MatterState, light
 from ducha_core.model import Person, Unit
+from ducha_core.obligations import OFFICE, all_obligations, headline, result_on_time
 
 LIGHTS = ("red", "yellow", "green", "done", "none")
 SHORT_LIGHT = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "done": "已办结/已报送", "none": "未交办"}
@@ -245,21 +246,23 @@ class Snapshot:
         if cached is not None and cached.matter is state:
             return cached
         lt = light(self.policy, self.calendar, state, self.as_of)
-        due = state.due.date if state.due is not None else None
+        obligations = all_obligations(state, self.as_of, self.calendar, self.policy.convention, include_next=True)
+        urgent = headline(obligations, self.as_of)
+        due = urgent.due if urgent is not None else state.due.date if state.due is not None else None
         overdue = 0
         if lt == "red" and due is not None:
             overdue = self.calendar.workdays_between(due, self.as_of)
         done = lt == "done"
         on_time: bool | None = None
-        if done:
-            finished = state.submitted_on or state.closed_on
-            on_time = True if due is None or finished is None else finished <= due
+        if done:  # the original time limit counts (a rework's own deadline does not make it on time)
+            on_time = result_on_time([o for o in obligations if o.starts <= self.as_of])
         text = self.unit_names(state.lead_units)
         if state.co_units:
             text += f"（协办：{self.unit_names(state.co_units)}）"
         row = Row(
             state, lt, LIGHT_NAMES.get(lt, lt), self.state_name(state.state), self.kind_name(state.kind), due,
-            state.due.name if state.due is not None else "", tuple(state.lead_units), text, overdue, done, on_time,
+            urgent.name if urgent is not None else state.due.name if state.due is not None else "",
+            tuple(state.lead_units), text, overdue, done, on_time,
         )
         self._rows[state.id] = row
         return row
@@ -362,9 +365,15 @@ class Snapshot:
             return "已完成"
         if row.light == "red" or state.returns or any(
             e.action in ("order", "priority_chase") for e in state.events
-        ):
+        ) or self.lapsed(state):
             return "进展缓慢"
         return "进展顺利"
+
+    def lapsed(self, state: MatterState) -> list:
+        """The obligations a unit missed or met late, up to the snapshot's day (lateness stays on
+        the record: a matter whose monthly reports lapsed is not 进展顺利)."""
+        return [o for o in all_obligations(state, self.as_of, self.calendar, self.policy.convention)
+                if o.owed_by != (OFFICE,) and o.status(self.as_of) in ("missed", "late", "overdue")]
 
     def by_progress_status(self, states: Iterable[MatterState] | None = None) -> dict[str, list[MatterState]]:
         groups: dict[str, list[MatterState]] = {"已完成": [], "进展顺利": [], "进展缓慢": []}

@@ -300,11 +300,11 @@ def ducha_escalation_ladder() -> list[EscalationStep]:
         ),
         EscalationStep(
             "progress_report_late", "不按期报送进展情况：重点督办，责令限期整改", 1,
-            Overdue(what=("progress",)), "priority_chase",
+            Overdue(what=("progress",), include_late=True), "priority_chase",
             cite("第十二条(三)", "不按期报送进展情况、虚报瞒报的责任单位，由市政府督查室进行重点督办，责令限期整改"),
             data={"reason": "不按期报送进展情况"}, by_role="office",
-            reading="第九条的进展报送期限（会议召开后30个工作日、每月最后1个工作日）次日起仍无进展报送的，提出重点督办；"
-                    "期限内（自起算日至期限）报送过进展或结果的不触发",
+            reading="第九条的进展报送期限（会议召开后30个工作日、每月最后1个工作日）已过仍未报送、或逾期后才报送的"
+                    "（逾期补报的仍属不按期），提出重点督办；期限内报送过进展或结果的不触发；督查室确认后不再提出",
         ),
         EscalationStep(
             "priority_chase_no_rectification", "经重点督办仍不整改或整改不力：提出约谈意见，报市政府同意", 2,

@@ -432,7 +432,9 @@ def test_article_9_12_3_late_meeting_progress_proposes_priority_chase():
     [ob] = progress_obligations(late)
     assert (ob.status(D(2025, 11, 20)), ob.late_by, ob.status_name(D(2025, 11, 20))) == (
         "late", 1, "逾期完成（逾期1个工作日）")
-    assert ("progress_report_late", "u1") not in findings([late], D(2025, 11, 20))
+    # 不按期报送 (第十二条(三)) is a fact once the report came late: 重点督办 is still proposed, naming the obligation
+    late_finding = findings([late], D(2025, 11, 20))[("progress_report_late", "u1")]
+    assert "2025-11-18" in late_finding.reason
     # the office confirms the 重点督办 (with its 整改期限): no longer proposed; the next rung waits on the chase
     chased = ENG.apply(s, E("M1", "priority_chase", D(2025, 11, 20), "office",
                             {"reason": "不按期报送进展情况", "until": "2025-11-27", "step": "progress_report_late"}))
