@@ -695,8 +695,9 @@ class MatterEngine:
         units = event.data.get("units")
         unit = units if isinstance(units, str) else (units[0] if units else None)
         note = f"{event.on} 另定期限，理由：{event.data['reason']}" + (f"；批准：{approver}" if approver else "")
-        self._replace_limits(state, event, day, name="另定办理时限", citation=None, rule="set_deadline",
-                             unit=unit, note=note)
+        step = policy.transition(state.state, "set_deadline")
+        self._replace_limits(state, event, day, name="另定办理时限", citation=step.citation if step else None,
+                             rule="set_deadline", unit=unit, note=note)
 
     def _on_extension_refuse(self, state: MatterState, event: Event) -> None:
         if state.pending_extension is None:
