@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ducha_core.model import Citation
-from ducha_core.periods import DEFAULT_CONVENTION, AsAssigned, CountingConvention, resolve
+from ducha_core.periods import DEFAULT_CONVENTION, AsAssigned, CountingConvention, Period, resolve
 from ducha_core.rules import TimeLimit
 
 if TYPE_CHECKING:
@@ -63,31 +63,33 @@ ANCHOR_NAMES = {"assigned": "交办（接到通知）", "registered": "立项", 
                 "meeting": "会议召开"}
 
 
+def from_period(
+    period: Period, anchor: date, cal: WorkingCalendar, convention: CountingConvention, *, rule: str, name: str,
+    what: str, citation: Citation | None, head: str, reading: str = "", explain: bool = True,
+) -> Deadline:
+    """The deadline ``period`` sets from ``anchor`` (time limits, recurring reports, periods a step
+    sets), explained by ``head``, the citation, the reading and the calendar facts that moved it."""
+    res = resolve(period, anchor, cal, convention, explain=explain)
+    lines: tuple[str, ...] = ()
+    if explain:
+        lines = (head, *((f"依据：{citation}",) if citation else ()), *(("解读：" + reading,) if reading else ()),
+                 *res.facts)
+        if res.provisional:
+            lines = (*lines, "期限为暂定：该年度放假安排尚未公布，公布后重算")
+    return Deadline(rule, name, what, res.date, citation, res.provisional, lines, anchor=anchor,
+                    period=period.describe(), reading=reading)
+
+
 def from_limit(
     limit: TimeLimit, anchor: date, policy: Policy, cal: WorkingCalendar, *, explain: bool = True
 ) -> Deadline:
     """The deadline a time limit sets for a period starting on ``anchor``."""
-    res = resolve(limit.period, anchor, cal, policy.convention, explain=explain)
-    lines: tuple[str, ...] = ()
-    if explain:
+    if isinstance(limit.period, AsAssigned):
+        head = f"{limit.name}：按交办通知明确的时限"
+    else:
         head = f"{limit.name}：自{ANCHOR_NAMES.get(limit.anchor, limit.anchor)}之日 {anchor} 起 {limit.period.describe()}"
-        if isinstance(limit.period, AsAssigned):
-            head = f"{limit.name}：按交办通知明确的时限"
-        lines = (head, f"依据：{limit.citation}", *(("解读：" + limit.reading,) if limit.reading else ()), *res.facts)
-        if res.provisional:
-            lines = (*lines, "期限为暂定：该年度放假安排尚未公布，公布后重算")
-    return Deadline(
-        rule=limit.id,
-        name=limit.name,
-        what=limit.what,
-        date=res.date,
-        citation=limit.citation,
-        provisional=res.provisional,
-        explanation=lines,
-        anchor=anchor,
-        period=limit.period.describe(),
-        reading=limit.reading,
-    )
+    return from_period(limit.period, anchor, cal, policy.convention, rule=limit.id, name=limit.name, what=limit.what,
+                       citation=limit.citation, head=head, reading=limit.reading, explain=explain)
 
 
 def roll(day: date, cal: WorkingCalendar, convention: CountingConvention = DEFAULT_CONVENTION) -> tuple[date, str | None]:

@@ -18,7 +18,7 @@ from ducha_core.errors import ActionRefused
 from ducha_core.events import CREATE_ACTIONS, FIELD_NAMES, Event
 from ducha_core.model import Citation, Person
 from ducha_core.obligations import DEFAULT_MET_BY, OFFICE, Obligation, Series, all_obligations, headline
-from ducha_core.periods import AsAssigned, parse_period, resolve
+from ducha_core.periods import AsAssigned, resolve
 
 if TYPE_CHECKING:
     from ducha_core.calendar import WorkingCalendar
@@ -306,14 +306,15 @@ class MatterEngine:
         return attrs.evolve(deadline, date=day, explanation=(
             *deadline.explanation, f"按起算日计算的期限 {deadline.date} 早于义务产生之日 {starts}，以 {day} 为期限"))
 
-    def _cap(self, limit, anchor: date | None, day: date, what: str) -> None:
-        """Refuse a last day past the limit's cap (最迟不得超过), counted from its anchor."""
-        if limit is None or limit.max_period is None or anchor is None:
+    def _cap(self, rule, anchor: date | None, day: date, what: str) -> None:
+        """Refuse a last day past a rule's cap (``max_period``, 最迟不得超过: a time limit's or an
+        extension rule's), counted from the anchor and moved off a rest day like any period."""
+        if rule is None or rule.max_period is None or anchor is None:
             return
-        cap = resolve(limit.max_period, anchor, self.calendar, self.policy.convention, explain=False).date
+        cap = resolve(rule.max_period, anchor, self.calendar, self.policy.convention, explain=False).date
         if cap is not None and day > cap:
             raise ActionRefused(
-                f"{what} {day} 超过最长期限 {cap}（自 {anchor} 起{limit.max_period.describe()}，{limit.citation.article}）"
+                f"{what} {day} 超过最长期限 {cap}（自 {anchor} 起{rule.max_period.describe()}，{rule.citation.article}）"
                 f"；请给出不晚于 {cap} 的日期"
             )
 
@@ -370,18 +371,11 @@ class MatterEngine:
                     raise ActionRefused(f"{owes.name}期限 {day} 早于 {event.on}；请给出以后的日期")
                 deadline = dl.explicit(day, self.calendar, owes.name, owes.citation, convention=self.policy.convention,
                                        what=owes.what, rule=rule, anchor=event.on)
-            else:
-                period = owes.period
-                if owes.setting and self.policy.settings.get(owes.setting):
-                    value = self.policy.settings[owes.setting]
-                    period = parse_period(value) if isinstance(value, str) else value
-                res = resolve(period, event.on, self.calendar, self.policy.convention, explain=self.explain)
-                lines: tuple[str, ...] = ()
-                if self.explain:
-                    lines = (f"{owes.name}：自 {event.on} 起 {period.describe()}", f"依据：{owes.citation}",
-                             *(("解读：" + owes.reading,) if owes.reading else ()), *res.facts)
-                deadline = dl.Deadline(rule, owes.name, owes.what, res.date, owes.citation, res.provisional, lines,
-                                       anchor=event.on, period=period.describe(), reading=owes.reading)
+            else:  # the period (a setting's value where it names one) was read when the policy was compiled
+                deadline = dl.from_period(owes.period, event.on, self.calendar, self.policy.convention, rule=rule,
+                                          name=owes.name, what=owes.what, citation=owes.citation,
+                                          head=f"{owes.name}：自 {event.on} 起 {owes.period.describe()}",
+                                          reading=owes.reading, explain=self.explain)
             for unit in units:
                 self._add(state, what=owes.what, name=owes.name, owed_by=(unit,), starts=event.on, deadline=deadline,
                           met_by=owes.met_by)
@@ -618,7 +612,7 @@ class MatterEngine:
         state.pending_extension = {"asked_on": event.on, "asked_by_unit": unit, **event.data}
 
     def _replace_limits(self, state: MatterState, event: Event, day: date, *, name: str, citation: Citation | None,
-                        rule: str, unit: str | None, note: str = "") -> None:
+                        rule: str, unit: str | None, note: str = "", capped_by=None) -> None:
         """Supersede the result obligations still owed (of ``unit``, else all) by a new last day
         ``day`` (moved off a rest day, capped by the limit's 最迟不得超过); the old ones stay on the
         record, with any lateness against them."""
@@ -630,8 +624,8 @@ class MatterEngine:
                                    what=ob.what, rule=rule, anchor=ob.deadline.anchor, note=note)
             if ob.due is not None and deadline.date <= ob.due:
                 raise ActionRefused(f"the new deadline {deadline.date} is not after the current one ({ob.due})")
-            root = self._root_limit(state, ob)
-            self._cap(root, ob.deadline.anchor, deadline.date, "变更后的期限")
+            self._cap(capped_by, ob.deadline.anchor, deadline.date, "延期后期限")
+            self._cap(self._root_limit(state, ob), ob.deadline.anchor, deadline.date, "变更后的期限")
             new = self._add(state, what=ob.what, name=name, owed_by=ob.owed_by, starts=event.on, deadline=deadline,
                             met_by=ob.met_by, supersedes=ob.id, rework_of=ob.rework_of, limit=ob.limit)
             ob.supersede(event.on, new.id, self.calendar)
@@ -650,17 +644,8 @@ class MatterEngine:
             raise ActionRefused("an extension grant needs the new deadline; add --until YYYY-MM-DD")
         day = _parse_date(until, "until")
         unit = state.pending_extension.get("asked_by_unit")
-        if rule.max_period is not None:
-            owed = [ob for ob in self._current_results(state, unit) if ob.deadline.anchor is not None]
-            for ob in owed:
-                cap = resolve(rule.max_period, ob.deadline.anchor, self.calendar, self.policy.convention,
-                              explain=False).date
-                rolled, _ = dl.roll(day, self.calendar, self.policy.convention)
-                if cap is not None and rolled > cap:
-                    raise ActionRefused(f"延期后期限 {rolled} 超过最长期限 {cap}（{rule.max_period.describe()}，"
-                                        f"{rule.citation.article}）；请给出不晚于 {cap} 的日期")
         self._replace_limits(state, event, day, name="延长办理期限", citation=rule.citation,
-                             rule=f"extension:{rule.id}", unit=unit, note=f"{event.on} 同意延期")
+                             rule=f"extension:{rule.id}", unit=unit, note=f"{event.on} 同意延期", capped_by=rule)
         state.extensions.append({"granted_on": event.on, "until": day, **state.pending_extension})
         state.pending_extension = None
 
@@ -694,7 +679,8 @@ class MatterEngine:
             raise ActionRefused(f"新的办理时限 {day} 早于 {event.on}；请给出以后的日期")
         units = event.data.get("units")
         unit = units if isinstance(units, str) else (units[0] if units else None)
-        note = f"{event.on} 另定期限，理由：{event.data['reason']}" + (f"；批准：{approver}" if approver else "")
+        note = f"{event.on} 另定期限，理由：{event.data['reason']}" + (
+            f"；批准：{self.person(approver).name}" if approver else "")
         step = policy.transition(state.state, "set_deadline")
         self._replace_limits(state, event, day, name="另定办理时限", citation=step.citation if step else None,
                              rule="set_deadline", unit=unit, note=note)

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ducha_core.deadlines import Deadline
+from ducha_core.deadlines import Deadline, from_period
 
 if TYPE_CHECKING:
     from ducha_core.calendar import WorkingCalendar
@@ -251,15 +251,9 @@ class Series:
 
 def _cycle_deadline(cycle: ReportingCycle, period, first: date, label: str, cal: WorkingCalendar, convention,
                     explain: bool) -> Deadline:
-    from ducha_core.periods import resolve
-
-    res = resolve(period, first, cal, convention, explain=explain)
-    lines: tuple[str, ...] = ()
-    if explain:
-        lines = (f"{cycle.name}：{label}，{period.describe()}", f"依据：{cycle.citation}",
-                 *(("解读：" + cycle.reading,) if cycle.reading else ()), *res.facts)
-    return Deadline(cycle.id, cycle.name, "cycle", res.date, cycle.citation, res.provisional, lines,
-                    anchor=first, period=period.describe(), reading=cycle.reading)
+    return from_period(period, first, cal, convention, rule=cycle.id, name=cycle.name, what="cycle",
+                       citation=cycle.citation, head=f"{cycle.name}：{label}，{period.describe()}",
+                       reading=cycle.reading, explain=explain)
 
 
 def all_obligations(state, upto: date, cal: WorkingCalendar, convention, *, explain: bool = False,

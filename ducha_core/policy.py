@@ -387,6 +387,19 @@ def assemble(
         if anchor not in ("assigned", "registered", "received", "meeting", None):
             raise PolicyError(f"{jid}: setting {limit.anchor_setting} = '{anchor}': write assigned, received,"
                               " registered or meeting")
+    # a period a step sets (约谈 → 书面整改方案 within a setting's period) takes the setting's value
+    steps = []
+    for t in procedure.transitions:
+        owes = tuple(attrs.evolve(o, period=_period_setting(values[o.setting], o.setting))
+                     if o.setting and values.get(o.setting) else o for o in t.obliges)
+        for o in owes:
+            if o.period is None and not o.date_field:
+                raise PolicyError(f"{jid}: step '{t.action}' owes '{o.name}' with neither a period nor a date field")
+        steps.append(attrs.evolve(t, obliges=owes) if owes != t.obliges else t)
+    if any(new is not old for new, old in zip(steps, procedure.transitions, strict=True)):
+        replaced = {id(old): new for old, new in zip(procedure.transitions, steps, strict=True)}
+        transitions = {key: replaced.get(id(t), t) for key, t in transitions.items()}
+        procedure = attrs.evolve(procedure, transitions=tuple(steps))
     mode = values.get("deadline_correction")
     if mode not in ("leader_approval", "office", "none"):
         raise PolicyError(f"{jid}: setting deadline_correction = '{mode}': write leader_approval, office or none")

@@ -249,8 +249,9 @@ def approve(config_path, actor, on, matter, approved_by, note):
                    "(e.g. weekly_dispatch, or week/month/quarter/year).")
 @note_option
 def assign(config_path, actor, on, matter, lead, co, deadline, meeting, cycle, note):
-    """交办：明确主办、协办单位；期限按规则推算，或以 --deadline 明确（落在休息日的顺延至下一个工作日；
-    文件要求交办时明确时限的，不写 --deadline 不予交办）。"""
+    """交办：明确主办、协办单位；期限按规则推算，或以 --deadline 明确。
+
+    落在休息日的期限顺延至下一个工作日；文件要求交办时明确时限的，不写 --deadline 不予交办。"""
     _record(config_path, matter, "assign", on, actor,
             {"lead_units": list(lead), "co_units": list(co), "deadline": deadline, "meeting": meeting, "cycle": cycle,
              "note": note})
@@ -517,7 +518,7 @@ def _details(ledger, data: dict[str, Any]) -> str:
     for key, value in data.items():
         if key in ("lead_units", "co_units", "units"):
             value = _unit_names(ledger, value if isinstance(value, list) else [value])
-        elif key in ("responsible_person",):
+        elif key in ("responsible_person", "approved_by") and isinstance(value, str):
             value = ledger.config.person_name(value)
         elif key == "kind" and value in ledger.policy.kinds:
             value = ledger.policy.kinds[value].name
@@ -692,8 +693,9 @@ def obligations_cmd(config_path, jurisdiction, as_of, unit, start, until, this_w
 @click.option("--unit", "units", multiple=True, metavar="UNIT", help="Only this unit's time limit (default: all).")
 @note_option
 def set_deadline(config_path, actor, on, matter, until, reason, approved_by, units, note):
-    """另定办理时限：文件未规定延期程序的事项，督查室写明理由、经领导批准后另定期限；原期限及其逾期记录保留。
-    文件规定了延期程序的，用 `ducha extension`。"""
+    """另定办理时限：文件未规定延期程序的事项，督查室写明理由、经领导批准后另定期限。
+
+    原期限及其逾期记录保留。文件规定了延期程序的，用 `ducha extension`。"""
     _record(config_path, matter, "set_deadline", on, actor,
             {"until": until, "reason": reason, "approved_by": approved_by, "units": list(units), "note": note})
 
