@@ -265,7 +265,9 @@ def default_config_text(jurisdiction_id: str) -> str:
         by_scope.setdefault(role.scope, []).append(role.id)
     office = by_scope.get("office", ["office"])[:1]
     unit_roles = by_scope.get("unit", ["unit"])
-    leader = by_scope.get("leader", [])[:1]
+    leaders = by_scope.get("leader", [])
+    # the example leader: the leader in charge (分管领导) where the document has one
+    leader = [r for r in leaders if "分管" in policy.roles[r].name][:1] or leaders[:1]
     inspector = by_scope.get("inspector", [])[:1]
     lines = [
         f"# ducha 部署配置：{j.name}《{j.document.title}》",
@@ -319,7 +321,8 @@ def default_config_text(jurisdiction_id: str) -> str:
     ):
         lines += ["", "[[person]]", f'id = "{pid}"', f'name = "{name}"', f"roles = {_toml_value(roles)}", f'unit = "{unit}"']
     if leader:
-        lines += ["", "[[person]]", 'id = "lingdao"', 'name = "分管领导"', f"roles = {_toml_value(leader)}"]
+        lines += ["", "[[person]]", 'id = "lingdao"', f'name = "{policy.roles[leader[0]].name}"',
+                  f"roles = {_toml_value(leader)}"]
     if inspector:
         lines += ["", "[[person]]", 'id = "duchayuan"', 'name = "特约督查员"', f"roles = {_toml_value(inspector)}"]
     return "\n".join(lines) + "\n"

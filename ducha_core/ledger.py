@@ -393,7 +393,9 @@ class Ledger:
         cutoff = self.calendar.add_workdays(as_of, int(self.policy.settings.get("warning_window", 3)) + 1)
         make = self._row_from_columns
         for r in raw:
-            if r[15] > as_iso or not usable:  # last_on after as_of: fold the log up to as_of
+            # last_on after as_of: fold the log up to as_of; likewise a recurring report overdue by as_of
+            # (a later occurrence may have become the most urgent one)
+            if r[15] > as_iso or not usable or (r[8] == "cycle" and r[7] is not None and as_iso > r[7]):
                 stale.append(r[0])
                 continue
             rows.append(make(r, as_of, as_iso, cutoff))

@@ -14,7 +14,7 @@ Status of an obligation as of a day (``Obligation.status``):
 
 - ``open`` 未到期: not met, its last day not yet passed (or no fixed day: 随办随报 / 无期限);
 - ``overdue`` 逾期未报: not met, its last day passed;
-- ``missed`` 未报送: not met and no longer expected (the next report of its series is due, or the
+- ``missed`` 漏报: not met and no longer expected (the next report of its series is due, or the
   matter ended after its last day);
 - ``met`` 按时完成 / ``late`` 逾期完成（N个工作日）: met on or before / after its last day;
 - ``superseded`` 已变更: replaced by a later time limit (extension, 另定期限, rework), linked;
@@ -54,7 +54,7 @@ WHAT_NAMES = {
 STATUS_NAMES = {
     "open": "未到期",
     "overdue": "逾期未报",
-    "missed": "未报送",
+    "missed": "漏报",
     "met": "按时完成",
     "late": "逾期完成",
     "superseded": "已变更",

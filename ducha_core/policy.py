@@ -47,7 +47,7 @@ CORE_SETTINGS: tuple[Setting, ...] = (
 )
 
 #: the citation of the core's default 另定办理时限 step (no document states it: a deployment setting)
-SET_DEADLINE_CITATION_ARTICLE = "部署设置 deadline_correction"
+SET_DEADLINE_CITATION_ARTICLE = "部署设置（另定办理时限）"
 
 
 @attrs.frozen

@@ -233,3 +233,26 @@ def test_cli_holiday_deadline_window_listing_and_lateness_in_the_ledger(run, tmp
     shown = run("show", "A", "--as-of", "2026-03-02").output
     assert "逾期完成（逾期3个工作日）" in shown
     assert "unknown status" in run("obligations", "--status", "purple", ok=False).output
+
+
+def test_ledger_row_shows_the_current_overdue_monthly_report_not_the_first_missed(tmp_path, monkeypatch):
+    """安康 第九条: a task reporting January only; on 2026-06-01 the ledger's 期限 is May's report
+    (5/29, overdue), not February's (missed, 漏报), and the light is red."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DUCHA_CONFIG", raising=False)
+    runner = CliRunner()
+
+    def ok(*args):
+        result = runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    ok("init", "--jurisdiction", "ankang")
+    ok("register", "--as", "duchashi", "--on", "2026-01-05", "--kind", "annual_task", "--title", "年度任务", "--id", "T")
+    ok("assign", "T", "--as", "duchashi", "--on", "2026-01-05", "--lead", "u1", "--deadline", "2026-12-31")
+    ok("progress", "T", "--as", "u1_staff", "--on", "2026-01-20")
+    row = json.loads(ok("ledger", "--as-of", "2026-06-01", "--json"))["matters"][0]
+    assert (row["light"], row["due"], row["owed_by"]) == ("red", "2026-05-29", ["u1"])
+    missed = json.loads(ok("obligations", "--as-of", "2026-06-01", "--status", "missed", "--json"))["obligations"]
+    assert [(o["due"], o["status_name"]) for o in missed] == [
+        ("2026-02-28", "漏报"), ("2026-03-31", "漏报"), ("2026-04-30", "漏报")]
