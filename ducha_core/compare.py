@@ -247,20 +247,31 @@ def _points(p, d) -> str:
 
 
 def _trigger(p, trigger) -> str:
-    from ducha_core.rules import CountInYear, NoProgressAfter, Overdue
+    from ducha_core.obligations import WHAT_NAMES
+    from ducha_core.rules import After, CountInYear, Overdue, UnitGrade
 
     match trigger:
-        case CountInYear(action=action, threshold=n, match=match):
+        case CountInYear(action=action, threshold=n, match=match, repeat=repeat):
             what = p.action_name(action)
             if match.get("type") == "criticism":
                 what = "通报批评"
             elif match.get("type") == "praise":
                 what = "通报表扬"
-            return f"一年内{what}{n}次"
-        case Overdue(by_workdays=by):
-            return "逾期未办结" + (f"超过{by}个工作日" if by else "")
-        case NoProgressAfter(action=action, within=within):
-            return f"{p.action_name(action)}后" + (f"{within.describe()}内" if within else "") + "仍无进展"
+            return f"一年内{what}{n}次" + ("及以上（每次）" if repeat else "")
+        case Overdue(by_workdays=by, what=whats, include_late=late, repeat=repeat, chased=chased):
+            names = "、".join(WHAT_NAMES.get(w, w) for w in whats)
+            text = f"{names}逾期" + (f"超过{by}个工作日" if by else "") + ("（含逾期后报送）" if late else "")
+            if chased:
+                text += f"，经催办{chased}次仍未报送"
+            if repeat:
+                text += f"，每{repeat.describe()}再催"
+            return text
+        case After(action=action, obligation=obligation, at_once=at_once):
+            if at_once:
+                return f"{p.action_name(action)}（即时）"
+            return f"{p.action_name(action)}后{WHAT_NAMES.get(obligation, obligation)}逾期未完成"
+        case UnitGrade(grade=grade):
+            return f"年度等次为“{grade}”"
     return str(trigger)
 
 

@@ -22,7 +22,7 @@ from ducha_core.periods import (
     WorkingDays,
     parse_period,
 )
-from ducha_core.rules import CountInYear, NoProgressAfter, Overdue, Trigger
+from ducha_core.rules import After, CountInYear, Overdue, Trigger, UnitGrade
 
 PERIOD_TYPES = (WorkingDays, CalendarDays, Weeks, Months, NextDay, EndOf, AsItHappens)
 
@@ -45,7 +45,7 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(Period, _structure_period)
     conv.register_structure_hook(Period | None, lambda v, _t: None if v is None else _structure_period(v, None))
     configure_tagged_union(Trigger, conv, tag_name="type", tag_generator=lambda cls: {
-        CountInYear: "count_in_year", Overdue: "overdue", NoProgressAfter: "no_progress_after"}[cls])
+        CountInYear: "count_in_year", Overdue: "overdue", After: "after", UnitGrade: "unit_grade"}[cls])
     return conv
 
 

@@ -1,24 +1,45 @@
-"""What the escalation ladder, forced grades and deductions call for, as of a day.
+"""What the escalation ladder, forced grades and deductions call for (``ducha due``, ``ducha assessment``).
 
 ``evaluate`` reads matter states (already folded) and the compiled policy's triggers; it proposes,
-the office confirms (``ducha due``, then the proposed action recorded with ``step`` in its data).
+the office confirms (the proposed step recorded with ``--step RULE``) or decides not to act
+(``ducha dismiss --step RULE --reason …``). No hook is called.
+
+Every trigger finds *facts*, each with the day it arose (``Finding.on``) and the assessment year
+it belongs to (``Finding.year``):
+
+- ``Overdue``: an obligation a unit owes past its last day (or met late, for a sanction): the fact
+  arises the first working day after the last day (plus ``by_workdays``);
+- ``After``: an event, at once where the document says so, else when the obligation the event
+  created fell due unmet (or was met late);
+- ``CountInYear``: the event that brought a unit's count within one year to the threshold (and,
+  with ``repeat``, each later one);
+- ``UnitGrade``: a unit's grade for a year.
+
+A fact calls for its step until a confirmation covers it: an event on the matter carrying the
+step's id (``data.step``) for the unit, on or after the day the fact arose; for a matter's own
+facts, also the proposed action itself taken for the unit (a chase is a chase, with or without
+``--step``); for a yearly fact, a confirmation that names its year (``--year``) or is taken in it.
+A chase that repeats (``Overdue.repeat``) is called for again once its period has run since the
+last one. Escalations are not proposed for a matter that has ended (办结、归档) unless the step
+says so (``EscalationStep.after_end``). Grades and deductions are facts of an assessment year.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ducha_core.events import PROGRESS_ACTIONS, Event
+from ducha_core.events import Event
 from ducha_core.matter import MatterState
 from ducha_core.model import Citation
 from ducha_core.obligations import OFFICE, all_obligations
-from ducha_core.periods import parse_period, resolve
-from ducha_core.rules import CountInYear, NoProgressAfter, Overdue, Trigger
+from ducha_core.periods import resolve
+from ducha_core.rules import After, CountInYear, EscalationStep, Overdue, Trigger, UnitGrade
 
 if TYPE_CHECKING:
     from ducha_core.calendar import WorkingCalendar
@@ -27,10 +48,14 @@ if TYPE_CHECKING:
 
 @attrs.frozen
 class Finding:
-    """A consequence the rules call for: an escalation to propose, a forced grade, a deduction."""
+    """A consequence the rules call for: an escalation to propose, a forced grade, a deduction or bonus.
+
+    ``matter``: the matter concerned; for a unit's count or grade, the matter of the latest fact.
+    ``on``: the day the fact arose; ``year``: the assessment year it counts in; ``fact``: what it
+    is about (an obligation id, ``event:N`` for the matter's Nth event, ``count:N``, ``grade``).
+    """
 
     category: str  # escalation | grade | deduction
-    # ``matter``: the matter concerned; for a yearly count, the matter of the latest counted event
     rule: str
     name: str
     citation: Citation
@@ -40,6 +65,11 @@ class Finding:
     proposes: str = ""
     data: dict[str, Any] = attrs.field(factory=dict)
     level: int = 0
+    on: date | None = None
+    year: int | None = None
+    fact: str = ""
+    #: the fact concerns the unit over the year (a count, a grade), not one matter
+    yearly: bool = False
 
     def to_json(self) -> dict:
         return {
@@ -53,124 +83,372 @@ class Finding:
             "proposes": self.proposes,
             "data": self.data,
             "level": self.level,
+            "on": self.on.isoformat() if self.on else None,
+            "year": self.year,
+            "fact": self.fact,
         }
+
+
+#: the Chinese names of the ``type`` values the core's steps carry (通报表扬/批评, 督办令/重点督办)
+TYPE_NAMES = {"criticism": "通报批评", "praise": "通报表扬", "rectify": "限期整改"}
+
+
+@attrs.frozen
+class _Fact:
+    unit: str
+    matter: str
+    on: date
+    reason: str
+    fact: str
+    year: int
 
 
 def _matches(event: Event, action: str, match: dict[str, Any]) -> bool:
     return event.action == action and all(event.data.get(k) == v for k, v in match.items())
 
 
-def _event_units(event: Event, state: MatterState) -> Sequence[str]:
+def event_units(event: Event, state: MatterState) -> tuple[str, ...]:
+    """The units an event concerns: those it names (``--unit``), else the matter's lead units."""
     units = event.data.get("units")
     if units:
-        return [units] if isinstance(units, str) else list(units)
-    return list(state.lead_units)
+        return (units,) if isinstance(units, str) else tuple(units)
+    return tuple(state.lead_units)
 
 
-def _confirmations(states: Iterable[MatterState]) -> set[tuple]:
-    """Every confirmed escalation, once: (step, matter, unit, year) for each event carrying a step."""
-    found: set[tuple] = set()
-    for state in states:
-        for event in state.events:
-            step = event.data.get("step")
-            if step:
-                found.add((step, state.id, None, None))
-                for unit in _event_units(event, state):
-                    found.update({(step, state.id, unit, event.on.year), (step, None, unit, event.on.year),
-                                  (step, state.id, unit, None)})
-    return found
+def _year_of(event: Event) -> int:
+    year = event.data.get("year")
+    try:
+        return int(year) if year else event.on.year
+    except (TypeError, ValueError):
+        return event.on.year
 
 
-def _confirmed(confirmations: set[tuple], rule: str, unit: str | None, matter: str | None, year: int | None) -> bool:
-    return (rule, matter, unit, year) in confirmations
+class _Context:
+    """What one evaluation reads more than once: each matter's obligations and events up to the
+    day, and the confirmations recorded."""
 
-
-def _fire(
-    trigger: Trigger, policy: Policy, cal: WorkingCalendar, states: Sequence[MatterState], as_of: date
-) -> list[tuple[str | None, str | None, str]]:
-    """(unit, matter, reason) for each place where the trigger holds as of ``as_of``."""
-    hits: list[tuple[str | None, str | None, str]] = []
-    match trigger:
-        case CountInYear(action=action, threshold=threshold, match=match):
-            counts: dict[str, int] = defaultdict(int)
-            latest: dict[str, tuple[date, int, str]] = {}  # the matter of each unit's latest counted event
-            for state in states:
-                for event in state.events:
-                    if event.on.year == as_of.year and event.on <= as_of and _matches(event, action, match):
-                        for unit in _event_units(event, state):
-                            counts[unit] += 1
-                            latest[unit] = max(latest.get(unit, (event.on, event.seq, state.id)),
-                                               (event.on, event.seq, state.id))
-            for unit, count in sorted(counts.items()):
-                if count >= threshold:
-                    hits.append((unit, latest[unit][2], f"{as_of.year}年内已{count}次（达到{threshold}次）"))
-        case Overdue(by_workdays=by, what=whats, include_late=include_late):
-            # every obligation of those kinds a unit owes, past its last day by more than ``by``
-            # working days and still not met (a recurring report counts as a progress report)
-            kinds = set(whats) | ({"cycle"} if "progress" in whats else set())
-            for state in states:
-                late: dict[str, list[str]] = defaultdict(list)
-                for ob in all_obligations(state, as_of, cal, policy.convention):
-                    if ob.what not in kinds or ob.due is None or ob.owed_by == (OFFICE,):
-                        continue
-                    status = ob.status(as_of)
-                    if status == "late" and include_late:
-                        if ob.late_by <= by:
-                            continue
-                    elif status not in ("overdue", "missed") or cal.workdays_between(ob.due, as_of) <= by:
-                        continue
-                    for unit in ob.owed_by:
-                        late[unit].append(f"{ob.name}（{ob.due}）")
-                for unit, names in late.items():
-                    hits.append((unit, state.id, f"{'、'.join(names)}已过，{as_of} 仍未报送"))
-        case NoProgressAfter(action=action, within=within, match=match, setting=key):
-            if key and policy.settings.get(key):
-                within = parse_period(policy.settings[key]) if isinstance(policy.settings[key], str) else policy.settings[key]
-            for state in states:
-                index = next((i for i in range(len(state.events) - 1, -1, -1)
-                              if _matches(state.events[i], action, match) and state.events[i].on <= as_of), None)
-                if index is None:
+    def __init__(self, policy: Policy, cal: WorkingCalendar, states: Sequence[MatterState], day: date):
+        self.policy, self.cal, self.day = policy, cal, day
+        self.states = states
+        self._obligations: dict[int, list] = {}
+        self.events: dict[str, list[Event]] = {}
+        for state in states:
+            events = state.events
+            if events and events[-1].on > day:
+                events = [e for e in events if e.on <= day]
+            self.events[state.id] = events
+        # (step, matter, unit) -> days; (step, unit) -> [(day, year)]; (action, matter, unit) -> [(day, data)]
+        self.by_step: dict[tuple, list[date]] = defaultdict(list)
+        self.by_step_unit: dict[tuple, list[tuple[date, int]]] = defaultdict(list)
+        self.by_action: dict[tuple, list[tuple[date, dict]]] = defaultdict(list)
+        self.grades: dict[tuple[str, int], list[tuple[date, str]]] = defaultdict(list)
+        proposed = {s.proposes for s in policy.escalation} | {"remind"}
+        for state in states:
+            for event in self.events[state.id]:
+                step = event.data.get("step")
+                if step is None and event.action not in proposed and event.action != "grade":
                     continue
-                last = state.events[index]
-                if any(e.action in PROGRESS_ACTIONS and e.on <= as_of for e in state.events[index + 1:]):
-                    continue
-                if within is not None:
-                    limit = resolve(within, last.on, cal, policy.convention, explain=False).date
-                    if limit is None or as_of <= limit:
-                        continue
-                    why = f"{last.on} {policy.action_name(action)}后至 {limit} 仍无进展"
-                else:
-                    why = f"{last.on} {policy.action_name(action)}后仍无进展"
-                for unit in _event_units(last, state):
-                    hits.append((unit, state.id, why))
-    return hits
+                units = event_units(event, state)
+                for unit in units:
+                    if step:
+                        self.by_step[(step, state.id, unit)].append(event.on)
+                        self.by_step_unit[(step, unit)].append((event.on, _year_of(event)))
+                    if event.action in proposed:
+                        self.by_action[(event.action, state.id, unit)].append((event.on, event.data))
+                    if event.action == "grade" and event.data.get("grade"):
+                        self.grades[(unit, _year_of(event))].append((event.on, str(event.data["grade"])))
+
+    def obligations(self, state: MatterState) -> list:
+        found = self._obligations.get(id(state))
+        if found is None:
+            found = self._obligations[id(state)] = all_obligations(state, self.day, self.cal, self.policy.convention)
+        return found
+
+    def last_confirmed(self, step: EscalationStep, matter: str, unit: str, since: date) -> date | None:
+        """The last day on or after ``since`` the step was taken on the matter for the unit (by its id,
+        or as the proposed action with the step's type)."""
+        days = [d for d in self.by_step.get((step.id, matter, unit), ()) if d >= since]
+        want = {k: v for k, v in step.data.items() if k in ("type", "to", "kind")}
+        days += [d for d, data in self.by_action.get((step.proposes, matter, unit), ())
+                 if d >= since and all(data.get(k) == v for k, v in want.items())]
+        return max(days) if days else None
+
+    def unit_grade(self, unit: str, year: int) -> tuple[str, date] | None:
+        """A unit's grade for a year (``GradingScheme.unit_grade``) and the day it was last recorded."""
+        grading = self.policy.grading
+        recorded = self.grades.get((unit, year))
+        if not recorded or grading is None:
+            return None
+        if grading.unit_grade == "latest" or not grading.grades:
+            day, grade = max(recorded)
+            return grade, day
+        rank = {g: i for i, g in enumerate(grading.grades)}
+        grade = max((g for _, g in recorded), key=lambda g: rank.get(g, -1))
+        return grade, max(d for d, g in recorded if g == grade)
 
 
-def evaluate(policy: Policy, cal: WorkingCalendar, states: Sequence[MatterState], as_of: date) -> list[Finding]:
-    """Every escalation, forced grade and deduction the policy calls for as of ``as_of``, leaving
-    out escalations already confirmed (an event carrying the step's id)."""
-    findings: list[Finding] = []
-    confirmations = _confirmations(states) if policy.escalation else set()
-    for step in policy.escalation:
-        yearly = isinstance(step.trigger, CountInYear)
-        for unit, matter, reason in _fire(step.trigger, policy, cal, states, as_of):
-            # a yearly count is confirmed once per unit and year, on whichever matter
-            if _confirmed(confirmations, step.id, unit, None if yearly else matter, as_of.year if yearly else None):
+def _window(policy: Policy, day: date) -> tuple[date, date]:
+    """The year (一年内) a count looks back over as of ``day``: the calendar year, or the twelve
+    months up to it (setting ``year_window``)."""
+    if policy.settings.get("year_window") == "rolling":
+        try:
+            start = day.replace(year=day.year - 1) + timedelta(days=1)
+        except ValueError:  # 29 February
+            start = date(day.year - 1, 3, 1)
+        return start, day
+    return date(day.year, 1, 1), day
+
+
+def _fact_day(cal: WorkingCalendar, due: date, by: int) -> date:
+    """The day lateness becomes a fact: the first working day after the last day plus ``by``."""
+    return cal.add_workdays(due, by + 1)
+
+
+def _overdue_facts(trigger: Overdue, ctx: _Context, state: MatterState, step: EscalationStep | None) -> list[_Fact]:
+    cal, day, by = ctx.cal, ctx.day, trigger.by_workdays
+    kinds = set(trigger.what) | ({"cycle"} if "progress" in trigger.what else set())
+    facts = []
+    for ob in ctx.obligations(state):
+        if ob.what not in kinds or ob.due is None or ob.owed_by == (OFFICE,) or ob.due >= day:
+            continue
+        status = ob.status(day)
+        if status in ("late", "superseded"):
+            if not trigger.include_late or ob.late_by <= by or trigger.repeat or trigger.chased:
                 continue
-            findings.append(
-                Finding("escalation", step.id, step.name, step.citation, unit, matter, reason, step.proposes,
-                        dict(step.data), step.level)
-            )
+            verb = "逾期" if status == "late" else "变更时已逾期"
+            reason = f"{ob.name}（{ob.due}）{verb}{ob.late_by}个工作日"
+        elif status in ("overdue", "missed"):
+            if cal.workdays_between(ob.due, day) <= by or (status == "missed" and (trigger.repeat or trigger.chased)):
+                continue
+            reason = f"{ob.name}（{ob.due}）已过，{day} 仍未报送" if status == "overdue" else f"{ob.name}（{ob.due}）漏报"
+        else:
+            continue
+        on = _fact_day(cal, ob.due, by)
+        for unit in ob.owed_by:
+            if trigger.chased and step is not None:
+                chases = sorted(d for d, _ in ctx.by_action.get(("remind", state.id, unit), ()) if d > ob.due)
+                if len(chases) < trigger.chased:
+                    continue
+                nth, last = chases[trigger.chased - 1], chases[-1]
+                ready = resolve(trigger.chase_wait, last, cal, ctx.policy.convention, explain=False).date \
+                    if trigger.chase_wait else last
+                if ready is None or day <= ready:
+                    continue
+                facts.append(_Fact(unit, state.id, nth,
+                                   f"{ob.name}（{ob.due}）逾期后已催办{len(chases)}次（最近 {last}），仍未报送",
+                                   ob.id, nth.year))
+            else:
+                facts.append(_Fact(unit, state.id, on, reason, ob.id, on.year))
+    return facts
+
+
+def _after_facts(trigger: After, ctx: _Context, state: MatterState) -> list[_Fact]:
+    policy, cal, day = ctx.policy, ctx.cal, ctx.day
+    facts = []
+    events = ctx.events[state.id]
+    for index, event in enumerate(events):
+        if not _matches(event, trigger.action, trigger.match):
+            continue
+        what = policy.action_name(event.action)
+        detail = TYPE_NAMES.get(event.data.get("type") or "", "")
+        label = f"{event.on} {what}" + (f"（{detail}）" if detail else "")
+        if trigger.at_once:
+            for unit in event_units(event, state):
+                facts.append(_Fact(unit, state.id, event.on, label, f"event:{index}", event.on.year))
+            continue
+        for ob in state.obligations:
+            if ob.source != index or ob.what != trigger.obligation or ob.due is None or ob.due >= day:
+                continue
+            status = ob.status(day)
+            if status in ("overdue", "missed"):
+                reason = f"{label}；{ob.name}期限 {ob.due} 已过，仍未完成"
+            elif status in ("late", "superseded") and ob.late_by > 0:
+                reason = f"{label}；{ob.name}期限 {ob.due} 已过，逾期{ob.late_by}个工作日才完成"
+            else:
+                continue
+            on = _fact_day(cal, ob.due, 0)
+            for unit in ob.owed_by:
+                facts.append(_Fact(unit, state.id, on, reason, ob.id, on.year))
+    return facts
+
+
+def _count_facts(trigger: CountInYear, ctx: _Context, years: Iterable[int] | None) -> list[_Fact]:
+    """Facts of a yearly count: per unit, the event that reached the threshold (and each later one
+    with ``repeat``), counted in calendar years (``years``) or over rolling twelve months."""
+    rolling = ctx.policy.settings.get("year_window") == "rolling"
+    per_unit: dict[str, list[tuple[date, int, str]]] = defaultdict(list)
+    for state in ctx.states:
+        for event in ctx.events[state.id]:
+            if _matches(event, trigger.action, trigger.match):
+                for unit in event_units(event, state):
+                    per_unit[unit].append((event.on, event.seq, state.id))
+    facts = []
+    name = ctx.policy.action_name(trigger.action)
+    wanted = set(years) if years is not None else None
+    for unit, found in sorted(per_unit.items()):
+        found.sort()
+        days = [d for d, _, _ in found]
+        seen_years: dict[int, int] = defaultdict(int)
+        for i, (on, _, matter) in enumerate(found):
+            if rolling:
+                start, _ = _window(ctx.policy, on)
+                n = i + 1 - bisect_right(days, start - timedelta(days=1), 0, i + 1)
+                label = f"截至 {on} 的12个月内"
+            else:
+                seen_years[on.year] += 1
+                n = seen_years[on.year]
+                label = f"{on.year}年内"
+            if n == trigger.threshold or (trigger.repeat and n > trigger.threshold):
+                if wanted is not None and on.year not in wanted:
+                    continue
+                facts.append(_Fact(unit, matter, on, f"{label}已{name}{n}次（达到{trigger.threshold}次）", f"count:{n}",
+                                   on.year))
+    return facts
+
+
+def _grade_facts(trigger: UnitGrade, ctx: _Context, years: Iterable[int]) -> list[_Fact]:
+    facts = []
+    matters: dict[str, str] = {}
+    for state in ctx.states:
+        for unit in state.lead_units:
+            matters.setdefault(unit, state.id)
+    for (unit, year), _ in sorted(ctx.grades.items()):
+        if year not in years:
+            continue
+        grade = ctx.unit_grade(unit, year)
+        if grade is None or grade[0] != trigger.grade:
+            continue
+        facts.append(_Fact(unit, matters.get(unit, ""), grade[1], f"{year}年度等次为“{grade[0]}”", "grade", year))
+    return facts
+
+
+def _facts(trigger: Trigger, ctx: _Context, years: Iterable[int] | None, step: EscalationStep | None = None,
+           open_only: bool = False) -> list[_Fact]:
+    policy = ctx.policy
+    match trigger:
+        case CountInYear():
+            return _count_facts(trigger, ctx, years)
+        case UnitGrade():
+            return _grade_facts(trigger, ctx, years if years is not None else (ctx.day.year - 1, ctx.day.year))
+    facts = []
+    kinds = step.kinds if step is not None else ()
+    for state in ctx.states:
+        if open_only and policy.states[state.state].done:
+            continue
+        if kinds and state.kind not in kinds:
+            continue
+        if isinstance(trigger, Overdue):
+            facts.extend(_overdue_facts(trigger, ctx, state, step))
+        elif isinstance(trigger, After):
+            facts.extend(_after_facts(trigger, ctx, state))
+    return facts
+
+
+def _pending(step: EscalationStep, fact: _Fact, ctx: _Context) -> _Fact | None:
+    """The fact if no confirmation covers it (with the day a repeated chase is due again), else None."""
+    trigger = step.trigger
+    if isinstance(trigger, CountInYear | UnitGrade):
+        for day, year in ctx.by_step_unit.get((step.id, fact.unit), ()):
+            rolling = isinstance(trigger, CountInYear) and ctx.policy.settings.get("year_window") == "rolling"
+            if (day >= fact.on) if rolling else (year == fact.year and day >= fact.on):
+                return None
+        if isinstance(trigger, UnitGrade):  # a 通报表扬 for the unit in that year, with or without --step
+            want = step.data.get("type")
+            for key, found in ctx.by_action.items():
+                if key[0] == step.proposes and key[2] == fact.unit and any(
+                        (want is None or data.get("type") == want) and _data_year(data, d) == fact.year
+                        for d, data in found):
+                    return None
+        return fact
+    last = ctx.last_confirmed(step, fact.matter, fact.unit, fact.on)
+    if last is None:
+        return fact
+    repeat = trigger.repeat if isinstance(trigger, Overdue) else None
+    if repeat is None:
+        return None
+    again = resolve(repeat, last, ctx.cal, ctx.policy.convention, explain=False).date
+    if again is None or ctx.day <= again:
+        return None
+    return attrs.evolve(fact, on=ctx.cal.add_workdays(again, 1),
+                        reason=f"{fact.reason}；{last} 已催办，{repeat.describe()}后仍未报送")
+
+
+def _data_year(data: dict, day: date) -> int:
+    year = data.get("year")
+    try:
+        return int(year) if year else day.year
+    except (TypeError, ValueError):
+        return day.year
+
+
+def evaluate(policy: Policy, cal: WorkingCalendar, states: Sequence[MatterState], as_of: date, *,
+             year: int | None = None) -> list[Finding]:
+    """Every escalation, forced grade and deduction the policy calls for.
+
+    ``states``: the matters folded as of ``as_of`` (confirmations up to that day count). Without
+    ``year``: the escalations still called for as of ``as_of`` (whatever year their fact arose),
+    and the grades and deductions of the assessment year ``as_of`` falls in (up to ``as_of``).
+    With ``year``: the facts of that assessment year (up to 31 December, or ``as_of`` if earlier),
+    still judged against every confirmation up to ``as_of`` — so a year is evaluated after it ended.
+    Findings come in ladder order, then by unit and matter.
+    """
+    if year is not None:
+        day = min(as_of, date(year, 12, 31))
+        years: tuple[int, ...] | None = (year,)
+        assessment = year
+    else:
+        day, years, assessment = as_of, None, as_of.year
+    ctx = _Context(policy, cal, states, day)
+    if year is not None and day < as_of:
+        ctx_confirm = _Context(policy, cal, states, as_of)  # confirmations recorded after the year ended
+        ctx.by_step, ctx.by_step_unit, ctx.by_action = ctx_confirm.by_step, ctx_confirm.by_step_unit, ctx_confirm.by_action
+        ctx.grades = ctx_confirm.grades
+    findings: list[Finding] = []
+    for step in policy.escalation:
+        facts = _facts(step.trigger, ctx, years, step, open_only=not step.after_end)
+        yearly = isinstance(step.trigger, CountInYear | UnitGrade)
+        for fact in facts:
+            if years is not None and fact.year not in years:
+                continue
+            pending = _pending(step, fact, ctx)
+            if pending is None:
+                continue
+            findings.append(Finding("escalation", step.id, step.name, step.citation, pending.unit, pending.matter or None,
+                                    pending.reason, step.proposes, dict(step.data), step.level, pending.on, pending.year,
+                                    pending.fact, yearly))
     if policy.grading is not None:
         for rule in policy.grading.rules:
-            for unit, matter, reason in _fire(rule.trigger, policy, cal, states, as_of):
-                findings.append(Finding("grade", rule.id, rule.grade, rule.citation, unit, matter, reason, "grade",
-                                        {"grade": rule.grade}))
+            for fact in _facts(rule.trigger, ctx, (assessment,)):
+                if fact.year != assessment or _graded(ctx, fact.unit, fact.year, rule.grade):
+                    continue
+                findings.append(Finding("grade", rule.id, rule.grade, rule.citation, fact.unit, fact.matter, fact.reason,
+                                        "grade", {"grade": rule.grade}, 0, fact.on, fact.year, fact.fact, True))
         for deduction in policy.grading.deductions:
-            for unit, matter, reason in _fire(deduction.trigger, policy, cal, states, as_of):
-                points = deduction.points
-                if deduction.setting and policy.settings.get(deduction.setting) is not None:
-                    points = policy.settings[deduction.setting]
-                findings.append(Finding("deduction", deduction.id, deduction.name, deduction.citation, unit, matter,
-                                        reason, "", {"points": points}))
+            points = deduction.points
+            if deduction.setting and policy.settings.get(deduction.setting) is not None:
+                points = policy.settings[deduction.setting]
+            for fact in _facts(deduction.trigger, ctx, (assessment,)):
+                if fact.year != assessment:
+                    continue
+                findings.append(Finding("deduction", deduction.id, deduction.name, deduction.citation, fact.unit,
+                                        fact.matter, fact.reason, "", {"points": points, "bonus": deduction.bonus},
+                                        0, fact.on, fact.year, fact.fact))
     return findings
+
+
+def _graded(ctx: _Context, unit: str, year: int, grade: str) -> bool:
+    return any(g == grade for _, g in ctx.grades.get((unit, year), ()))
+
+
+def unit_grades(policy: Policy, cal: WorkingCalendar, states: Sequence[MatterState], year: int,
+                as_of: date) -> dict[str, str]:
+    """Each unit's grade for ``year`` (``GradingScheme.unit_grade``: the worst or the latest grade
+    recorded for it for that year), from the grade steps recorded up to ``as_of``."""
+    ctx = _Context(policy, cal, states, as_of)
+    out = {}
+    for unit, y in ctx.grades:
+        if y == year:
+            found = ctx.unit_grade(unit, year)
+            if found is not None:
+                out[unit] = found[0]
+    return out

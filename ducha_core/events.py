@@ -41,6 +41,7 @@ ACTIONS: dict[str, str] = {
     "finding": "记录督查发现",
     "accountability": "提出问责建议",
     "confirm_escalation": "确认升级处理",
+    "dismiss": "不予处理（升级建议）",
 }
 
 #: actions that create a matter (the first event of its log)
@@ -90,6 +91,7 @@ FIELD_NAMES = {
     "summary": "摘要",
     "period": "报送所属期",
     "planned_start": "计划开始日期",
+    "year": "考核年度",
 }
 
 

@@ -264,12 +264,12 @@ class MatterEngine:
         """A change of state: the end of the matter ends what is still owed; a stopped clock ends
         the recurring reports, a clock that runs again restarts them."""
         states = self.policy.states
-        if states[new].terminal:
+        if states[new].done:
             for ob in state.obligations:
                 if ob.met_on is None and ob.superseded_on is None and ob.ended_on is None:
                     ob.ended_on = on
         running_before, running = states[old].clock_running, states[new].clock_running
-        if states[new].terminal or (running_before and not running):
+        if states[new].done or (running_before and not running):
             for series in state.series:
                 if series.ended_on is None:
                     series.ended_on = on
@@ -358,12 +358,18 @@ class MatterEngine:
         state.deadlines = seen
 
     def _oblige(self, state: MatterState, transition, event: Event) -> None:
-        """The obligations a step creates on the units it names (约谈 → 书面整改方案; 限期整改)."""
+        """The obligations a step creates on the units it names (约谈 → 书面整改方案; 限期整改);
+        none on a matter that has ended. Each records the index of the event that created it."""
+        if self.policy.states[state.state].done:
+            return
         units = event.data.get("units") or state.lead_units
         units = (units,) if isinstance(units, str) else tuple(units)
+        source = len(state.events) - 1
         for owes in transition.obliges:
+            if owes.when and any(event.data.get(k) != v for k, v in owes.when.items()):
+                continue
             rule = f"{transition.action}:{owes.what}"
-            if owes.date_field:
+            if owes.date_field and (event.data.get(owes.date_field) or owes.period is None):
                 if not event.data.get(owes.date_field):
                     raise ActionRefused(f"「{owes.name}」须写明期限（{owes.citation.article}）; add --{owes.date_field.replace('_', '-')} YYYY-MM-DD")
                 day = _parse_date(event.data[owes.date_field], owes.date_field)
@@ -378,7 +384,7 @@ class MatterEngine:
                                           reading=owes.reading, explain=self.explain)
             for unit in units:
                 self._add(state, what=owes.what, name=owes.name, owed_by=(unit,), starts=event.on, deadline=deadline,
-                          met_by=owes.met_by)
+                          met_by=owes.met_by, source=source)
 
     def _waiting_for_other_leads(self, transition, person: Person, state: MatterState, event: Event) -> bool:
         """For an action each lead unit performs, whether some lead unit has yet to perform it."""

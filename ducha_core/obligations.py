@@ -48,6 +48,8 @@ WHAT_NAMES = {
     "explanation": "情况说明",
     "rectification": "限期整改",
     "rectification_plan": "书面整改方案",
+    "improvement": "明显进展",
+    "followup": "后续办理",
     "check": "定期督查",
 }
 
@@ -74,6 +76,8 @@ DEFAULT_MET_BY: dict[str, tuple[str, ...]] = {
     "explanation": ("progress", "submit", "explain"),
     "rectification": ("progress", "submit", "rectification_plan"),
     "rectification_plan": ("rectification_plan",),
+    "improvement": ("progress", "submit"),
+    "followup": ("submit",),
     "check": ("remind", "finding", "report_up"),
 }
 
@@ -111,6 +115,7 @@ class Obligation:
     period: str = ""  # the period a cycle occurrence covers (2026年1月)
     period_start: date | None = None  # its first day
     series: str = ""  # id of the series an occurrence belongs to
+    source: int = -1  # index in the matter's events of the step that created it (约谈, 重点督办 …), else -1
 
     @property
     def due(self) -> date | None:

@@ -20,12 +20,14 @@ from ducha_core.kinds import CORE_KINDS
 from ducha_core.model import Citation, Jurisdiction, SourceDocument
 from ducha_core.periods import DEFAULT_CONVENTION, CountingConvention, Period, add_months, parse_period
 from ducha_core.rules import (
+    After,
     ApprovalRule,
     Article,
     EscalationStep,
     ExtensionRule,
     GradingScheme,
     MatterKind,
+    Overdue,
     Procedure,
     ReportingCycle,
     Role,
@@ -44,7 +46,16 @@ CORE_SETTINGS: tuple[Setting, ...] = (
             "另定办理时限（ducha set-deadline）：文件对某类事项未规定延期程序时，督查室能否另定期限。"
             "leader_approval = 写明理由并经领导批准（默认）；office = 督查室写明理由即可；none = 不允许。"
             "文件规定了延期程序的事项一律按延期程序办理。旧期限及其逾期情况保留在记录中。"),
+    Setting("year_window", "calendar",
+            "“一年内”的读法（一年内受到通报批评N次等按年计数的规则）：calendar = 自然年（1月1日至12月31日，"
+            "与年度考核一致，默认）；rolling = 截至评估之日的连续12个月。"),
+    Setting("dismissal", "office",
+            "督查室对 ducha due 提出的升级建议决定不予处理（ducha dismiss，须写明理由）：office = 督查室即可（默认）；"
+            "none = 不允许（建议一直列出，直到按建议处理）。"),
 )
+
+#: the citation of the core's 不予处理 step (no document states it: a deployment setting)
+DISMISS_CITATION_ARTICLE = "部署设置（不予处理）"
 
 #: the citation of the core's default 另定办理时限 step (no document states it: a deployment setting)
 SET_DEADLINE_CITATION_ARTICLE = "部署设置（另定办理时限）"
@@ -219,6 +230,44 @@ def _period_setting(value: Any, key: str) -> Period:
     return value
 
 
+def _setting_value(values: Mapping[str, Any], key: str | None, jid: str, where: str) -> Any:
+    if key is None:
+        return None
+    if key not in values:
+        raise PolicyError(f"{jid}: {where} reads unknown setting '{key}'; declare it in ducha_settings")
+    return values[key]
+
+
+def _resolve_trigger(trigger: Any, values: Mapping[str, Any], jid: str, rule: str) -> Any:
+    """A trigger with the settings it names read (once, when the policy is compiled); checks that
+    a consequence after an event says when it is due."""
+    if isinstance(trigger, Overdue):
+        changes: dict[str, Any] = {}
+        if trigger.repeat_setting:
+            value = _setting_value(values, trigger.repeat_setting, jid, f"escalation '{rule}'")
+            changes["repeat"] = _period_setting(value, trigger.repeat_setting) if value else None
+        if trigger.chased_setting:
+            value = _setting_value(values, trigger.chased_setting, jid, f"escalation '{rule}'")
+            try:
+                changes["chased"] = int(value or 0)
+            except (TypeError, ValueError):
+                raise PolicyError(f"setting {trigger.chased_setting} = {value!r}: write a whole number of chases (0 = off)") from None
+            if changes["chased"] < 0:
+                raise PolicyError(f"setting {trigger.chased_setting} = {value!r}: write 0 or more")
+        return attrs.evolve(trigger, **changes) if changes else trigger
+    if isinstance(trigger, After):
+        if (trigger.obligation is None) == (not trigger.at_once):
+            raise PolicyError(
+                f"{jid}: escalation '{rule}' after '{trigger.action}' must say when it is due: the obligation the step"
+                " created (obligation=…) or at_once=True where the document says to act at once")
+    return trigger
+
+
+def _resolve_step(step: Any, values: Mapping[str, Any], jid: str) -> Any:
+    trigger = _resolve_trigger(step.trigger, values, jid, step.id)
+    return attrs.evolve(step, trigger=trigger) if trigger is not step.trigger else step
+
+
 def _merge(mappings) -> dict:
     merged: dict = {}
     for mapping in mappings:
@@ -327,10 +376,11 @@ def assemble(
     """Validate the parts of a policy and build its lookup tables."""
     jid = jurisdiction.id
     procedure: Procedure = parts["procedure"]
-    if any(t.citation.article == SET_DEADLINE_CITATION_ARTICLE for t in procedure.transitions):
-        # the core's own step from an earlier compilation (a variant of a compiled policy): made anew below
+    core_steps = (SET_DEADLINE_CITATION_ARTICLE, DISMISS_CITATION_ARTICLE)
+    if any(t.citation.article in core_steps for t in procedure.transitions):
+        # the core's own steps from an earlier compilation (a variant of a compiled policy): made anew below
         procedure = attrs.evolve(procedure, transitions=tuple(
-            t for t in procedure.transitions if t.citation.article != SET_DEADLINE_CITATION_ARTICLE))
+            t for t in procedure.transitions if t.citation.article not in core_steps))
     kinds = _check_unique(parts["kinds"], "matter kinds", jid)
     for kind in kinds.values():
         if kind.core_kind not in CORE_KINDS:
@@ -400,6 +450,26 @@ def assemble(
         replaced = {id(old): new for old, new in zip(procedure.transitions, steps, strict=True)}
         transitions = {key: replaced.get(id(t), t) for key, t in transitions.items()}
         procedure = attrs.evolve(procedure, transitions=tuple(steps))
+    escalation = tuple(_resolve_step(step, values, jid) for step in sorted(parts["escalation"], key=lambda s: s.level))
+    grading = parts["grading"]
+    if grading is not None:
+        grading = attrs.evolve(
+            grading,
+            rules=tuple(attrs.evolve(r, trigger=_resolve_trigger(r.trigger, values, jid, r.id)) for r in grading.rules),
+            deductions=tuple(attrs.evolve(d, trigger=_resolve_trigger(d.trigger, values, jid, d.id))
+                             for d in grading.deductions))
+    if values.get("year_window") not in ("calendar", "rolling"):
+        raise PolicyError(f"{jid}: setting year_window = '{values.get('year_window')}': write calendar or rolling")
+    if values.get("dismissal") not in ("office", "none"):
+        raise PolicyError(f"{jid}: setting dismissal = '{values.get('dismissal')}': write office or none")
+    office_roles = tuple(r.id for r in roles.values() if r.scope == "office")
+    if values["dismissal"] == "office" and office_roles and escalation and \
+            not any(t.action == "dismiss" for t in procedure.transitions):
+        t = Transition("dismiss", ("*",), None, office_roles,
+                       Citation(jid, DISMISS_CITATION_ARTICLE, "督查室对规则提出的升级建议写明理由后决定不予处理"),
+                       "不予处理（升级建议）", requires=("step", "reason"))
+        procedure = attrs.evolve(procedure, transitions=(*procedure.transitions, t))
+        transitions.setdefault(("*", "dismiss"), t)
     mode = values.get("deadline_correction")
     if mode not in ("leader_approval", "office", "none"):
         raise PolicyError(f"{jid}: setting deadline_correction = '{mode}': write leader_approval, office or none")
@@ -427,8 +497,8 @@ def assemble(
         transitions=transitions,
         time_limits=resolved_limits,
         extension_rules=tuple(parts["extension_rules"]),
-        escalation=tuple(sorted(parts["escalation"], key=lambda s: s.level)),
-        grading=parts["grading"],
+        escalation=escalation,
+        grading=grading,
         cycles=resolved_cycles,
         approvals=tuple(parts["approvals"]),
         convention=parts["convention"],

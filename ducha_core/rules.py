@@ -72,6 +72,14 @@ class State:
     terminal: bool = False
     #: the deadline clock runs in this state (the unit owes a result)
     clock_running: bool = False
+    #: 办结: the handling has ended though a later step still files the matter (归档); like a
+    #: terminal state, what is still owed ends and no escalation is proposed for it
+    ended: bool = False
+
+    @property
+    def done(self) -> bool:
+        """Terminal or 办结: the matter owes nothing more and is not escalated."""
+        return self.terminal or self.ended
 
 
 @attrs.frozen
@@ -111,9 +119,12 @@ class Owes:
 
     ``what``: an obligation kind (``ducha_core.obligations.WHAT_NAMES``). The last day is
     ``period`` counted from the step's day, or the date the step carries in ``date_field`` (e.g.
-    ``until``), moved off a rest day by the policy's convention; ``setting`` names a deployment
-    setting whose period replaces ``period``. Owed by the units the step names (``--units``), else
-    the matter's lead units. ``met_by``: the actions that meet it (default by ``what``).
+    ``until``), moved off a rest day by the policy's convention; with both, the date the step
+    carries where it gives one, else the period. ``setting`` names a deployment setting whose
+    period replaces ``period``. Owed by the units the step names (``--units``), else the matter's
+    lead units. ``met_by``: the actions that meet it (default by ``what``). ``when``: only for a
+    step whose data match (a 通报批评, not a 通报表扬). A step taken on a matter that has ended
+    creates none.
     """
 
     what: str
@@ -124,6 +135,7 @@ class Owes:
     setting: str | None = None
     met_by: tuple[str, ...] = ()
     reading: str = ""
+    when: dict[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -195,39 +207,79 @@ class ExtensionRule:
 @attrs.frozen
 class CountInYear:
     """Trigger: a unit has had ``threshold`` or more events of ``action`` (whose data match
-    ``match``) in one calendar year (一年内)."""
+    ``match``) within one year (一年内): the calendar year, or the twelve months up to the day of
+    evaluation where the core setting ``year_window`` = rolling (a reading each deployment states).
+
+    The fact dates from the event that reached the threshold. ``repeat``: every further event
+    past the threshold is a fact of its own (一年内……三次及以上: the 4th, 5th … each call for the
+    step again); otherwise the step is called for once per unit and year.
+    """
 
     action: str
     threshold: int
     match: dict[str, Any] = attrs.field(factory=dict)
+    repeat: bool = False
 
 
 @attrs.frozen
 class Overdue:
-    """Trigger: a matter is past a deadline (逾期): by default its result deadline with no final
-    report (逾期未办结); with ``what`` = ("progress",) a progress deadline with no progress report
-    on or after its anchor."""
+    """Trigger: an obligation a unit owes is past its last day (逾期未报、漏报), by more than
+    ``by_workdays`` working days; by default the result (逾期未办结), with ``what`` = ("progress",)
+    the progress reports and recurring reports.
+
+    ``include_late``: also an obligation met late (不按期报送 is a fact once the report came late):
+    for a sanction or a deduction, not for a chase, which only makes sense while the report is owed.
+
+    Chasing (催办) while the obligation stays owed: ``repeat`` (a period; ``repeat_setting`` names
+    the setting that replaces it) calls for the step again that long after the last time it was
+    taken (a chase of the matter by any office step of the same action counts). ``chased``: the
+    step is called for only once the obligation has been chased that many times (``remind`` events
+    on the matter after its last day) and is still owed ``chase_wait`` after the last chase — the
+    next rung (经催办仍未办理 → 督办令); ``chased_setting`` names the setting that replaces it
+    (a setting of 0 or none switches the rung off).
+    """
 
     by_workdays: int = 0
     what: tuple[str, ...] = ("result", "answer")
-    #: also an obligation met late (不按期报送 is a fact once the report came late): for a sanction,
-    #: not for a chase, which only makes sense while the report is still owed
     include_late: bool = False
+    repeat: Period | None = None
+    repeat_setting: str | None = None
+    chased: int = 0
+    chased_setting: str | None = None
+    chase_wait: Period | None = None
 
 
 @attrs.frozen
-class NoProgressAfter:
-    """Trigger: ``action`` happened (督办令, 重点督办, 约谈 …) and no progress or report followed
-    within ``within`` (None: by the time of evaluation)."""
+class After:
+    """Trigger: each ``action`` event (whose data match ``match``) calls for the step, for each unit
+    it names (else the matter's lead units).
+
+    When, one of:
+
+    - ``obligation``: the kind of obligation (``Owes.what``) the event created — the step is called
+      for once that obligation is past its last day unmet, or was met late (judged at its last day:
+      经重点督办仍不整改 → 约谈; 督办令后仍无明显进展 → 通报批评). Whatever meets the obligation
+      (its ``met_by``) is what counts as progress for this rule;
+    - ``at_once``: on the day of the event, only where the document says so (及时报告、直接认定、
+      移送); ``reading`` quotes it. Nothing the unit does cancels it; the office's step (or its
+      decision not to act, ``dismiss``) does.
+    """
 
     action: str
-    within: Period | None = None
     match: dict[str, Any] = attrs.field(factory=dict)
-    #: a deployment setting whose value (a period such as "一周") replaces ``within``
-    setting: str | None = None
+    obligation: str | None = None
+    at_once: bool = False
 
 
-Trigger = CountInYear | Overdue | NoProgressAfter
+@attrs.frozen
+class UnitGrade:
+    """Trigger: a unit's grade for the year (``GradingScheme.unit_grade``) is ``grade``
+    (e.g. “优秀”等次 → 通报表扬)."""
+
+    grade: str
+
+
+Trigger = CountInYear | Overdue | After | UnitGrade
 
 
 @attrs.frozen
@@ -245,6 +297,11 @@ class EscalationStep:
     data: dict[str, Any] = attrs.field(factory=dict)
     by_role: str = ""
     reading: str = ""
+    #: also for a matter that has ended (办结、归档): only where the document says so
+    after_end: bool = False
+    #: only for matters of these kinds (empty: every kind), where the step the rung proposes is
+    #: the document's for some kinds only (e.g. 提级督查 for the matters 科室 handle)
+    kinds: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -259,8 +316,9 @@ class GradeRule:
 
 @attrs.frozen
 class Deduction:
-    """A deduction in the annual assessment (扣分) the document ties to a trigger; ``points`` is a
-    setting where the document gives no figure."""
+    """A deduction (扣分) or, with ``bonus``, an addition (加分) in the annual assessment the document
+    ties to a fact: one per fact the trigger finds (each 通报批评, each report met late …), in the
+    assessment year of the fact. ``points`` is a setting where the document gives no figure."""
 
     id: str
     name: str
@@ -268,6 +326,8 @@ class Deduction:
     citation: Citation
     points: float | None = None
     setting: str | None = None
+    bonus: bool = False
+    reading: str = ""
 
 
 @attrs.frozen
@@ -279,6 +339,10 @@ class GradingScheme:
     rules: tuple[GradeRule, ...] = ()
     deductions: tuple[Deduction, ...] = ()
     praise_grades: tuple[str, ...] = ()  # grades that earn 通报表扬
+    #: how a unit's grade for a year follows from the grades recorded (``ducha grade``) for it that
+    #: year and the forced grades confirmed: "worst" (the lowest of them) or "latest"
+    unit_grade: Literal["worst", "latest"] = "worst"
+    unit_grade_reading: str = ""
 
 
 # --- reporting cycles and approvals -------------------------------------------------------------

@@ -271,10 +271,12 @@ def accept(config_path, actor, on, matter, responsible, unit):
 @write_command
 @matter_argument
 @click.option("--method", required=True, help="How (电话/书面/实地/暗访 … as the jurisdiction lists them).")
+@click.option("--unit", "units", multiple=True, metavar="UNIT", help="Unit chased (default: the lead units).")
+@step_option
 @note_option
-def remind(config_path, actor, on, matter, method, note):
+def remind(config_path, actor, on, matter, method, units, step, note):
     """催办/督办。"""
-    _record(config_path, matter, "remind", on, actor, {"method": method, "note": note})
+    _record(config_path, matter, "remind", on, actor, {"method": method, "units": list(units), "note": note}, step)
 
 
 @click.command()
@@ -377,11 +379,12 @@ def bulletin(config_path, actor, on, matter, type_, units, approved_by, step, no
 @write_command
 @matter_argument
 @click.option("--to", "to", default=None, help="To whom (a role id, e.g. principal_leader).")
+@click.option("--unit", "units", multiple=True, metavar="UNIT", help="Unit concerned (default: the lead units).")
 @step_option
 @note_option
-def escalate(config_path, actor, on, matter, to, step, note):
+def escalate(config_path, actor, on, matter, to, units, step, note):
     """提级督查/提请领导协调。"""
-    _record(config_path, matter, "escalate", on, actor, {"to": to, "note": note}, step)
+    _record(config_path, matter, "escalate", on, actor, {"to": to, "units": list(units), "note": note}, step)
 
 
 @click.command()
@@ -595,52 +598,6 @@ def show(config_path, jurisdiction, matter, as_of, actor, fmt, as_json):
         book.close()
 
 
-def _command_hint(finding) -> str:
-    unit = f" --unit {finding.unit}" if finding.unit else ""
-    matter = finding.matter or "MATTER"
-    extra = "".join(f" --{k.replace('_', '-')} {v}" for k, v in finding.data.items() if k == "type" or k == "to")
-    if finding.category == "grade":
-        return f"ducha grade {matter}{unit} --grade {finding.data.get('grade')} --step {finding.rule}"
-    if not finding.proposes:
-        return ""
-    command = DEDICATED.get(finding.proposes, f"step {finding.proposes}")
-    return f"ducha {command} {matter}{unit}{extra} --step {finding.rule}"
-
-
-@click.command()
-@config_option
-@read_jurisdiction_option
-@click.option("--as-of", type=DATE, default=None, help="Evaluate as of this day (default: today).")
-@as_option(False)
-@format_option
-@handle_errors
-@store_errors
-def due(config_path, jurisdiction, as_of, actor, fmt, as_json):
-    """规则要求的升级处理、等次和扣分，附出处；督查室以 --step 记录确认。"""
-    from ducha_core.escalation import evaluate
-
-    book = _open(config_path, jurisdiction)
-    try:
-        day = as_of or date.today()
-        if actor is not None:
-            book.person(actor)
-        states = book.states(as_of=day, explain=False)
-        hidden = {s.id for s in states if not book.visible(s, actor)}
-        # counted over every matter; a finding about a confidential matter is shown only to those entitled
-        findings = [f for f in evaluate(book.policy, book.calendar, states, day) if f.matter not in hidden]
-        names = {"escalation": "升级处理", "grade": "等次", "deduction": "扣分"}
-        records = [{**f.to_json(), "confirm": _command_hint(f)} for f in findings]
-        rows = [[names.get(f.category, f.category), f.rule, f.name, book.config.unit_name(f.unit) if f.unit else "",
-                 f.matter or "", f.reason, str(f.citation), _command_hint(f)] for f in findings]
-        fmt = output_format(fmt, as_json)
-        emit(fmt, ["类别", "规则", "名称", "单位", "事项", "原因", "依据", "确认命令"], rows,
-             {"as_of": day.isoformat(), "findings": records})
-        if fmt == "table" and not findings:
-            click.echo(f"{day}：规则未要求升级处理、等次或扣分")
-    finally:
-        book.close()
-
-
 @click.command("obligations")
 @config_option
 @read_jurisdiction_option
@@ -698,6 +655,20 @@ def set_deadline(config_path, actor, on, matter, until, reason, approved_by, uni
     原期限及其逾期记录保留。文件规定了延期程序的，用 `ducha extension`。"""
     _record(config_path, matter, "set_deadline", on, actor,
             {"until": until, "reason": reason, "approved_by": approved_by, "units": list(units), "note": note})
+
+
+@click.command("dismiss")
+@write_command
+@matter_argument
+@click.option("--step", required=True, metavar="ID", help="The escalation step `ducha due` proposed (its rule id).")
+@click.option("--reason", required=True, help="Why the office does not act on it (情况已核实、已另行处理……).")
+@click.option("--unit", "units", multiple=True, metavar="UNIT", help="The unit concerned (default: the lead units).")
+@note_option
+def dismiss(config_path, actor, on, matter, step, reason, units, note):
+    """不予处理：督查室对 `ducha due` 提出的某项升级建议写明理由，决定不按建议处理。
+
+    记录后该项建议不再列出（其后新发生的情形仍会提出）。部署设置 dismissal = "none" 时不允许。"""
+    _record(config_path, matter, "dismiss", on, actor, {"reason": reason, "units": list(units), "note": note}, step)
 
 
 # --- maintenance --------------------------------------------------------------------------------
@@ -759,17 +730,6 @@ def backup(config_path, dest):
     click.echo(f"已备份到 {path}")
 
 
-#: actions with a command of their own (the rest are recorded with ``ducha step ACTION``)
-DEDICATED = {
-    "register": "register", "apply": "apply", "approve": "approve", "assign": "assign", "accept": "accept",
-    "remind": "remind", "progress": "progress", "submit": "submit", "review_pass": "review --pass",
-    "review_return": "review --return", "extension_ask": "extension ask", "extension_grant": "extension grant",
-    "extension_refuse": "extension refuse", "close": "close", "archive": "archive", "bulletin": "bulletin",
-    "escalate": "escalate", "order": "order", "priority_chase": "order --kind priority_chase",
-    "interview": "interview", "grade": "grade", "finding": "finding", "set_deadline": "set-deadline",
-}
-
-
 @click.command("step")
 @write_command
 @click.argument("action", metavar="ACTION")
@@ -785,6 +745,6 @@ def step_cmd(config_path, actor, on, action, matter, units, step, note):
 
 # every step takes the extra fields a jurisdiction may require (``--plan TEXT``, ``--task-book`` …)
 for _command in (register, apply_cmd, approve, assign, accept, remind, progress, submit, review, extension, close,
-                 archive, bulletin, escalate, order, interview, grade, finding, step_cmd, set_deadline):
+                 archive, bulletin, escalate, order, interview, grade, finding, step_cmd, set_deadline, dismiss):
     _command.context_settings.update(ignore_unknown_options=True, allow_extra_args=True)
     _command.help = (_command.help or "") + "\n\n本辖区要求的其他要件可写作 --字段名 值（如 --plan、--next-steps）。"

@@ -26,6 +26,7 @@ from typing import Any
 
 import attrs
 
+from ducha_core.confirm import confirmation, event_data
 from ducha_core.errors import ActionRefused, DuchaError, InputError
 from ducha_core.escalation import evaluate
 from ducha_core.events import Event
@@ -485,28 +486,17 @@ def _confirm_escalations(planner: Planner, year: int, end: date, bad_unit: str, 
         for finding in evaluate(policy, cal, states, month_end):
             if finding.category == "deduction":
                 continue
-            key = (finding.rule, finding.unit, finding.matter)
+            key = (finding.rule, finding.unit, finding.matter, finding.fact, finding.on)
             if key in confirmed:
                 continue
-            action = finding.proposes
-            if not action:
+            # exactly what `ducha due` prints for the office to run
+            conf = confirmation(finding, policy, cal, planner.people, planner.states, day)
+            if conf is None or conf.actor is None or _last_on(planner, conf.matter) > day:
                 continue
-            candidates = [finding.matter] if finding.matter else [
-                m for m, s in planner.states.items() if finding.unit in s.lead_units]
-            for matter in candidates:
-                if matter not in planner.states or _last_on(planner, matter) > day:
-                    continue
-                state = planner.states[matter]
-                if policy.transition(state.state, action) is None:
-                    continue
-                data = {**finding.data, "units": [finding.unit] if finding.unit else list(state.lead_units)}
-                if finding.category == "escalation":
-                    data["step"] = finding.rule
-                data.setdefault("reason", finding.reason)
-                unit = finding.unit if finding.unit in state.units else None
-                if planner.apply(matter, action, day, data, unit=unit):
-                    confirmed.add(key)
-                    break
+            # a text left for the office to write (〈待定〉) gets the demo's sample text instead
+            data = {k: v for k, v in event_data(conf).items() if not (isinstance(v, str) and v.startswith("〈"))}
+            if planner.apply(conf.matter, conf.action, day, data, actor=conf.actor):
+                confirmed.add(key)
         _criticise(planner, bad_unit, day)
     # year-end: a praise and (if the ladder has not already) a criticism in the office's bulletin
     last = end

@@ -35,14 +35,13 @@ from ducha_core import hookimpl
 from ducha_core.model import Citation, Jurisdiction, SourceDocument
 from ducha_core.periods import AsAssigned, AsItHappens, EndOf, Weeks, WorkingDays
 from ducha_core.rules import (
+    After,
     ApprovalRule,
-    CountInYear,
     Deduction,
     EscalationStep,
     GradeRule,
     GradingScheme,
     MatterKind,
-    NoProgressAfter,
     Overdue,
     Owes,
     Procedure,
@@ -52,6 +51,7 @@ from ducha_core.rules import (
     State,
     TimeLimit,
     Transition,
+    UnitGrade,
 )
 
 ID = "ankang"
@@ -234,7 +234,12 @@ def ducha_procedure() -> Procedure:
               obliges=(Owes("rectification_plan", "书面整改方案",
                             cite("第十二条(三)", "被约谈单位主要负责人必须在约谈之日起一周内向市政府详细说明情况，提出切实可行的书面整改方案"),
                             period=Weeks(1), setting="rectification_plan_within",
-                            reading="“一周内”读作自约谈之日起7日（当日不计入，末日遇休息日顺延）；期限取设置 rectification_plan_within"),)),
+                            reading="“一周内”读作自约谈之日起7日（当日不计入，末日遇休息日顺延）；期限取设置 rectification_plan_within"),
+                       Owes("improvement", "约谈后明显进展",
+                            cite("第十二条(三)", "对经约谈仍无明显进展的单位，直接认定为“较差”等次"),
+                            period=WorkingDays(30), setting="interview_progress_within",
+                            reading="“经约谈仍无明显进展”读作自约谈之日起设置 interview_progress_within（默认30个工作日，"
+                                    "参照第九条会议决定事项30个工作日内报送进展）内没有进展报告或完成情况；书面整改方案本身不算进展"),)),
             t("rectification_plan", ("*",), None, ("unit_head",),
               cite("第十二条(三)", "被约谈单位主要负责人必须在约谈之日起一周内向市政府详细说明情况，提出切实可行的书面整改方案"),
               "书面整改方案", requires=("plan",)),
@@ -290,13 +295,28 @@ CRITICISM_CITY = {"type": "criticism", "scope": "全市", "media_exposure": True
 
 @hookimpl
 def ducha_escalation_ladder() -> list[EscalationStep]:
-    plan_within = Weeks(1)  # default of setting rectification_plan_within
     return [
         EscalationStep(
             "excellent_praise", "“优秀”等次：通报表扬，列入先进单位评选范围", 0,
-            CountInYear("grade", 1, {"grade": "优秀"}), "bulletin",
+            UnitGrade("优秀"), "bulletin",
             cite("第十二条(二)", "对落实工作得力、成绩突出的“优秀”等次部门和单位给予通报表扬。在“优秀”等次的单位范围内评选全市政务督查工作先进单位及先进个人"),
             data={"type": "praise", "model_unit_candidate": True}, by_role="office",
+            reading="单位的年度等次（见评定等次的读法）为“优秀”的，每年提出一次通报表扬；同年被认定“较差”的单位不是“优秀”",
+        ),
+        EscalationStep(
+            "overdue_remind", "逾期未报送完成情况：督办", 1,
+            Overdue(repeat=WorkingDays(5), repeat_setting="chase_every"), "remind",
+            cite("第四条、第六条", "负责对应市政府领导分管联系工作的督促检查；交办、督办和反馈"),
+            by_role="office",
+            reading="交办时限已过仍未报送完成情况的，提出督办；仍未报送的，每隔设置 chase_every（默认5个工作日，文件未定频次）再提出",
+        ),
+        EscalationStep(
+            "chase_escalate", "催办后落实效果不佳：经秘书长同意转交督查室提级督查", 2,
+            Overdue(chased=2, chased_setting="escalate_after_chases"), "escalate",
+            cite("第四条", "对于涉及面广、事关全局、综合性强、协调难度大且催办后落实效果不佳的事项，经市政府秘书长同意后，可转交市政府督查室提级督查"),
+            by_role="secretary_general", kinds=SECTION_KINDS,
+            reading="各科室督办的事项（第六条）逾期后经催办达设置 escalate_after_chases 次（默认2次）仍未报送，读作“催办后落实效果不佳”，"
+                    "提出提级督查；是否“涉及面广、事关全局……”由秘书长同意时判断",
         ),
         EscalationStep(
             "progress_report_late", "不按期报送进展情况：重点督办，责令限期整改", 1,
@@ -304,34 +324,36 @@ def ducha_escalation_ladder() -> list[EscalationStep]:
             cite("第十二条(三)", "不按期报送进展情况、虚报瞒报的责任单位，由市政府督查室进行重点督办，责令限期整改"),
             data={"reason": "不按期报送进展情况"}, by_role="office",
             reading="第九条的进展报送期限（会议召开后30个工作日、每月最后1个工作日）已过仍未报送、或逾期后才报送的"
-                    "（逾期补报的仍属不按期），提出重点督办；期限内报送过进展或结果的不触发；督查室确认后不再提出",
+                    "（逾期补报的仍属不按期），提出重点督办；确认后，此后新发生的不按期报送再提出",
         ),
         EscalationStep(
             "priority_chase_no_rectification", "经重点督办仍不整改或整改不力：提出约谈意见，报市政府同意", 2,
-            NoProgressAfter("priority_chase"), "interview",
+            After("priority_chase", obligation="rectification"), "interview",
             cite("第十二条(三)", "对经重点督办仍不整改或整改不力的，由市政府督查室提出约谈意见，报经市政府同意后，由市政府分管领导对相关责任单位主要负责人进行约谈"),
             data={"approval": "government"}, by_role="office",
-            reading="重点督办后无进展报告或办理结果即提出建议；督查室在责令的整改期限届满后确认",
+            reading="重点督办责令的整改期限（--until）届满仍无进展报告或完成情况，或期满后才报送的，提出约谈意见；"
+                    "整改期限内不提出",
         ),
         EscalationStep(
-            "interview_plan_one_week", "约谈后一周内未报书面整改方案", 3,
-            NoProgressAfter("interview", within=plan_within, setting="rectification_plan_within"), "rectification_plan",
+            "interview_plan_one_week", "约谈后一周内未报书面整改方案：催报", 3,
+            After("interview", obligation="rectification_plan"), "remind",
             cite("第十二条(三)", "被约谈单位主要负责人必须在约谈之日起一周内向市政府详细说明情况，提出切实可行的书面整改方案"),
-            by_role="unit_head",
-            reading="“一周内”读作自约谈之日起7日（当日不计入，末日遇休息日顺延至下一工作日）；期限取设置 rectification_plan_within",
+            by_role="office",
+            reading="书面整改方案期限（设置 rectification_plan_within，默认一周）届满未报的，提出催报；文件未定另外的后果",
         ),
         EscalationStep(
             "interview_no_progress", "经约谈仍无明显进展：认定“较差”，全市通报批评并在新闻媒体公开曝光", 4,
-            NoProgressAfter("interview", within=plan_within, setting="rectification_plan_within"), "bulletin",
+            After("interview", obligation="improvement"), "bulletin",
             cite("第十二条(三)", "对经约谈仍无明显进展的单位，直接认定为“较差”等次，在全市范围进行通报批评，并在新闻媒体上公开曝光"),
             data=CRITICISM_CITY, by_role="office",
-            reading="“仍无明显进展”最早在约谈后一周（整改方案期限）届满时判断；其间有整改方案、进展或结果报送的不触发",
+            reading="约谈后设置 interview_progress_within（默认30个工作日）内没有进展报告或完成情况的；书面整改方案不算进展",
         ),
         EscalationStep(
             "misconduct_referral", "发现失职渎职、违纪违法问题：移送执纪执法部门", 5,
-            CountInYear("finding", 1, {"misconduct": True}), "accountability",
+            After("finding", {"misconduct": True}, at_once=True), "accountability",
             cite("第十二条(三)", "对于工作落实中发现的失职渎职、违纪违法等问题，移送相关执纪执法部门"),
-            by_role="office",
+            data={"reason": "工作落实中发现失职渎职、违纪违法问题"}, by_role="office",
+            reading="督查发现标明 misconduct（finding --misconduct）的，每一项当日即提出移送",
         ),
     ]
 
@@ -342,19 +364,24 @@ def ducha_grading_scheme() -> GradingScheme:
         grades=GRADES,
         citation=cite("第十二条(一)", "分类制定评价标准，依次为：优秀、良好、合格、较差四个等次"),
         praise_grades=("优秀",),
+        unit_grade="worst",
+        unit_grade_reading="第十二条评定的是“部门和单位”的等次：一个单位某年的等次取该年对其评定的各等次中最低者"
+                           "（ducha grade 逐项评定，可写 --year；被直接认定“较差”的即为“较差”）",
         rules=(
-            GradeRule("interview_no_progress_poor",
-                      NoProgressAfter("interview", within=Weeks(1), setting="rectification_plan_within"), "较差",
+            GradeRule("interview_no_progress_poor", After("interview", obligation="improvement"), "较差",
                       cite("第十二条(三)", "对经约谈仍无明显进展的单位，直接认定为“较差”等次")),
         ),
         deductions=(
-            Deduction("praise_bonus", "通报表扬：年度目标责任考核加分", CountInYear("bulletin", 1, {"type": "praise"}),
+            Deduction("praise_bonus", "通报表扬：年度目标责任考核加分", After("bulletin", {"type": "praise"}, at_once=True),
                       cite("第十二条(四)", "市考核办根据《年度目标责任考核办法》对相关单位予以加分或扣分"),
-                      setting="praise_points"),
-            Deduction("interview_deduction", "被约谈：年度目标责任考核扣分", CountInYear("interview", 1),
-                      cite("第十二条(四)", "将通报表扬、约谈、通报批评等情况汇总报送市考核办"), setting="interview_points"),
-            Deduction("criticism_deduction", "通报批评：年度目标责任考核扣分", CountInYear("bulletin", 1, {"type": "criticism"}),
-                      cite("第十二条(四)", "将通报表扬、约谈、通报批评等情况汇总报送市考核办"), setting="criticism_points"),
+                      setting="praise_points", bonus=True, reading="每次通报表扬计一次，计入通报当年"),
+            Deduction("interview_deduction", "被约谈：年度目标责任考核扣分", After("interview", at_once=True),
+                      cite("第十二条(四)", "将通报表扬、约谈、通报批评等情况汇总报送市考核办"), setting="interview_points",
+                      reading="每次约谈计一次"),
+            Deduction("criticism_deduction", "通报批评：年度目标责任考核扣分",
+                      After("bulletin", {"type": "criticism"}, at_once=True),
+                      cite("第十二条(四)", "将通报表扬、约谈、通报批评等情况汇总报送市考核办"), setting="criticism_points",
+                      reading="每次通报批评计一次"),
         ),
     )
 
@@ -415,8 +442,16 @@ def ducha_settings() -> list[Setting]:
                 "可改为“随办随报”（不设期限，台账显示无期限）或某一期限（如“30个工作日”）。", cite("第六条")),
         Setting("rectification_plan_within", "一周",
                 "被约谈单位报送书面整改方案的期限（第十二条(三)“约谈之日起一周内”，读作7日，当日不计入，"
-                "末日遇休息日顺延）。可写任何期限（如“5个工作日”“7日”）：约谈后未报整改方案的提示、"
-                "“经约谈仍无明显进展”的通报批评和“较差”认定都按此期限判断。", cite("第十二条(三)")),
+                "末日遇休息日顺延）。可写任何期限（如“5个工作日”“7日”）：约谈后未报整改方案的催报按此期限判断。", cite("第十二条(三)")),
+        Setting("interview_progress_within", "30个工作日",
+                "“经约谈仍无明显进展”的判断期间（第十二条(三)未定）：自约谈之日起，默认30个工作日（参照第九条会议决定事项"
+                "30个工作日内报送进展）；其间没有进展报告或完成情况的，提出“较差”认定和通报批评。书面整改方案不算进展。",
+                cite("第十二条(三)", "对经约谈仍无明显进展的单位")),
+        Setting("chase_every", "5个工作日",
+                "逾期未报送完成情况的，督办后仍未报送，隔多久再提出督办（文件未定频次）。", cite("第四条")),
+        Setting("escalate_after_chases", 2,
+                "各科室督办的事项逾期后经催办几次仍未报送，读作“催办后落实效果不佳”、提出提级督查（第四条未定；0 = 不提出）。",
+                cite("第四条", "催办后落实效果不佳的事项")),
         Setting("quarterly_bulletin_day", None,
                 "季度督查通报的日期：第七条只规定“每季度”，未规定日期，由部署填写（如“季后第10个工作日”）。", cite("第七条")),
         Setting("praise_points", None, "通报表扬的考核加分：第十二条(四)只称“予以加分”，分值由市考核办定。",
@@ -446,4 +481,5 @@ def ducha_field_names() -> dict[str, str]:
         "media_exposure": "新闻媒体公开曝光",  # 第十二条(三)
         "model_unit_candidate": "列入先进单位评选范围",  # 第十二条(二)
         "approval": "审批",  # 第十二条(三): 报经市政府同意
+        "misconduct": "失职渎职、违纪违法问题",  # 第十二条(三): finding --misconduct
     }

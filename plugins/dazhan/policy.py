@@ -36,15 +36,16 @@ from pathlib import Path
 
 from ducha_core import hookimpl
 from ducha_core.model import Citation, Jurisdiction, SourceDocument
-from ducha_core.periods import AsAssigned, EndOf, parse_period
+from ducha_core.periods import AsAssigned, EndOf, WorkingDays, parse_period
 from ducha_core.rules import (
+    After,
     ApprovalRule,
     EscalationStep,
     ExtensionRule,
     GradingScheme,
     MatterKind,
-    NoProgressAfter,
     Overdue,
+    Owes,
     Procedure,
     ReportingCycle,
     Role,
@@ -180,7 +181,7 @@ def ducha_procedure() -> Procedure:
         State("submitted", "书面报告已报送（待审核）"),
         State("verified", "审核通过"),
         State("reported", "审核报结（书面报告报区委领导审定）"),
-        State("closed", "已报结"),
+        State("closed", "已报结", ended=True),
         State("archived", "已立卷归档", terminal=True),
     )
     t = Transition
@@ -259,7 +260,8 @@ def ducha_procedure() -> Procedure:
             t("review_pass", ("submitted",), "verified", OFFICE, cite("第七条(四)", "分阶段进行分析汇总"), "审核"),
             t("report_up", ("verified",), "reported", OFFICE,
               cite("第七条(四)", "形成单项或综合的书面报告，报送区委领导审定"), "审核报结"),
-            t("report_up", OPEN, None, OFFICE,
+            # 突出问题 are reported and ordered whenever found, also while the report is under review
+            t("report_up", (*OPEN, "submitted"), None, OFFICE,
               cite("第十四条(十二)", "对督查发现的突出问题，及时向区委主要领导报告"), "向区委主要领导报告突出问题"),
             t("close", ("reported",), "closed", OFFICE, cite("第七条(四)", "报送区委领导审定"), "报结",
               requires=("approved_by",)),
@@ -268,8 +270,12 @@ def ducha_procedure() -> Procedure:
               cite("第七条(五)", "按有关规定进行收集、整理和立卷，定期向文书档案部门移交归档"), "立卷归档"),
             t("revisit", ("reported", "closed"), None, OFFICE,
               cite("第二十一条", "区委督查部门应当组织回访复核"), "回访复核"),
-            t("order", OPEN, None, OFFICE,
-              cite("第十四条(十二)", "下达督办通知责成有关单位迅速整改"), "下达督办通知"),
+            t("order", (*OPEN, "submitted", "verified", "reported"), None, OFFICE,
+              cite("第十四条(十二)", "下达督办通知责成有关单位迅速整改"), "下达督办通知",
+              obliges=(Owes("rectification", "督办通知责成迅速整改", cite("第十四条(十二)", "下达督办通知责成有关单位迅速整改"),
+                            period=WorkingDays(5), date_field="until", setting="order_rectify_period",
+                            reading="督办通知写明整改期限（--until）的，以其为限；未写明的，“迅速”读作自下达之日起设置 "
+                                    "order_rectify_period（默认5个工作日）；其间报送进展或书面报告即为已整改"),)),
             t("bulletin", ("*",), None, OFFICE,
               cite("第二十六条", "坚持定期通报公示"), "督查通报公示", requires=("type",)),
             t("finding", ("*",), None, ("office", "special_inspector", "external_supervisor"),
@@ -318,20 +324,31 @@ def ducha_extension_rules() -> list[ExtensionRule]:
 def ducha_escalation_ladder() -> list[EscalationStep]:
     serious = {"serious": True}
     return [
-        EscalationStep("overdue_remind", "逾期未报送：催办", 1, Overdue(), "remind",
+        EscalationStep("overdue_remind", "逾期未报送：催办", 1,
+                       Overdue(repeat=WorkingDays(5), repeat_setting="chase_every"), "remind",
                        cite("第七条(三)", "及时了解督查事项的办理情况，适时加以催办"), data={"method": "催报"},
-                       by_role="office"),
-        EscalationStep("serious_report", "突出问题：向区委主要领导报告", 2, NoProgressAfter("finding", match=serious),
+                       by_role="office",
+                       reading="办理时限已过仍未书面报告的，提出催办；仍未报告的，每隔设置 chase_every（默认5个工作日，"
+                               "“适时”未定频次）再提出；任何一次催办都算"),
+        EscalationStep("chase_order", "经催办仍未报送：下达督办通知", 2,
+                       Overdue(chased=2, chased_setting="order_after_chases"), "order",
+                       cite("第十八条", "及时催办督办"), by_role="office",
+                       reading="逾期后经催办达设置 order_after_chases 次（默认2次，文件未定）仍未报告的，提出下达督办通知"
+                               "（第十八条“催办督办”）；设为0则不提出"),
+        EscalationStep("serious_report", "突出问题：向区委主要领导报告", 2, After("finding", serious, at_once=True),
                        "report_up", cite("第十四条(十二)", "对督查发现的突出问题，及时向区委主要领导报告"),
                        data={"to": "principal_leader"}, by_role="office",
-                       reading="督查发现标注为突出问题（serious）且其后承办单位无进展的"),
-        EscalationStep("serious_order", "突出问题：下达督办通知责成迅速整改", 3, NoProgressAfter("finding", match=serious),
+                       reading="督查发现标注为突出问题（finding --serious）的，文件要求“及时”报告，当日即提出；单位其后的进展不撤销"),
+        EscalationStep("serious_order", "突出问题：下达督办通知责成迅速整改", 3, After("finding", serious, at_once=True),
                        "order", cite("第十四条(十二)", "并下达督办通知责成有关单位迅速整改，确保问题及时处理"),
                        by_role="office"),
-        EscalationStep("order_no_progress", "督办通知后仍无进展：提出问责建议", 4, NoProgressAfter("order", setting="order_rectify_period"),
+        EscalationStep("order_no_progress", "督办通知后未迅速整改：提出问责建议", 4,
+                       After("order", obligation="rectification"),
                        "accountability", cite("第三十条", "对督查发现执行不力、落实不到位……严格实行问责追究"),
                        by_role="office",
-                       reading="督办通知后仍无进展读作“执行不力、落实不到位”的线索；督查部门依第三十二条提出建议，是否问责由有权机关依问责条例决定；“迅速整改”未定天数，默认至评估之日仍无进展即提出，部署可设 order_rectify_period（如“5个工作日”）"),
+                       reading="督办通知所定整改期限（或设置 order_rectify_period，默认5个工作日）届满仍无进展或书面报告，"
+                               "或期满后才报送的，读作“执行不力、落实不到位”的线索；督查部门依第三十二条提出建议，"
+                               "是否问责由有权机关依问责条例决定"),
     ]
 
 
@@ -405,10 +422,13 @@ def ducha_settings() -> list[Setting]:
         Setting("weekly_check_due", WEEKLY_CHECK_DUE,
                 "重大议定事项周督查的期限（第二十四条“周督查制度”未定星期几）：自每周周一起算的期间，如“一周”“5个工作日”。",
                 cite("第二十四条", "重大议定事项进展情况周督查制度")),
-        Setting("order_rectify_period", None,
-                "下达督办通知后“迅速整改”的期间（第十四条(十二)未定天数）：空 = 至评估之日仍无进展即提出问责建议；"
-                "可设如“5个工作日”。",
+        Setting("order_rectify_period", "5个工作日",
+                "督办通知未写明整改期限时，“迅速整改”的期间（第十四条(十二)未定天数）：自下达之日起，默认5个工作日。",
                 cite("第十四条(十二)", "下达督办通知责成有关单位迅速整改")),
+        Setting("chase_every", "5个工作日",
+                "逾期未报告的，催办后仍未报告，隔多久再提出催办（第七条(三)“适时加以催办”未定频次）。", cite("第七条(三)")),
+        Setting("order_after_chases", 2,
+                "逾期后经催办几次仍未报告即提出下达督办通知（第十八条“及时催办督办”未定；0 = 不提出）。", cite("第十八条")),
         Setting("organisation_department", "区委组织部", "科级领导干部督查工作档案的接收部门（第二十七条“组织部门”）。",
                 cite("第二十七条", "每年度将督查工作档案移送组织部门")),
     ]
@@ -431,6 +451,7 @@ def ducha_field_names() -> dict[str, str]:
         "responsible_leader": "责任领导",  # 第二十二条: 责任单位、责任领导、责任人
         "draft_opinion": "拟办意见",  # 第七条(一): 提出拟办意见
         "authorised_by": "授权人",  # 第二十五条: 经授权开展工作
+        "serious": "突出问题",  # 第十四条(十二): finding --serious
         "opinion": "意见",  # 第八条: 由分管领导同志提出具体意见
         "decision": "决定",  # 第八条: 需区委主要领导同志决定的
         "targets": "目标任务",  # 第二十条: 定目标任务

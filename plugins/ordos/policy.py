@@ -30,12 +30,11 @@ from ducha_core import hookimpl
 from ducha_core.model import Citation, Jurisdiction, SourceDocument
 from ducha_core.periods import WorkingDays
 from ducha_core.rules import (
-    CountInYear,
+    After,
     EscalationStep,
     ExtensionRule,
     GradingScheme,
     MatterKind,
-    NoProgressAfter,
     Overdue,
     Procedure,
     Role,
@@ -121,7 +120,7 @@ def ducha_procedure() -> Procedure:
         State("submitted", "书面报告待审核"),
         State("returned", "责成重新办理", clock_running=True),
         State("passed", "审核通过"),
-        State("closed", "已办结登记"),
+        State("closed", "已办结登记", ended=True),
         State("archived", "已组卷移交档案部门", terminal=True),
     )
     t = Transition
@@ -155,7 +154,9 @@ def ducha_procedure() -> Procedure:
               "提请上级协调", requires=("reason",)),
             t("report_up", LIVE, None, OFFICE, cite("第十一条", "适时检查并报告落实情况"), "报告落实情况"),
             t("finding", ("*",), None, OFFICE, cite("第十六条", "要主动、认真地调查核实"), "调查核实"),
-            t("order", OPEN, None, OFFICE, cite("第十六条", "责成各级各有关部门尽快落实"), "责成落实/限期整改"),
+            # 责成 follows a finding whenever it is made: also on a matter already reported or closed (落实走样)
+            t("order", tuple(x for x in LIVE if x != "registered"), None, OFFICE,
+              cite("第十六条", "责成各级各有关部门尽快落实"), "责成落实/限期整改"),
             t("rectification_plan", ("*",), None, UNIT, cite("第二十二条", "要责成其及时纠正并作出检查"), "纠正并作出检查"),
             t("bulletin", ("*",), None, OFFICE, cite("第二十二条", "表彰奖励……还要通报批评"), "通报"),
             t("accountability", ("*",), None, OFFICE, cite("第二十二条", "要调查核实，提出处理意见"), "提出处理意见",
@@ -208,40 +209,50 @@ def _finding(kind: str) -> dict:
 
 @hookimpl
 def ducha_escalation_ladder() -> list[EscalationStep]:
+    def found(kind: str) -> After:
+        # 调查核实后记录的情形（finding --type KIND）: the article names the office's response at once
+        return After("finding", _finding(kind), at_once=True)
+
     return [
-        EscalationStep("overdue_chase", "逾期未报告，督促落实", 1, Overdue(), "remind",
-                       cite("第十三条", "督促承办单位按要求落实督促检查事项"), by_role="office",
-                       reading="期限已过仍未书面报告办理结果的，提出催办；催办方式由督查室选定"),
+        EscalationStep("overdue_chase", "逾期未报告，督促落实", 1,
+                       Overdue(repeat=WorkingDays(5), repeat_setting="chase_every"), "remind",
+                       cite("第十三条", "督促承办单位按要求落实督促检查事项"), data={"method": "听取汇报"}, by_role="office",
+                       reading="期限已过仍未书面报告办理结果的，提出催办；仍未报告的，每隔设置 chase_every（默认5个工作日，"
+                               "文件未定频次）再提出；催办方式由督查室选定"),
         EscalationStep("unimplemented_report", "重大决策未落实到位或落实走样：报告市人民政府", 2,
-                       NoProgressAfter("finding", None, _finding("not_implemented")), "report_up",
+                       found("not_implemented"), "report_up",
                        cite("第十六条", "如情况属实，要及时报告市人民政府"), data={"to": "市人民政府"}, by_role="office",
-                       reading="调查核实属实的记为 finding type=not_implemented；其后单位报告了落实情况的不再提议"),
+                       reading="调查核实属实的记为 finding --type not_implemented；文件要求“及时报告”，当日即提出；"
+                               "单位其后报送进展不撤销（报告与责成是督查室的职责）"),
         EscalationStep("unimplemented_order", "重大决策未落实到位或落实走样：责成尽快落实", 2,
-                       NoProgressAfter("finding", None, _finding("not_implemented")), "order",
-                       cite("第十六条", "责成各级各有关部门尽快落实，并监督、检查和报告落实情况"), by_role="office"),
+                       found("not_implemented"), "order",
+                       cite("第十六条", "责成各级各有关部门尽快落实，并监督、检查和报告落实情况"), by_role="office",
+                       reading="与报告市人民政府同时提出；单位其后报送进展不撤销"),
         EscalationStep("deviation_correct", "落实出现偏差或失误：责成纠正并作出检查", 3,
-                       NoProgressAfter("finding", None, _finding("deviation")), "rectification_plan",
-                       cite("第二十二条", "在落实决策过程中出现偏差甚至造成失误的，要责成其及时纠正并作出检查"), by_role="unit"),
+                       found("deviation"), "rectification_plan",
+                       cite("第二十二条", "在落实决策过程中出现偏差甚至造成失误的，要责成其及时纠正并作出检查"), by_role="unit",
+                       reading="记为 finding --type deviation 即提出，由单位作出检查（rectification_plan）"),
         EscalationStep("perfunctory_rectify", "敷衍推诿、经督促检查仍不落实：限期整改", 3,
-                       NoProgressAfter("finding", None, _finding("perfunctory")), "order",
+                       found("perfunctory"), "order",
                        cite("第二十二条", "经督促检查仍不落实的，除限期整改外，还要通报批评"), data={"type": "rectify"},
-                       by_role="office"),
+                       by_role="office",
+                       reading="“经督促检查仍不落实”由督查室调查核实后记为 finding --type perfunctory，即提出限期整改和通报批评"),
         EscalationStep("perfunctory_criticism", "敷衍推诿、经督促检查仍不落实：通报批评", 4,
-                       NoProgressAfter("finding", None, _finding("perfunctory")), "bulletin",
+                       found("perfunctory"), "bulletin",
                        cite("第二十二条", "经督促检查仍不落实的，除限期整改外，还要通报批评"), data={"type": "criticism"},
                        by_role="office"),
         EscalationStep("long_delay_investigate", "久拖不决：调查核实，提出处理意见", 5,
-                       CountInYear("finding", 1, _finding("long_delay")), "accountability",
+                       found("long_delay"), "accountability",
                        cite("第二十二条", "对久拖不决、弄虚作假的，要调查核实，提出处理意见"), by_role="office",
-                       reading="每单位每年提出一次；文件未定“久拖”的天数，由督查室核实后记为 finding type=long_delay"),
+                       reading="每记录一次即提出一次（文件未限次数）；文件未定“久拖”的天数，由督查室核实后记为 finding --type long_delay"),
         EscalationStep("false_report_investigate", "弄虚作假：调查核实，提出处理意见", 5,
-                       CountInYear("finding", 1, _finding("false_report")), "accountability",
+                       found("false_report"), "accountability",
                        cite("第二十二条", "对久拖不决、弄虚作假的，要调查核实，提出处理意见"), by_role="office",
-                       reading="每单位每年提出一次"),
+                       reading="每记录一次即提出一次"),
         EscalationStep("dereliction_refer", "失职、渎职造成重大损失和不良影响：按有关规定处理", 6,
-                       CountInYear("finding", 1, _finding("dereliction")), "accountability",
+                       found("dereliction"), "accountability",
                        cite("第二十二条", "对失职、渎职而造成重大损失和不良影响的，按有关规定处理"),
-                       data={"refer": "按有关规定处理"}, by_role="office"),
+                       data={"refer": "按有关规定处理"}, by_role="office", reading="每记录一次即提出一次"),
     ]
 
 
@@ -274,6 +285,8 @@ def ducha_settings() -> list[Setting]:
                 "15个工作日的起算日（第十二条第三款“文件下发或收到领导批示后”）：assigned = 承办单位接到交办之日（默认，"
                 "文件、批示随交办下发）；received = 登记的收到文件或领导批示之日（register --received）。",
                 cite("第十二条第三款")),
+        Setting("chase_every", "5个工作日",
+                "逾期未报告的，催办后仍未报告，隔多久再提出催办（第十三条“督促”未定频次）。", cite("第十三条")),
         Setting("finding_types", dict(FINDING_TYPES),
                 "调查核实发现的情形（finding 的 type）及其后果依据：第十六条、第二十二条。", cite("第二十二条")),
         Setting("check_methods", list(CHECK_METHODS),
@@ -293,3 +306,11 @@ def ducha_template_dirs() -> list[Path]:
 @hookimpl
 def ducha_articles():
     return ARTICLES
+
+
+@hookimpl
+def ducha_field_names() -> dict[str, str]:
+    """Chinese names of the data fields this plugin's own steps and escalations carry."""
+    return {
+        "refer": "处理方式",  # 第二十二条: 按有关规定处理
+    }

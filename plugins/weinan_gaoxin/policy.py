@@ -29,6 +29,7 @@ from ducha_core import hookimpl
 from ducha_core.model import Citation, Jurisdiction, SourceDocument
 from ducha_core.periods import AsAssigned, Months, WorkingDays
 from ducha_core.rules import (
+    After,
     ApprovalRule,
     CountInYear,
     Deduction,
@@ -36,8 +37,8 @@ from ducha_core.rules import (
     ExtensionRule,
     GradingScheme,
     MatterKind,
-    NoProgressAfter,
     Overdue,
+    Owes,
     Procedure,
     Role,
     Setting,
@@ -119,7 +120,7 @@ def ducha_procedure() -> Procedure:
         State("returned", "退回重新办理", clock_running=True),
         State("passed", "审核通过（报领导审阅）"),
         State("reported", "已报告"),
-        State("closed", "已办结（注结销号）"),
+        State("closed", "已办结（注结销号）", ended=True),
         State("archived", "已归档", terminal=True),
         State("rejected", "领导不同意（不予实施）", terminal=True),
     )
@@ -152,7 +153,11 @@ def ducha_procedure() -> Procedure:
             t("report_up", ("passed",), "reported", OFFICE, cite("七(六)", "按照“一事一报”的原则"), "报告"),
             t("close", ("passed", "reported"), "closed", OFFICE, cite("七(八)", "督查事项办结后，区督查室要按有关规定注结销号"), "注结销号"),
             t("archive", ("closed",), "archived", OFFICE, cite("七(八)", "收集、整理、立卷、归档"), "归档"),
-            t("order", OPEN, None, OFFICE, cite("十六(二)", "下达督办令后"), "下达督办令"),
+            t("order", OPEN, None, OFFICE, cite("十六(二)", "下达督办令后"), "下达督办令",
+              obliges=(Owes("improvement", "督办令后明显进展", cite("十六(二)", "下达督办令后，工作仍没有明显进展的"),
+                            period=WorkingDays(5), date_field="until", setting="order_grace",
+                            reading="督办令写明期限（--until）的，以其为限；未写明的，自下达之日起取设置 order_grace"
+                                    "（默认5个工作日，参照九“5个工作日内报送办理结果”）；其间报送进展或办理报告即为有进展"),)),
             t("bulletin", ("*",), None, OFFICE, cite("十四(五)", "经区党工委、管委会主要领导同意，……给予通报表扬或通报批评"), "通报",
               requires=("approved_by",)),
             t("interview", ("*",), None, LEADERS, cite("十六(一)", "党工委、管委会有关领导对责任单位负责人进行约谈"), "督查约谈"),
@@ -237,25 +242,41 @@ DEVIATION = {"deviation": True}
 @hookimpl
 def ducha_escalation_ladder() -> list[EscalationStep]:
     return [
-        EscalationStep("interview_on_deviation", "发现不落实或执行偏差问题，提出督查约谈建议", 0,
-                       NoProgressAfter("finding", within=None, match=DEVIATION), "interview",
+        EscalationStep("overdue_chase", "逾期未报送办理结果：督办催办", 0,
+                       Overdue(repeat=WorkingDays(5), repeat_setting="chase_every"), "remind",
+                       cite("七(四)", "区督查室应及时组织有关人员对承办单位落实情况进行跟踪，加强督促催办，限时办结"),
+                       data={"method": "电话催办"}, by_role="office",
+                       reading="期限已过仍未报送办理结果的，提出催办；仍未报送的，每隔设置 chase_every（默认5个工作日，"
+                               "文件未定催办频次）再提出；任何一次催办（ducha remind）都算"),
+        EscalationStep("order_after_chase", "经催办仍未办结：下达督办令", 1,
+                       Overdue(chased=2, chased_setting="order_after_chases"), "order",
+                       cite("十六(二)", "下达督办令后，工作仍没有明显进展的"),
+                       by_role="office",
+                       reading="文件以督办令为通报批评的前一步（十六(二)），未定何时下达；读作逾期后经催办达设置 "
+                               "order_after_chases 次（默认2次）仍未报送的，提出下达督办令；设为0则不提出"),
+        EscalationStep("interview_on_deviation", "发现不落实或执行偏差问题，提出督查约谈建议", 2,
+                       After("finding", DEVIATION, at_once=True), "interview",
                        cite("十六(一)", "对督促检查中发现的不落实或执行偏差问题，由区督查室提出督查约谈建议，党工委、管委会有关领导对责任单位负责人进行约谈"),
                        by_role="leader",
-                       reading="督查发现记录标明 deviation=true 即提出约谈建议；其后单位已报送进展或结果的，不再提议"),
-        EscalationStep("order_no_progress", "下达督办令后仍无明显进展，通报批评", 1,
-                       NoProgressAfter("order", within=None, setting="order_grace"), "bulletin", cite("十六(二)", "下达督办令后，工作仍没有明显进展的，由区督查室对责任单位进行通报批评"),
+                       reading="督查发现记录标明 deviation=true（ducha finding --deviation）即提出约谈建议；单位其后的进展不撤销建议，"
+                               "由督查室确认或决定不予处理"),
+        EscalationStep("order_no_progress", "下达督办令后仍无明显进展，通报批评", 3,
+                       After("order", obligation="improvement"), "bulletin",
+                       cite("十六(二)", "下达督办令后，工作仍没有明显进展的，由区督查室对责任单位进行通报批评"),
                        data=CRITICISM, by_role="office",
-                       reading="“没有明显进展”以督办令后是否有进展报告或办理报告判断；文件未定宽限期，部署可用设置 order_grace 设定"),
-        EscalationStep("criticism_once", "一年内通报批评一次：书面检查", 2, CountInYear("bulletin", 1, CRITICISM),
+                       reading="“没有明显进展”以督办令所定期限（或设置 order_grace，默认5个工作日）内有无进展报告或办理报告判断；"
+                               "期限后才报送的仍属没有明显进展"),
+        EscalationStep("criticism_once", "一年内通报批评一次：书面检查", 4, CountInYear("bulletin", 1, CRITICISM),
                        "rectification_plan", cite("十六(二)", "一年内受到通报批评一次的，由责任单位向党工委、管委会作出书面检查"),
-                       by_role="unit"),
-        EscalationStep("criticism_twice", "一年内通报批评两次：约谈主要负责人、取消年度评先树优资格", 3,
+                       by_role="unit", reading="“一年内”按核心设置 year_window（默认自然年）"),
+        EscalationStep("criticism_twice", "一年内通报批评两次：约谈主要负责人、取消年度评先树优资格", 5,
                        CountInYear("bulletin", 2, CRITICISM), "interview",
                        cite("十六(二)", "一年内受到通报批评两次的，由党工委、管委会主要领导约谈单位主要负责人，并取消该单位年度的评先树优资格"),
                        data={"revoke_awards": True}, by_role="principal_leader"),
-        EscalationStep("criticism_thrice", "一年内通报批评三次及以上：问责建议、组织处理", 4,
-                       CountInYear("bulletin", 3, CRITICISM), "accountability",
-                       cite("十六(三)", "一年内受到通报批评三次及以上的，由区督查室提出问责建议"), by_role="office"),
+        EscalationStep("criticism_thrice", "一年内通报批评三次及以上：问责建议、组织处理", 6,
+                       CountInYear("bulletin", 3, CRITICISM, repeat=True), "accountability",
+                       cite("十六(三)", "一年内受到通报批评三次及以上的，由区督查室提出问责建议"), by_role="office",
+                       reading="“三次及以上”读作第三次及其后每一次通报批评各提出一次问责建议"),
     ]
 
 
@@ -265,10 +286,12 @@ def ducha_grading_scheme() -> GradingScheme:
         grades=(),
         citation=cite("十六(四)", "纳入对部门的年度绩效考核内容"),
         deductions=(
-            Deduction("slow_deduction", "落实不力（受通报批评）扣减分值", CountInYear("bulletin", 1, CRITICISM),
-                      cite("十六(四)", "对久拖不改、落实不力的在年度目标责任考核中扣减一定分值"), setting="deduction_points"),
-            Deduction("overdue_deduction", "久拖不改（逾期未办结）扣减分值", Overdue(),
-                      cite("十六(四)", "对久拖不改、落实不力的在年度目标责任考核中扣减一定分值"), setting="deduction_points"),
+            Deduction("slow_deduction", "落实不力（受通报批评）扣减分值", After("bulletin", CRITICISM, at_once=True),
+                      cite("十六(四)", "对久拖不改、落实不力的在年度目标责任考核中扣减一定分值"), setting="deduction_points",
+                      reading="每次通报批评计一次，计入通报当年"),
+            Deduction("overdue_deduction", "久拖不改（逾期未办结）扣减分值", Overdue(include_late=True),
+                      cite("十六(四)", "对久拖不改、落实不力的在年度目标责任考核中扣减一定分值"), setting="deduction_points",
+                      reading="每项办理结果逾期未报或逾期报送计一次（逾期补报的仍计），计入期限届满次日所在年度"),
         ),
     )
 
@@ -292,9 +315,13 @@ def ducha_settings() -> list[Setting]:
     return [
         Setting("instruction_days", "5个工作日", "领导批示交办事项的办理时限（九：原则上5个工作日）。", cite("九")),
         Setting("deduction_points", None, "落实不力扣减的分值：文件仅称“扣减一定分值”，由部署填写。", cite("十六(四)")),
-        Setting("order_grace", None,
-                "下达督办令后多久仍无进展即提出通报批评（十六(二)“仍没有明显进展”未定期限）；默认不设宽限，"
-                "督办令后尚无进展报告即提出，由督查室确认；可设为如“5个工作日”。", cite("十六(二)", "下达督办令后，工作仍没有明显进展的")),
+        Setting("order_grace", "5个工作日",
+                "督办令未写明期限时，下达后多久仍无进展报告即属“没有明显进展”、提出通报批评（十六(二)未定期限）；"
+                "默认5个工作日（参照九“5个工作日内报送办理结果”）。", cite("十六(二)", "下达督办令后，工作仍没有明显进展的")),
+        Setting("chase_every", "5个工作日",
+                "逾期未报送办理结果的，催办后仍未报送，隔多久再提出催办（七(四)“加强督促催办”未定频次）。", cite("七(四)")),
+        Setting("order_after_chases", 2,
+                "逾期后经催办几次仍未报送即提出下达督办令（文件未定；0 = 不提出）。", cite("十六(二)", "下达督办令后")),
         Setting("chase_methods", list(CHASE_METHODS),
                 "督办方式（十三(一)至(十二)）：催办记录的 method 取其一。", cite("十三", "创新督查工作方式方法")),
         Setting("accountability_grounds", list(ACCOUNTABILITY_GROUNDS),
@@ -337,4 +364,5 @@ def ducha_field_names() -> dict[str, str]:
     """Chinese names of the data fields this plugin's own steps and escalations carry."""
     return {
         "revoke_awards": "取消年度评先树优资格",  # 十六(二)
+        "deviation": "不落实或执行偏差问题",  # 十六(一): finding --deviation
     }

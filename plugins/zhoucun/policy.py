@@ -39,14 +39,14 @@ from ducha_core import hookimpl
 from ducha_core.model import Citation, Jurisdiction, SourceDocument
 from ducha_core.periods import AsAssigned, CalendarDays, EndOf, NextDay, WorkingDays, parse_period
 from ducha_core.rules import (
+    After,
     ApprovalRule,
-    CountInYear,
     Deduction,
     EscalationStep,
     GradingScheme,
     MatterKind,
-    NoProgressAfter,
     Overdue,
+    Owes,
     Procedure,
     ReportingCycle,
     Role,
@@ -198,7 +198,12 @@ def ducha_procedure() -> Procedure:
               requires=("reasons", "next_steps")),
             t("escalate", OPEN, None, (*OFFICE, *UNIT),
               cite("四(二)", "及时提报区政府分管领导同志协调；仍然解决不了的重大事项，及时提报区政府主要领导同志决策"),
-              "提报区政府领导协调、决策", requires=("to",)),
+              "提报区政府领导协调、决策", requires=("to",),
+              obliges=(Owes("followup", "分管领导协调后办结",
+                            cite("四(二)", "仍然解决不了的重大事项，及时提报区政府主要领导同志决策"),
+                            period=WorkingDays(5), setting="coordination_period", when={"to": "leader_in_charge"},
+                            reading="提报分管领导协调后，自提报之日起设置 coordination_period（默认5个工作日，参照五(一)"
+                                    "“一般应在5个工作日内办结”）内仍未报送办理结果的，读作“仍然解决不了”"),)),
             t("submit", OPEN, "submitted", UNIT,
               cite("四(四)", "经区政府分管领导同志阅签后，将办理结果以书面形式报送区政府督查室"), "报送办理结果",
               requires=("leader_signoff",), each_lead_unit=True),
@@ -211,7 +216,12 @@ def ducha_procedure() -> Procedure:
             t("close", ("summarised", "reported"), "closed", OFFICE,
               cite("二(四)", "使督查工作做到“事事有着落，件件有回音”"), "办结"),
             t("bulletin", ("*",), None, OFFICE,
-              cite("六(三)", "将通过《周村督查》在全区进行通报"), "《周村督查》通报"),
+              cite("六(三)", "将通过《周村督查》在全区进行通报"), "《周村督查》通报",
+              obliges=(Owes("followup", "通报后办理",
+                            cite("六(三)", "通报后仍未办理的，区政府督查室会及时将有关情况向区领导汇报"),
+                            period=WorkingDays(5), setting="bulletin_followup_period", when={"type": "criticism"},
+                            reading="通报批评后，自通报之日起设置 bulletin_followup_period（默认5个工作日，参照五(一)"
+                                    "“一般应在5个工作日内办结”）内仍未报送办理结果的，读作“通报后仍未办理”；已办结的事项不再产生"),)),
             t("finding", ("*",), None, ("office", "invited_inspector", "third_party"),
               cite("三(三)", "将特邀督查员与第三方评估相结合"), "记录督查发现"),
         ),
@@ -268,10 +278,19 @@ CRITICISM = {"type": "criticism"}
 def ducha_escalation_ladder() -> list[EscalationStep]:
     return [
         EscalationStep(
-            "plan_late_remind", "次日未提出办理方案：催办", 1, Overdue(what=("plan",)), "remind",
+            "plan_late_remind", "次日未提出办理方案：催办", 1,
+            Overdue(what=("plan",), repeat=WorkingDays(5), repeat_setting="chase_every"), "remind",
             cite("五(三)、四(三)", "次日提出办理方案；区政府督查室及时跟踪督办……适时进行催办"),
-            by_role="office",
-            reading="办理方案以办理方案期限前（含当日）的进展反馈（progress，data 注明 plan）报送；逾期未报的由督查室催办",
+            data={"method": "电话催报"}, by_role="office",
+            reading="办理方案以办理方案期限前（含当日）的进展反馈（progress，data 注明 plan）报送；逾期未报的由督查室催办，"
+                    "仍未报的每隔设置 chase_every（默认5个工作日）再提出",
+        ),
+        EscalationStep(
+            "overdue_remind", "逾期未办结：催办", 1, Overdue(repeat=WorkingDays(5), repeat_setting="chase_every"), "remind",
+            cite("四(三)", "区政府督查室及时跟踪督办，采取电话催报、逐件催办、实地督办、暗访核查等形式适时进行催办"),
+            data={"method": "电话催报"}, by_role="office",
+            reading="办理时限已过仍未报送办理结果的，提出催办；仍未报送的，每隔设置 chase_every（默认5个工作日，"
+                    "“适时”未定频次）再提出；任何一次催办都算",
         ),
         EscalationStep(
             "overdue_explain", "逾期未办结：说明原因和下一步办理意见", 1, Overdue(), "overdue_report",
@@ -279,29 +298,31 @@ def ducha_escalation_ladder() -> list[EscalationStep]:
             by_role="unit",
         ),
         EscalationStep(
-            "late_bulletin", "未按规定时限报送：《周村督查》通报", 2, Overdue(), "bulletin",
+            "late_bulletin", "未按规定时限报送：《周村督查》通报", 2, Overdue(include_late=True), "bulletin",
             cite("六(三)", "未按规定时限报送……将通过《周村督查》在全区进行通报"), data=CRITICISM, by_role="office",
+            reading="办理结果期限已过仍未报送，或逾期后才报送的（逾期补报的仍属未按规定时限报送），每项期限提出一次",
         ),
         EscalationStep(
             "coordinate_leader", "自身无法解决：提报区政府分管领导同志协调", 3,
-            NoProgressAfter("overdue_report", match={"needs_coordination": True}), "escalate",
+            After("overdue_report", {"needs_coordination": True}, at_once=True), "escalate",
             cite("四(二)", "如遇自身无法解决的问题，要及时提报区政府分管领导同志协调"),
             data={"to": "leader_in_charge"}, by_role="unit",
-            reading="单位在说明原因时注明需协调（needs_coordination）且其后无进展的，提出提报分管领导协调",
+            reading="单位在说明原因时注明需协调（overdue_report --needs-coordination）的，文件要求“及时”提报，当日即提出",
         ),
         EscalationStep(
             "decide_principal", "仍然解决不了的重大事项：提报区政府主要领导同志决策", 4,
-            NoProgressAfter("escalate", match={"to": "leader_in_charge"}), "escalate",
+            After("escalate", {"to": "leader_in_charge"}, obligation="followup"), "escalate",
             cite("四(二)", "仍然解决不了的重大事项，及时提报区政府主要领导同志决策"),
             data={"to": "principal_leader"}, by_role="office",
-            reading="提报分管领导协调后仍无进展视为“仍然解决不了”；是否属“重大事项”由督查室确认时判断",
+            reading="提报分管领导协调后，设置 coordination_period（默认5个工作日）内仍未报送办理结果的视为“仍然解决不了”；"
+                    "是否属“重大事项”由督查室确认时判断",
         ),
         EscalationStep(
             "bulletin_no_action", "通报后仍未办理：向区领导汇报", 5,
-            NoProgressAfter("bulletin", match=CRITICISM, setting="bulletin_followup_period"), "report_up",
+            After("bulletin", CRITICISM, obligation="followup"), "report_up",
             cite("六(三)", "通报后仍未办理的，区政府督查室会及时将有关情况向区领导汇报，按区领导要求做相应处理"),
             data={"to": "区领导"}, by_role="office",
-            reading="“通报后仍未办理”未定期间：默认至评估之日仍无进展即提出，部署可设 bulletin_followup_period",
+            reading="通报批评后，设置 bulletin_followup_period（默认5个工作日）内仍未报送办理结果的；已办结的事项不提出",
         ),
     ]
 
@@ -312,9 +333,9 @@ def ducha_grading_scheme() -> GradingScheme:
         grades=(),
         citation=cite("六(三)", "计入部门“落实不力”考核项，在年度考评中予以扣分"),
         deductions=(
-            Deduction("poor_implementation", "“落实不力”考核项扣分", CountInYear("bulletin", 1, CRITICISM),
+            Deduction("poor_implementation", "“落实不力”考核项扣分", After("bulletin", CRITICISM, at_once=True),
                       cite("六(三)", "将通过《周村督查》在全区进行通报，并计入部门“落实不力”考核项，在年度考评中予以扣分"),
-                      setting="deduction_points"),
+                      setting="deduction_points", reading="每次《周村督查》通报批评计一次，计入通报当年"),
         ),
     )
 
@@ -369,9 +390,14 @@ def ducha_settings() -> list[Setting]:
                   f"{CYCLE_NAMES[cid]}的报送期限（五(四)未定周期内的报送日）：自周期首日（周一、月初、季初、年初）起算的期间，"
                   "如“每月最后1个工作日”“5个工作日”。", cite("五(四)", "以周、月、季、年为周期，按周期调度推进情况"))
           for cid, due in CYCLE_DUE.items()),
-        Setting("bulletin_followup_period", None,
-                "《周村督查》通报后“仍未办理”的判断期间（六(三)未定）：空 = 至评估之日仍无进展即提出向区领导汇报；"
-                "可设如“5个工作日”。", cite("六(三)", "通报后仍未办理的，区政府督查室会及时将有关情况向区领导汇报")),
+        Setting("bulletin_followup_period", "5个工作日",
+                "《周村督查》通报批评后“仍未办理”的判断期间（六(三)未定）：自通报之日起，默认5个工作日（参照五(一)）。",
+                cite("六(三)", "通报后仍未办理的，区政府督查室会及时将有关情况向区领导汇报")),
+        Setting("coordination_period", "5个工作日",
+                "提报分管领导协调后“仍然解决不了”的判断期间（四(二)未定）：自提报之日起，默认5个工作日（参照五(一)）。",
+                cite("四(二)", "仍然解决不了的重大事项，及时提报区政府主要领导同志决策")),
+        Setting("chase_every", "5个工作日",
+                "逾期未报送的，催办后仍未报送，隔多久再提出催办（四(三)“适时进行催办”未定频次）。", cite("四(三)")),
         Setting("deduction_points", None, "“落实不力”考核项扣减的分值：文件仅称“予以扣分”，由部署填写。",
                 cite("六(三)", "在年度考评中予以扣分")),
     ]
@@ -393,4 +419,5 @@ def ducha_field_names() -> dict[str, str]:
     return {
         "plan_item": "年度计划事项",  # 四(一): 《督查检查考核计划》
         "next_steps": "下一步办理意见",  # 四(二): 说明原因和下一步办理的意见
+        "needs_coordination": "自身无法解决、需提报协调",  # 四(二): overdue_report --needs-coordination
     }

@@ -1,0 +1,127 @@
+"""``ducha due`` (what the rules call for, with the command that confirms each) and ``ducha
+assessment`` (the annual assessment summary): thin layers over ``ducha_core.escalation``,
+``ducha_core.confirm`` and ``ducha_core.assessment``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from ducha_core.cli.ledger_cmd import _open, as_option, config_option, read_jurisdiction_option, store_errors
+from ducha_core.cli.options import DATE, emit, format_option, handle_errors, output_format
+
+CATEGORY_NAMES = {"escalation": "升级处理", "grade": "等次", "deduction": "扣分"}
+
+
+def _year_option(func):
+    return click.option(
+        "--year", type=click.IntRange(1949, 2200), default=None, metavar="YYYY",
+        help="An assessment year (考核年度), also after it ended: that year's facts, judged against every step "
+             "recorded up to --as-of (default: today).")(func)
+
+
+@click.command()
+@config_option
+@read_jurisdiction_option
+@click.option("--as-of", type=DATE, default=None, help="Evaluate as of this day (default: today).")
+@_year_option
+@as_option(False)
+@format_option
+@handle_errors
+@store_errors
+def due(config_path, jurisdiction, as_of, year, actor, fmt, as_json):
+    """规则要求的升级处理、等次和扣分，附依据和确认命令。
+
+    不带 --year：截至 --as-of（默认今天）仍待处理的升级建议（不论事实发生在哪一年），以及当年的等次和扣分。
+    带 --year：该考核年度内发生的事实（年度结束后亦可评估），按截至 --as-of 的确认记录判断。
+
+    每条升级建议附一条可直接运行的确认命令（经办人取本部署中有权办理的人员，日期为 --as-of）；
+    〈待定〉和标注“待定”的值是建议值，须由督查室确认后再运行。决定不按建议处理的，用 `ducha dismiss`。"""
+    from ducha_core.confirm import confirmation
+    from ducha_core.escalation import evaluate
+
+    book = _open(config_path, jurisdiction)
+    try:
+        day = as_of or date.today()
+        if actor is not None:
+            book.person(actor)
+        if year is not None and year > day.year:
+            from ducha_core.errors import InputError
+
+            raise InputError(f"--year {year} is after --as-of {day}; give a year up to {day.year}")
+        states = book.states(as_of=day, explain=False)
+        hidden = {s.id for s in states if not book.visible(s, actor)}
+        # counted over every matter; a finding about a confidential matter is shown only to those entitled
+        findings = [f for f in evaluate(book.policy, book.calendar, states, day, year=year) if f.matter not in hidden]
+        by_id = {s.id: s for s in states}
+        confirms = [confirmation(f, book.policy, book.calendar, book.config.people, by_id, day) for f in findings]
+        records = []
+        rows = []
+        for f, c in zip(findings, confirms, strict=True):
+            command = c.command if c is not None else ""
+            review = "、".join(book.policy.field_names.get(p, p) for p in c.placeholders) if c else ""
+            records.append({**f.to_json(), "confirm": command, "to_decide": list(c.placeholders) if c else [],
+                            "missing_actor": c.missing_actor if c else ""})
+            extra = ""
+            if f.category == "deduction":
+                points = f.data.get("points")
+                extra = ("加" if f.data.get("bonus") else "扣") + (f"{points}分" if points is not None else "分（分值未设置）")
+            category = "加分" if f.data.get("bonus") else CATEGORY_NAMES.get(f.category, f.category)
+            rows.append([category, f.name, book.config.unit_name(f.unit) if f.unit else "",
+                         f.matter or "", str(f.on or ""), f.reason + (f"；{extra}" if extra else ""), str(f.citation),
+                         command + (f"（待定：{review}）" if review else "")])
+        fmt = output_format(fmt, as_json)
+        emit(fmt, ["类别", "名称", "单位", "事项", "发生日", "原因", "依据", "确认命令"], rows,
+             {"as_of": day.isoformat(), "year": year, "findings": records})
+        if fmt == "table" and not findings:
+            scope = f"{year}年度" if year is not None else f"{day}"
+            click.echo(f"{scope}：规则未要求升级处理、等次或扣分")
+    finally:
+        book.close()
+
+
+@click.command()
+@config_option
+@read_jurisdiction_option
+@click.option("--year", type=click.IntRange(1949, 2200), required=True, metavar="YYYY", help="The assessment year.")
+@click.option("--as-of", type=DATE, default=None,
+              help="Count the steps recorded up to this day (default: today; steps recorded after the year for it count).")
+@format_option
+@handle_errors
+@store_errors
+def assessment(config_path, jurisdiction, year, as_of, fmt, as_json):
+    """年度考核汇总：各单位一年的通报表扬、通报批评、约谈、督办、问责建议、逾期情况、扣分加分及等次。
+
+    供年底报送考核部门（如安康第十二条(四)、渭南十六(四)）。扣分、加分每项附依据；分值未设置的显示“未设置”。"""
+    from ducha_core.assessment import COLUMN_NAMES, assess
+
+    book = _open(config_path, jurisdiction)
+    try:
+        day = as_of or date.today()
+        if day < date(year, 1, 1):
+            from ducha_core.errors import InputError
+
+            raise InputError(f"--as-of {day} is before {year}; give a day in or after {year}")
+        states = book.states(as_of=day, explain=False)
+        found = assess(book.policy, book.calendar, states, year, day, units=list(book.config.units))
+        fmt = output_format(fmt, as_json)
+
+        def total(value) -> str:
+            return "未设置" if value is None else f"{value:g}"
+
+        headers = ["单位", "等次", *COLUMN_NAMES.values(), "逾期报送(次)", "逾期(工作日)", "逾期未报", "扣分", "加分", "扣分加分依据"]
+        rows = []
+        for a in found:
+            basis = "；".join(f"{p.name}×{p.count}（{p.citation.split('「')[0]}）" for p in a.points)
+            deducted = total(a.total(False)) if any(not p.bonus for p in a.points) else "0"
+            added = total(a.total(True)) if any(p.bonus for p in a.points) else "0"
+            grade = a.grade or ""
+            if a.forced:
+                grade += f"（规则要求：{'、'.join(a.forced)}，待评定）"
+            rows.append([book.config.unit_name(a.unit), grade, *(a.counts[c] for c in COLUMN_NAMES), a.late, a.late_days,
+                         a.unmet, deducted, added, basis])
+        emit(fmt, headers, rows, {"year": year, "as_of": day.isoformat(), "jurisdiction": book.policy.id,
+                                  "units": [a.to_json() | {"unit_name": book.config.unit_name(a.unit)} for a in found]})
+    finally:
+        book.close()
