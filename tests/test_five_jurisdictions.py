@@ -192,7 +192,8 @@ FIRST_CRITICISM = {
     "dazhan": set(),
     "ordos": set(),
     "weinan_gaoxin": {("criticism_once", "rectification_plan", "十六(二)")},  # 书面检查
-    "zhoucun": {("bulletin_no_action", "report_up", "六(三)")},  # 通报后仍未办理 → 向区领导汇报
+    # 通报后仍未办理 waits for bulletin_followup_period (5个工作日 → 10/16), not the next day
+    "zhoucun": set(),
 }
 SECOND_CRITICISM = {
     "ankang": set(),  # 第十二条 counts no criticisms; it escalates by 重点督办 → 约谈 → 较差

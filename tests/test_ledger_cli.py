@@ -170,7 +170,9 @@ def test_due_and_confirmation_with_step(run):
     twice = [f for f in due if f["rule"] == "criticism_twice"]
     assert twice and twice[0]["unit"] == "jyj" and "十六(二)" in twice[0]["citation"]
     # a unit-wide finding names the matter of the latest criticism counted
-    assert twice[0]["confirm"] == f"ducha interview {mid} --unit jyj --step criticism_twice"
+    # the command carries the rung's data, the year counted, the person who may take it and the day
+    assert twice[0]["confirm"] == (f"ducha interview {mid} --revoke-awards --unit jyj --year 2025 --as zhao"
+                                   " --on 2025-11-04 --step criticism_twice")
     assert "unknown escalation step 'nope'" in run("interview", mid, "--as", "zhao", "--unit", "jyj", "--step", "nope",
                                                    ok=False).output
     run("interview", mid, "--as", "zhao", "--on", "2025-11-05", "--unit", "jyj", "--step", "criticism_twice")

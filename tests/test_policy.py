@@ -23,7 +23,7 @@ def test_setting_overrides_a_time_limit(toy_plugins):
 
 
 def test_unknown_setting_names_the_allowed_ones(toy_plugins):
-    with pytest.raises(PolicyError, match=r"unknown setting 'instr_dayz'; allowed: deadline_correction, instr_days, issued"):
+    with pytest.raises(PolicyError, match=r"unknown setting 'instr_dayz'; allowed: deadline_correction, dismissal, instr_days, issued"):
         build_policy(toy_plugins, "toy", {"instr_dayz": 7})
 
 

@@ -89,7 +89,8 @@ def test_weinan_scenario_hand_checked_dates():
     assert snap.matters["M2"].state.state == "passed"
     refused = [a for a in snap.applied if a.refused]
     assert len(refused) == 1 and refused[0].step.actor == "unit:u1" and "无权" in refused[0].refused
-    assert {f.rule for f in snap.findings if f.category == "escalation"} == {"order_no_progress"}
+    # as of 10/20 the 督办令 of 10/15 is still within its 5 working days: only the chase is due
+    assert {f.rule for f in snap.findings if f.category == "escalation"} == {"overdue_chase"}
     # as of 10/13 the matter is yellow: 10/14 is within the 3-working-day window
     assert run(s, pol, D(2025, 10, 13)).matters["M1"].light == "yellow"
     assert all(o.ok for o in check(s, [pol])), [o.describe() for o in check(s, [pol]) if not o.ok]
