@@ -12,6 +12,7 @@ printed command.
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -189,7 +190,15 @@ def _command(action: str, matter: str, actor: str, on: date, data: dict[str, Any
     parts += ["--as", actor, "--on", on.isoformat()]
     if data.get("step"):
         parts += ["--step", data["step"]]
-    return " ".join(shlex.quote(p) for p in parts)
+    return " ".join(_quote(p) for p in parts)
+
+
+#: what a POSIX shell would read otherwise (Chinese text needs no quoting)
+_SHELL_SPECIAL = re.compile(r"[\s'\"\\$`!*?;&|<>(){}\[\]#~]")
+
+
+def _quote(text: str) -> str:
+    return shlex.quote(text) if not text or _SHELL_SPECIAL.search(text) else text
 
 
 def event_data(conf: Confirmation) -> dict[str, Any]:
