@@ -36,7 +36,7 @@ COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
     "priority_chase": ("order --kind priority_chase", {"units": "--unit"}),
     "interview": ("interview", {"units": "--unit"}),
     "grade": ("grade", {"units": "--unit", "grade": "--grade"}),
-    "dismiss": ("dismiss", {}),
+    "dismiss": ("dismiss", {"units": "--unit", "reason": "--reason"}),
 }
 
 #: fields a command requires whatever the jurisdiction's step requires (its required options)
@@ -68,6 +68,8 @@ class Confirmation:
     placeholders: tuple[str, ...]
     command: str
     missing_actor: str = ""
+    #: the command that declines it instead (``ducha dismiss``), where the deployment allows that
+    dismiss_command: str = ""
 
 
 def _people_for(roles: Sequence[str], policy: Policy, people: Mapping[str, Person], unit: str | None,
@@ -171,7 +173,24 @@ def confirmation(finding: Finding, policy: Policy, cal: WorkingCalendar, people:
     if person is None:
         missing = "、".join(policy.roles[r].name for r in roles if r in policy.roles)
     command = _command(action, matter, person.id if person else f"〈{missing}〉", on, data)
-    return Confirmation(action, matter, person.id if person else None, on, data, tuple(placeholders), command, missing)
+    return Confirmation(action, matter, person.id if person else None, on, data, tuple(placeholders), command, missing,
+                        _dismissal(finding, policy, people, state, matter, on))
+
+
+def _dismissal(finding: Finding, policy: Policy, people: Mapping[str, Person], state: MatterState, matter: str,
+               on: date) -> str:
+    transition = policy.transition(state.state, "dismiss")
+    if transition is None or finding.category != "escalation":
+        return ""
+    person = _people_for(transition.roles, policy, people, None, state)
+    if person is None:
+        return ""
+    data: dict[str, Any] = {"units": [finding.unit]} if finding.unit else {}
+    if finding.yearly and finding.year:
+        data["year"] = finding.year
+    data["reason"] = "〈待定：不予处理的理由〉"
+    data["step"] = finding.rule
+    return _command("dismiss", matter, person.id, on, data)
 
 
 def _command(action: str, matter: str, actor: str, on: date, data: dict[str, Any]) -> str:

@@ -128,6 +128,8 @@ def test_every_command_due_prints_runs_as_printed(tmp_path, jid):
         run = runner.invoke(main, [*args, "--config", str(result.config)])
         assert run.exit_code == 0, f"{command}\n{run.output}"
         confirmed.add((f["rule"], f["matter"], f["unit"], f["fact"]))
+        if f["category"] == "escalation":  # declining instead is one edited reason away
+            assert f["dismiss"].startswith("ducha dismiss ") and "--step" in f["dismiss"], f
     again = {(f["rule"], f["matter"], f["unit"], f["fact"]) for f in _due(runner, result.config, as_of)
              if f["category"] != "deduction"}
     assert not (again & confirmed), again & confirmed

@@ -274,3 +274,44 @@ def test_a_criticism_proposes_a_written_self_criticism_recorded_with_step(run, t
     assert "criticism_once" not in [f["rule"] for f in due]
     unknown = run("step", "fly_away", "M1", "--as", "chen", "--on", "2025-03-25", ok=False)
     assert "fly_away" in unknown.output and "allowed" in unknown.output
+
+
+def test_due_for_a_year_assessment_and_dismissal(run, tmp_path):
+    mid = walk(run)
+    for day in ("2025-10-16", "2025-11-03"):
+        run("bulletin", mid, "--as", "chen", "--on", day, "--type", "criticism", "--unit", "jyj", "--approved-by", "zhao")
+    # evaluated in January for the year that ended: 2025's counts are still there
+    year = json.loads(run("due", "--year", "2025", "--as-of", "2026-01-12", "--json").output)
+    assert year["year"] == 2025
+    rules = {f["rule"] for f in year["findings"]}
+    assert {"criticism_once", "criticism_twice", "slow_deduction"} <= rules
+    assert all(f["year"] == 2025 for f in year["findings"])
+    # every deduction is one 通报批评: two of them
+    assert [f["on"] for f in year["findings"] if f["rule"] == "slow_deduction"] == ["2025-10-16", "2025-11-03"]
+    table = run("assessment", "--year", "2025", "--as-of", "2026-01-12").output
+    assert "区教育局" in table and "落实不力（受通报批评）扣减分值×2（十六(四)）" in table
+    data = json.loads(run("assessment", "--year", "2025", "--as-of", "2026-01-12", "--json").output)
+    jyj = next(u for u in data["units"] if u["unit"] == "jyj")
+    assert (jyj["criticism"], jyj["praise"], jyj["deduction_total"]) == (2, 0, None)  # points not set: 未设置
+    assert [(d["rule"], d["count"]) for d in jyj["deductions"]] == [("slow_deduction", 2)]
+    assert "区教育局" in run("assessment", "--year", "2025", "--as-of", "2026-01-12", "--format", "csv").output
+    # the office decides not to act on one proposal, with its reason
+    db = (tmp_path / "ducha.sqlite3").read_bytes()
+    bad = run("dismiss", mid, "--as", "chen", "--on", "2026-01-12", "--step", "nope", "--reason", "x", ok=False)
+    assert "unknown escalation step 'nope'" in bad.output and (tmp_path / "ducha.sqlite3").read_bytes() == db
+    assert "Missing option '--reason'" in run("dismiss", mid, "--as", "chen", "--step", "criticism_once", ok=False).output
+    run("dismiss", mid, "--as", "chen", "--on", "2026-01-12", "--step", "criticism_once", "--unit", "jyj",
+        "--year", "2025", "--reason", "已另行作出书面检查")
+    year = json.loads(run("due", "--year", "2025", "--as-of", "2026-01-13", "--json").output)
+    assert "criticism_once" not in {f["rule"] for f in year["findings"]}
+
+
+def test_due_and_assessment_refuse_a_year_out_of_reach(run, tmp_path):
+    walk(run)
+    db = (tmp_path / "ducha.sqlite3").read_bytes()
+    out = run("due", "--year", "2026", "--as-of", "2025-11-04", ok=False).output
+    assert "--year 2026 is after --as-of 2025-11-04" in out and "Traceback" not in out
+    out = run("assessment", "--year", "2026", "--as-of", "2025-11-04", ok=False).output
+    assert "before 2026" in out
+    assert "Missing option '--year'" in run("assessment", ok=False).output
+    assert (tmp_path / "ducha.sqlite3").read_bytes() == db

@@ -62,6 +62,7 @@ def due(config_path, jurisdiction, as_of, year, actor, fmt, as_json):
             command = c.command if c is not None else ""
             review = "、".join(book.policy.field_names.get(p, p) for p in c.placeholders) if c else ""
             records.append({**f.to_json(), "confirm": command, "to_decide": list(c.placeholders) if c else [],
+                            "dismiss": c.dismiss_command if c else "",
                             "missing_actor": c.missing_actor if c else ""})
             extra = ""
             if f.category == "deduction":

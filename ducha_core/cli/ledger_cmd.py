@@ -667,7 +667,9 @@ def set_deadline(config_path, actor, on, matter, until, reason, approved_by, uni
 def dismiss(config_path, actor, on, matter, step, reason, units, note):
     """不予处理：督查室对 `ducha due` 提出的某项升级建议写明理由，决定不按建议处理。
 
-    记录后该项建议不再列出（其后新发生的情形仍会提出）。部署设置 dismissal = "none" 时不允许。"""
+    记录后该项建议不再列出（其后新发生的情形仍会提出）。按年计数的建议（一年内N次、年度等次）写明所属年度
+    --year YYYY。`ducha due --json` 的 dismiss 字段给出可直接修改理由后运行的命令。
+    部署设置 dismissal = "none" 时不允许。"""
     _record(config_path, matter, "dismiss", on, actor, {"reason": reason, "units": list(units), "note": note}, step)
 
 
