@@ -139,6 +139,9 @@ def confirmation(finding: Finding, policy: Policy, cal: WorkingCalendar, people:
     if unit:
         data["units"] = [unit]
     required = [*transition.requires, *transition.requires_by_kind.get(state.kind, ()), *COMMAND_REQUIRES.get(action, ())]
+    # a date the step must carry for the obligation it creates (限期整改 → --until), when no period stands in
+    required += [o.date_field for o in transition.obliges if o.date_field and o.period is None
+                 and all(data.get(k) == v for k, v in o.when.items())]
     for field in required:
         if data.get(field):
             continue

@@ -16,9 +16,9 @@ it belongs to (``Finding.year``):
 - ``UnitGrade``: a unit's grade for a year.
 
 A fact calls for its step until a confirmation covers it: an event on the matter carrying the
-step's id (``data.step``) for the unit, on or after the day the fact arose; for a matter's own
-facts, also the proposed action itself taken for the unit (a chase is a chase, with or without
-``--step``); for a yearly fact, a confirmation that names its year (``--year``) or is taken in it.
+step's id (``data.step``) for the unit, on or after the day the fact arose; for a chase, also the
+proposed action itself taken for the unit (a chase is a chase, with or without ``--step``); for a
+yearly fact, a confirmation that names its year (``--year``) or is taken in it.
 A chase that repeats (``Overdue.repeat``) is called for again once its period has run since the
 last one. Escalations are not proposed for a matter that has ended (办结、归档) unless the step
 says so (``EscalationStep.after_end``). Grades and deductions are facts of an assessment year.
@@ -165,12 +165,15 @@ class _Context:
         return found
 
     def last_confirmed(self, step: EscalationStep, matter: str, unit: str, since: date) -> date | None:
-        """The last day on or after ``since`` the step was taken on the matter for the unit (by its id,
-        or as the proposed action with the step's type)."""
+        """The last day on or after ``since`` the step was taken on the matter for the unit: by its id;
+        for a chase (an ``Overdue`` rung), also the proposed action itself, with the step's type —
+        any chase of the matter is a chase, while a report or an order made for another reason does
+        not answer a finding's rung."""
         days = [d for d in self.by_step.get((step.id, matter, unit), ()) if d >= since]
-        want = {k: v for k, v in step.data.items() if k in ("type", "to", "kind")}
-        days += [d for d, data in self.by_action.get((step.proposes, matter, unit), ())
-                 if d >= since and all(data.get(k) == v for k, v in want.items())]
+        if isinstance(step.trigger, Overdue):
+            want = {k: v for k, v in step.data.items() if k in ("type", "to", "kind")}
+            days += [d for d, data in self.by_action.get((step.proposes, matter, unit), ())
+                     if d >= since and all(data.get(k) == v for k, v in want.items())]
         return max(days) if days else None
 
     def unit_grade(self, unit: str, year: int) -> tuple[str, date] | None:

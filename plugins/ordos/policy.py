@@ -36,6 +36,7 @@ from ducha_core.rules import (
     GradingScheme,
     MatterKind,
     Overdue,
+    Owes,
     Procedure,
     Role,
     Setting,
@@ -156,7 +157,11 @@ def ducha_procedure() -> Procedure:
             t("finding", ("*",), None, OFFICE, cite("第十六条", "要主动、认真地调查核实"), "调查核实"),
             # 责成 follows a finding whenever it is made: also on a matter already reported or closed (落实走样)
             t("order", tuple(x for x in LIVE if x != "registered"), None, OFFICE,
-              cite("第十六条", "责成各级各有关部门尽快落实"), "责成落实/限期整改"),
+              cite("第十六条", "责成各级各有关部门尽快落实"), "责成落实/限期整改",
+              obliges=(Owes("rectification", "限期整改", cite("第二十二条", "经督促检查仍不落实的，除限期整改外，还要通报批评"),
+                            date_field="until", when={"type": "rectify"},
+                            reading="限期整改（order --type rectify）须写明整改期限 --until，末日遇休息日顺延；"
+                                    "期满未整改的，由督查室核实是否属久拖不决（finding --type long_delay）"),)),
             t("rectification_plan", ("*",), None, UNIT, cite("第二十二条", "要责成其及时纠正并作出检查"), "纠正并作出检查"),
             t("bulletin", ("*",), None, OFFICE, cite("第二十二条", "表彰奖励……还要通报批评"), "通报"),
             t("accountability", ("*",), None, OFFICE, cite("第二十二条", "要调查核实，提出处理意见"), "提出处理意见",

@@ -1,14 +1,17 @@
 """鄂尔多斯市人民政府督查工作制度（鄂府办发〔2018〕36号）: scenario tests, one or more per article.
 
 Dates are checked by hand against the State Council holiday notices:
-- 2025 National Day + Mid-Autumn: 10/1–10/8 off, Sat 10/11 worked.
+- 2025 National Day + Mid-Autumn: 10/1–10/8 off, Sun 9/28 and Sat 10/11 worked.
 - 2025 Spring Festival: 1/28–2/4 off, Sun 1/26 and Sat 2/8 worked.
+- 2025 Dragon Boat: 5/31–6/2 off.
+- 2026 Spring Festival: 2/15–2/23 off, Sat 2/14 and Sat 2/28 worked.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import shlex
 from datetime import date as D
 from pathlib import Path
 
@@ -291,6 +294,53 @@ def test_article_13_office_chases_overdue_and_asks_superior_to_coordinate():
     assert POL.settings["check_methods"][0] == "听取汇报" and len(POL.settings["check_methods"]) == 7
 
 
+def test_article_13_overdue_chase_repeats_every_5_working_days():
+    # explicit limit Fri 2025-09-26; Sat 9/27 is a rest day, Sun 9/28 a make-up working day: the report
+    # is overdue from 9/28, the first working day after the last day
+    state = fold(reg("C2", D(2025, 9, 15)), assign("C2", D(2025, 9, 15), deadline="2025-09-26"))
+    assert _proposals([state], D(2025, 9, 26)) == [] and _proposals([state], D(2025, 9, 27)) == []
+    assert _proposals([state], D(2025, 9, 28)) == [("overdue_chase", "u1", "C2")]
+    # chased on Sun 9/28 (any 跟踪督办 counts, with or without --step); 5 working days after it:
+    # 9/29, 9/30, [10/1–10/8 off], 10/9, 10/10, 10/11 (Sat make-up) → not proposed through 10/11
+    state = ENG.apply(state, E("C2", "remind", D(2025, 9, 28), "office", {"method": "听取汇报"}))
+    for day in (D(2025, 9, 29), D(2025, 10, 9), D(2025, 10, 11)):
+        assert _proposals([state], day) == [], day
+    # once 10/11 has passed and the report is still owed, the chase is proposed again, dated the next
+    # working day (Mon 10/13)
+    (again,) = [f for f in evaluate(POL, CAL, [state], D(2025, 10, 12)) if f.category == "escalation"]
+    assert (again.rule, again.on) == ("overdue_chase", D(2025, 10, 13))
+    assert "2025-09-28 已催办，5个工作日后仍未报送" in again.reason
+    # chased again Mon 10/13: 10/14, 15, 16, 17, 20 → quiet through 10/20, proposed again on 10/21
+    state = ENG.apply(state, E("C2", "remind", D(2025, 10, 13), "office", {"method": "现场查访", "step": "overdue_chase"}))
+    assert _proposals([state], D(2025, 10, 20)) == []
+    assert _proposals([state], D(2025, 10, 21)) == [("overdue_chase", "u1", "C2")]
+    # the unit reports (late) on 10/21: no more chasing
+    state = ENG.apply(state, E("C2", "submit", D(2025, 10, 21), "unit:u1", REPORT))
+    assert _proposals([state], D(2025, 10, 22)) == []
+
+
+def test_article_13_chase_interval_is_a_setting_across_spring_festival():
+    # limit Fri 2026-02-13; Sat 2/14 is a make-up working day: overdue, and chased, on 2/14
+    def chased(pol):
+        eng = MatterEngine(pol, CAL)
+        state = eng.fold([reg("C3", D(2026, 2, 2)), assign("C3", D(2026, 2, 2), deadline="2026-02-13")])
+        assert [f.rule for f in evaluate(pol, CAL, [state], D(2026, 2, 14))] == ["overdue_chase"]
+        return eng.apply(state, E("C3", "remind", D(2026, 2, 14), "office", {"method": "听取汇报"}))
+
+    def days(pol, state):
+        return [(d, f.on) for d in (D(2026, 2, 26), D(2026, 2, 27), D(2026, 2, 28), D(2026, 3, 1))
+                for f in evaluate(pol, CAL, [state], d)]
+
+    # default 5个工作日: [2/15–2/23 off], 2/24, 25, 26, 27, 2/28 (Sat make-up) → proposed from Sun 3/1,
+    # dated the next working day, Mon 3/2
+    assert POL.settings["chase_every"] == "5个工作日"
+    assert days(POL, chased(POL)) == [(D(2026, 3, 1), D(2026, 3, 2))]
+    # chase_every = 3个工作日: 2/24, 25, 26 → proposed from Fri 2/27
+    three = load_policy(ID, {"chase_every": "3个工作日"})
+    assert days(three, chased(three)) == [(D(2026, 2, 27), D(2026, 2, 27)), (D(2026, 2, 28), D(2026, 2, 27)),
+                                          (D(2026, 3, 1), D(2026, 2, 27))]
+
+
 def test_article_15_review_returns_report_for_rework():
     state = fold(reg("R1", D(2025, 9, 29)), assign("R1", D(2025, 9, 30)),
                  E("R1", "submit", D(2025, 10, 20), "unit:u1", REPORT))
@@ -313,19 +363,32 @@ def _found(mid: str, kind: str, lead=("u1",), on=D(2025, 6, 10)):
 
 
 def test_article_16_unimplemented_decision_reported_and_ordered():
-    state = _found("I1", "not_implemented")
+    # 如情况属实，要及时报告市人民政府并责成……尽快落实: both proposed on the day of the finding (Wed 6/11)
+    state = _found("I1", "not_implemented", on=D(2025, 6, 11))
+    assert _proposals([state], D(2025, 6, 10)) == []
     assert _proposals([state], D(2025, 6, 11)) == [("unimplemented_order", "u1", "I1"),
                                                    ("unimplemented_report", "u1", "I1")]
     step = next(s for s in POL.escalation if s.id == "unimplemented_report")
     assert step.proposes == "report_up" and step.data == {"to": "市人民政府"}
-    state = ENG.apply(state, E("I1", "report_up", D(2025, 6, 11), "office", {"step": "unimplemented_report"}))
-    state = ENG.apply(state, E("I1", "order", D(2025, 6, 11), "office", {"step": "unimplemented_order"}))
-    assert _proposals([state], D(2025, 6, 12)) == []
-    # once the unit reports it has acted, nothing is proposed
-    moved = ENG.apply(_found("I2", "not_implemented"), E("I2", "progress", D(2025, 6, 11), "unit:u1"))
-    assert _proposals([moved], D(2025, 6, 12)) == []
+    # the unit's progress note (Thu 6/12) does not cancel the office's duty: both still proposed on Fri 6/13
+    state = ENG.apply(state, E("I1", "progress", D(2025, 6, 12), "unit:u1", {"note": "正在研究"}))
+    assert _proposals([state], D(2025, 6, 13)) == [("unimplemented_order", "u1", "I1"),
+                                                   ("unimplemented_report", "u1", "I1")]
+    # the report to 市人民政府 (step unimplemented_report) covers only that proposal
+    state = ENG.apply(state, E("I1", "report_up", D(2025, 6, 13), "office",
+                               {"to": "市人民政府", "step": "unimplemented_report"}))
+    assert _proposals([state], D(2025, 6, 13)) == [("unimplemented_order", "u1", "I1")]
+    # the office decides, with a reason, not to act on the other (dismiss, Mon 6/16): nothing is left
+    with pytest.raises(ActionRefused, match="无权「不予处理（升级建议）」"):
+        ENG.apply(state, E("I1", "dismiss", D(2025, 6, 16), "unit:u1", {"step": "unimplemented_order", "reason": "x"}))
+    dismissed = ENG.apply(state, E("I1", "dismiss", D(2025, 6, 16), "office",
+                                   {"step": "unimplemented_order", "reason": "市人民政府已另行部署"}))
+    assert _proposals([dismissed], D(2025, 6, 16)) == []
+    # or the office orders it (责成尽快落实), which covers it the same way
+    ordered = ENG.apply(state, E("I1", "order", D(2025, 6, 16), "office", {"step": "unimplemented_order"}))
+    assert _proposals([ordered], D(2025, 6, 16)) == []
     with pytest.raises(ActionRefused, match="无权「调查核实」"):
-        ENG.apply(moved, E("I2", "finding", D(2025, 6, 12), "unit:u1", {"type": "deviation"}))
+        ENG.apply(state, E("I1", "finding", D(2025, 6, 16), "unit:u1", {"type": "deviation"}))
 
 
 def test_article_22_deviation_corrected_with_self_criticism():
@@ -346,13 +409,15 @@ def test_article_22_perfunctory_rectification_within_limit_and_criticism():
     assert (rectify.proposes, rectify.data) == ("order", {"type": "rectify"})
     assert (criticise.proposes, criticise.data) == ("bulletin", {"type": "criticism"})
     state = ENG.apply(state, E("P1", "order", D(2025, 6, 12), "office",
-                               {"type": "rectify", "deadline": "2025-06-30", "step": "perfunctory_rectify"}))
+                               {"type": "rectify", "until": "2025-06-30", "step": "perfunctory_rectify"}))
+    # 限期整改 is an obligation with its 限期 (Mon 6/30)
+    assert [(o.name, o.due) for o in state.obligations if o.what == "rectification"] == [("限期整改", D(2025, 6, 30))]
     state = ENG.apply(state, E("P1", "bulletin", D(2025, 6, 12), "office",
                                {"type": "criticism", "step": "perfunctory_criticism"}))
     assert _proposals([state], D(2025, 6, 13)) == []
 
 
-def test_article_22_long_delay_and_false_report_investigated_per_unit_per_year():
+def test_article_22_long_delay_false_report_dereliction_investigated():
     delay = _found("Y1", "long_delay")
     fake = _found("Y2", "false_report", lead=("u2",))
     assert _proposals([delay, fake], D(2025, 6, 11)) == [("false_report_investigate", "u2", "Y2"),
@@ -362,7 +427,7 @@ def test_article_22_long_delay_and_false_report_investigated_per_unit_per_year()
     delay = ENG.apply(delay, E("Y1", "accountability", D(2025, 6, 12), "office",
                                {"step": "long_delay_investigate", "reason": "久拖不决，经核实属实"}))
     assert _proposals([delay, fake], D(2025, 6, 13)) == [("false_report_investigate", "u2", "Y2")]
-    # a new year counts afresh
+    # a finding in another year calls for its own investigation (2026-03-10 → proposed 3/11)
     later = fold(reg("Y3", D(2026, 3, 2), "decision"), assign("Y3", D(2026, 3, 2), deadline="2026-06-30"),
                  E("Y3", "finding", D(2026, 3, 10), "office", {"type": "long_delay"}))
     assert ("long_delay_investigate", "u1", "Y3") in _proposals([delay, later], D(2026, 3, 11))
@@ -370,6 +435,28 @@ def test_article_22_long_delay_and_false_report_investigated_per_unit_per_year()
     assert _proposals([derel], D(2025, 6, 11)) == [("dereliction_refer", "u4", "Y4")]
     assert set(POL.settings["finding_types"]) == {"not_implemented", "deviation", "perfunctory", "long_delay",
                                                   "false_report", "dereliction"}
+
+
+@pytest.mark.parametrize("kind, rule", [("long_delay", "long_delay_investigate"),
+                                        ("false_report", "false_report_investigate"),
+                                        ("dereliction", "dereliction_refer")])
+def test_article_22_every_finding_calls_for_its_own_step(kind, rule):
+    # 第二十二条 sets no limit per unit or year: two findings on two matters of u1 in 2025, each its own
+    def found(mid, on):
+        return fold(reg(mid, D(2025, 3, 3), "decision"), assign(mid, D(2025, 3, 3), deadline="2025-12-31"),
+                    E(mid, "finding", on, "office", {"type": kind}))
+
+    first, second = found("L1", D(2025, 4, 1)), found("L2", D(2025, 11, 3))
+    assert _proposals([first, second], D(2025, 11, 4)) == [(rule, "u1", "L1"), (rule, "u1", "L2")]
+    # confirming the one on L1 (Tue 11/4) leaves the one on L2
+    first = ENG.apply(first, E("L1", "accountability", D(2025, 11, 4), "office",
+                               {"step": rule, "reason": "经调查核实，提出处理意见"}))
+    assert _proposals([first, second], D(2025, 11, 4)) == [(rule, "u1", "L2")]
+    # a further finding on L1 (Wed 11/5), after the confirmation, calls for the step again; L1's events:
+    # 0 register, 1 assign, 2 finding 4/1, 3 accountability 11/4, 4 finding 11/5
+    first = ENG.apply(first, E("L1", "finding", D(2025, 11, 5), "office", {"type": kind}))
+    found_l1 = [f for f in evaluate(POL, CAL, [first, second], D(2025, 11, 6)) if f.matter == "L1"]
+    assert [(f.rule, f.on, f.fact) for f in found_l1] == [(rule, D(2025, 11, 5), "event:4")]
 
 
 def test_article_22_praise_for_units_that_act():
@@ -387,6 +474,27 @@ def test_article_21_evaluation_mechanism_has_no_grades():
     state = fold(reg("E1", D(2025, 3, 3)), assign("E1", D(2025, 3, 3)))
     with pytest.raises(ActionRefused, match="不能在"):
         ENG.apply(state, E("E1", "grade", D(2025, 3, 20), "office", {"grade": "优秀"}))
+
+
+def test_article_11_ended_matter_gets_no_escalation():
+    # a 敷衍推诿 finding (Mon 3/10) on an open matter: both rungs of 第二十二条 proposed
+    state = fold(reg("Z1", D(2025, 3, 3), "decision"), assign("Z1", D(2025, 3, 3), deadline="2025-06-30"),
+                 E("Z1", "finding", D(2025, 3, 10), "office", {"type": "perfunctory"}))
+    both = [("perfunctory_criticism", "u1", "Z1"), ("perfunctory_rectify", "u1", "Z1")]
+    assert _proposals([state], D(2025, 3, 11)) == both
+    # reported (3/20) and passed (3/21): the matter has not ended, still proposed
+    state = ENG.apply(state, E("Z1", "submit", D(2025, 3, 20), "unit:u1", REPORT))
+    state = ENG.apply(state, E("Z1", "review_pass", D(2025, 3, 21), "office"))
+    assert _proposals([state], D(2025, 3, 24)) == both
+    # 办结登记 (Mon 3/24): nothing is proposed for it any more, nor for a finding recorded after it
+    state = ENG.apply(state, E("Z1", "close", D(2025, 3, 24), "office"))
+    assert POL.states["closed"].done and _proposals([state], D(2025, 3, 24)) == []
+    state = ENG.apply(state, E("Z1", "finding", D(2025, 3, 25), "office", {"type": "false_report"}))
+    assert _proposals([state], D(2025, 3, 26)) == []
+    # 组卷移交档案部门 (3/26): the same
+    state = ENG.apply(state, E("Z1", "archive", D(2025, 3, 26), "office"))
+    state = ENG.apply(state, E("Z1", "finding", D(2025, 3, 27), "office", {"type": "not_implemented"}))
+    assert state.state == "archived" and _proposals([state], D(2025, 3, 28)) == []
 
 
 # --- 第三条 confidentiality -------------------------------------------------------------------------
@@ -454,3 +562,91 @@ def test_article_12_cli_deadline_and_articles():
     assert record["deadlines"][0]["citation_article"] == "第十二条第三款" and record["warning"] is None
     out = runner.invoke(cli, ["articles", ID])
     assert out.exit_code == 0 and "覆盖率 100%" in out.output
+
+
+CONFIG = """
+jurisdiction = "ordos"
+database = "ducha.sqlite3"
+[[unit]]
+id = "u1"
+name = "市发展和改革委员会"
+[[unit]]
+id = "u2"
+name = "市财政局"
+[[person]]
+id = "duchashi"
+name = "市人民政府督查室工作人员"
+roles = ["office"]
+[[person]]
+id = "u1_staff"
+name = "发改委责任人"
+roles = ["unit"]
+unit = "u1"
+"""
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DUCHA_CONFIG", raising=False)
+    (tmp_path / "ducha.toml").write_text(CONFIG, encoding="utf-8")
+    runner = CliRunner()
+
+    def invoke(*args, ok=True):
+        result = runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
+        assert (result.exit_code == 0) == ok, result.output
+        return result
+
+    return invoke
+
+
+def _due(run, as_of: str) -> list[dict]:
+    return json.loads(run("due", "--as-of", as_of, "--json").output)["findings"]
+
+
+def _decision(run, mid: str) -> None:
+    run("register", "--id", mid, "--as", "duchashi", "--on", "2025-06-03", "--kind", "decision", "--title", "重大决策落实")
+    run("assign", mid, "--as", "duchashi", "--on", "2025-06-03", "--lead", "u1", "--deadline", "2025-09-30",
+        "--plan", PLAN)
+
+
+def test_article_16_cli_progress_does_not_cancel_report_and_order(run):
+    _decision(run, "I1")
+    run("finding", "I1", "--as", "duchashi", "--on", "2025-06-11", "--type", "not_implemented",
+        "--note", "经调查核实，落实走样")
+    run("progress", "I1", "--as", "u1_staff", "--on", "2025-06-12", "--note", "正在研究")
+    due = _due(run, "2025-06-13")
+    assert [(f["rule"], f["unit"], f["matter"], f["on"]) for f in due] == [
+        ("unimplemented_report", "u1", "I1", "2025-06-11"), ("unimplemented_order", "u1", "I1", "2025-06-11")]
+    assert due[0]["citation"].startswith("第十六条") and due[0]["data"] == {"to": "市人民政府"}
+    assert due[0]["confirm"] == ("ducha step report_up I1 --to 市人民政府 --unit u1 --as duchashi --on 2025-06-13"
+                                 " --step unimplemented_report")
+    # the printed command runs as printed, and covers only the report
+    run(*shlex.split(due[0]["confirm"])[1:])
+    assert [f["rule"] for f in _due(run, "2025-06-13")] == ["unimplemented_order"]
+    # the unit cannot dismiss it; the office can, with a reason (Mon 6/16)
+    assert "无权" in run("dismiss", "I1", "--as", "u1_staff", "--on", "2025-06-16", "--step", "unimplemented_order",
+                         "--reason", "已在落实", ok=False).output
+    run("dismiss", "I1", "--as", "duchashi", "--on", "2025-06-16", "--step", "unimplemented_order",
+        "--reason", "市人民政府已另行部署")
+    assert _due(run, "2025-06-16") == []
+
+
+def test_article_22_cli_perfunctory_rectify_and_criticism_at_once(run):
+    _decision(run, "P1")
+    run("finding", "P1", "--as", "duchashi", "--on", "2025-06-10", "--type", "perfunctory",
+        "--note", "敷衍推诿，经督促检查仍不落实")
+    due = _due(run, "2025-06-11")
+    assert [(f["rule"], f["proposes"], f["data"], f["on"]) for f in due] == [
+        ("perfunctory_rectify", "order", {"type": "rectify"}, "2025-06-10"),
+        ("perfunctory_criticism", "bulletin", {"type": "criticism"}, "2025-06-10")]
+    assert [f["confirm"] for f in due] == [
+        # the 限期 is the office's to set: a suggestion 10 working days on (6/12 … 6/25), listed as 待定
+        "ducha order P1 --type rectify --unit u1 --until 2025-06-25 --as duchashi --on 2025-06-11 --step perfunctory_rectify",
+        "ducha bulletin P1 --type criticism --unit u1 --as duchashi --on 2025-06-11 --step perfunctory_criticism"]
+    assert [f["to_decide"] for f in due] == [["until"], []]
+    # confirming one leaves the other; both confirmed, nothing is left
+    run(*shlex.split(due[0]["confirm"])[1:])
+    assert [f["rule"] for f in _due(run, "2025-06-11")] == ["perfunctory_criticism"]
+    run(*shlex.split(due[1]["confirm"])[1:])
+    assert _due(run, "2025-06-12") == []
