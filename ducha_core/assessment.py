@@ -38,6 +38,10 @@ COUNTED: dict[str, tuple[str, dict[str, Any]]] = {
     "accountability": ("accountability", {}),
 }
 
+#: obligations that are a rule's waiting period after a step (通报后办理, 督办令后明显进展), not a report
+#: the document requires by a date: their lapse is a consequence's fact, not a late report
+WAITING = frozenset({"followup", "improvement"})
+
 COLUMN_NAMES = {
     "praise": "通报表扬",
     "criticism": "通报批评",
@@ -131,7 +135,7 @@ def assess(policy: Policy, cal: WorkingCalendar, states: Sequence[MatterState], 
                     for unit in event_units(event, state):
                         counts[unit][column] += 1
         for ob in all_obligations(state, end, cal, policy.convention):
-            if ob.due is None or ob.due.year != year or ob.owed_by == (OFFICE,):
+            if ob.due is None or ob.due.year != year or ob.owed_by == (OFFICE,) or ob.what in WAITING:
                 continue
             status = ob.status(end)
             for unit in ob.owed_by:

@@ -209,6 +209,8 @@ def _fact_day(cal: WorkingCalendar, due: date, by: int) -> date:
 
 def _overdue_facts(trigger: Overdue, ctx: _Context, state: MatterState, step: EscalationStep | None) -> list[_Fact]:
     cal, day, by = ctx.cal, ctx.day, trigger.by_workdays
+    if trigger.chased_setting and not trigger.chased:
+        return []  # the next rung switched off by its setting (0 chases = none)
     kinds = set(trigger.what) | ({"cycle"} if "progress" in trigger.what else set())
     facts = []
     for ob in ctx.obligations(state):
@@ -257,7 +259,7 @@ def _after_facts(trigger: After, ctx: _Context, state: MatterState) -> list[_Fac
         label = f"{event.on} {what}" + (f"（{detail}）" if detail else "")
         if trigger.at_once:
             for unit in event_units(event, state):
-                facts.append(_Fact(unit, state.id, event.on, label, f"event:{index}", event.on.year))
+                facts.append(_Fact(unit, state.id, event.on, label, f"event:{index}", _year_of(event)))
             continue
         for ob in state.obligations:
             if ob.source != index or ob.what != trigger.obligation or ob.due is None or ob.due >= day:
@@ -265,11 +267,13 @@ def _after_facts(trigger: After, ctx: _Context, state: MatterState) -> list[_Fac
             status = ob.status(day)
             if status in ("overdue", "missed"):
                 reason = f"{label}；{ob.name}期限 {ob.due} 已过，仍未完成"
-            elif status in ("late", "superseded") and ob.late_by > 0:
+            elif status in ("late", "superseded") and ob.late_by > 0 and not trigger.unmet_only:
                 reason = f"{label}；{ob.name}期限 {ob.due} 已过，逾期{ob.late_by}个工作日才完成"
             else:
                 continue
             on = _fact_day(cal, ob.due, 0)
+            if on > day:  # evaluated on a rest day right after the last day: the lapse arises next working day
+                continue
             for unit in ob.owed_by:
                 facts.append(_Fact(unit, state.id, on, reason, ob.id, on.year))
     return facts

@@ -246,6 +246,9 @@ def _resolve_trigger(trigger: Any, values: Mapping[str, Any], jid: str, rule: st
         if trigger.repeat_setting:
             value = _setting_value(values, trigger.repeat_setting, jid, f"escalation '{rule}'")
             changes["repeat"] = _period_setting(value, trigger.repeat_setting) if value else None
+        if trigger.chase_wait_setting:
+            value = _setting_value(values, trigger.chase_wait_setting, jid, f"escalation '{rule}'")
+            changes["chase_wait"] = _period_setting(value, trigger.chase_wait_setting) if value else None
         if trigger.chased_setting:
             value = _setting_value(values, trigger.chased_setting, jid, f"escalation '{rule}'")
             try:

@@ -247,6 +247,8 @@ class Overdue:
     chased: int = 0
     chased_setting: str | None = None
     chase_wait: Period | None = None
+    #: a setting whose period replaces ``chase_wait`` (the time a unit has to answer the last chase)
+    chase_wait_setting: str | None = None
 
 
 @attrs.frozen
@@ -269,6 +271,9 @@ class After:
     match: dict[str, Any] = attrs.field(factory=dict)
     obligation: str | None = None
     at_once: bool = False
+    #: only while the obligation is still unmet: for a rule about the present (仍然解决不了、通报后仍未办理),
+    #: which a result that came in late answers; otherwise a lapse is judged at the last day and stays
+    unmet_only: bool = False
 
 
 @attrs.frozen

@@ -17,8 +17,17 @@ Readings of this document (a deployment can change those marked with a setting t
   already, so nothing is transferred to it.
 - 第十二条(三) "约谈之日起一周内": 7 calendar days, the interview day not counted, a last day on a rest
   day moving to the next working day (民法典第二百零一条、第二百零三条). Setting
-  ``rectification_plan_within`` holds it (any period, e.g. "5个工作日"); the steps that wait for the written
-  plan and the 较差 grade read it. "经约谈仍无明显进展" is judged no earlier than that period's end.
+  ``rectification_plan_within`` holds it (any period, e.g. "5个工作日"); the chase of a missing written plan
+  reads it. "经约谈仍无明显进展" is a second obligation of the interview: a progress report or completion
+  within ``interview_progress_within`` (default 30个工作日, as 第九条 gives meeting decisions); the written
+  plan is not progress. Its lapse proposes 较差 and the city-wide criticism.
+- 第十二条(三) "重点督办，责令限期整改": the 重点督办 names its 整改期限 (``--until``); "经重点督办仍不整改或
+  整改不力" is that date passed with no progress report or completion (or one that came after it).
+- 第十二条 grades "部门和单位": a unit's grade for a year is the lowest grade recorded for it that year
+  (``GradingScheme.unit_grade``); "优秀" units are proposed for 通报表扬 once a year.
+- Chasing (第四条、第六条 督办): an overdue result is chased again every ``chase_every`` (5个工作日) while owed;
+  after ``escalate_after_chases`` (2) unanswered chases a 科室 matter is proposed for 提级督查 (第四条
+  "催办后落实效果不佳").
 - 第十条 "提前7个工作日": the application reaches the office at least 7 working days before the
   inspection starts (latest day = start − 7 working days).
 - The document is silent on time limits for instructions, NPC suggestions, CPPCC proposals and the
@@ -227,7 +236,9 @@ def ducha_procedure() -> Procedure:
               cite("第十二条(三)", "由市政府督查室进行重点督办，责令限期整改"), "重点督办（责令限期整改）",
               requires=("reason", "until"),
               obliges=(Owes("rectification", "限期整改", cite("第十二条(三)", "责令限期整改"), date_field="until",
-                            reading="整改期限为重点督办时责令的日期（--until），末日遇休息日顺延"),)),
+                            met_by=("progress", "submit"),
+                            reading="整改期限为重点督办时责令的日期（--until），末日遇休息日顺延；期限内报送进展或完成情况"
+                                    "即为已整改（单位负责人的书面整改方案本身不算整改）"),)),
             t("interview", ("*",), None, ("leader_in_charge",),
               cite("第十二条(三)", "报经市政府同意后，由市政府分管领导对相关责任单位主要负责人进行约谈"), "约谈",
               requires=("approved_by",),
@@ -312,10 +323,11 @@ def ducha_escalation_ladder() -> list[EscalationStep]:
         ),
         EscalationStep(
             "chase_escalate", "催办后落实效果不佳：经秘书长同意转交督查室提级督查", 2,
-            Overdue(chased=2, chased_setting="escalate_after_chases"), "escalate",
+            Overdue(chased=2, chased_setting="escalate_after_chases", chase_wait=WorkingDays(5),
+                    chase_wait_setting="chase_every"), "escalate",
             cite("第四条", "对于涉及面广、事关全局、综合性强、协调难度大且催办后落实效果不佳的事项，经市政府秘书长同意后，可转交市政府督查室提级督查"),
             by_role="secretary_general", kinds=SECTION_KINDS,
-            reading="各科室督办的事项（第六条）逾期后经催办达设置 escalate_after_chases 次（默认2次）仍未报送，读作“催办后落实效果不佳”，"
+            reading="各科室督办的事项（第六条）逾期后经催办达设置 escalate_after_chases 次（默认2次）、最后一次督办后 chase_every（默认5个工作日）仍未报送，读作“催办后落实效果不佳”，"
                     "提出提级督查；是否“涉及面广、事关全局……”由秘书长同意时判断",
         ),
         EscalationStep(

@@ -25,8 +25,11 @@ Readings of this document (a deployment can change each through ``[settings]``):
 - 第二十条(一) the written report goes from the 主办单位 only ("由主办单位向交办单位报送……书面综合报告").
 - 第二十条 四定 (任务书、路线图、时间表) applies to 纳入年度督查的重要事项 (annual_key) only; extensions only to
   the kinds of 第二十条(二)/(三).
-- 第十四条(十二) "迅速整改" after a 督办通知 names no period: setting ``order_rectify_period`` (default none:
-  no progress by the day of evaluation).
+- 第十四条(十二) "迅速整改" after a 督办通知 names no period: the order's ``--until``, else setting
+  ``order_rectify_period`` (default 5个工作日); its lapse (or a report after it) proposes 问责建议 (第三十条).
+  A 突出问题 (``finding --serious``) is reported to the 区委主要领导 and ordered at once (及时).
+- 第七条(三) "适时加以催办": an overdue report is chased again every ``chase_every`` (5个工作日); after
+  ``order_after_chases`` (2) chases unanswered for ``chase_every`` a 督办通知 is proposed (第十八条 催办督办).
 """
 
 from __future__ import annotations
@@ -225,7 +228,8 @@ def ducha_procedure() -> Procedure:
             # (三) 跟踪办理
             t("remind", OPEN, None, OFFICE, cite("第七条(三)", "及时了解督查事项的办理情况，适时加以催办"), "跟踪催办",
               requires=("method",)),
-            t("progress", OPEN, None, UNIT, cite("第二十条", "动态推进"), "报告进展"),
+            # a unit answers a 督办通知 with a progress report also while its written report is being reviewed
+            t("progress", (*OPEN, "submitted", "verified", "reported"), None, UNIT, cite("第二十条", "动态推进"), "报告进展"),
             t("submit", HANDLING, "submitted", UNIT,
               cite("第二十条(一)", "由主办单位向交办单位报送贯彻落实情况的书面综合报告……经单位主要负责同志审核、签发后，"
                                  "加盖单位公章报送交办单位"), "书面报告贯彻落实情况",
@@ -260,8 +264,8 @@ def ducha_procedure() -> Procedure:
             t("review_pass", ("submitted",), "verified", OFFICE, cite("第七条(四)", "分阶段进行分析汇总"), "审核"),
             t("report_up", ("verified",), "reported", OFFICE,
               cite("第七条(四)", "形成单项或综合的书面报告，报送区委领导审定"), "审核报结"),
-            # 突出问题 are reported and ordered whenever found, also while the report is under review
-            t("report_up", (*OPEN, "submitted"), None, OFFICE,
+            # 突出问题 are reported whenever found (a step of its own: report_up in 已审核 is 审核报结)
+            t("report_serious", (*OPEN, "submitted", "verified", "reported", "closed"), None, OFFICE,
               cite("第十四条(十二)", "对督查发现的突出问题，及时向区委主要领导报告"), "向区委主要领导报告突出问题"),
             t("close", ("reported",), "closed", OFFICE, cite("第七条(四)", "报送区委领导审定"), "报结",
               requires=("approved_by",)),
@@ -331,12 +335,14 @@ def ducha_escalation_ladder() -> list[EscalationStep]:
                        reading="办理时限已过仍未书面报告的，提出催办；仍未报告的，每隔设置 chase_every（默认5个工作日，"
                                "“适时”未定频次）再提出；任何一次催办都算"),
         EscalationStep("chase_order", "经催办仍未报送：下达督办通知", 2,
-                       Overdue(chased=2, chased_setting="order_after_chases"), "order",
+                       Overdue(chased=2, chased_setting="order_after_chases", chase_wait=WorkingDays(5),
+                               chase_wait_setting="chase_every"), "order",
                        cite("第十八条", "及时催办督办"), by_role="office",
-                       reading="逾期后经催办达设置 order_after_chases 次（默认2次，文件未定）仍未报告的，提出下达督办通知"
-                               "（第十八条“催办督办”）；设为0则不提出"),
+                       reading="逾期后经催办达设置 order_after_chases 次（默认2次，文件未定），最后一次催办后 chase_every"
+                               "（默认5个工作日）仍未报告的，提出下达督办通知（第七条(三)“适时加以催办”、第十八条“催办督办”"
+                               "读作适用于各类事项）；设为0则不提出"),
         EscalationStep("serious_report", "突出问题：向区委主要领导报告", 2, After("finding", serious, at_once=True),
-                       "report_up", cite("第十四条(十二)", "对督查发现的突出问题，及时向区委主要领导报告"),
+                       "report_serious", cite("第十四条(十二)", "对督查发现的突出问题，及时向区委主要领导报告"),
                        data={"to": "principal_leader"}, by_role="office",
                        reading="督查发现标注为突出问题（finding --serious）的，文件要求“及时”报告，当日即提出；单位其后的进展不撤销"),
         EscalationStep("serious_order", "突出问题：下达督办通知责成迅速整改", 3, After("finding", serious, at_once=True),

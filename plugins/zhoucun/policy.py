@@ -18,8 +18,12 @@ Readings of this document (a deployment can change each through ``[settings]``):
 - The document provides no extension (延期) procedure: 四(二) asks a unit that has not finished in
   time to explain reasons and next steps (``overdue_report``), then the matter climbs to the 区政府
   分管领导同志 and the 区政府主要领导同志.
-- 六(三) "予以扣分" gives no figure: setting ``deduction_points``; "通报后仍未办理" names no period:
-  setting ``bulletin_followup_period`` (default none: no progress by the day of evaluation).
+- 六(三) "予以扣分" gives no figure: setting ``deduction_points`` (one deduction per 通报批评); "通报后仍未办理"
+  names no period: a criticism of a matter still being handled obliges its result within
+  ``bulletin_followup_period`` (default 5个工作日, as 五(一)'s general limit); only a result answers it.
+- 四(二) "仍然解决不了" after the 分管领导's coordination: no result within ``coordination_period`` (5个工作日).
+- 六(三) "未按规定时限报送": a result overdue or met late, once per time limit, also after the matter ended.
+- 四(三) "适时进行催办": an overdue result is chased again every ``chase_every`` (5个工作日) while owed.
 - 五(二) 重点阶段性工作: the 督查室 "明确办理时间节点", so its assignment must carry a deadline.
 - 四(四) "承办单位……将办理结果以书面形式报送": the document does not distinguish 主办 and 协办 units, so
   any handling unit may report (not lead-only); each lead unit reports its own result and the matter is
@@ -215,13 +219,18 @@ def ducha_procedure() -> Procedure:
               cite("六(三)", "通报后仍未办理的，区政府督查室会及时将有关情况向区领导汇报"), "向区领导汇报"),
             t("close", ("summarised", "reported"), "closed", OFFICE,
               cite("二(四)", "使督查工作做到“事事有着落，件件有回音”"), "办结"),
-            t("bulletin", ("*",), None, OFFICE,
+            # 通报 of a matter still being handled asks for its 办理 (六(三) 通报后仍未办理); in any other state it
+            # records the bulletin only
+            t("bulletin", OPEN, None, OFFICE,
               cite("六(三)", "将通过《周村督查》在全区进行通报"), "《周村督查》通报",
               obliges=(Owes("followup", "通报后办理",
                             cite("六(三)", "通报后仍未办理的，区政府督查室会及时将有关情况向区领导汇报"),
                             period=WorkingDays(5), setting="bulletin_followup_period", when={"type": "criticism"},
                             reading="通报批评后，自通报之日起设置 bulletin_followup_period（默认5个工作日，参照五(一)"
-                                    "“一般应在5个工作日内办结”）内仍未报送办理结果的，读作“通报后仍未办理”；已办结的事项不再产生"),)),
+                                    "“一般应在5个工作日内办结”）内仍未报送办理结果的，读作“通报后仍未办理”；"
+                                    "已报送办理结果或已办结的事项不再产生"),)),
+            t("bulletin", ("*",), None, OFFICE,
+              cite("六(三)", "将通过《周村督查》在全区进行通报"), "《周村督查》通报"),
             t("finding", ("*",), None, ("office", "invited_inspector", "third_party"),
               cite("三(三)", "将特邀督查员与第三方评估相结合"), "记录督查发现"),
         ),
@@ -300,7 +309,9 @@ def ducha_escalation_ladder() -> list[EscalationStep]:
         EscalationStep(
             "late_bulletin", "未按规定时限报送：《周村督查》通报", 2, Overdue(include_late=True), "bulletin",
             cite("六(三)", "未按规定时限报送……将通过《周村督查》在全区进行通报"), data=CRITICISM, by_role="office",
-            reading="办理结果期限已过仍未报送，或逾期后才报送的（逾期补报的仍属未按规定时限报送），每项期限提出一次",
+            reading="办理结果期限已过仍未报送，或逾期后才报送的（逾期补报的仍属未按规定时限报送），每项期限提出一次；"
+                    "事项办结后仍提出（逾期是已发生的事实），督查室可通报或写明理由不予处理",
+            after_end=True,
         ),
         EscalationStep(
             "coordinate_leader", "自身无法解决：提报区政府分管领导同志协调", 3,
@@ -311,7 +322,7 @@ def ducha_escalation_ladder() -> list[EscalationStep]:
         ),
         EscalationStep(
             "decide_principal", "仍然解决不了的重大事项：提报区政府主要领导同志决策", 4,
-            After("escalate", {"to": "leader_in_charge"}, obligation="followup"), "escalate",
+            After("escalate", {"to": "leader_in_charge"}, obligation="followup", unmet_only=True), "escalate",
             cite("四(二)", "仍然解决不了的重大事项，及时提报区政府主要领导同志决策"),
             data={"to": "principal_leader"}, by_role="office",
             reading="提报分管领导协调后，设置 coordination_period（默认5个工作日）内仍未报送办理结果的视为“仍然解决不了”；"
@@ -319,7 +330,7 @@ def ducha_escalation_ladder() -> list[EscalationStep]:
         ),
         EscalationStep(
             "bulletin_no_action", "通报后仍未办理：向区领导汇报", 5,
-            After("bulletin", CRITICISM, obligation="followup"), "report_up",
+            After("bulletin", CRITICISM, obligation="followup", unmet_only=True), "report_up",
             cite("六(三)", "通报后仍未办理的，区政府督查室会及时将有关情况向区领导汇报，按区领导要求做相应处理"),
             data={"to": "区领导"}, by_role="office",
             reading="通报批评后，设置 bulletin_followup_period（默认5个工作日）内仍未报送办理结果的；已办结的事项不提出",
