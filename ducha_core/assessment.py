@@ -4,7 +4,8 @@ What the supervision office sends to the assessment office at the year's end (e.
 通报表扬、约谈、通报批评等情况汇总报送市考核办; Weinan 十六(四) 纳入年度目标责任考核): per unit, the
 year's 通报表扬, 通报批评, 约谈, 督办令/重点督办, 问责建议, its time limits met late (how many, how
 many working days) and left unmet, the deductions and additions the rules tie to those facts (each
-with its article and points, where a setting gives them), and its grade for the year.
+with its article and points, where a setting gives them), and its grade for the year. A lateness counts
+in the year it arose (the first working day after the time limit), like the deduction it feeds.
 
 ``assess`` reads folded matter states (up to a day, confirmations after the year included); no hook
 is called. A fact counts in the year it happened: an event on its day (or the year it names with
@@ -121,7 +122,8 @@ def assess(policy: Policy, cal: WorkingCalendar, states: Sequence[MatterState], 
            units: Sequence[str] = ()) -> list[UnitAssessment]:
     """Every unit's year ``year`` (the ``units`` given, and any other a fact names), in unit order.
 
-    ``states``: matters folded up to ``as_of`` (a day in or after the year)."""
+    ``states``: matters folded up to ``as_of`` (a day in or after the year). Time limits are judged
+    as of the year's end (or ``as_of`` if earlier)."""
     end = min(as_of, date(year, 12, 31))
     counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTED, 0))
     late: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -135,7 +137,9 @@ def assess(policy: Policy, cal: WorkingCalendar, states: Sequence[MatterState], 
                     for unit in event_units(event, state):
                         counts[unit][column] += 1
         for ob in all_obligations(state, end, cal, policy.convention):
-            if ob.due is None or ob.due.year != year or ob.owed_by == (OFFICE,) or ob.what in WAITING:
+            # a lateness counts in the year it arose: the first working day after the last day (as the
+            # deductions do), so a limit due 31 December missed counts in the next year
+            if ob.due is None or ob.owed_by == (OFFICE,) or ob.what in WAITING or cal.add_workdays(ob.due, 1).year != year:
                 continue
             status = ob.status(end)
             for unit in ob.owed_by:

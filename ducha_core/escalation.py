@@ -125,44 +125,61 @@ def _year_of(event: Event) -> int:
 
 class _Context:
     """What one evaluation reads more than once: each matter's obligations and events up to the
-    day, and the confirmations recorded."""
+    day, the events of the actions the rules look at, and the confirmations recorded."""
 
     def __init__(self, policy: Policy, cal: WorkingCalendar, states: Sequence[MatterState], day: date):
         self.policy, self.cal, self.day = policy, cal, day
         self.states = states
+        self.by_id = {state.id: state for state in states}
         self._obligations: dict[int, list] = {}
         self.events: dict[str, list[Event]] = {}
+        # the actions a trigger counts or waits after, and the grades (one pass over the log)
+        triggers = [s.trigger for s in policy.escalation]
+        if policy.grading is not None:
+            triggers += [r.trigger for r in policy.grading.rules] + [d.trigger for d in policy.grading.deductions]
+        watched = {t.action for t in triggers if isinstance(t, After | CountInYear)} | {"grade"}
+        watched |= {s.proposes for s in policy.escalation if isinstance(s.trigger, UnitGrade)}
+        self.of_action: dict[str, list[tuple[MatterState, int, Event]]] = defaultdict(list)
+        # (step, matter, unit) -> days; (step, unit) -> [(day, year)]; (unit, year) -> [(day, grade)]
+        self.by_step: dict[tuple, list[date]] = defaultdict(list)
+        self.by_step_unit: dict[tuple, list[tuple[date, int]]] = defaultdict(list)
+        self.grades: dict[tuple[str, int], list[tuple[date, str]]] = defaultdict(list)
         for state in states:
             events = state.events
             if events and events[-1].on > day:
                 events = [e for e in events if e.on <= day]
             self.events[state.id] = events
-        # (step, matter, unit) -> days; (step, unit) -> [(day, year)]; (action, matter, unit) -> [(day, data)]
-        self.by_step: dict[tuple, list[date]] = defaultdict(list)
-        self.by_step_unit: dict[tuple, list[tuple[date, int]]] = defaultdict(list)
-        self.by_action: dict[tuple, list[tuple[date, dict]]] = defaultdict(list)
-        self.grades: dict[tuple[str, int], list[tuple[date, str]]] = defaultdict(list)
-        proposed = {s.proposes for s in policy.escalation} | {"remind"}
-        for state in states:
-            for event in self.events[state.id]:
+            for index, event in enumerate(events):
+                action = event.action
+                if action in watched:
+                    self.of_action[action].append((state, index, event))
                 step = event.data.get("step")
-                if step is None and event.action not in proposed and event.action != "grade":
+                if step is None and action != "grade":
                     continue
-                units = event_units(event, state)
-                for unit in units:
+                for unit in event_units(event, state):
                     if step:
                         self.by_step[(step, state.id, unit)].append(event.on)
                         self.by_step_unit[(step, unit)].append((event.on, _year_of(event)))
-                    if event.action in proposed:
-                        self.by_action[(event.action, state.id, unit)].append((event.on, event.data))
-                    if event.action == "grade" and event.data.get("grade"):
+                    if action == "grade" and event.data.get("grade"):
                         self.grades[(unit, _year_of(event))].append((event.on, str(event.data["grade"])))
+
+        # where confirmations are looked for (with ``--year``: also those recorded after the year)
+        self.confirm_events, self.confirm_of_action = self.events, self.of_action
 
     def obligations(self, state: MatterState) -> list:
         found = self._obligations.get(id(state))
         if found is None:
             found = self._obligations[id(state)] = all_obligations(state, self.day, self.cal, self.policy.convention)
         return found
+
+    def taken(self, matter: str, action: str, unit: str, want: dict[str, Any] | None = None, *,
+              confirming: bool = True) -> list[date]:
+        """The days ``action`` was taken on the matter for the unit (with data matching ``want``): up to
+        the day of evaluation, or, ``confirming``, wherever confirmations are looked for."""
+        state = self.by_id[matter]
+        events = self.confirm_events if confirming else self.events
+        return [e.on for e in events[matter] if e.action == action and unit in event_units(e, state)
+                and (not want or all(e.data.get(k) == v for k, v in want.items()))]
 
     def last_confirmed(self, step: EscalationStep, matter: str, unit: str, since: date) -> date | None:
         """The last day on or after ``since`` the step was taken on the matter for the unit: by its id;
@@ -172,8 +189,7 @@ class _Context:
         days = [d for d in self.by_step.get((step.id, matter, unit), ()) if d >= since]
         if isinstance(step.trigger, Overdue):
             want = {k: v for k, v in step.data.items() if k in ("type", "to", "kind")}
-            days += [d for d, data in self.by_action.get((step.proposes, matter, unit), ())
-                     if d >= since and all(data.get(k) == v for k, v in want.items())]
+            days += [d for d in self.taken(matter, step.proposes, unit, want) if d >= since]
         return max(days) if days else None
 
     def unit_grade(self, unit: str, year: int) -> tuple[str, date] | None:
@@ -231,12 +247,13 @@ def _overdue_facts(trigger: Overdue, ctx: _Context, state: MatterState, step: Es
         on = _fact_day(cal, ob.due, by)
         for unit in ob.owed_by:
             if trigger.chased and step is not None:
-                chases = sorted(d for d, _ in ctx.by_action.get(("remind", state.id, unit), ()) if d > ob.due)
+                chases = sorted(d for d in ctx.taken(state.id, "remind", unit, confirming=False) if d > ob.due)
                 if len(chases) < trigger.chased:
                     continue
+                # the unit has chase_wait to answer the Nth chase (later chases do not put the next rung off)
                 nth, last = chases[trigger.chased - 1], chases[-1]
-                ready = resolve(trigger.chase_wait, last, cal, ctx.policy.convention, explain=False).date \
-                    if trigger.chase_wait else last
+                ready = resolve(trigger.chase_wait, nth, cal, ctx.policy.convention, explain=False).date \
+                    if trigger.chase_wait else nth
                 if ready is None or day <= ready:
                     continue
                 facts.append(_Fact(unit, state.id, nth,
@@ -247,11 +264,10 @@ def _overdue_facts(trigger: Overdue, ctx: _Context, state: MatterState, step: Es
     return facts
 
 
-def _after_facts(trigger: After, ctx: _Context, state: MatterState) -> list[_Fact]:
+def _after_facts(trigger: After, ctx: _Context, state: MatterState, found: Sequence[tuple]) -> list[_Fact]:
     policy, cal, day = ctx.policy, ctx.cal, ctx.day
     facts = []
-    events = ctx.events[state.id]
-    for index, event in enumerate(events):
+    for _, index, event in found:
         if not _matches(event, trigger.action, trigger.match):
             continue
         what = policy.action_name(event.action)
@@ -284,11 +300,10 @@ def _count_facts(trigger: CountInYear, ctx: _Context, years: Iterable[int] | Non
     with ``repeat``), counted in calendar years (``years``) or over rolling twelve months."""
     rolling = ctx.policy.settings.get("year_window") == "rolling"
     per_unit: dict[str, list[tuple[date, int, str]]] = defaultdict(list)
-    for state in ctx.states:
-        for event in ctx.events[state.id]:
-            if _matches(event, trigger.action, trigger.match):
-                for unit in event_units(event, state):
-                    per_unit[unit].append((event.on, event.seq, state.id))
+    for state, _, event in ctx.of_action.get(trigger.action, ()):
+        if _matches(event, trigger.action, trigger.match):
+            for unit in event_units(event, state):
+                per_unit[unit].append((event.on, event.seq, state.id))
     facts = []
     name = ctx.policy.action_name(trigger.action)
     wanted = set(years) if years is not None else None
@@ -339,15 +354,22 @@ def _facts(trigger: Trigger, ctx: _Context, years: Iterable[int] | None, step: E
             return _grade_facts(trigger, ctx, years if years is not None else (ctx.day.year - 1, ctx.day.year))
     facts = []
     kinds = step.kinds if step is not None else ()
+
+    def wanted(state: MatterState) -> bool:
+        return not (open_only and policy.states[state.state].done) and not (kinds and state.kind not in kinds)
+
+    if isinstance(trigger, After):  # only the matters where the action happened
+        per_matter: dict[str, list[tuple]] = defaultdict(list)
+        for item in ctx.of_action.get(trigger.action, ()):
+            per_matter[item[0].id].append(item)
+        for matter, found in per_matter.items():
+            state = ctx.by_id[matter]
+            if wanted(state):
+                facts.extend(_after_facts(trigger, ctx, state, found))
+        return facts
     for state in ctx.states:
-        if open_only and policy.states[state.state].done:
-            continue
-        if kinds and state.kind not in kinds:
-            continue
-        if isinstance(trigger, Overdue):
+        if wanted(state) and isinstance(trigger, Overdue):
             facts.extend(_overdue_facts(trigger, ctx, state, step))
-        elif isinstance(trigger, After):
-            facts.extend(_after_facts(trigger, ctx, state))
     return facts
 
 
@@ -361,10 +383,9 @@ def _pending(step: EscalationStep, fact: _Fact, ctx: _Context) -> _Fact | None:
                 return None
         if isinstance(trigger, UnitGrade):  # a 通报表扬 for the unit in that year, with or without --step
             want = step.data.get("type")
-            for key, found in ctx.by_action.items():
-                if key[0] == step.proposes and key[2] == fact.unit and any(
-                        (want is None or data.get("type") == want) and _data_year(data, d) == fact.year
-                        for d, data in found):
+            for state, _, event in ctx.confirm_of_action.get(step.proposes, ()):
+                if fact.unit in event_units(event, state) and (want is None or event.data.get("type") == want) \
+                        and _data_year(event.data, event.on) == fact.year:
                     return None
         return fact
     last = ctx.last_confirmed(step, fact.matter, fact.unit, fact.on)
@@ -408,8 +429,8 @@ def evaluate(policy: Policy, cal: WorkingCalendar, states: Sequence[MatterState]
     ctx = _Context(policy, cal, states, day)
     if year is not None and day < as_of:
         ctx_confirm = _Context(policy, cal, states, as_of)  # confirmations recorded after the year ended
-        ctx.by_step, ctx.by_step_unit, ctx.by_action = ctx_confirm.by_step, ctx_confirm.by_step_unit, ctx_confirm.by_action
-        ctx.grades = ctx_confirm.grades
+        ctx.by_step, ctx.by_step_unit, ctx.grades = ctx_confirm.by_step, ctx_confirm.by_step_unit, ctx_confirm.grades
+        ctx.confirm_events, ctx.confirm_of_action = ctx_confirm.events, ctx_confirm.of_action
     findings: list[Finding] = []
     for step in policy.escalation:
         facts = _facts(step.trigger, ctx, years, step, open_only=not step.after_end)

@@ -15,10 +15,16 @@ Readings of this document (a deployment can change each through ``[settings]``):
   The document names one 主办单位 per matter and says nothing of several filing apart: where a notice
   names more than one, one report from any of them (their joint report) completes the step.
 - 十三's twelve methods are the vocabulary of 督办 (``chase_methods``); a reminder names its method.
-- 十六(二) "下达督办令后，工作仍没有明显进展": by default proposed as soon as no progress report or result
-  follows the order (the document sets no grace); ``order_grace`` (e.g. "5个工作日") sets one.
-- 十六(四) "久拖不改、落实不力 … 扣减一定分值": proposed on a 通报批评 and on an overdue matter; the
-  points are a setting (the document gives no figure).
+- 十六(二) "下达督办令后，工作仍没有明显进展": the order obliges progress by its ``--until``, else within
+  ``order_grace`` (default 5个工作日, as 九's time limit); "明显进展" is read as any progress report or
+  result in that period (the office judges how marked it is when it confirms). The lapse (or a report
+  after it) proposes 通报批评.
+- 七(四) "加强督促催办，限时办结": an overdue result is chased again every ``chase_every`` (5个工作日) while owed;
+  after ``order_after_chases`` (2) chases, unanswered for ``chase_every`` after the second, a 督办令 is proposed.
+- 十六(二)(三) "一年内": the calendar year (core setting ``year_window``); "三次及以上": the third and each
+  later criticism proposes 问责建议.
+- 十六(四) "久拖不改、落实不力 … 扣减一定分值": one deduction per 通报批评 and one per result overdue or met
+  late (in the year the lateness arose); the points are a setting (the document gives no figure).
 """
 
 from __future__ import annotations

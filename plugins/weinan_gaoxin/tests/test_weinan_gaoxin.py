@@ -1,9 +1,10 @@
 """渭南高新区《督促检查工作实施办法（试行）》: scenario tests, one or more per article.
 
 Dates are checked by hand against the State Council holiday notices:
-- 2025 National Day + Mid-Autumn: 10/1–10/8 off, Sat 10/11 worked.
+- 2025 National Day + Mid-Autumn: 10/1–10/8 off, Sun 9/28 and Sat 10/11 worked.
 - 2025 Spring Festival: 1/28–2/4 off, Sun 1/26 and Sat 2/8 worked.
 - 2026 New Year: 1/1–1/3 off, Sun 1/4 worked.
+- 2026 Spring Festival: 2/15–2/23 off, Sat 2/14 and Sat 2/28 worked.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from ducha_core.assessment import assess
 from ducha_core.calendar import WorkingCalendar
 from ducha_core.cli import main as cli
 from ducha_core.documents.render import render_markdown
@@ -431,8 +433,23 @@ def test_article_15_accountability_proposed_by_office_naming_the_ground():
     assert state.marks[-1].data["reason"].startswith("不予办理")
 
 
-def _proposals(states, as_of, category="escalation"):
-    return sorted((f.rule, f.unit, f.matter) for f in evaluate(POL, CAL, states, as_of) if f.category == category)
+def _proposals(states, as_of, category="escalation", pol=POL):
+    return sorted((f.rule, f.unit, f.matter) for f in evaluate(pol, CAL, states, as_of) if f.category == category)
+
+
+def _found(states, as_of, category="escalation", pol=POL, year=None, rules=None):
+    """(rule, unit, matter, day the fact arose, assessment year, fact) of each finding, in order."""
+    return sorted((f.rule, f.unit, f.matter, f.on, f.year, f.fact)
+                  for f in evaluate(pol, CAL, states, as_of, year=year)
+                  if f.category == category and (rules is None or f.rule in rules))
+
+
+#: the rungs 十六(二)(三) count per unit within one year
+COUNTED = ("criticism_once", "criticism_twice", "criticism_thrice")
+
+
+def remind(mid: str, on: D, method: str = "电话催办") -> E:
+    return E(mid, "remind", on, "office", {"method": method})
 
 
 def test_article_16_1_deviation_finding_proposes_interview_by_leader():
@@ -447,22 +464,246 @@ def test_article_16_1_deviation_finding_proposes_interview_by_leader():
     assert _proposals([plain], D(2025, 6, 11)) == []
 
 
+def test_article_16_1_deviation_interview_stands_until_held_or_dismissed():
+    base = [reg("I2", D(2025, 6, 3)), assign("I2", D(2025, 6, 3), deadline="2025-07-31"),
+            E("I2", "finding", D(2025, 6, 10), "office", {"deviation": True, "note": "执行偏差"})]
+    # 发现……执行偏差问题 → 提出督查约谈建议: at once, on Tue 6/10 itself (the finding is event 2 of the matter)
+    assert _found([fold(*base)], D(2025, 6, 10)) == [
+        ("interview_on_deviation", "u1", "I2", D(2025, 6, 10), 2025, "event:2")]
+    # the unit's progress (Wed 6/11) and even its report (Thu 6/12) do not cancel it: the talk is the leaders' to hold
+    moved = fold(*base, E("I2", "progress", D(2025, 6, 11), "unit:u1"), E("I2", "submit", D(2025, 6, 12), "unit:u1", REPORT))
+    assert moved.state == "submitted"
+    assert _proposals([moved], D(2025, 6, 13)) == [("interview_on_deviation", "u1", "I2")]
+    assert _proposals([moved], D(2025, 7, 31)) == [("interview_on_deviation", "u1", "I2")]
+    # the leader's talk, recorded with the rung's id (Mon 6/16), confirms it; a talk recorded without it
+    # (held for another reason) does not answer the finding
+    talked = ENG.apply(moved, E("I2", "interview", D(2025, 6, 16), "leader", {"step": "interview_on_deviation"}))
+    assert _proposals([talked], D(2025, 6, 16)) == []
+    other_talk = ENG.apply(moved, E("I2", "interview", D(2025, 6, 16), "leader"))
+    assert _proposals([other_talk], D(2025, 6, 16)) == [("interview_on_deviation", "u1", "I2")]
+    # or the office decides, with its reason, not to act on it (dismiss) — the office only
+    no_reason = E("I2", "dismiss", D(2025, 6, 13), "office", {"step": "interview_on_deviation"})
+    with pytest.raises(ActionRefused, match="缺少理由"):
+        ENG.apply(moved, no_reason)
+    with pytest.raises(ActionRefused, match="缺少升级规则"):
+        ENG.apply(moved, E("I2", "dismiss", D(2025, 6, 13), "office", {"reason": "已当场纠正"}))
+    for actor in ("unit:u1", "leader"):
+        with pytest.raises(ActionRefused, match="无权「不予处理（升级建议）」；须由区督查室办理"):
+            ENG.apply(moved, E("I2", "dismiss", D(2025, 6, 13), actor,
+                               {"step": "interview_on_deviation", "reason": "已当场纠正"}))
+    dismissed = ENG.apply(moved, E("I2", "dismiss", D(2025, 6, 13), "office",
+                                   {"step": "interview_on_deviation", "reason": "已当场纠正"}))
+    assert _proposals([dismissed], D(2025, 6, 13)) == []
+    # a dismissal recorded before the finding (Mon 6/9) does not cover it
+    early = fold(*base[:2], E("I2", "dismiss", D(2025, 6, 9), "office",
+                              {"step": "interview_on_deviation", "reason": "x"}), base[2])
+    assert _proposals([early], D(2025, 6, 10)) == [("interview_on_deviation", "u1", "I2")]
+    # a new deviation found after the talk (Fri 6/20, event 6) calls for a new one
+    again = ENG.apply(talked, E("I2", "finding", D(2025, 6, 20), "office", {"deviation": True}))
+    assert _found([again], D(2025, 6, 20)) == [("interview_on_deviation", "u1", "I2", D(2025, 6, 20), 2025, "event:6")]
+
+
 def test_article_16_2_order_without_progress_proposes_criticism():
     base = [reg("O1", D(2025, 6, 3)), assign("O1", D(2025, 6, 3), deadline="2025-07-31"),
             E("O1", "order", D(2025, 6, 16), "office")]
     ordered = fold(*base)
-    assert ("order_no_progress", "u1", "O1") in _proposals([ordered], D(2025, 6, 20))
     step = next(s for s in POL.escalation if s.id == "order_no_progress")
     assert step.proposes == "bulletin" and step.data == {"type": "criticism"}
-    moved = fold(*base, E("O1", "progress", D(2025, 6, 18), "unit:u1"))
-    assert _proposals([moved], D(2025, 6, 20)) == []
-    # a deployment grace period: 5 working days after the order of Mon 6/16 end on Mon 6/23
-    pol = load_policy(ID, {"issued": "2024-06-01", "order_grace": "5个工作日"})
-    graced = MatterEngine(pol, CAL).fold(base)
-    def rules_on(day):
-        return [f.rule for f in evaluate(pol, CAL, [graced], day) if f.category == "escalation"]
-    assert "order_no_progress" not in rules_on(D(2025, 6, 23))
-    assert "order_no_progress" in rules_on(D(2025, 6, 24))
+    # an order without --until waits order_grace (default 5个工作日):
+    # Mon 6/16 + 5 working days: 6/17, 6/18, 6/19, 6/20, 6/23 → last day Mon 6/23
+    assert POL.settings["order_grace"] == "5个工作日"
+    assert [(o.what, o.owed_by, o.due) for o in ordered.obligations if o.what == "improvement"] == [
+        ("improvement", ("u1",), D(2025, 6, 23))]
+    for day in (D(2025, 6, 16), D(2025, 6, 20), D(2025, 6, 23)):
+        assert _proposals([ordered], day) == [], day
+    # proposed the next day, Tue 6/24
+    assert _found([ordered], D(2025, 6, 24)) == [
+        ("order_no_progress", "u1", "O1", D(2025, 6, 24), 2025, "improvement:order:improvement:u1")]
+    # a progress report on the last day (6/23) is progress within the period: never proposed
+    moved = fold(*base, E("O1", "progress", D(2025, 6, 23), "unit:u1"))
+    assert _proposals([moved], D(2025, 6, 24)) == [] and _proposals([moved], D(2025, 7, 1)) == []
+    # one after it (Wed 6/25) does not cancel it: judged at the period's end, 6/24 and 6/25 = 2 working days late
+    late = fold(*base, E("O1", "progress", D(2025, 6, 25), "unit:u1"))
+    (finding,) = [f for f in evaluate(POL, CAL, [late], D(2025, 6, 26)) if f.category == "escalation"]
+    assert (finding.rule, finding.on) == ("order_no_progress", D(2025, 6, 24))
+    assert "2025-06-23 已过，逾期2个工作日才完成" in finding.reason
+    # an order naming its date (--until Mon 6/30) waits for that date instead
+    until = fold(*base[:2], E("O1", "order", D(2025, 6, 16), "office", {"until": "2025-06-30"}))
+    assert [o.due for o in until.obligations if o.what == "improvement"] == [D(2025, 6, 30)]
+    assert _proposals([until], D(2025, 6, 24)) == [] and _proposals([until], D(2025, 6, 30)) == []
+    assert _found([until], D(2025, 7, 1)) == [
+        ("order_no_progress", "u1", "O1", D(2025, 7, 1), 2025, "improvement:order:improvement:u1")]
+    # the 通报批评 confirms it (Wed 6/25), and is itself the unit's first criticism of 2025 → 书面检查
+    criticised = ENG.apply(ordered, criticism("O1", D(2025, 6, 25), step="order_no_progress"))
+    assert _found([criticised], D(2025, 6, 25)) == [
+        ("criticism_once", "u1", "O1", D(2025, 6, 25), 2025, "count:1")]
+
+
+def test_article_16_2_order_grace_across_holidays_and_as_a_setting():
+    # Fri 2025-09-26 + 5 working days: Sun 9/28 (make-up), Mon 9/29, Tue 9/30, (10/1–10/8 off) Thu 10/9, Fri 10/10
+    autumn = fold(reg("O2", D(2025, 9, 1)), assign("O2", D(2025, 9, 1), deadline="2025-11-28"),
+                  E("O2", "order", D(2025, 9, 26), "office"))
+    assert [o.due for o in autumn.obligations if o.what == "improvement"] == [D(2025, 10, 10)]
+    assert _proposals([autumn], D(2025, 10, 10)) == []
+    # the next working day is Sat 10/11, a make-up working day
+    assert _found([autumn], D(2025, 10, 11)) == [
+        ("order_no_progress", "u1", "O2", D(2025, 10, 11), 2025, "improvement:order:improvement:u1")]
+    # Thu 2026-02-12 + 5: Fri 2/13, Sat 2/14 (make-up), (2/15–2/23 off) Tue 2/24, Wed 2/25, Thu 2/26
+    spring = fold(reg("O3", D(2026, 2, 2)), assign("O3", D(2026, 2, 2), deadline="2026-03-31"),
+                  E("O3", "order", D(2026, 2, 12), "office"))
+    assert [o.due for o in spring.obligations if o.what == "improvement"] == [D(2026, 2, 26)]
+    assert _proposals([spring], D(2026, 2, 26)) == []
+    assert _proposals([spring], D(2026, 2, 27)) == [("order_no_progress", "u1", "O3")]
+    # a deployment's own period: 3个工作日 after Mon 6/16 = 6/17, 6/18, 6/19
+    pol = load_policy(ID, {"issued": "2024-06-01", "order_grace": "3个工作日"})
+    short = MatterEngine(pol, CAL).fold([reg("O4", D(2025, 6, 3)), assign("O4", D(2025, 6, 3), deadline="2025-07-31"),
+                                         E("O4", "order", D(2025, 6, 16), "office")])
+    assert [o.due for o in short.obligations if o.what == "improvement"] == [D(2025, 6, 19)]
+    assert _proposals([short], D(2025, 6, 19), pol=pol) == []
+    assert _proposals([short], D(2025, 6, 20), pol=pol) == [("order_no_progress", "u1", "O4")]
+
+
+CLI_CONFIG = """
+jurisdiction = "weinan_gaoxin"
+database = "ducha.sqlite3"
+[settings]
+issued = "2024-06-01"
+[[unit]]
+id = "u1"
+name = "经济发展局"
+[[person]]
+id = "chen"
+roles = ["office"]
+[[person]]
+id = "li"
+roles = ["unit"]
+unit = "u1"
+[[person]]
+id = "zhao"
+roles = ["principal_leader"]
+"""
+
+
+def test_article_16_2_cli_order_waits_for_its_period_then_dismissed(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DUCHA_CONFIG", raising=False)
+    (tmp_path / "ducha.toml").write_text(CLI_CONFIG, encoding="utf-8")
+    runner = CliRunner()
+
+    def run(*args):
+        result = runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    def due(day):
+        return [(f["rule"], f["matter"], f["on"]) for f in json.loads(run("due", "--as-of", day, "--json"))["findings"]
+                if f["category"] == "escalation"]
+
+    for mid in ("O1", "O2"):
+        run("register", "--as", "chen", "--on", "2025-06-03", "--kind", "instruction", "--title", "批示件", "--id", mid)
+        run("assign", mid, "--as", "chen", "--on", "2025-06-03", "--lead", "u1", "--deadline", "2025-07-31")
+    # without --until: Mon 6/16 + 5 working days (6/17, 6/18, 6/19, 6/20, 6/23); with --until: its own date
+    assert "期限 2025-06-23（督办令后明显进展，十六(二)）" in run("order", "O1", "--as", "chen", "--on", "2025-06-16")
+    assert "期限 2025-06-30（督办令后明显进展，十六(二)）" in run("order", "O2", "--as", "chen", "--on", "2025-06-16",
+                                                               "--until", "2025-06-30")
+    assert due("2025-06-16") == [] and due("2025-06-23") == []
+    assert due("2025-06-24") == [("order_no_progress", "O1", "2025-06-24")]
+    (finding,) = json.loads(run("due", "--as-of", "2025-06-24", "--json"))["findings"]
+    assert finding["confirm"] == ("ducha bulletin O1 --type criticism --unit u1 --approved-by zhao --as chen"
+                                  " --on 2025-06-24 --step order_no_progress")
+    assert finding["dismiss"] == ("ducha dismiss O1 --unit u1 --reason 〈待定：不予处理的理由〉 --as chen"
+                                  " --on 2025-06-24 --step order_no_progress")
+    # the office declines it, giving its reason: no longer proposed; O2's comes after 6/30
+    run("dismiss", "O1", "--as", "chen", "--on", "2025-06-24", "--step", "order_no_progress", "--unit", "u1",
+        "--reason", "已实地核实，工作有明显进展")
+    assert due("2025-06-30") == []
+    assert due("2025-07-01") == [("order_no_progress", "O2", "2025-07-01")]
+
+
+def test_article_7_4_overdue_result_chased_again_every_5_working_days():
+    base = [reg("C1", D(2025, 9, 29)), assign("C1", D(2025, 9, 30))]
+    step = next(s for s in POL.escalation if s.id == "overdue_chase")
+    assert (step.proposes, step.data, step.citation.article) == ("remind", {"method": "电话催办"}, "七(四)")
+    # due Tue 10/14 (九: 10/9, 10/10, 10/11, 10/13, 10/14): a chase is proposed from Wed 10/15
+    owed = fold(*base)
+    assert _proposals([owed], D(2025, 10, 14)) == []
+    assert _found([owed], D(2025, 10, 15)) == [
+        ("overdue_chase", "u1", "C1", D(2025, 10, 15), 2025, "result:instruction_result:u1")]
+    # a reminder before the last day (Fri 10/10) is no chase of the overdue result
+    assert _proposals([fold(*base, remind("C1", D(2025, 10, 10)))], D(2025, 10, 15)) == [("overdue_chase", "u1", "C1")]
+    # chased Wed 10/15 (any method): quiet until 10/15 + 5 working days: 10/16, 10/17, 10/20, 10/21, 10/22
+    chased = fold(*base, remind("C1", D(2025, 10, 15), "实地督查"))
+    for day in (D(2025, 10, 15), D(2025, 10, 20), D(2025, 10, 22)):
+        assert _proposals([chased], day) == [], day
+    (again,) = [f for f in evaluate(POL, CAL, [chased], D(2025, 10, 23)) if f.category == "escalation"]
+    assert (again.rule, again.on) == ("overdue_chase", D(2025, 10, 23))
+    assert "2025-10-15 已催办，5个工作日后仍未报送" in again.reason
+    # the report, even late, ends the chasing
+    done = ENG.apply(chased, E("C1", "submit", D(2025, 10, 21), "unit:u1", REPORT))
+    assert _proposals([done], D(2025, 10, 23)) == []
+    # a deployment's own interval: 3个工作日 after 10/15 = 10/16, 10/17, 10/20
+    pol = load_policy(ID, {"issued": "2024-06-01", "chase_every": "3个工作日"})
+    short = MatterEngine(pol, CAL).fold([*base, remind("C1", D(2025, 10, 15))])
+    assert _proposals([short], D(2025, 10, 20), pol=pol) == []
+    assert _proposals([short], D(2025, 10, 21), pol=pol) == [("overdue_chase", "u1", "C1")]
+
+
+def test_article_16_2_order_proposed_after_two_chases_past_due():
+    # due Tue 10/14; a reminder on 10/10 (before it) does not count; chased after it on Wed 10/15
+    base = [reg("C2", D(2025, 9, 29)), assign("C2", D(2025, 9, 30)), remind("C2", D(2025, 10, 10)),
+            remind("C2", D(2025, 10, 15))]
+    once = fold(*base)
+    assert _proposals([once], D(2025, 10, 23)) == [("overdue_chase", "u1", "C2")]  # 10/15 + 5 → 10/22 passed
+    # chased again Thu 10/23: the unit has chase_every (5 working days) to answer the second chase,
+    # 10/23 + 5: 10/24, 10/27, 10/28, 10/29, 10/30 — nothing proposed up to that day
+    twice = fold(*base, remind("C2", D(2025, 10, 23)))
+    for day in (D(2025, 10, 23), D(2025, 10, 24), D(2025, 10, 30)):
+        assert _proposals([twice], day) == [], day
+    # Fri 10/31, still not reported: 督办令 (the fact dates from the second chase), and the chase comes round again
+    assert _found([twice], D(2025, 10, 31)) == [
+        ("order_after_chase", "u1", "C2", D(2025, 10, 23), 2025, "result:instruction_result:u1"),
+        ("overdue_chase", "u1", "C2", D(2025, 10, 31), 2025, "result:instruction_result:u1"),
+    ]
+    # the report arriving first (Fri 10/24, late) ends both
+    reported = ENG.apply(twice, E("C2", "submit", D(2025, 10, 24), "unit:u1", REPORT))
+    assert _proposals([reported], D(2025, 10, 31)) == []
+    # the order (Fri 10/31) confirms its rung (the chase rung stays: an order is not a chase) and waits its own
+    # period: 10/31 + 5 = 11/3, 11/4, 11/5, 11/6, 11/7 → 通报批评 proposed from Mon 11/10
+    ordered = ENG.apply(twice, E("C2", "order", D(2025, 10, 31), "office", {"step": "order_after_chase"}))
+    assert _proposals([ordered], D(2025, 10, 31)) == [("overdue_chase", "u1", "C2")]
+    assert [o.due for o in ordered.obligations if o.what == "improvement"] == [D(2025, 11, 7)]
+    assert "order_no_progress" not in {r for r, _u, _m in _proposals([ordered], D(2025, 11, 7))}
+    assert ("order_no_progress", "u1", "C2", D(2025, 11, 10), 2025, "improvement:order:improvement:u1") in \
+        _found([ordered], D(2025, 11, 10))
+    # a third chase instead (10/31) does not put the order off: the unit had its 5 working days from the
+    # second chase (to 10/30), so an office that follows every chase proposal still reaches the 督办令
+    thrice = ENG.apply(twice, remind("C2", D(2025, 10, 31)))
+    assert ("order_after_chase", "u1", "C2") in _proposals([thrice], D(2025, 10, 31))
+    # how many chases: a setting (default 2); with 3, two are not enough, the third (Fri 10/31) is
+    assert POL.settings["order_after_chases"] == 2
+    three = load_policy(ID, {"issued": "2024-06-01", "order_after_chases": 3})
+    state = MatterEngine(three, CAL).fold([*base, remind("C2", D(2025, 10, 23))])
+    assert "order_after_chase" not in {r for r, _u, _m in _proposals([state], D(2025, 11, 10), pol=three)}
+    state = MatterEngine(three, CAL).fold([*base, remind("C2", D(2025, 10, 23)), remind("C2", D(2025, 10, 31))])
+    assert _found([state], D(2025, 11, 10), pol=three, rules=("order_after_chase",)) == [
+        ("order_after_chase", "u1", "C2", D(2025, 10, 31), 2025, "result:instruction_result:u1")]
+    # the wait is chase_every: with 3个工作日, 10/23 + 3 = 10/24, 10/27, 10/28 → proposed from Wed 10/29
+    short = load_policy(ID, {"issued": "2024-06-01", "chase_every": "3个工作日"})
+    state = MatterEngine(short, CAL).fold([*base, remind("C2", D(2025, 10, 23))])
+    assert "order_after_chase" not in {r for r, _u, _m in _proposals([state], D(2025, 10, 28), pol=short)}
+    assert ("order_after_chase", "u1", "C2") in _proposals([state], D(2025, 10, 29), pol=short)
+
+
+def test_article_16_2_order_after_chases_zero_switches_the_rung_off():
+    # the setting's own text: 0 = 不提出; the rung's reading: 设为0则不提出
+    pol = load_policy(ID, {"issued": "2024-06-01", "order_after_chases": 0})
+    eng = MatterEngine(pol, CAL)
+    base = [reg("C3", D(2025, 9, 29)), assign("C3", D(2025, 9, 30))]
+    # due Tue 10/14: overdue from Wed 10/15; neither unchased then, nor after two chases (10/15, 10/23) and the
+    # wait after the last one (10/23 + 5 → 10/30) on Fri 10/31, is an order proposed; the chase rung still is
+    for state, day in ((eng.fold(base), D(2025, 10, 15)),
+                       (eng.fold([*base, remind("C3", D(2025, 10, 15)), remind("C3", D(2025, 10, 23))]), D(2025, 10, 31))):
+        assert _proposals([state], day, pol=pol) == [("overdue_chase", "u1", "C3")], day
 
 
 def test_article_16_2_criticism_ladder_counted_per_unit_per_year():
@@ -476,24 +717,152 @@ def test_article_16_2_criticism_ladder_counted_per_unit_per_year():
     third = matter("L4", D(2025, 8, 4), ("u1",), D(2025, 8, 20))
     everything = [last_year, first, other, second, third]
 
-    # 2024's criticism does not count in 2025: one criticism → written self-criticism
-    # (a count per unit and year names the matter of the latest criticism counted)
-    assert _proposals(everything, D(2025, 3, 31)) == [("criticism_once", "u1", "L1")]
+    # 2024's criticism does not count in 2025: L1's is 2025's first (count:1), → written self-criticism.
+    # 2024's own 书面检查 was never recorded: that fact of 2024 is still proposed, as 2024's
+    # (a count per unit and year names the matter of the criticism that reached it)
+    assert _found(everything, D(2025, 3, 31), rules=COUNTED) == [
+        ("criticism_once", "u1", "L0", D(2024, 12, 2), 2024, "count:1"),
+        ("criticism_once", "u1", "L1", D(2025, 3, 20), 2025, "count:1"),
+    ]
+    # recorded in December 2024, only 2025's remains
+    done_2024 = ENG.apply(last_year, E("L0", "rectification_plan", D(2024, 12, 10), "unit:u1", {"step": "criticism_once"}))
+    assert _proposals([done_2024, first, other, second, third], D(2025, 3, 31)) == [
+        ("criticism_once", "u1", "L1"), ("overdue_chase", "u1", "L0")]  # L0's result (due 2024-12-31) never came
+    everything = [done_2024, first, other, second, third]
     # two in a year → 约谈 of the unit head and loss of award eligibility
-    on_may = _proposals(everything, D(2025, 5, 31))
-    assert ("criticism_twice", "u1", "L3") in on_may and ("criticism_once", "u2", "L2") in on_may
-    assert not any(rule == "criticism_thrice" for rule, _unit, _matter in on_may)
+    assert _found(everything, D(2025, 5, 31), rules=COUNTED) == [
+        ("criticism_once", "u1", "L1", D(2025, 3, 20), 2025, "count:1"),
+        ("criticism_once", "u2", "L2", D(2025, 4, 8), 2025, "count:1"),
+        ("criticism_twice", "u1", "L3", D(2025, 5, 20), 2025, "count:2"),
+    ]
     twice = next(s for s in POL.escalation if s.id == "criticism_twice")
     assert twice.proposes == "interview" and twice.data == {"revoke_awards": True} and twice.by_role == "principal_leader"
     # three or more → proposal of organisational action
-    assert ("criticism_thrice", "u1", "L4") in _proposals(everything, D(2025, 8, 31))
+    assert ("criticism_thrice", "u1", "L4", D(2025, 8, 20), 2025, "count:3") in _found(everything, D(2025, 8, 31))
     assert next(s for s in POL.escalation if s.id == "criticism_thrice").proposes == "accountability"
     # confirming the written self-criticism removes that proposal for the year
     confirmed = ENG.apply(first, E("L1", "rectification_plan", D(2025, 4, 1), "unit:u1", {"step": "criticism_once"}))
-    assert not any(rule == "criticism_once" and unit == "u1"
-                   for rule, unit, _matter in _proposals([last_year, confirmed, other], D(2025, 4, 2)))
+    assert _found([done_2024, confirmed, other], D(2025, 4, 8), rules=COUNTED) == [
+        ("criticism_once", "u2", "L2", D(2025, 4, 8), 2025, "count:1")]
     with pytest.raises(ActionRefused, match="无权「书面检查」"):
         ENG.apply(first, E("L1", "rectification_plan", D(2025, 4, 1), "office", {"step": "criticism_once"}))
+
+
+def test_article_16_3_third_and_every_later_criticism_in_a_year_proposes_accountability():
+    base = [reg("Y1", D(2025, 3, 3)), assign("Y1", D(2025, 3, 3), deadline="2025-12-31")]
+    days = (D(2025, 3, 20), D(2025, 5, 20), D(2025, 8, 20), D(2025, 11, 20))
+    state = fold(*base, *(criticism("Y1", d) for d in days))
+    # 1st → 书面检查, 2nd → 约谈, 3rd and 4th → 问责建议 each (三次及以上)
+    assert _found([state], D(2025, 11, 20), rules=COUNTED) == [
+        ("criticism_once", "u1", "Y1", D(2025, 3, 20), 2025, "count:1"),
+        ("criticism_thrice", "u1", "Y1", D(2025, 8, 20), 2025, "count:3"),
+        ("criticism_thrice", "u1", "Y1", D(2025, 11, 20), 2025, "count:4"),
+        ("criticism_twice", "u1", "Y1", D(2025, 5, 20), 2025, "count:2"),
+    ]
+    # 问责建议 for the third (Mon 9/1) does not cover the fourth (11/20)
+    state = fold(*base, *(criticism("Y1", d) for d in days[:3]),
+                 E("Y1", "accountability", D(2025, 9, 1), "office", {"reason": "一年内受到通报批评三次",
+                                                                     "step": "criticism_thrice"}),
+                 criticism("Y1", days[3]))
+    assert _found([state], D(2025, 11, 20), rules=("criticism_thrice",)) == [
+        ("criticism_thrice", "u1", "Y1", D(2025, 11, 20), 2025, "count:4")]
+
+
+def test_article_16_2_december_and_january_are_one_year_only_when_rolling():
+    def crits(pol, *days):
+        return MatterEngine(pol, CAL).fold([reg("Y2", D(2025, 1, 6)), assign("Y2", D(2025, 1, 6), deadline="2026-03-31"),
+                                            *(criticism("Y2", d) for d in days)])
+
+    # calendar years (default): Mon 2025-12-15 and Mon 2026-01-12 are each the first of their year
+    assert POL.settings["year_window"] == "calendar"
+    assert _found([crits(POL, D(2025, 12, 15), D(2026, 1, 12))], D(2026, 1, 15), rules=COUNTED) == [
+        ("criticism_once", "u1", "Y2", D(2025, 12, 15), 2025, "count:1"),
+        ("criticism_once", "u1", "Y2", D(2026, 1, 12), 2026, "count:1"),
+    ]
+    # rolling: the twelve months up to 2026-01-12 begin 2025-01-13, so 12/15 counts → 2nd → 约谈
+    rolling = load_policy(ID, {"issued": "2024-06-01", "year_window": "rolling"})
+    assert _found([crits(rolling, D(2025, 12, 15), D(2026, 1, 12))], D(2026, 1, 15), pol=rolling, rules=COUNTED) == [
+        ("criticism_once", "u1", "Y2", D(2025, 12, 15), 2025, "count:1"),
+        ("criticism_twice", "u1", "Y2", D(2026, 1, 12), 2026, "count:2"),
+    ]
+    # at the edge: 2025-01-13 is within those twelve months, 2025-01-10 (a Friday) is not
+    inside = crits(rolling, D(2025, 1, 13), D(2026, 1, 12))
+    assert ("criticism_twice", "u1", "Y2") in _proposals([inside], D(2026, 1, 15), pol=rolling)
+    outside = crits(rolling, D(2025, 1, 10), D(2026, 1, 12))
+    assert "criticism_twice" not in {r for r, _u, _m in _proposals([outside], D(2026, 1, 15), pol=rolling)}
+
+
+def test_article_16_4_year_evaluated_in_january_keeps_its_counts_and_deductions():
+    pol = load_policy(ID, {"issued": "2024-06-01", "deduction_points": 2})
+    eng = MatterEngine(pol, CAL)
+    base = [reg("Y3", D(2025, 12, 1)), assign("Y3", D(2025, 12, 1), deadline="2026-03-31"),
+            criticism("Y3", D(2025, 12, 15)), criticism("Y3", D(2026, 1, 12))]
+    state = eng.fold(base)
+    jan = D(2026, 1, 15)
+    # 2025 evaluated on 2026-01-15: 2025's facts only (up to 12/31), the first criticism of 12/15 (event 2)
+    assert _found([state], jan, pol=pol, year=2025) == [("criticism_once", "u1", "Y3", D(2025, 12, 15), 2025, "count:1")]
+    assert [(f.rule, f.on, f.year, f.data["points"]) for f in evaluate(pol, CAL, [state], jan, year=2025)
+            if f.category == "deduction"] == [("slow_deduction", D(2025, 12, 15), 2025, 2)]
+    # without a year: every escalation still called for (2025's too), and 2026's deductions only
+    assert _found([state], jan, pol=pol, rules=COUNTED) == [
+        ("criticism_once", "u1", "Y3", D(2025, 12, 15), 2025, "count:1"),
+        ("criticism_once", "u1", "Y3", D(2026, 1, 12), 2026, "count:1"),
+    ]
+    assert [(f.rule, f.on, f.year) for f in evaluate(pol, CAL, [state], jan) if f.category == "deduction"] == [
+        ("slow_deduction", D(2026, 1, 12), 2026)]
+    # a 书面检查 recorded on Wed 2026-01-14 for 2025 (--year 2025) confirms 2025's, not 2026's
+    for_2025 = eng.fold([*base, E("Y3", "rectification_plan", D(2026, 1, 14), "unit:u1",
+                                  {"step": "criticism_once", "year": 2025})])
+    assert _found([for_2025], jan, pol=pol, year=2025) == []
+    assert _found([for_2025], jan, pol=pol, rules=COUNTED) == [
+        ("criticism_once", "u1", "Y3", D(2026, 1, 12), 2026, "count:1")]
+    # without --year, one recorded in January is 2026's
+    plain = eng.fold([*base, E("Y3", "rectification_plan", D(2026, 1, 14), "unit:u1", {"step": "criticism_once"})])
+    assert _found([plain], jan, pol=pol, rules=COUNTED) == [
+        ("criticism_once", "u1", "Y3", D(2025, 12, 15), 2025, "count:1")]
+
+
+def test_article_16_4_one_deduction_per_criticism_and_per_late_result():
+    pol = load_policy(ID, {"issued": "2024-06-01", "deduction_points": 2})
+    eng = MatterEngine(pol, CAL)
+
+    def instruction(mid, unit, *events):  # 九: assigned Tue 9/30, due Tue 10/14 (10/9, 10/10, 10/11, 10/13, 10/14)
+        return eng.fold([reg(mid, D(2025, 9, 29)), assign(mid, D(2025, 9, 30), lead=(unit,)), *events])
+
+    states = [
+        eng.fold([reg("D1", D(2025, 3, 3)), assign("D1", D(2025, 3, 3), deadline="2026-03-31"),
+                  criticism("D1", D(2025, 3, 20)), criticism("D1", D(2025, 12, 15)), criticism("D1", D(2026, 1, 12))]),
+        instruction("D2", "u2", E("D2", "submit", D(2025, 10, 16), "unit:u2", REPORT)),  # late: 10/15, 10/16
+        instruction("D3", "u3"),  # never reported
+        instruction("D4", "u4", E("D4", "submit", D(2025, 10, 14), "unit:u4", REPORT)),  # on the last day
+        instruction("D5", "u5", E("D5", "extension_ask", D(2025, 10, 13), "unit:u5", {"reasons": "情况复杂", "progress": "过半"}),
+                    E("D5", "extension_grant", D(2025, 10, 13), "office", {"until": "2025-10-21"}),
+                    E("D5", "submit", D(2025, 10, 20), "unit:u5", REPORT)),  # within the extension
+        # due Wed 2025-12-31, never reported: 12/31 + 1 working day = Sun 2026-01-04 (1/1–1/3 off, 1/4 worked)
+        eng.fold([reg("D6", D(2025, 12, 1)), assign("D6", D(2025, 12, 1), lead=("u6",), deadline="2025-12-31")]),
+    ]
+    jan = D(2026, 1, 15)
+    # 2025: each 通报批评 of the year (two), each result overdue or met late, from the day after its last day
+    assert _found(states, jan, "deduction", pol=pol, year=2025) == [
+        ("overdue_deduction", "u2", "D2", D(2025, 10, 15), 2025, "result:instruction_result:u2"),
+        ("overdue_deduction", "u3", "D3", D(2025, 10, 15), 2025, "result:instruction_result:u3"),
+        ("slow_deduction", "u1", "D1", D(2025, 3, 20), 2025, "event:2"),
+        ("slow_deduction", "u1", "D1", D(2025, 12, 15), 2025, "event:3"),
+    ]
+    assert _found(states, jan, "deduction", pol=pol, year=2026) == [
+        ("overdue_deduction", "u6", "D6", D(2026, 1, 4), 2026, "result:explicit:u6"),
+        ("slow_deduction", "u1", "D1", D(2026, 1, 12), 2026, "event:4"),
+    ]
+    # before the day after the last day (10/14) nothing is overdue yet
+    assert _found(states[1:5], D(2025, 10, 14), "deduction", pol=pol) == []
+    # the points are the deployment's (the document gives no figure): 2 each
+    assert {f.data["points"] for f in evaluate(pol, CAL, states, jan, year=2025) if f.category == "deduction"} == {2}
+    assert {f.data["points"] for f in evaluate(POL, CAL, [states[0]], jan, year=2025) if f.category == "deduction"} == {None}
+    summary = {a.unit: a for a in assess(pol, CAL, states[:5], 2025, jan)}
+    assert (summary["u1"].counts["criticism"], summary["u1"].total(False)) == (2, 4.0)
+    assert (summary["u2"].late, summary["u2"].late_days, summary["u2"].total(False)) == (1, 2, 2.0)
+    assert (summary["u3"].unmet, summary["u3"].total(False)) == (1, 2.0)
+    assert "u4" not in summary and "u5" not in summary
 
 
 def test_article_16_4_deductions_in_annual_assessment():
@@ -508,6 +877,34 @@ def test_article_16_4_deductions_in_annual_assessment():
     # on the due day itself (10/14) nothing is overdue yet
     assert not [f for f in evaluate(pol, CAL, [overdue], D(2025, 10, 14)) if f.category == "deduction"]
     assert POL.settings["deduction_points"] is None  # the document gives no figure
+
+
+def test_article_7_8_ended_matter_gets_no_escalation():
+    # due Tue 10/14; chased 10/15 and 10/23; a deviation found and an order given Fri 10/24
+    base = [reg("F1", D(2025, 9, 29)), assign("F1", D(2025, 9, 30)), remind("F1", D(2025, 10, 15)),
+            remind("F1", D(2025, 10, 23)), E("F1", "finding", D(2025, 10, 24), "office", {"deviation": True}),
+            E("F1", "order", D(2025, 10, 24), "office")]
+    # on Mon 11/3: chase again (10/23 + 5 → 10/30), the talk, the order's period (10/27 … 10/31) run out
+    assert _found([fold(*base)], D(2025, 11, 3)) == [
+        ("interview_on_deviation", "u1", "F1", D(2025, 10, 24), 2025, "event:4"),
+        ("order_no_progress", "u1", "F1", D(2025, 11, 3), 2025, "improvement:order:improvement:u1"),
+        ("overdue_chase", "u1", "F1", D(2025, 10, 31), 2025, "result:instruction_result:u1"),
+    ]
+    # reported Tue 11/4 and passed 11/5: no more chasing, the rest still stands while the matter is open
+    passed = [*base, E("F1", "submit", D(2025, 11, 4), "unit:u1", REPORT), E("F1", "review_pass", D(2025, 11, 5), "office")]
+    assert _proposals([fold(*passed)], D(2025, 11, 6)) == [("interview_on_deviation", "u1", "F1"),
+                                                           ("order_no_progress", "u1", "F1")]
+    # 办结 (注结销号, Thu 11/6) and 归档 (Fri 11/7): nothing proposed; the lateness still counts (十六(四))
+    closed = [*passed, E("F1", "close", D(2025, 11, 6), "office")]
+    archived = [*closed, E("F1", "archive", D(2025, 11, 7), "office")]
+    for events, day in ((closed, D(2025, 11, 7)), (archived, D(2025, 11, 10))):
+        state = fold(*events)
+        assert POL.states[state.state].done
+        assert _proposals([state], day) == []
+        assert _proposals([state], day, "deduction") == [("overdue_deduction", "u1", "F1")]
+    # a criticism recorded on the archived matter still counts for the unit (a count of the unit's year)
+    criticised = fold(*archived, criticism("F1", D(2025, 11, 10)))
+    assert _proposals([criticised], D(2025, 11, 10)) == [("criticism_once", "u1", "F1")]
 
 
 # --- 二十一 trial period --------------------------------------------------------------------------
