@@ -132,9 +132,22 @@ def _extra_fields(field_names: dict[str, str]) -> dict[str, Any]:
                 i += 1
             else:
                 value = True
-        out[key] = value
+        out[key] = _flag(value)
         i += 1
     return out
+
+
+#: how a yes/no field may be written after its option (``--serious true``); a bare ``--serious`` is yes
+_YES, _NO = frozenset({"true", "yes", "是"}), frozenset({"false", "no", "否"})
+
+
+def _flag(value: Any) -> Any:
+    if isinstance(value, str):
+        if value.lower() in _YES:
+            return True
+        if value.lower() in _NO:
+            return False
+    return value
 
 
 def _record(config_path, matter, action, on, actor, data, step: str | None = None) -> Any:

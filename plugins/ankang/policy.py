@@ -327,7 +327,7 @@ def ducha_escalation_ladder() -> list[EscalationStep]:
                     chase_wait_setting="chase_every"), "escalate",
             cite("第四条", "对于涉及面广、事关全局、综合性强、协调难度大且催办后落实效果不佳的事项，经市政府秘书长同意后，可转交市政府督查室提级督查"),
             by_role="secretary_general", kinds=SECTION_KINDS,
-            reading="各科室督办的事项（第六条）逾期后经催办达设置 escalate_after_chases 次（默认2次）、最后一次督办后 chase_every（默认5个工作日）仍未报送，读作“催办后落实效果不佳”，"
+            reading="各科室督办的事项（第六条）逾期后经催办达设置 escalate_after_chases 次（默认2次）、达到该次数的那次督办后 chase_every（默认5个工作日）仍未报送，读作“催办后落实效果不佳”，"
                     "提出提级督查；是否“涉及面广、事关全局……”由秘书长同意时判断",
         ),
         EscalationStep(

@@ -338,7 +338,7 @@ def ducha_escalation_ladder() -> list[EscalationStep]:
                        Overdue(chased=2, chased_setting="order_after_chases", chase_wait=WorkingDays(5),
                                chase_wait_setting="chase_every"), "order",
                        cite("第十八条", "及时催办督办"), by_role="office",
-                       reading="逾期后经催办达设置 order_after_chases 次（默认2次，文件未定），最后一次催办后 chase_every"
+                       reading="逾期后经催办达设置 order_after_chases 次（默认2次，文件未定），达到该次数的那次催办后 chase_every"
                                "（默认5个工作日）仍未报告的，提出下达督办通知（第七条(三)“适时加以催办”、第十八条“催办督办”"
                                "读作适用于各类事项）；设为0则不提出"),
         EscalationStep("serious_report", "突出问题：向区委主要领导报告", 2, After("finding", serious, at_once=True),

@@ -260,7 +260,7 @@ def ducha_escalation_ladder() -> list[EscalationStep]:
                        cite("十六(二)", "下达督办令后，工作仍没有明显进展的"),
                        by_role="office",
                        reading="文件以督办令为通报批评的前一步（十六(二)），未定何时下达；读作逾期后经催办达设置 "
-                               "order_after_chases 次（默认2次）、最后一次催办后 chase_every（默认5个工作日）仍未报送的，提出下达督办令；设为0则不提出"),
+                               "order_after_chases 次（默认2次）、达到该次数的那次催办后 chase_every（默认5个工作日）仍未报送的，提出下达督办令；设为0则不提出"),
         EscalationStep("interview_on_deviation", "发现不落实或执行偏差问题，提出督查约谈建议", 2,
                        After("finding", DEVIATION, at_once=True), "interview",
                        cite("十六(一)", "对督促检查中发现的不落实或执行偏差问题，由区督查室提出督查约谈建议，党工委、管委会有关领导对责任单位负责人进行约谈"),

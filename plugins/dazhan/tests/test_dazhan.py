@@ -8,14 +8,17 @@ Dates are hand-checked against the State Council holiday notices:
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 from datetime import date as D
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from ducha_core.calendar import WorkingCalendar
+from ducha_core.cli import main as cli
 from ducha_core.cycles import occurrences
 from ducha_core.deadlines import deadlines_for
 from ducha_core.errors import ActionRefused
@@ -67,6 +70,23 @@ def submit(mid, on, unit="u1"):
 
 def handled(mid, kind="decision", deadline="2025-10-14", start=D(2025, 9, 26)):
     return [reg(mid, kind, start), approve(mid, start), assign(mid, D(2025, 9, 29), deadline), accept(mid, D(2025, 9, 30))]
+
+
+def order(mid, on, **data):
+    return E(mid, "order", on, "office", {"text": "督办通知", **data})
+
+
+def progress(mid, on, unit="u1"):
+    return E(mid, "progress", on, f"unit:{unit}", {"text": "已整改"})
+
+
+def remind(mid, on, **data):
+    return E(mid, "remind", on, "office", {"method": "催报", **data})
+
+
+def rules(pol, cal, states, day, **kw):
+    """The escalation rules proposed as of ``day`` (ladder order)."""
+    return [f.rule for f in evaluate(pol, cal, states, day, **kw)]
 
 
 # --- 第一章 总则 ----------------------------------------------------------------------------------
@@ -250,13 +270,83 @@ def test_article_14_methods_and_serious_problems(pol, cal, eng):
     found = {f.rule: f for f in evaluate(pol, cal, [s], D(2025, 10, 10))}
     assert set(found) == {"serious_report", "serious_order"}
     assert found["serious_report"].data == {"to": "principal_leader"}
-    s = eng.apply(s, E("P1", "report_up", D(2025, 10, 10), "office", {"to": "principal_leader", "step": "serious_report"}))
+    assert found["serious_report"].proposes == "report_serious"
+    assert pol.action_name("report_serious") == "向区委主要领导报告突出问题"
+    s = eng.apply(s, E("P1", "report_serious", D(2025, 10, 10), "office", {"to": "principal_leader", "step": "serious_report"}))
+    assert s.state == "handling"
     s = eng.apply(s, E("P1", "order", D(2025, 10, 10), "office", {"step": "serious_order", "text": "督办通知"}))
     assert s.state == "handling"
-    found = {f.rule for f in evaluate(pol, cal, [s], D(2025, 10, 13))}
-    assert found == {"order_no_progress"}
+    # the 督办通知 of Fri 10/10 gives no date: "迅速整改" = order_rectify_period, 5 working days: 10/11 (Sat,
+    # worked), 10/13, 10/14, 10/15, 10/16. The 问责建议 waits until that period has run (it used to be
+    # proposed the next working day, 10/13): not on 10/13 nor on the last day 10/16; on Fri 10/17
+    assert [(ob.what, ob.owed_by, ob.due) for ob in s.obligations if ob.what == "rectification"] == [
+        ("rectification", ("u1",), D(2025, 10, 16))]
+    assert rules(pol, cal, [s], D(2025, 10, 13)) == []
+    assert rules(pol, cal, [s], D(2025, 10, 16)) == []
+    assert rules(pol, cal, [s], D(2025, 10, 17)) == ["order_no_progress"]
+    # progress on Tue 10/14, within the period: 迅速整改 done, nothing to propose
     s = eng.apply(s, E("P1", "progress", D(2025, 10, 14), "unit:u1", {"text": "已复工"}))
-    assert evaluate(pol, cal, [s], D(2025, 10, 15)) == []
+    assert evaluate(pol, cal, [s], D(2025, 10, 17)) == []
+
+
+def test_article_14_12_serious_problem_at_once_not_cancelled_by_progress(pol, cal, eng):
+    # 第十四条(十二) 突出问题: "及时向区委主要领导报告，并下达督办通知" — both on the day of the finding
+    s = eng.fold([*handled("P2", deadline="2025-12-31"),
+                  E("P2", "finding", D(2025, 10, 9), "special_inspector",
+                    {"authorised_by": "区委督查部门", "serious": True, "text": "项目停工"})])
+    found = evaluate(pol, cal, [s], D(2025, 10, 9))
+    assert [(f.rule, f.proposes, f.data, f.unit, f.on, f.fact) for f in found] == [
+        ("serious_report", "report_serious", {"to": "principal_leader"}, "u1", D(2025, 10, 9), "event:4"),
+        ("serious_order", "order", {}, "u1", D(2025, 10, 9), "event:4")]
+    assert [f.citation.article for f in found] == ["第十四条(十二)", "第十四条(十二)"]
+    # the unit's progress and even its written report do not cancel them: only the office's step does
+    s = eng.apply(s, progress("P2", D(2025, 10, 10)))
+    assert rules(pol, cal, [s], D(2025, 10, 10)) == ["serious_report", "serious_order"]
+    done = eng.apply(s, submit("P2", D(2025, 10, 13)))
+    assert rules(pol, cal, [done], D(2025, 10, 13)) == ["serious_report", "serious_order"]
+    # 审核报结 (report_up) is not the 突出问题 report: it is taken only on a verified matter
+    with pytest.raises(ActionRefused, match="不能在「跟踪办理中」状态下进行"):
+        eng.apply(s, E("P2", "report_up", D(2025, 10, 13), "office", {"to": "principal_leader", "step": "serious_report"}))
+    # a 突出问题 report taken without --step (for another finding) does not answer this finding's rung
+    s = eng.apply(s, E("P2", "report_serious", D(2025, 10, 13), "office", {"to": "principal_leader", "form": "督查专报"}))
+    assert rules(pol, cal, [s], D(2025, 10, 13)) == ["serious_report", "serious_order"]
+    s = eng.apply(s, E("P2", "report_serious", D(2025, 10, 13), "office", {"to": "principal_leader", "step": "serious_report"}))
+    assert s.state == "handling"
+    assert rules(pol, cal, [s], D(2025, 10, 13)) == ["serious_order"]
+    # the 督办通知 confirming serious_order then waits for its own period (Mon 10/13 + 5个工作日: 10/14, 10/15,
+    # 10/16, 10/17, 10/20)
+    s = eng.apply(s, order("P2", D(2025, 10, 13), step="serious_order"))
+    assert rules(pol, cal, [s], D(2025, 10, 13)) == rules(pol, cal, [s], D(2025, 10, 20)) == []
+    assert rules(pol, cal, [s], D(2025, 10, 21)) == ["order_no_progress"]
+    # a finding not marked serious calls for nothing
+    plain = eng.fold([*handled("P3", deadline="2025-12-31"),
+                      E("P3", "finding", D(2025, 10, 9), "office", {"authorised_by": "区委", "text": "进度偏慢"})])
+    assert evaluate(pol, cal, [plain], D(2025, 10, 9)) == []
+
+
+def test_article_14_12_serious_report_on_verified_matter_keeps_state(pol, cal, eng):
+    # a 突出问题 found on a matter already 审核通过 (verified): the report to the 区委主要领导 is a step of its
+    # own (report_serious) and leaves the matter where it is; 审核报结 (report_up) remains the office's own
+    # decision. Written report Thu 10/9, review passed Fri 10/10, finding Mon 10/13
+    s = eng.fold([*handled("P5", deadline="2025-12-31"), submit("P5", D(2025, 10, 9)),
+                  E("P5", "review_pass", D(2025, 10, 10), "office"),
+                  E("P5", "finding", D(2025, 10, 13), "office", {"authorised_by": "区委", "serious": True, "text": "返工"})])
+    assert s.state == "verified"
+    assert rules(pol, cal, [s], D(2025, 10, 13)) == ["serious_report", "serious_order"]
+    s = eng.apply(s, E("P5", "report_serious", D(2025, 10, 13), "office", {"to": "principal_leader", "step": "serious_report"}))
+    # confirming serious_report used to be a report_up, which moved the matter on to 审核报结 (reported)
+    assert s.state == "verified"
+    assert rules(pol, cal, [s], D(2025, 10, 13)) == ["serious_order"]
+    # the 督办通知 on the verified matter, Mon 10/13, without a date: 5个工作日 10/14, 10/15, 10/16, 10/17, 10/20;
+    # unanswered, the 问责建议 from Tue 10/21; the unit answers with a progress report on Fri 10/17
+    s = eng.apply(s, order("P5", D(2025, 10, 13), step="serious_order"))
+    assert rules(pol, cal, [s], D(2025, 10, 20)) == []
+    assert rules(pol, cal, [s], D(2025, 10, 21)) == ["order_no_progress"]
+    s = eng.apply(s, progress("P5", D(2025, 10, 17)))
+    assert s.state == "verified" and rules(pol, cal, [s], D(2025, 10, 21)) == []
+    # 审核报结 then taken on its own
+    s = eng.apply(s, E("P5", "report_up", D(2025, 10, 21), "office", {"form": "单项报告"}))
+    assert s.state == "reported"
 
 
 def test_article_7_3_overdue_remind(pol, cal, eng):
@@ -266,6 +356,117 @@ def test_article_7_3_overdue_remind(pol, cal, eng):
     assert [(f.rule, f.proposes, f.unit) for f in found] == [("overdue_remind", "remind", "u1")]
     s = eng.apply(s, E("O1", "remind", D(2025, 10, 15), "office", {"method": "催报", "step": "overdue_remind"}))
     assert evaluate(pol, cal, [s], D(2025, 10, 16)) == []
+
+
+def test_article_7_3_repeated_chasing_then_order(pol, cal, eng):
+    # deadline Tue 10/14/2025; a chase before it (Mon 10/13) is not a chase of an overdue report
+    s = eng.fold([*handled("O2"), remind("O2", D(2025, 10, 13))])
+    assert rules(pol, cal, [s], D(2025, 10, 14)) == []
+    found = evaluate(pol, cal, [s], D(2025, 10, 15))
+    assert [(f.rule, f.proposes, f.data, f.on, f.citation.article) for f in found] == [
+        ("overdue_remind", "remind", {"method": "催报"}, D(2025, 10, 15), "第七条(三)")]
+    # any chase counts, with or without --step: chased on C = Wed 10/15
+    s = eng.apply(s, remind("O2", D(2025, 10, 15), method="电话催办"))
+    # proposed again once chase_every (5个工作日) has run since C: 10/16, 10/17, 10/20, 10/21, 10/22 → Thu 10/23
+    for day in (D(2025, 10, 16), D(2025, 10, 22)):
+        assert rules(pol, cal, [s], day) == [], day
+    (again,) = evaluate(pol, cal, [s], D(2025, 10, 23))
+    assert (again.rule, again.on) == ("overdue_remind", D(2025, 10, 23))
+    assert "2025-10-15 已催办，5个工作日后仍未报送" in again.reason
+    # the second chase after the due date (Thu 10/23), the report still owed (order_after_chases = 2). The unit
+    # gets chase_every (5个工作日) to answer it: 10/24, 10/27, 10/28, 10/29, 10/30; still no report → 经催办仍未
+    # 报送 → 督办通知 proposed from Fri 10/31 (it used to be the next day, 10/24), the same day as the next chase;
+    # the fact dates from the second chase
+    s = eng.apply(s, remind("O2", D(2025, 10, 23), step="overdue_remind"))
+    for day in (D(2025, 10, 23), D(2025, 10, 24), D(2025, 10, 30)):
+        assert rules(pol, cal, [s], day) == [], day
+    found = evaluate(pol, cal, [s], D(2025, 10, 31))
+    assert [f.rule for f in found] == ["overdue_remind", "chase_order"]
+    chase = found[1]
+    assert (chase.rule, chase.proposes, chase.level, chase.on, chase.citation.article) == (
+        "chase_order", "order", 2, D(2025, 10, 23), "第十八条")
+    assert chase.reason == "交办通知明确的办理时限（2025-10-14）逾期后已催办2次（最近 2025-10-23），仍未报送"
+    # the 督办通知 (Fri 10/31) confirms it; it is not proposed again. The chase stays due (an order is not a
+    # chase); the order's own period runs 11/3–11/7, its 问责建议 from Mon 11/10
+    ordered = eng.apply(s, order("O2", D(2025, 10, 31), step="chase_order"))
+    assert rules(pol, cal, [ordered], D(2025, 10, 31)) == ["overdue_remind"]
+    assert rules(pol, cal, [ordered], D(2025, 11, 7)) == ["overdue_remind"]
+    assert rules(pol, cal, [ordered], D(2025, 11, 10)) == ["overdue_remind", "order_no_progress"]
+    # confirming the chase first does not put the 督办通知 off: the wait runs from the second chase, so after a
+    # third chase on Fri 10/31 the order is still proposed that day and every day after until taken; the next
+    # chase comes 5个工作日 after the third (11/3–11/7 → Mon 11/10)
+    third = eng.apply(s, remind("O2", D(2025, 10, 31), step="overdue_remind"))
+    (again,) = evaluate(pol, cal, [third], D(2025, 10, 31))
+    assert (again.rule, again.on) == ("chase_order", D(2025, 10, 23))
+    assert again.reason == "交办通知明确的办理时限（2025-10-14）逾期后已催办3次（最近 2025-10-31），仍未报送"
+    assert rules(pol, cal, [third], D(2025, 11, 7)) == ["chase_order"]
+    assert rules(pol, cal, [third], D(2025, 11, 10)) == ["overdue_remind", "chase_order"]
+    # a report, however late, ends the chasing: within the wait (Fri 10/24) nothing more is proposed
+    reported = eng.apply(s, submit("O2", D(2025, 10, 24)))
+    assert rules(pol, cal, [reported], D(2025, 10, 31)) == []
+
+
+def test_article_7_3_chase_settings(cal):
+    events = [*handled("O3"), remind("O3", D(2025, 10, 15))]
+    # chase_every = 3个工作日: after a chase on Wed 10/15 → 10/16, 10/17, 10/20 → proposed again Tue 10/21
+    pol = load_policy("dazhan", {"chase_every": "3个工作日"})
+    s = MatterEngine(pol, cal).fold(events)
+    assert rules(pol, cal, [s], D(2025, 10, 20)) == []
+    assert rules(pol, cal, [s], D(2025, 10, 21)) == ["overdue_remind"]
+    # order_after_chases = 1: one chase after the due date suffices; the unit has chase_every to answer it
+    # (10/16, 10/17, 10/20, 10/21, 10/22), so the 督办通知 is proposed from Thu 10/23, with the next chase
+    pol = load_policy("dazhan", {"order_after_chases": 1})
+    s = MatterEngine(pol, cal).fold(events)
+    assert rules(pol, cal, [s], D(2025, 10, 16)) == rules(pol, cal, [s], D(2025, 10, 22)) == []
+    assert rules(pol, cal, [s], D(2025, 10, 23)) == ["overdue_remind", "chase_order"]
+    # chase_every also sets that wait: 3个工作日 after Wed 10/15 (10/16, 10/17, 10/20) → both from Tue 10/21
+    pol = load_policy("dazhan", {"order_after_chases": 1, "chase_every": "3个工作日"})
+    s = MatterEngine(pol, cal).fold(events)
+    assert rules(pol, cal, [s], D(2025, 10, 20)) == []
+    assert rules(pol, cal, [s], D(2025, 10, 21)) == ["overdue_remind", "chase_order"]
+
+
+def test_article_18_order_after_chases_zero_switches_rung_off(cal):
+    # order_after_chases = 0: no 督办通知 is ever proposed for chases, only the chases themselves
+    pol = load_policy("dazhan", {"order_after_chases": 0})
+    eng = MatterEngine(pol, cal)
+    s = eng.fold(handled("O4"))  # due Tue 10/14
+    assert rules(pol, cal, [s], D(2025, 10, 15)) == ["overdue_remind"]
+    # chased Wed 10/15 and Thu 10/23: with the default (2) chase_order would come on Fri 10/31; here only the
+    # next chase (5个工作日 after 10/23: 10/24, 10/27–10/30 → Fri 10/31)
+    s = eng.fold([*handled("O4"), remind("O4", D(2025, 10, 15)), remind("O4", D(2025, 10, 23))])
+    assert rules(pol, cal, [s], D(2025, 10, 24)) == []
+    assert rules(pol, cal, [s], D(2025, 10, 31)) == ["overdue_remind"]
+    assert rules(pol, cal, [s], D(2025, 12, 31)) == ["overdue_remind"]
+
+
+def test_article_7_ended_matter_gets_no_escalation(pol, cal, eng):
+    # deadline Tue 10/14; a serious finding Thu 10/9 and the 督办通知 confirming serious_order the same day
+    # (rectification due 10/15); the report comes on Mon 10/20, late for both
+    events = [*handled("Z1"),
+              E("Z1", "finding", D(2025, 10, 9), "office", {"authorised_by": "区委", "serious": True, "text": "停工"}),
+              order("Z1", D(2025, 10, 9), step="serious_order"), submit("Z1", D(2025, 10, 20)),
+              E("Z1", "review_pass", D(2025, 10, 21), "office"), E("Z1", "report_up", D(2025, 10, 21), "office")]
+    s = eng.fold(events)
+    assert s.state == "reported"  # 审核报结, not yet 报结: still proposed
+    found = evaluate(pol, cal, [s], D(2025, 10, 21))
+    assert [(f.rule, f.on) for f in found] == [("serious_report", D(2025, 10, 9)), ("order_no_progress", D(2025, 10, 16))]
+    # late by the working days in (10/15, 10/20]: 10/16, 10/17, 10/20
+    assert found[1].reason.endswith("逾期3个工作日才完成")
+    # 报结 (closed, 办结) and 立卷归档 (archived): nothing more is proposed, whatever was pending
+    closed = eng.apply(s, E("Z1", "close", D(2025, 10, 22), "office", {"approved_by": "区委副书记"}))
+    assert closed.state == "closed" and pol.states["closed"].done
+    assert evaluate(pol, cal, [closed], D(2025, 10, 22)) == []
+    assert evaluate(pol, cal, [closed], D(2025, 12, 31), year=2025) == []
+    # a serious finding recorded on the closed matter calls for nothing either
+    found_late = eng.apply(closed, E("Z1", "finding", D(2025, 10, 23), "office",
+                                     {"authorised_by": "区委", "serious": True, "text": "回访发现问题"}))
+    assert evaluate(pol, cal, [found_late], D(2025, 10, 23)) == []
+    archived = eng.apply(closed, E("Z1", "archive", D(2025, 12, 30), "office"))
+    assert archived.state == "archived" and evaluate(pol, cal, [archived], D(2025, 12, 30)) == []
+    # an overdue matter never reported stays chased while open; 报结 is only after a report, so a matter
+    # still owed cannot end: 10/15 proposes the chase for it
+    assert rules(pol, cal, [eng.fold(handled("Z2"))], D(2025, 10, 15)) == ["overdue_remind"]
 
 
 # --- 第四章 工作制度 ------------------------------------------------------------------------------
@@ -536,29 +737,100 @@ def test_article_28_performance_assessment(pol, eng):
 
 
 def test_article_30_accountability_proposal(pol, cal, eng):
+    # a 督办通知 on Thu 10/9/2025 without a date: 迅速整改 within order_rectify_period (default 5个工作日):
+    # 10/10, 10/11 (Sat, worked), 10/13, 10/14, 10/15. No progress by then: the 问责建议 is proposed on the
+    # first working day after, Thu 10/16 — not on the day of the order (the old reading proposed it at once)
+    assert pol.settings["order_rectify_period"] == "5个工作日"
     s = eng.fold(handled("Q1", deadline="2025-12-31"))
-    s = eng.apply(s, E("Q1", "order", D(2025, 10, 9), "office", {"text": "督办通知"}))
-    found = [f for f in evaluate(pol, cal, [s], D(2025, 10, 10)) if f.rule == "order_no_progress"]
-    assert [(f.proposes, f.citation.article) for f in found] == [("accountability", "第三十条")]
+    s = eng.apply(s, order("Q1", D(2025, 10, 9)))
+    assert [(ob.what, ob.owed_by, ob.due) for ob in s.obligations if ob.what == "rectification"] == [
+        ("rectification", ("u1",), D(2025, 10, 15))]
+    for day in (D(2025, 10, 9), D(2025, 10, 10), D(2025, 10, 15)):
+        assert "order_no_progress" not in rules(pol, cal, [s], day), day
+    found = [f for f in evaluate(pol, cal, [s], D(2025, 10, 16)) if f.rule == "order_no_progress"]
+    assert [(f.proposes, f.citation.article, f.unit, f.on) for f in found] == [
+        ("accountability", "第三十条", "u1", D(2025, 10, 16))]
+    assert found[0].reason == "2025-10-09 下达督办通知；督办通知责成迅速整改期限 2025-10-15 已过，仍未完成"
     with pytest.raises(ActionRefused, match="无权"):
-        eng.apply(s, E("Q1", "accountability", D(2025, 10, 10), "unit:u1"))
-    s = eng.apply(s, E("Q1", "accountability", D(2025, 10, 10), "office", {"step": "order_no_progress"}))
-    assert [f for f in evaluate(pol, cal, [s], D(2025, 10, 11)) if f.rule == "order_no_progress"] == []
+        eng.apply(s, E("Q1", "accountability", D(2025, 10, 16), "unit:u1"))
+    s = eng.apply(s, E("Q1", "accountability", D(2025, 10, 16), "office", {"step": "order_no_progress"}))
+    assert "order_no_progress" not in rules(pol, cal, [s], D(2025, 10, 17))
+
+
+def test_article_30_order_progress_within_period_and_until(pol, cal, eng):
+    # 第十四条(十二) "迅速整改" / 第三十条 "执行不力、落实不到位"
+    base = eng.fold(handled("Q3", deadline="2025-12-31"))
+    ordered = eng.apply(base, order("Q3", D(2025, 10, 9)))  # period: 10/10, 10/11, 10/13, 10/14, 10/15
+    # progress on the last day of the period, Wed 10/15, cancels it
+    on_time = eng.apply(ordered, progress("Q3", D(2025, 10, 15)))
+    assert rules(pol, cal, [on_time], D(2025, 10, 16)) == []
+    # so does the written report (submit)
+    submitted = eng.apply(ordered, submit("Q3", D(2025, 10, 14)))
+    assert rules(pol, cal, [submitted], D(2025, 10, 16)) == []
+    # progress only on Fri 10/17, after the period: a fact all the same (期满后才报送), late by the working
+    # days in (10/15, 10/17]: 10/16, 10/17 = 2
+    late = eng.apply(ordered, progress("Q3", D(2025, 10, 17)))
+    (found,) = evaluate(pol, cal, [late], D(2025, 10, 17))
+    assert (found.rule, found.on) == ("order_no_progress", D(2025, 10, 16))
+    assert found.reason == "2025-10-09 下达督办通知；督办通知责成迅速整改期限 2025-10-15 已过，逾期2个工作日才完成"
+    # progress recorded before the order (even the same day), or by a co-unit, does not answer it: the order
+    # is owed by the units it names (here the lead unit u1), from the order on
+    joint = [reg("Q4", "decision", D(2025, 9, 26)), approve("Q4", D(2025, 9, 26)),
+             assign("Q4", D(2025, 9, 29), "2025-12-31", co_units=["u2"]), accept("Q4", D(2025, 9, 30))]
+    other = eng.fold([*joint, progress("Q4", D(2025, 10, 9)), order("Q4", D(2025, 10, 9)),
+                      progress("Q4", D(2025, 10, 13), unit="u2")])
+    assert rules(pol, cal, [other], D(2025, 10, 16)) == ["order_no_progress"]
+    # with its own date (--until) the order sets the period: Tue 9/30 with until Sat 10/4, in the National
+    # Day holiday (10/1–10/8), moved to Thu 10/9; proposed from Fri 10/10
+    until = eng.apply(base, order("Q3", D(2025, 9, 30), until="2025-10-04"))
+    (ob,) = [ob for ob in until.obligations if ob.what == "rectification"]
+    assert (ob.owed_by, ob.due) == (("u1",), D(2025, 10, 9))
+    assert rules(pol, cal, [until], D(2025, 10, 9)) == []
+    assert rules(pol, cal, [until], D(2025, 10, 10)) == ["order_no_progress"]
+    # the same order without a date: 5 working days from 9/30 are 10/9, 10/10, 10/11 (Sat), 10/13, 10/14
+    plain = eng.apply(base, order("Q3", D(2025, 9, 30)))
+    assert [ob.due for ob in plain.obligations if ob.what == "rectification"] == [D(2025, 10, 14)]
+    assert rules(pol, cal, [plain], D(2025, 10, 14)) == []
+    assert rules(pol, cal, [plain], D(2025, 10, 15)) == ["order_no_progress"]
+    # a date later than the default period is kept: until Fri 10/31 → nothing on 10/16 nor on 10/31; Mon 11/3
+    long = eng.apply(base, order("Q3", D(2025, 10, 9), until="2025-10-31"))
+    assert rules(pol, cal, [long], D(2025, 10, 16)) == rules(pol, cal, [long], D(2025, 10, 31)) == []
+    assert rules(pol, cal, [long], D(2025, 11, 3)) == ["order_no_progress"]
+
+
+def test_article_30_order_under_review_answered_by_progress(pol, cal, eng):
+    # a 督办通知 may be given while the written report is under review (submitted, verified, reported), and the
+    # unit answers it with a progress report. Written report Thu 10/9; the order of Fri 10/10 without a date
+    # runs 5个工作日: 10/11 (Sat, worked), 10/13, 10/14, 10/15, 10/16
+    review = [E("Q6", "review_pass", D(2025, 10, 10), "office"), E("Q6", "report_up", D(2025, 10, 10), "office")]
+    for stage, steps in (("submitted", 0), ("verified", 1), ("reported", 2)):
+        s = eng.fold([*handled("Q6", deadline="2025-12-31"), submit("Q6", D(2025, 10, 9)), *review[:steps],
+                      order("Q6", D(2025, 10, 10))])
+        assert s.state == stage
+        (ob,) = [ob for ob in s.obligations if ob.what == "rectification"]
+        assert (ob.owed_by, ob.due) == (("u1",), D(2025, 10, 16)), stage
+        # unanswered (the written report of 10/9, before the order, does not answer it): 问责建议 from Fri 10/17
+        assert rules(pol, cal, [s], D(2025, 10, 16)) == [], stage
+        assert rules(pol, cal, [s], D(2025, 10, 17)) == ["order_no_progress"], stage
+        # a progress report on Tue 10/14, within the period: nothing to propose
+        answered = eng.apply(s, progress("Q6", D(2025, 10, 14)))
+        assert answered.state == stage
+        assert rules(pol, cal, [answered], D(2025, 10, 17)) == [], stage
 
 
 def test_article_30_rectify_period_setting(cal):
-    # 第十四条(十二) "迅速整改" names no period; a deployment gives one: 5个工作日 after Thu 10/9/2025 is
-    # 10/10, 10/11 (Sat, worked), 10/13, 10/14, 10/15
-    pol = load_policy("dazhan", {"order_rectify_period": "5个工作日"})
+    # 第十四条(十二) "迅速整改" names no period: the default reading is 5个工作日; a deployment gives another:
+    # 3个工作日 after Thu 10/9/2025 is 10/10, 10/11 (Sat, worked), 10/13 → proposed from Tue 10/14
+    assert load_policy("dazhan").settings["order_rectify_period"] == "5个工作日"
+    pol = load_policy("dazhan", {"order_rectify_period": "3个工作日"})
     eng = MatterEngine(pol, cal)
-    s = eng.fold([*handled("Q2", deadline="2025-12-31"), E("Q2", "order", D(2025, 10, 9), "office", {"text": "督办通知"})])
-
-    def rules(day):
-        return [f.rule for f in evaluate(pol, cal, [s], day)]
-
-    assert rules(D(2025, 10, 15)) == []
-    assert rules(D(2025, 10, 16)) == ["order_no_progress"]
-    assert load_policy("dazhan").settings["order_rectify_period"] is None
+    s = eng.fold([*handled("Q2", deadline="2025-12-31"), order("Q2", D(2025, 10, 9))])
+    assert rules(pol, cal, [s], D(2025, 10, 13)) == []
+    assert rules(pol, cal, [s], D(2025, 10, 14)) == ["order_no_progress"]
+    # an order with its own date keeps it whatever the setting: until Wed 10/15 → proposed from Thu 10/16
+    s = eng.fold([*handled("Q5", deadline="2025-12-31"), order("Q5", D(2025, 10, 9), until="2025-10-15")])
+    assert rules(pol, cal, [s], D(2025, 10, 15)) == []
+    assert rules(pol, cal, [s], D(2025, 10, 16)) == ["order_no_progress"]
 
 
 # --- traceability and CLI ------------------------------------------------------------------------
@@ -581,6 +853,104 @@ def test_articles_traceability(pol):
         for node in article.tests:
             path, _, name = node.partition("::")
             assert path == TEST_FILE and callable(getattr(here, name, None)), node
+
+
+@pytest.fixture
+def dz(tmp_path, monkeypatch):
+    """A dazhan deployment from `ducha init` in a temporary directory; ``dz(*args)`` runs a command."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DUCHA_CONFIG", raising=False)
+    runner = CliRunner()
+
+    def invoke(*args):
+        result = runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    invoke("init", "--jurisdiction", "dazhan")
+    return invoke
+
+
+def _cli_matter(dz, deadline):
+    """Register, approve, assign (to u1) and accept a matter; its id."""
+    mid = dz("register", "--as", "duchashi", "--on", "2025-09-26", "--kind", "decision", "--title", "道路修复",
+             "--draft-opinion", "拟交示例单位一办理").split()[0]
+    dz("approve", mid, "--as", "lingdao", "--on", "2025-09-26", "--approved-by", "区委副书记")
+    dz("assign", mid, "--as", "duchashi", "--on", "2025-09-29", "--lead", "u1", "--deadline", deadline)
+    dz("accept", mid, "--as", "u1_staff", "--on", "2025-09-30", "--responsible-leader", "李科长")
+    return mid
+
+
+def _due(dz, day):
+    return json.loads(dz("due", "--as-of", day, "--json"))["findings"]
+
+
+def _confirm(dz, finding):
+    """Run the confirm command `ducha due` printed, exactly as printed."""
+    args = shlex.split(finding["confirm"])
+    assert args[0] == "ducha"
+    return dz(*args[1:])
+
+
+def test_article_30_cli_order_until_then_accountability(dz):
+    mid = _cli_matter(dz, "2025-12-31")
+    assert mid == "DC-2025-0001"
+    # 督办通知 on Tue 9/30 with its own date, Sat 10/4 (国庆 10/1–10/8): moved to Thu 10/9
+    out = dz("order", mid, "--as", "duchashi", "--on", "2025-09-30", "--until", "2025-10-04", "--note", "督办通知")
+    assert "期限 2025-10-09（督办通知责成迅速整改，第十四条(十二)）" in out and "顺延至10/9" in out
+    assert _due(dz, "2025-09-30") == [] and _due(dz, "2025-10-09") == []
+    (found,) = _due(dz, "2025-10-10")
+    assert (found["rule"], found["proposes"], found["unit"], found["on"]) == (
+        "order_no_progress", "accountability", "u1", "2025-10-10")
+    assert found["confirm"] == (f"ducha step accountability {mid} --unit u1 --as duchashi --on 2025-10-10"
+                                " --step order_no_progress")
+    _confirm(dz, found)
+    assert _due(dz, "2025-10-10") == [] and _due(dz, "2025-10-20") == []
+
+
+def test_article_7_3_cli_chase_twice_then_order(dz):
+    mid = _cli_matter(dz, "2025-10-14")
+    assert _due(dz, "2025-10-14") == []
+    (first,) = _due(dz, "2025-10-15")
+    assert first["rule"] == "overdue_remind"
+    assert first["confirm"] == f"ducha remind {mid} --method 催报 --unit u1 --as duchashi --on 2025-10-15 --step overdue_remind"
+    _confirm(dz, first)
+    # chase_every 5个工作日 after Wed 10/15: 10/16, 10/17, 10/20, 10/21, 10/22 → again on Thu 10/23
+    assert _due(dz, "2025-10-22") == []
+    (second,) = _due(dz, "2025-10-23")
+    assert second["rule"] == "overdue_remind"
+    _confirm(dz, second)
+    assert _due(dz, "2025-10-23") == []
+    # two chases after the due date; the unit has 5个工作日 to answer the second (10/24, 10/27–10/30); still no
+    # report: 督办通知 proposed on Fri 10/31, with the next chase
+    assert _due(dz, "2025-10-24") == [] and _due(dz, "2025-10-30") == []
+    remind_again, chase = _due(dz, "2025-10-31")
+    assert remind_again["rule"] == "overdue_remind"
+    assert (chase["rule"], chase["proposes"], chase["on"]) == ("chase_order", "order", "2025-10-23")
+    assert chase["confirm"] == f"ducha order {mid} --unit u1 --as duchashi --on 2025-10-31 --step chase_order"
+    _confirm(dz, chase)
+    assert [f["rule"] for f in _due(dz, "2025-10-31")] == ["overdue_remind"]
+    # the order's own period (5个工作日 from Fri 10/31: 11/3–11/7) then runs; 问责建议 from Mon 11/10
+    assert [f["rule"] for f in _due(dz, "2025-11-07")] == ["overdue_remind"]
+    assert [f["rule"] for f in _due(dz, "2025-11-10")] == ["overdue_remind", "order_no_progress"]
+
+
+def test_article_14_12_cli_serious_report_keeps_verified(dz):
+    mid = _cli_matter(dz, "2025-12-31")
+    dz("submit", mid, "--as", "u1_staff", "--on", "2025-10-09", "--head-signoff", "王局长", "--seal")
+    assert "→ 审核通过" in dz("review", mid, "--as", "duchashi", "--on", "2025-10-10", "--pass")
+    dz("finding", mid, "--as", "duchashi", "--on", "2025-10-13", "--note", "返工", "--authorised-by", "区委", "--serious")
+    report, order_ = _due(dz, "2025-10-13")
+    assert (report["rule"], report["proposes"]) == ("serious_report", "report_serious")
+    assert report["confirm"] == (f"ducha step report_serious {mid} --to principal_leader --unit u1 --as duchashi"
+                                 " --on 2025-10-13 --step serious_report")
+    # the 突出问题 report leaves the matter 审核通过 (it used to be a report_up: 审核报结)
+    assert "向区委主要领导报告突出问题 → 审核通过" in _confirm(dz, report)
+    assert _due(dz, "2025-10-13") == [order_]
+    # the 督办通知 (Mon 10/13; 5个工作日 10/14–10/17, 10/20) answered by the unit's progress on Fri 10/17
+    _confirm(dz, order_)
+    assert "报告进展 → 审核通过" in dz("progress", mid, "--as", "u1_staff", "--on", "2025-10-17", "--note", "已整改")
+    assert _due(dz, "2025-10-21") == []
 
 
 def _ducha(*args):
