@@ -427,13 +427,22 @@ def evaluate(policy: Policy, cal: WorkingCalendar, states: Sequence[MatterState]
     else:
         day, years, assessment = as_of, None, as_of.year
     ctx = _Context(policy, cal, states, day)
+    # an event recorded after the year that names it (``--year``: a 通报表扬 for last year given in
+    # January) is a fact of that year: at-once facts are read from the whole log, then kept by year
+    later = ctx
     if year is not None and day < as_of:
         ctx_confirm = _Context(policy, cal, states, as_of)  # confirmations recorded after the year ended
         ctx.by_step, ctx.by_step_unit, ctx.grades = ctx_confirm.by_step, ctx_confirm.by_step_unit, ctx_confirm.grades
         ctx.confirm_events, ctx.confirm_of_action = ctx_confirm.events, ctx_confirm.of_action
+        later = ctx_confirm
+
+    def facts_of(trigger: Trigger, *args, **kwargs) -> list[_Fact]:
+        at_once = isinstance(trigger, After) and trigger.at_once
+        return _facts(trigger, later if at_once else ctx, *args, **kwargs)
+
     findings: list[Finding] = []
     for step in policy.escalation:
-        facts = _facts(step.trigger, ctx, years, step, open_only=not step.after_end)
+        facts = facts_of(step.trigger, years, step, open_only=not step.after_end)
         yearly = isinstance(step.trigger, CountInYear | UnitGrade)
         for fact in facts:
             if years is not None and fact.year not in years:
@@ -446,7 +455,7 @@ def evaluate(policy: Policy, cal: WorkingCalendar, states: Sequence[MatterState]
                                     pending.fact, yearly))
     if policy.grading is not None:
         for rule in policy.grading.rules:
-            for fact in _facts(rule.trigger, ctx, (assessment,)):
+            for fact in facts_of(rule.trigger, (assessment,)):
                 if fact.year != assessment or _graded(ctx, fact.unit, fact.year, rule.grade):
                     continue
                 findings.append(Finding("grade", rule.id, rule.grade, rule.citation, fact.unit, fact.matter, fact.reason,
@@ -455,7 +464,7 @@ def evaluate(policy: Policy, cal: WorkingCalendar, states: Sequence[MatterState]
             points = deduction.points
             if deduction.setting and policy.settings.get(deduction.setting) is not None:
                 points = policy.settings[deduction.setting]
-            for fact in _facts(deduction.trigger, ctx, (assessment,)):
+            for fact in facts_of(deduction.trigger, (assessment,)):
                 if fact.year != assessment:
                     continue
                 findings.append(Finding("deduction", deduction.id, deduction.name, deduction.citation, fact.unit,

@@ -6,7 +6,9 @@ Calendar facts used (State Council notices): 2025 国庆节、中秋节 10/1–1
 
 from __future__ import annotations
 
+import json
 import re
+import shlex
 from datetime import date as D
 from pathlib import Path
 
@@ -15,12 +17,13 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ducha_ankang.policy import GRADES, PROJECT_KINDS, SECTION_KINDS
+from ducha_ankang.policy import CRITICISM_CITY, GRADES, PROJECT_KINDS, SECTION_KINDS
+from ducha_core.assessment import assess
 from ducha_core.calendar import WorkingCalendar
 from ducha_core.documents.render import render_markdown
 from ducha_core.documents.snapshot import Snapshot
 from ducha_core.errors import ActionRefused
-from ducha_core.escalation import evaluate
+from ducha_core.escalation import evaluate, unit_grades
 from ducha_core.events import Event as E
 from ducha_core.matter import MatterEngine, light
 from ducha_core.model import Unit
@@ -132,6 +135,123 @@ def test_article_4_escalation_only_for_matters_of_the_deputies_and_sections():
                       E("M1", "remind", D(2025, 10, 9), "deputy_secretary_general", {"method": "电话"})])
         s = ENG.apply(s, E("M1", "escalate", D(2025, 10, 20), "secretary_general", {"reason": "催办后效果不佳"}))
         assert s.state == "escalated"
+
+
+def test_article_4_overdue_chases_then_escalation_for_section_matters():
+    # result due Fri 2025-10-31, not reported. 督办 (overdue_remind) is proposed from the first working day after it,
+    # Mon 11/3, and again chase_every (5个工作日) after the last chase: 11/4, 5, 6, 7, 10 → again from Tue 11/11.
+    # 第四条 催办后落实效果不佳: after escalate_after_chases (2) chases following the last day with the result still
+    # owed, 提级督查 (chase_escalate) is proposed for the 科室's kinds only — once the unit has had chase_every
+    # (5个工作日) to answer the second chase: Tue 11/11 + 11/12, 13, 14, 17, 18 → from Wed 11/19. The finding is
+    # dated the day the count was reached (the second chase, 11/11)
+    for kind, actor in (("key_project", "section"), ("section_instruction", "section"), ("instruction", "office")):
+        events = assigned(kind=kind, actor=actor, on=D(2025, 9, 1), deadline="2025-10-31")
+        s = ENG.fold(events)
+        assert findings([s], D(2025, 10, 31)) == {}
+        remind = findings([s], D(2025, 11, 3))[("overdue_remind", "u1")]
+        assert (remind.proposes, remind.on, remind.citation.article) == ("remind", D(2025, 11, 3), "第四条、第六条")
+        events.append(E("M1", "remind", D(2025, 11, 3), actor, {"method": "电话"}))
+        s = ENG.fold(events)
+        assert findings([s], D(2025, 11, 10), "escalation") == {}
+        again = findings([s], D(2025, 11, 11))[("overdue_remind", "u1")]
+        assert again.on == D(2025, 11, 11) and "2025-11-03 已催办" in again.reason
+        events.append(E("M1", "remind", D(2025, 11, 11), actor, {"method": "书面"}))
+        s = ENG.fold(events)
+        # not the day after the second chase (Wed 11/12), nor on the 5th working day after it (Tue 11/18)
+        for day in (D(2025, 11, 11), D(2025, 11, 12), D(2025, 11, 18)):
+            assert findings([s], day, "escalation") == {}
+        # 11/19 is also when the third 督办 falls due (11/11 + 5个工作日), for every kind
+        f = findings([s], D(2025, 11, 19), "escalation")
+        assert f[("overdue_remind", "u1")].on == D(2025, 11, 19)
+        if kind not in SECTION_KINDS:  # a 第五条 matter is the 督查室's own: nothing to transfer
+            assert set(f) == {("overdue_remind", "u1")}
+            continue
+        up = f[("chase_escalate", "u1")]
+        assert (up.proposes, up.on, up.level, up.citation.article) == ("escalate", D(2025, 11, 11), 2, "第四条")
+        assert "已催办2次（最近 2025-11-11）" in up.reason
+        # a third chase on 11/19 does not put the 提级督查 off (the wait runs from the 2nd chase): still proposed
+        # that day and after, naming 3 chases
+        third = ENG.fold([*events, E("M1", "remind", D(2025, 11, 19), actor, {"method": "书面"})])
+        for day in (D(2025, 11, 19), D(2025, 11, 26)):
+            up3 = findings([third], day)[("chase_escalate", "u1")]
+            assert up3.on == D(2025, 11, 11) and "已催办3次（最近 2025-11-19）" in up3.reason
+        # a chase before the last day does not count: only one chase after 10/31 → nothing to escalate
+        early = ENG.fold([*events[:2], E("M1", "remind", D(2025, 10, 20), actor, {"method": "电话"}), events[2]])
+        assert ("chase_escalate", "u1") not in findings([early], D(2025, 11, 19))
+        # the secretary-general agrees: escalated, no longer proposed
+        done = ENG.apply(s, E("M1", "escalate", D(2025, 11, 19), "secretary_general",
+                              {"reason": up.reason, "step": "chase_escalate"}))
+        assert done.state == "escalated"
+        assert ("chase_escalate", "u1") not in findings([done], D(2025, 11, 20))
+    # the settings: chase every 3 working days (11/4, 5, 6 → again from Fri 11/7); escalate after 3 chases, once
+    # the unit has had chase_every (3个工作日) after the third (Wed 11/12 + 11/13, 14, 17 → from Tue 11/18)
+    pol = load_policy("ankang", {"chase_every": "3个工作日", "escalate_after_chases": 3})
+    events = [*assigned(kind="key_project", actor="section", on=D(2025, 9, 1), deadline="2025-10-31"),
+              E("M1", "remind", D(2025, 11, 3), "section", {"method": "电话"})]
+    s = MatterEngine(pol, CAL).fold(events)
+    assert "overdue_remind" not in {f.rule for f in evaluate(pol, CAL, [s], D(2025, 11, 6))}
+    assert "overdue_remind" in {f.rule for f in evaluate(pol, CAL, [s], D(2025, 11, 7))}
+    events += [E("M1", "remind", D(2025, 11, 7), "section", {"method": "电话"})]
+    assert "chase_escalate" not in {f.rule for f in evaluate(pol, CAL, [MatterEngine(pol, CAL).fold(events)],
+                                                            D(2025, 11, 10))}
+    events += [E("M1", "remind", D(2025, 11, 12), "section", {"method": "书面"})]
+    s = MatterEngine(pol, CAL).fold(events)
+    assert "chase_escalate" not in {f.rule for f in evaluate(pol, CAL, [s], D(2025, 11, 17))}
+    assert "chase_escalate" in {f.rule for f in evaluate(pol, CAL, [s], D(2025, 11, 18))}
+
+
+def test_article_4_no_escalation_when_the_setting_is_zero():
+    # escalate_after_chases = 0 switches 提级督查 off: never proposed, however many chases go unanswered
+    off = load_policy("ankang", {"escalate_after_chases": 0})
+    events = assigned(kind="key_project", actor="section", on=D(2025, 9, 1), deadline="2025-10-31")
+    s = MatterEngine(off, CAL).fold(events)
+    # Mon 11/3 is the first working day after 10/31, no chase yet: only the 督办 is proposed
+    assert {f.rule for f in evaluate(off, CAL, [s], D(2025, 11, 3))} == {"overdue_remind"}
+    # chased on 11/3 and 11/11, still nothing to escalate on 11/19 (when the default setting would propose it)
+    events += [E("M1", "remind", D(2025, 11, 3), "section", {"method": "电话"}),
+               E("M1", "remind", D(2025, 11, 11), "section", {"method": "书面"})]
+    s = MatterEngine(off, CAL).fold(events)
+    assert "chase_escalate" not in {f.rule for f in evaluate(off, CAL, [s], D(2025, 11, 19))}
+    assert "chase_escalate" in {f.rule for f in evaluate(POL, CAL, [ENG.fold(events)], D(2025, 11, 19))}
+
+
+def test_article_4_chase_escalate_confirmed_through_the_cli(tmp_path, monkeypatch):
+    from ducha_core.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DUCHA_CONFIG", raising=False)
+    runner = CliRunner()
+
+    def ok(*args):
+        result = runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    ok("init", "--jurisdiction", "ankang")
+    with open("ducha.toml", "a", encoding="utf-8") as fh:
+        fh.write('\n[[person]]\nid = "keshi"\nname = "科室工作人员"\nroles = ["section"]\n'
+                 '\n[[person]]\nid = "mishuzhang"\nname = "市政府秘书长"\nroles = ["secretary_general"]\n')
+    ok("register", "--as", "keshi", "--on", "2025-09-01", "--kind", "key_project", "--title", "联系重点项目", "--id", "P")
+    ok("assign", "P", "--as", "keshi", "--on", "2025-09-01", "--lead", "u1", "--deadline", "2025-10-31")
+
+    def due(day):
+        return {f["rule"]: f for f in json.loads(ok("due", "--as-of", day, "--json"))["findings"]}
+
+    assert set(due("2025-10-31")) == set()
+    first = due("2025-11-03")["overdue_remind"]
+    assert (first["on"], first["proposes"]) == ("2025-11-03", "remind")
+    ok(*shlex.split(first["confirm"])[1:])  # ducha remind P --unit u1 --method 电话催办 … --step overdue_remind
+    assert set(due("2025-11-10")) == set()
+    second = due("2025-11-11")["overdue_remind"]
+    ok(*shlex.split(second["confirm"])[1:])
+    # the unit has chase_every (5个工作日: 11/12, 13, 14, 17, 18) to answer the second chase: nothing until Wed 11/19
+    assert set(due("2025-11-12")) == set() and set(due("2025-11-18")) == set()
+    up = due("2025-11-19")["chase_escalate"]
+    assert (up["on"], up["proposes"], up["unit"], up["matter"]) == ("2025-11-11", "escalate", "u1", "P")
+    assert " --as mishuzhang --on 2025-11-19 --step chase_escalate" in up["confirm"]
+    ok(*shlex.split(up["confirm"])[1:])
+    assert "chase_escalate" not in due("2025-11-20")
+    assert "提级督查" in ok("show", "P", "--as-of", "2025-11-20")
 
 
 # --- 第五条、第六条 kinds ---------------------------------------------------------------------------
@@ -299,12 +419,24 @@ def test_article_9_monthly_reports_tracked_every_month():
     }
     jan = occurrence(state, D(2026, 1, 1), as_of)
     assert (jan.met_on, jan.late_by) == (D(2026, 1, 20), 0)
-    # 不按期报送进展情况: one finding for the unit on this matter, naming the reports not made
-    [late] = [f for f in evaluate(POL, CAL, [state], as_of) if f.rule == "progress_report_late"]
-    assert (late.unit, late.matter, late.proposes) == ("u1", "M1", "priority_chase")
-    for day in ("2026-02-28", "2026-03-31", "2026-04-30", "2026-05-29"):
-        assert day in late.reason
-    assert "2026-01-30" not in late.reason
+    # 不按期报送进展情况: each report not made is a fact of its own, arising the first working day after its last
+    # day: Sat 2/28 → Mon 3/2; Tue 3/31 → Wed 4/1; Thu 4/30 → Wed 5/6 (劳动节 5/1–5/5); Fri 5/29 → Mon 6/1.
+    # January's report (in on 1/20) is not one of them.
+    late = sorted((f.on, f.fact, f.unit, f.matter, f.proposes) for f in evaluate(POL, CAL, [state], as_of)
+                  if f.rule == "progress_report_late")
+    assert late == [(on, f"cycle:monthly_annual_tasks:u1:{month}", "u1", "M1", "priority_chase") for on, month in (
+        (D(2026, 3, 2), "2026-02-01"), (D(2026, 4, 1), "2026-03-01"), (D(2026, 5, 6), "2026-04-01"),
+        (D(2026, 6, 1), "2026-05-01"))]
+    reasons = {f.on: f.reason for f in evaluate(POL, CAL, [state], as_of) if f.rule == "progress_report_late"}
+    assert "（2026-02-28）漏报" in reasons[D(2026, 3, 2)]
+    assert "（2026-05-29）已过，2026-06-01 仍未报送" in reasons[D(2026, 6, 1)]
+    # one 重点督办 on 6/1 covers every lapse that arose by then; June's report (Tue 6/30) not made is a new lapse,
+    # proposed again from Wed 7/1
+    chased = ENG.apply(state, E("M1", "priority_chase", as_of, "office",
+                                {"reason": "不按期报送进展情况", "until": "2026-06-12", "step": "progress_report_late"}))
+    assert [f for f in evaluate(POL, CAL, [chased], D(2026, 6, 30)) if f.rule == "progress_report_late"] == []
+    [again] = [f for f in evaluate(POL, CAL, [chased], D(2026, 7, 1)) if f.rule == "progress_report_late"]
+    assert (again.on, again.fact) == (D(2026, 7, 1), "cycle:monthly_annual_tasks:u1:2026-06-01")
     # the matter shows red: a report a unit owes is past its day
     assert light(POL, CAL, state, as_of) == "red"
 
@@ -426,8 +558,7 @@ def test_article_9_12_3_late_meeting_progress_proposes_priority_chase():
     on_time = ENG.apply(s, E("M1", "progress", D(2025, 11, 18), "unit:u1", {"progress": "已完成方案"}))
     assert progress_obligations(on_time)[0].status(D(2025, 11, 18)) == "met"
     assert ("progress_report_late", "u1") not in findings([on_time], D(2025, 12, 1))
-    # one on Wed 11/19 is late by one working day, kept on the record; the report being in, nothing is owed
-    # any more, so no 重点督办 is proposed after it
+    # one on Wed 11/19 is late by one working day, kept on the record (the report is in, nothing is owed any more)
     late = ENG.apply(s, E("M1", "progress", D(2025, 11, 19), "unit:u1", {"progress": "已完成方案"}))
     [ob] = progress_obligations(late)
     assert (ob.status(D(2025, 11, 20)), ob.late_by, ob.status_name(D(2025, 11, 20))) == (
@@ -435,12 +566,16 @@ def test_article_9_12_3_late_meeting_progress_proposes_priority_chase():
     # 不按期报送 (第十二条(三)) is a fact once the report came late: 重点督办 is still proposed, naming the obligation
     late_finding = findings([late], D(2025, 11, 20))[("progress_report_late", "u1")]
     assert "2025-11-18" in late_finding.reason
-    # the office confirms the 重点督办 (with its 整改期限): no longer proposed; the next rung waits on the chase
+    # the office confirms the 重点督办 (with its 整改期限 Thu 11/27): no longer proposed; the next rung (约谈意见)
+    # waits for the 整改期限 to run out — not the day after the chase, nor on 11/27, but from Fri 11/28
     chased = ENG.apply(s, E("M1", "priority_chase", D(2025, 11, 20), "office",
                             {"reason": "不按期报送进展情况", "until": "2025-11-27", "step": "progress_report_late"}))
     f = findings([chased], D(2025, 11, 21))
     assert ("progress_report_late", "u1") not in f
-    assert f[("priority_chase_no_rectification", "u1")].proposes == "interview"
+    assert ("priority_chase_no_rectification", "u1") not in f
+    assert ("priority_chase_no_rectification", "u1") not in findings([chased], D(2025, 11, 27))
+    f = findings([chased], D(2025, 11, 28))[("priority_chase_no_rectification", "u1")]
+    assert (f.proposes, f.on) == ("interview", D(2025, 11, 28)) and "2025-11-27" in f.reason
 
 
 def test_article_9_12_3_late_monthly_report_across_a_make_up_saturday():
@@ -452,6 +587,38 @@ def test_article_9_12_3_late_monthly_report_across_a_make_up_saturday():
     reported = ENG.apply(s, E("M1", "progress", D(2026, 2, 28), "unit:u1", {"progress": "2月进展"}))
     assert occurrence(reported, D(2026, 2, 1), D(2026, 3, 2)).status(D(2026, 3, 2)) == "met"
     assert ("progress_report_late", "u1") not in findings([reported], D(2026, 3, 2))
+
+
+def test_article_9_12_3_monthly_report_met_late_still_proposes_priority_chase():
+    # 年度重点任务 assigned Mon 2026-01-05. January's report is due Fri 1/30; it comes in Mon 2/2 (naming its month),
+    # late by one working day (2/2)
+    events = [*assigned(kind="annual_task", on=D(2026, 1, 5), deadline="2026-12-31"),
+              E("M1", "progress", D(2026, 2, 2), "unit:u1", {"progress": "1月进展", "period": "2026-01"})]
+    s = ENG.fold(events)
+    jan = occurrence(s, D(2026, 1, 1), D(2026, 2, 3))
+    assert (jan.met_on, jan.late_by, jan.status(D(2026, 2, 3))) == (D(2026, 2, 2), 1, "late")
+    # 不按期报送: the late report does not erase the lateness; the fact arose Mon 2/2 (first working day after 1/30)
+    late = findings([s], D(2026, 2, 3))[("progress_report_late", "u1")]
+    assert (late.on, late.fact, late.proposes) == (D(2026, 2, 2), "cycle:monthly_annual_tasks:u1:2026-01-01",
+                                                  "priority_chase")
+    assert "（2026-01-30）逾期1个工作日" in late.reason
+    # confirmed on Tue 2/3 (整改期限 Fri 2/13): no longer proposed
+    events.append(E("M1", "priority_chase", D(2026, 2, 3), "office",
+                    {"reason": "不按期报送进展情况", "until": "2026-02-13", "step": "progress_report_late"}))
+    assert ("progress_report_late", "u1") not in findings([ENG.fold(events)], D(2026, 2, 4))
+    # February's report on Fri 2/13 is in time (due Sat 2/28) and meets the 整改期限; nothing new on Mon 3/2
+    events.append(E("M1", "progress", D(2026, 2, 13), "unit:u1", {"progress": "2月进展"}))
+    s = ENG.fold(events)
+    assert occurrence(s, D(2026, 2, 1), D(2026, 3, 2)).status(D(2026, 3, 2)) == "met"
+    assert findings([s], D(2026, 3, 2), "escalation") == {}
+    # March's report is not made (due Tue 3/31): a new lapse, proposed again from Wed 4/1 — and only it
+    assert findings([s], D(2026, 3, 31), "escalation") == {}
+    again = [f for f in evaluate(POL, CAL, [s], D(2026, 4, 1)) if f.category == "escalation"]
+    assert [(f.rule, f.on, f.fact) for f in again] == [
+        ("progress_report_late", D(2026, 4, 1), "cycle:monthly_annual_tasks:u1:2026-03-01")]
+    # a 重点督办 taken without --step also confirms it (the proposed action itself, for the unit)
+    events.append(E("M1", "priority_chase", D(2026, 4, 1), "office", {"reason": "3月未报", "until": "2026-04-10"}))
+    assert ("progress_report_late", "u1") not in findings([ENG.fold(events)], D(2026, 4, 2))
 
 
 def test_article_9_completion_needs_evidence_else_returned():
@@ -577,6 +744,73 @@ def test_article_12_2_excellent_praise_and_model_units():
     assert ("excellent_praise", "u2") not in findings([good], D(2025, 12, 22))
 
 
+def test_article_12_2_praise_once_for_a_unit_whose_year_is_excellent():
+    # u1 graded 优秀 on M1 (Mon 2025-12-15): its grade for 2025 is 优秀 → 通报表扬, proposed once for the year
+    m1 = [*assigned("M1", on=D(2025, 9, 1), deadline="2025-12-31"),
+          E("M1", "grade", D(2025, 12, 15), "office", {"grade": "优秀"})]
+    s = ENG.fold(m1)
+    praise = findings([s], D(2025, 12, 15))[("excellent_praise", "u1")]
+    assert (praise.on, praise.year, praise.matter, praise.yearly) == (D(2025, 12, 15), 2025, "M1", True)
+    assert "2025年度等次为“优秀”" in praise.reason
+    # still called for after the year ended, for that year (Mon 2026-01-05)
+    assert [(f.rule, f.year) for f in evaluate(POL, CAL, [s], D(2026, 1, 5), year=2025)] == [("excellent_praise", 2025)]
+    # a 通报表扬 for the unit that year, without --step: not proposed again, even after a second 优秀 (M2, 12/18)
+    m2 = [*assigned("M2", on=D(2025, 9, 1), deadline="2025-12-31"),
+          E("M2", "grade", D(2025, 12, 18), "office", {"grade": "优秀"})]
+    praised = [ENG.fold([*m1, E("M1", "bulletin", D(2025, 12, 16), "office", {"type": "praise"})]), ENG.fold(m2)]
+    f = findings(praised, D(2025, 12, 19))
+    assert ("excellent_praise", "u1") not in f and f[("praise_bonus", "u1")].on == D(2025, 12, 16)
+    # with --step, recorded in the next year for 2025 (--year 2025, as `ducha due` prints it): the same
+    confirmed = ENG.fold([*m1, E("M1", "bulletin", D(2026, 1, 6), "office",
+                                 {"type": "praise", "model_unit_candidate": True, "units": ["u1"], "year": 2025,
+                                  "step": "excellent_praise"})])
+    assert [f for f in evaluate(POL, CAL, [confirmed], D(2026, 1, 7), year=2025) if f.category == "escalation"] == []
+    # a criticism bulletin is no praise
+    criticised = ENG.fold([*m1, E("M1", "bulletin", D(2025, 12, 16), "office", {"type": "criticism"})])
+    assert ("excellent_praise", "u1") in findings([criticised], D(2025, 12, 17))
+    # 优秀 on one matter, 较差 on another (M3, 12/18) the same year: the unit's grade is the worst, 较差 — no praise
+    m3 = [*assigned("M3", on=D(2025, 9, 1), deadline="2025-12-31"),
+          E("M3", "grade", D(2025, 12, 18), "office", {"grade": "较差"})]
+    mixed = [s, ENG.fold(m3)]
+    assert POL.grading.unit_grade == "worst"
+    assert unit_grades(POL, CAL, mixed, 2025, D(2025, 12, 19)) == {"u1": "较差"}
+    assert ("excellent_praise", "u1") not in findings(mixed, D(2025, 12, 19))
+    # a 较差 in 2024 does not touch 2025
+    old = [*assigned("M4", on=D(2024, 9, 2), deadline="2024-12-31"),
+           E("M4", "grade", D(2024, 12, 20), "office", {"grade": "较差"})]
+    assert ("excellent_praise", "u1") in findings([s, ENG.fold(old)], D(2025, 12, 19))
+
+
+def test_article_12_2_praise_confirmed_through_the_cli(tmp_path, monkeypatch):
+    from ducha_core.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DUCHA_CONFIG", raising=False)
+    runner = CliRunner()
+
+    def ok(*args):
+        result = runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    ok("init", "--jurisdiction", "ankang")
+    ok("register", "--as", "duchashi", "--on", "2025-09-01", "--kind", "instruction", "--title", "批示件", "--id", "A")
+    ok("assign", "A", "--as", "duchashi", "--on", "2025-09-01", "--lead", "u1", "--deadline", "2025-12-31")
+    ok("grade", "A", "--as", "duchashi", "--on", "2025-12-15", "--grade", "优秀")
+    [praise] = json.loads(ok("due", "--as-of", "2025-12-22", "--json"))["findings"]
+    assert (praise["rule"], praise["on"], praise["year"], praise["proposes"]) == (
+        "excellent_praise", "2025-12-15", 2025, "bulletin")
+    assert "--type praise" in praise["confirm"] and "--year 2025" in praise["confirm"]
+    ok(*shlex.split(praise["confirm"])[1:])
+    found = json.loads(ok("due", "--as-of", "2025-12-23", "--json"))["findings"]
+    assert [(f["rule"], f["category"], f["data"]) for f in found] == [
+        ("praise_bonus", "deduction", {"points": None, "bonus": True})]
+    [u1, u2] = json.loads(ok("assessment", "--year", "2025", "--as-of", "2026-01-05", "--json"))["units"]
+    assert (u1["unit"], u1["grade"], u1["praise"], u1["criticism"], u1["bonus_total"]) == ("u1", "优秀", 1, 0, None)
+    assert [(b["rule"], b["count"], b["points"]) for b in u1["bonuses"]] == [("praise_bonus", 1, None)]
+    assert (u2["unit"], u2["grade"], u2["praise"]) == ("u2", None, 0)
+
+
 def test_article_12_3_priority_chase_interview_plan_poor_grade():
     base = [*assigned(on=D(2025, 9, 1), deadline="2025-09-12"), E("M1", "accept", D(2025, 9, 1), "unit:u1")]
     s = ENG.fold(base)
@@ -597,22 +831,34 @@ def test_article_12_3_priority_chase_interview_plan_poor_grade():
     f = findings([s], D(2025, 9, 29))
     assert ("priority_chase_no_rectification", "u1") not in f
     assert not {k for k in f if k[0] in ("interview_plan_one_week", "interview_no_progress", "interview_no_progress_poor")}
+    # no written plan by 9/29: the office chases it (催报) from Tue 9/30; the document sets no other consequence
     f = findings([s], D(2025, 9, 30))
-    assert f[("interview_plan_one_week", "u1")].proposes == "rectification_plan"
+    assert (f[("interview_plan_one_week", "u1")].proposes, f[("interview_plan_one_week", "u1")].on) == (
+        "remind", D(2025, 9, 30))
+    # 经约谈仍无明显进展 is judged after interview_progress_within (30个工作日) from Mon 9/22: 9/23–9/26 (4),
+    # Sun 9/28 (调休上班, 5), 9/29, 9/30 (7), [10/1–10/8 off], 10/9, 10/10, Sat 10/11 (调休上班, 10), 10/13–17 (15),
+    # 10/20–24 (20), 10/27–31 (25), 11/3–7 (30) → Fri 11/7; so not on 9/30 nor 11/7, but from Mon 11/10
+    assert not {k for k in f if k[0] in ("interview_no_progress", "interview_no_progress_poor")}
+    assert ("interview_no_progress", "u1") not in findings([s], D(2025, 11, 7))
+    f = findings([s], D(2025, 11, 10))
     crit = f[("interview_no_progress", "u1")]
-    assert crit.proposes == "bulletin" and crit.data == {"type": "criticism", "scope": "全市", "media_exposure": True}
+    assert (crit.proposes, crit.on) == ("bulletin", D(2025, 11, 10))
+    assert crit.data == {"type": "criticism", "scope": "全市", "media_exposure": True}
     assert f[("interview_no_progress_poor", "u1")].data == {"grade": "较差"}
-    # had the head handed in a written plan within the week, none of it would follow
+    # the written plan is the head's own step, within the week: it stops the 催报, but a plan is not progress —
+    # 较差 and the criticism still follow on 11/10
     with pytest.raises(ActionRefused, match="主要负责同志"):
         ENG.apply(s, E("M1", "rectification_plan", D(2025, 9, 26), "unit:u1", {"plan": "整改方案"}))
     planned = ENG.apply(s, E("M1", "rectification_plan", D(2025, 9, 26), "unit_head:u1", {"plan": "整改方案"}))
-    assert not {k for k in findings([planned], D(2025, 10, 30), "escalation") if k[0].startswith("interview_")}
-    assert ("interview_no_progress_poor", "u1") not in findings([planned], D(2025, 10, 30))
-    # the office confirms: 较差, city-wide criticism with media exposure
-    s = ENG.apply(s, E("M1", "grade", D(2025, 9, 30), "office", {"grade": "较差"}))
-    s = ENG.apply(s, E("M1", "bulletin", D(2025, 9, 30), "office", {**crit.data, "step": "interview_no_progress"}))
-    f = findings([s], D(2025, 10, 9))
-    assert ("interview_no_progress", "u1") not in f
+    assert ("interview_plan_one_week", "u1") not in findings([planned], D(2025, 9, 30))
+    f = findings([planned], D(2025, 11, 10))
+    assert ("interview_plan_one_week", "u1") not in f
+    assert {("interview_no_progress", "u1"), ("interview_no_progress_poor", "u1")} <= set(f)
+    # the office confirms on 11/10: 较差, city-wide criticism with media exposure
+    s = ENG.apply(s, E("M1", "grade", D(2025, 11, 10), "office", {"grade": "较差"}))
+    s = ENG.apply(s, E("M1", "bulletin", D(2025, 11, 10), "office", {**crit.data, "step": "interview_no_progress"}))
+    f = findings([s], D(2025, 11, 11))
+    assert ("interview_no_progress", "u1") not in f and ("interview_no_progress_poor", "u1") not in f
     assert s.grade == "较差"
     # nothing in this document escalates on the number of criticisms in a year
     assert not any(step.trigger.__class__.__name__ == "CountInYear" and step.trigger.action == "bulletin"
@@ -669,30 +915,126 @@ def test_article_12_3_plan_within_one_week_across_national_day():
     assert POL.setting("rectification_plan_within") == "一周"
 
 
-@pytest.mark.parametrize(("within", "last_quiet_day"), [
-    ("一周", D(2025, 10, 9)),       # 9/30 + 7 days = Tue 10/7, in the holiday → Thu 10/9
-    ("5个工作日", D(2025, 10, 14)),  # 10/9, 10/10, Sat 10/11 (调休上班), 10/13, 10/14
-    ("两周", D(2025, 10, 14)),      # 9/30 + 14 days = Tue 10/14
+@pytest.mark.parametrize(("plan_within", "plan_due", "progress_within", "progress_due"), [
+    # interview Tue 2025-09-30. 一周: 10/7, in the holiday → Thu 10/9. 30个工作日: 10/9, 10/10, Sat 10/11 (调休上班, 3),
+    # 10/13–17 (8), 10/20–24 (13), 10/27–31 (18), 11/3–7 (23), 11/10–14 (28), 11/17, 11/18 (30) → Tue 11/18
+    ("一周", D(2025, 10, 9), None, D(2025, 11, 18)),
+    # 5个工作日: 10/9, 10/10, 10/11, 10/13, 10/14 → Tue 10/14. 20个工作日: … 10/27–31 (18), 11/3, 11/4 → Tue 11/4
+    ("5个工作日", D(2025, 10, 14), "20个工作日", D(2025, 11, 4)),
+    # 两周: 9/30 + 14 days = Tue 10/14. 15个工作日: … 10/20–24 (13), 10/27, 10/28 → Tue 10/28
+    ("两周", D(2025, 10, 14), "15个工作日", D(2025, 10, 28)),
 ])
-def test_article_12_3_plan_period_and_poor_grade_follow_the_setting(within, last_quiet_day):
-    pol = load_policy("ankang", {"rectification_plan_within": within})
+def test_article_12_3_plan_period_and_poor_grade_follow_their_settings(plan_within, plan_due, progress_within,
+                                                                       progress_due):
+    settings = {"rectification_plan_within": plan_within}
+    if progress_within:
+        settings["interview_progress_within"] = progress_within
+    pol = load_policy("ankang", settings)
     eng = MatterEngine(pol, CAL)
     s = eng.fold([*assigned(on=D(2025, 9, 1), deadline="2025-12-31"),
                   E("M1", "interview", D(2025, 9, 30), "leader_in_charge", {"approved_by": "市政府"})])
     [plan] = [ob for ob in s.obligations if ob.what == "rectification_plan"]
-    assert plan.due == last_quiet_day
+    [improvement] = [ob for ob in s.obligations if ob.what == "improvement"]
+    assert (plan.due, improvement.due) == (plan_due, progress_due)
+    assert improvement.met_by == ("progress", "submit")  # the written plan is not progress
 
-    def rules(day):
-        return {f.rule for f in evaluate(pol, CAL, [s], day)}
+    def rules(state, day):
+        return {f.rule for f in evaluate(pol, CAL, [state], day)}
 
-    wait = {"interview_plan_one_week", "interview_no_progress", "interview_no_progress_poor"}
-    assert not rules(last_quiet_day) & wait
-    assert rules(CAL.add_workdays(last_quiet_day, 1)) >= wait
-    # a written plan within the period stops all three
-    planned = eng.apply(s, E("M1", "rectification_plan", last_quiet_day, "unit_head:u1", {"plan": "整改方案"}))
+    poor = {"interview_no_progress", "interview_no_progress_poor"}
+    assert not rules(s, plan_due) & {"interview_plan_one_week", *poor}
+    assert "interview_plan_one_week" in rules(s, CAL.add_workdays(plan_due, 1))
+    assert not rules(s, progress_due) & poor
+    assert rules(s, CAL.add_workdays(progress_due, 1)) >= poor
+    # a written plan within its period stops the 催报 only
+    planned = eng.apply(s, E("M1", "rectification_plan", plan_due, "unit_head:u1", {"plan": "整改方案"}))
     [plan] = [ob for ob in planned.obligations if ob.what == "rectification_plan"]
-    assert (plan.met_on, plan.status(D(2025, 11, 3))) == (last_quiet_day, "met")
-    assert not {f.rule for f in evaluate(pol, CAL, [planned], D(2025, 11, 3))} & wait
+    assert (plan.met_on, plan.status(D(2025, 11, 19))) == (plan_due, "met")
+    assert rules(planned, D(2025, 11, 19)) & {"interview_plan_one_week", *poor} == poor
+    # a progress report on the last day of the progress period stops the 较差 and the criticism
+    progressed = eng.apply(planned, E("M1", "progress", progress_due, "unit:u1", {"progress": "整改取得进展"}))
+    assert not rules(progressed, D(2025, 11, 19)) & {"interview_plan_one_week", *poor}
+
+
+def test_article_12_3_interview_opinion_waits_for_the_rectification_period():
+    # 重点督办 Mon 2025-09-15, 责令限期整改 by Fri 9/26. 经重点督办仍不整改或整改不力 → 约谈意见: judged once the
+    # 整改期限 has run out — not the day after the chase, nor on 9/26, but from the next working day, Sun 9/28
+    # (调休上班)
+    base = [*assigned(on=D(2025, 9, 1), deadline="2025-12-31"), E("M1", "accept", D(2025, 9, 1), "unit:u1"),
+            E("M1", "priority_chase", D(2025, 9, 15), "office", {"reason": "推进缓慢", "until": "2025-09-26"})]
+    s = ENG.fold(base)
+    for day in (D(2025, 9, 16), D(2025, 9, 22), D(2025, 9, 26)):
+        assert ("priority_chase_no_rectification", "u1") not in findings([s], day), day
+    # evaluated on Sat 9/27, a rest day right after the 整改期限: the lapse arises only on the next working day
+    # (Sun 9/28), so nothing dated ahead of the day is proposed
+    assert ("priority_chase_no_rectification", "u1") not in findings([s], D(2025, 9, 27))
+    f = findings([s], D(2025, 9, 28))[("priority_chase_no_rectification", "u1")]
+    assert (f.proposes, f.on, f.level, f.data) == ("interview", D(2025, 9, 28), 2, {"approval": "government"})
+    assert f.citation.article == "第十二条(三)" and "限期整改期限 2025-09-26 已过，仍未完成" in f.reason
+    # a progress report by the 整改期限 (Fri 9/26) is the rectification: no 约谈意见, then or later
+    on_time = ENG.fold([*base, E("M1", "progress", D(2025, 9, 26), "unit:u1", {"progress": "已整改"})])
+    for day in (D(2025, 9, 29), D(2025, 10, 31)):
+        assert ("priority_chase_no_rectification", "u1") not in findings([on_time], day)
+    # the head's written 整改方案 by then is not 整改 in itself: the 限期整改 stays unmet and the 约谈意见 follows
+    # from Sun 9/28 all the same
+    plan_only = ENG.fold([*base, E("M1", "rectification_plan", D(2025, 9, 24), "unit_head:u1", {"plan": "整改方案"})])
+    [ob] = [o for o in plan_only.obligations if o.what == "rectification"]
+    assert (ob.met_by, ob.met_on, ob.status(D(2025, 9, 28))) == (("progress", "submit"), None, "overdue")
+    assert findings([plan_only], D(2025, 9, 28))[("priority_chase_no_rectification", "u1")].on == D(2025, 9, 28)
+    # the completion (submit with 印证资料) by the 整改期限 is also 整改
+    submitted = ENG.fold([*base, E("M1", "submit", D(2025, 9, 26), "unit:u1", {"evidence": "印证资料"})])
+    [ob] = [o for o in submitted.obligations if o.what == "rectification"]
+    assert ob.met_on == D(2025, 9, 26)
+    assert ("priority_chase_no_rectification", "u1") not in findings([submitted], D(2025, 9, 29))
+    # one after it (Mon 9/29, late by 9/28, 9/29 = 2 working days) does not undo 整改不力
+    late = ENG.fold([*base, E("M1", "progress", D(2025, 9, 29), "unit:u1", {"progress": "已整改"})])
+    f = findings([late], D(2025, 9, 30))[("priority_chase_no_rectification", "u1")]
+    assert f.on == D(2025, 9, 28) and "逾期2个工作日才完成" in f.reason
+    # an 整改期限 in the holiday: Sun 10/5 → Thu 10/9; the 约谈意见 waits till Fri 10/10
+    holiday = ENG.fold([*base[:2], E("M1", "priority_chase", D(2025, 9, 29), "office",
+                                     {"reason": "推进缓慢", "until": "2025-10-05"})])
+    assert ("priority_chase_no_rectification", "u1") not in findings([holiday], D(2025, 10, 9))
+    assert findings([holiday], D(2025, 10, 10))[("priority_chase_no_rectification", "u1")].on == D(2025, 10, 10)
+
+
+def test_article_12_3_interview_plan_and_progress_are_separate_obligations():
+    # 约谈 Tue 2025-09-30. 书面整改方案 一周内: 10/7, in the holiday → Thu 10/9. 经约谈仍无明显进展:
+    # interview_progress_within = 30个工作日 → Tue 11/18 (10/9 … 11/17, 11/18, see the setting test)
+    base = [*assigned(on=D(2025, 9, 1), deadline="2025-12-31"), E("M1", "accept", D(2025, 9, 1), "unit:u1"),
+            E("M1", "interview", D(2025, 9, 30), "leader_in_charge", {"approved_by": "市政府"})]
+    s = ENG.fold(base)
+    got = {ob.what: (ob.owed_by, ob.due, ob.met_by, ob.deadline.citation.article) for ob in s.obligations
+           if ob.what in ("rectification_plan", "improvement")}
+    assert got == {"rectification_plan": (("u1",), D(2025, 10, 9), ("rectification_plan",), "第十二条(三)"),
+                   "improvement": (("u1",), D(2025, 11, 18), ("progress", "submit"), "第十二条(三)")}
+    assert POL.setting("interview_progress_within") == "30个工作日"
+    poor = {("interview_no_progress", "u1"), ("interview_no_progress_poor", "u1")}
+    # the plan: 催报 only after its period, from Fri 10/10
+    assert ("interview_plan_one_week", "u1") not in findings([s], D(2025, 10, 9))
+    f = findings([s], D(2025, 10, 10))
+    assert (f[("interview_plan_one_week", "u1")].proposes, f[("interview_plan_one_week", "u1")].on) == (
+        "remind", D(2025, 10, 10))
+    assert not poor & set(f)
+    # 较差 and the city-wide criticism wait for the 30 working days: not on 11/18, from Wed 11/19
+    assert not poor & set(findings([s], D(2025, 11, 18)))
+    f = findings([s], D(2025, 11, 19))
+    assert poor <= set(f)
+    assert (f[("interview_no_progress", "u1")].on, f[("interview_no_progress_poor", "u1")].category) == (
+        D(2025, 11, 19), "grade")
+    assert f[("interview_no_progress", "u1")].data == {"type": "criticism", "scope": "全市", "media_exposure": True}
+    # filing only the written plan (on its last day, 10/9) is not progress: 较差 still follows on 11/19
+    plan = E("M1", "rectification_plan", D(2025, 10, 9), "unit_head:u1", {"plan": "书面整改方案"})
+    planned = ENG.fold([*base, plan])
+    assert ("interview_plan_one_week", "u1") not in findings([planned], D(2025, 10, 10))
+    f = findings([planned], D(2025, 11, 19))
+    assert poor <= set(f) and ("interview_plan_one_week", "u1") not in f
+    # a progress report within the 30 working days (on the last, 11/18) is 明显进展: neither follows
+    progressed = ENG.fold([*base, plan, E("M1", "progress", D(2025, 11, 18), "unit:u1", {"progress": "整改进展"})])
+    for day in (D(2025, 11, 19), D(2025, 12, 31)):
+        assert not poor & set(findings([progressed], day))
+    # one a day late (Wed 11/19) does not undo it
+    late = ENG.fold([*base, plan, E("M1", "progress", D(2025, 11, 19), "unit:u1", {"progress": "整改进展"})])
+    assert poor <= set(findings([late], D(2025, 11, 20)))
 
 
 def test_article_12_3_referral_to_discipline():
@@ -725,6 +1067,77 @@ def test_article_12_4_year_end_summary_and_deductions():
     got = {f.rule: f.data["points"] for f in evaluate(pol, CAL, [s], D(2025, 12, 31)) if f.category == "deduction"}
     assert got == {"interview_deduction": 1, "criticism_deduction": 2}
     assert POL.setting("praise_points") is None  # the document gives no figure
+
+
+def test_article_12_4_each_bulletin_and_interview_counts_in_the_assessment():
+    pol = load_policy("ankang", {"criticism_points": 2, "interview_points": 3, "praise_points": 1})
+    eng = MatterEngine(pol, CAL)
+    states = [
+        # u1: result due Tue 9/30, reported Fri 10/10 — late by 10/9, 10/10 = 2 working days; criticised twice
+        eng.fold([*assigned("A", on=D(2025, 9, 1), deadline="2025-09-30"),
+                  E("A", "submit", D(2025, 10, 10), "unit:u1", {"evidence": "材料"}),
+                  E("A", "bulletin", D(2025, 10, 20), "office", {"type": "criticism"}),
+                  E("A", "bulletin", D(2025, 11, 20), "office", CRITICISM_CITY)]),
+        # u1: interviewed Mon 11/3; plan due Mon 11/10 (in 11/7); 30 working days: 11/4–7 (4), 11/10–14 (9),
+        # 11/17–21 (14), 11/24–28 (19), 12/1–5 (24), 12/8–12 (29), Mon 12/15 (30) — progress that day: nothing late
+        eng.fold([*assigned("B", on=D(2025, 9, 1), deadline="2025-12-31"),
+                  E("B", "interview", D(2025, 11, 3), "leader_in_charge", {"approved_by": "市政府"}),
+                  E("B", "rectification_plan", D(2025, 11, 7), "unit_head:u1", {"plan": "整改方案"}),
+                  E("B", "progress", D(2025, 12, 15), "unit:u1", {"progress": "整改进展"})]),
+        # u2: result due Fri 11/28, never reported (unmet); 重点督办 Mon 12/1 till Fri 12/12, progress 12/10 (in time)
+        eng.fold([*assigned("C", on=D(2025, 9, 1), deadline="2025-11-28", units=("u2",)),
+                  E("C", "priority_chase", D(2025, 12, 1), "office", {"reason": "推进缓慢", "until": "2025-12-12"}),
+                  E("C", "progress", D(2025, 12, 10), "unit:u2", {"progress": "整改进展"})]),
+        # u2: graded 优秀 and praised (12/22, 12/23)
+        eng.fold([*assigned("P", on=D(2025, 9, 1), deadline="2025-10-31", units=("u2",)),
+                  E("P", "submit", D(2025, 10, 30), "unit:u2", {"evidence": "材料"}),
+                  E("P", "grade", D(2025, 12, 22), "office", {"grade": "优秀"}),
+                  E("P", "bulletin", D(2025, 12, 23), "office", {"type": "praise", "step": "excellent_praise"})]),
+    ]
+    # one deduction or addition per event, in the year it happened
+    got = sorted((f.rule, f.unit, f.on, f.data["points"], f.data["bonus"])
+                 for f in evaluate(pol, CAL, states, D(2025, 12, 31)) if f.category == "deduction")
+    assert got == [
+        ("criticism_deduction", "u1", D(2025, 10, 20), 2, False),
+        ("criticism_deduction", "u1", D(2025, 11, 20), 2, False),
+        ("interview_deduction", "u1", D(2025, 11, 3), 3, False),
+        ("praise_bonus", "u2", D(2025, 12, 23), 1, True),
+    ]
+    assert [f for f in evaluate(pol, CAL, states, D(2026, 1, 5)) if f.category == "deduction"] == []  # a new year
+    u1, u2 = assess(pol, CAL, states, 2025, D(2026, 1, 5))
+    assert (u1.unit, u1.counts) == ("u1", {"praise": 0, "criticism": 2, "interviews": 1, "orders": 0,
+                                          "priority_chases": 0, "accountability": 0})
+    assert (u1.late, u1.late_days, u1.unmet, u1.grade, u1.forced) == (1, 2, 0, None, ())
+    assert sorted((x.rule, x.count, x.points, x.total) for x in u1.points) == [
+        ("criticism_deduction", 2, 2, 4.0), ("interview_deduction", 1, 3, 3.0)]
+    assert (u1.total(False), u1.total(True)) == (7.0, 0)
+    assert (u2.unit, u2.counts) == ("u2", {"praise": 1, "criticism": 0, "interviews": 0, "orders": 0,
+                                          "priority_chases": 1, "accountability": 0})
+    assert (u2.late, u2.late_days, u2.unmet, u2.grade) == (0, 0, 1, "优秀")
+    assert [(x.rule, x.count, x.total, x.bonus) for x in u2.points] == [("praise_bonus", 1, 1.0, True)]
+    assert (u2.total(False), u2.total(True)) == (0, 1.0)
+    # nothing in 2024
+    assert assess(pol, CAL, states, 2024, D(2026, 1, 5)) == []
+
+
+def test_article_12_4_praise_recorded_after_the_year_counts_in_the_year_it_names():
+    # u3 graded 优秀 Mon 2025-12-22; the 通报表扬 is recorded Tue 2026-01-06 for 2025 (--year 2025, as `ducha due
+    # --year 2025` prints it): the praise and its bonus count in 2025, nothing in 2026
+    pol = load_policy("ankang", {"praise_points": 1})
+    eng = MatterEngine(pol, CAL)
+    states = [eng.fold([*assigned("Q", on=D(2025, 9, 1), deadline="2025-10-31", units=("u3",)),
+                        E("Q", "submit", D(2025, 10, 30), "unit:u3", {"evidence": "材料"}),
+                        E("Q", "grade", D(2025, 12, 22), "office", {"grade": "优秀"}),
+                        E("Q", "bulletin", D(2026, 1, 6), "office",
+                          {"type": "praise", "year": 2025, "step": "excellent_praise"})])]
+    assert [f for f in evaluate(pol, CAL, states, D(2026, 1, 7)) if f.category == "deduction"] == []
+    assert assess(pol, CAL, states, 2026, D(2026, 1, 7)) == []
+    [u3] = assess(pol, CAL, states, 2025, D(2026, 1, 7))
+    assert (u3.unit, u3.counts["praise"], u3.grade) == ("u3", 1, "优秀")
+    assert [(x.rule, x.count, x.total, x.bonus) for x in u3.points] == [("praise_bonus", 1, 1.0, True)]
+    got = [(f.rule, f.unit, f.year, f.data["points"]) for f in evaluate(pol, CAL, states, D(2026, 1, 7), year=2025)
+           if f.category == "deduction"]
+    assert got == [("praise_bonus", "u3", 2025, 1)]
 
 
 # --- refusals, silence -------------------------------------------------------------------------------

@@ -8,9 +8,11 @@ Dates are hand-checked against the State Council holiday notices:
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 from datetime import date as D
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -57,6 +59,25 @@ def accept(mid, on, unit="u1"):
 
 def submit(mid, on, unit="u1"):
     return E(mid, "submit", on, f"unit:{unit}", {"leader_signoff": "李副区长"})
+
+
+def escalations(pol, cal, states, day):
+    """The escalation rungs proposed as of ``day`` (rule ids, ladder order)."""
+    return [f.rule for f in evaluate(pol, cal, states, day) if f.category == "escalation"]
+
+
+def by_rule(pol, cal, states, day):
+    return {f.rule: f for f in evaluate(pol, cal, states, day) if f.category == "escalation"}
+
+
+def workdays(cal, first, last):
+    """The working days from ``first`` to ``last`` inclusive."""
+    days, day = [], first
+    while day <= last:
+        if cal.is_workday(day):
+            days.append(day)
+        day += timedelta(days=1)
+    return days
 
 
 # --- source document, 七(二) ---------------------------------------------------------------------
@@ -117,6 +138,26 @@ def test_article_2_every_matter_ends_with_a_result(pol, eng):
                   E("P1", "report_up", D(2025, 6, 9), "office", {"form": "督查专报"}),
                   E("P1", "close", D(2025, 6, 10), "office")])
     assert s.state == "closed" and pol.states["closed"].terminal
+
+
+def test_article_2_4_ended_matter_gets_no_escalation(pol, cal, eng):
+    # due Tue 10/14/2025; on Wed 10/15 the unit explains and asks for coordination, the office chases and
+    # bulletins (通报后办理: 10/16, 10/17, 10/20, 10/21, 10/22); the result comes Fri 10/17 (3 working days late)
+    s = eng.fold([reg("EN", "decision", D(2025, 9, 29)), assign("EN", D(2025, 9, 30)), accept("EN", D(2025, 9, 30)),
+                  E("EN", "overdue_report", D(2025, 10, 15), "unit:u1",
+                    {"reasons": "资金未到位", "next_steps": "请求协调", "needs_coordination": True, "step": "overdue_explain"}),
+                  E("EN", "remind", D(2025, 10, 15), "office", {"method": "电话催报", "step": "overdue_remind"}),
+                  E("EN", "bulletin", D(2025, 10, 15), "office", {"type": "criticism", "step": "late_bulletin"}),
+                  submit("EN", D(2025, 10, 17)), E("EN", "review_pass", D(2025, 10, 20), "office")])
+    # summarised (not ended): the request for coordination is still before the office
+    assert s.state == "summarised" and escalations(pol, cal, [s], D(2025, 10, 20)) == ["coordinate_leader"]
+    s = eng.apply(s, E("EN", "close", D(2025, 10, 21), "office"))
+    assert pol.states[s.state].done
+    for day in (D(2025, 10, 21), D(2025, 11, 28)):
+        found = evaluate(pol, cal, [s], day)
+        # 办结: nothing more is proposed (late_bulletin, which outlives the matter, was answered by the 通报 of
+        # 10/15); the bulletin of 10/15 still counts in the assessment
+        assert [(f.category, f.rule, f.on) for f in found] == [("deduction", "poor_implementation", D(2025, 10, 15))]
 
 
 # --- 三 优化督查方式 -----------------------------------------------------------------------------
@@ -198,37 +239,96 @@ def test_article_4_full_procedure_walk(pol, eng):
 
 
 def test_article_4_2_overdue_escalation_ladder(pol, cal, eng):
+    # assigned Tue 9/30/2025, 5 working days (五(一)): 10/9, 10/10, 10/11 (Sat, worked), 10/13, 10/14
     base = [reg("L1", "decision", D(2025, 9, 29)), assign("L1", D(2025, 9, 30)), accept("L1", D(2025, 9, 30))]
     s = eng.fold(base)
     assert s.due.date == D(2025, 10, 14)
     assert evaluate(pol, cal, [s], D(2025, 10, 14)) == []  # due day itself: not overdue
     assert light(pol, cal, s, D(2025, 10, 15)) == "red"
-    found = {f.rule: f for f in evaluate(pol, cal, [s], D(2025, 10, 15))}
-    assert set(found) == {"overdue_explain", "late_bulletin"}
+    # Wed 10/15, the first working day after the last day: chase (四(三)), explain (四(二)), 通报 (六(三))
+    found = by_rule(pol, cal, [s], D(2025, 10, 15))
+    assert list(found) == ["overdue_remind", "overdue_explain", "late_bulletin"]
+    assert {f.on for f in found.values()} == {D(2025, 10, 15)}
+    assert found["overdue_remind"].proposes == "remind" and found["overdue_remind"].data == {"method": "电话催报"}
     assert found["overdue_explain"].proposes == "overdue_report" and found["overdue_explain"].unit == "u1"
     assert found["late_bulletin"].data == {"type": "criticism"}
-    # 1. the unit explains reasons and next steps, saying it cannot solve the problem itself
+    # 1. the unit explains reasons and next steps, saying it cannot solve the problem itself; the office chases
     with pytest.raises(ActionRefused, match="缺少下一步办理意见"):
         eng.apply(s, E("L1", "overdue_report", D(2025, 10, 15), "unit:u1", {"reasons": "资金未到位"}))
     s = eng.apply(s, E("L1", "overdue_report", D(2025, 10, 15), "unit:u1",
                        {"reasons": "资金未到位", "next_steps": "申请调度资金", "needs_coordination": True,
                         "step": "overdue_explain"}))
-    found = {f.rule: f for f in evaluate(pol, cal, [s], D(2025, 10, 16))}
-    assert set(found) == {"late_bulletin", "coordinate_leader"}
+    s = eng.apply(s, E("L1", "remind", D(2025, 10, 15), "office", {"method": "电话催报", "step": "overdue_remind"}))
+    # 及时提报: proposed the day the unit says so
+    found = by_rule(pol, cal, [s], D(2025, 10, 15))
+    assert list(found) == ["late_bulletin", "coordinate_leader"]
     assert found["coordinate_leader"].proposes == "escalate" and found["coordinate_leader"].data == {"to": "leader_in_charge"}
-    # 2. 提报区政府分管领导同志协调
+    assert found["coordinate_leader"].on == D(2025, 10, 15)
+    # 2. Thu 10/16: 提报区政府分管领导同志协调; the office bulletins the lateness (《周村督查》通报批评)
     s = eng.apply(s, E("L1", "escalate", D(2025, 10, 16), "unit:u1", {"to": "leader_in_charge", "step": "coordinate_leader"}))
-    found = {f.rule: f for f in evaluate(pol, cal, [s], D(2025, 10, 17))}
-    assert found["decide_principal"].data == {"to": "principal_leader"}
-    assert "coordinate_leader" not in found
-    # 3. 仍然解决不了：提报区政府主要领导同志决策
-    s = eng.apply(s, E("L1", "escalate", D(2025, 10, 20), "office", {"to": "principal_leader", "step": "decide_principal"}))
-    found = {f.rule for f in evaluate(pol, cal, [s], D(2025, 10, 20))}
-    assert found == {"late_bulletin"}
-    # progress after the escalation ends the "no progress" triggers; the overdue ones remain until a result
-    s = eng.apply(s, E("L1", "progress", D(2025, 10, 21), "unit:u1", {"text": "资金已调度"}))
-    s = eng.apply(s, submit("L1", D(2025, 10, 22)))
-    assert evaluate(pol, cal, [s], D(2025, 10, 23)) == []
+    s = eng.apply(s, E("L1", "bulletin", D(2025, 10, 16), "office", {"type": "criticism", "step": "late_bulletin"}))
+    # each leaves the unit 5 working days (coordination_period, bulletin_followup_period): 10/17, 10/20, 10/21,
+    # 10/22, 10/23; the chase of 10/15 is due again after 10/16, 10/17, 10/20, 10/21, 10/22
+    assert escalations(pol, cal, [s], D(2025, 10, 16)) == []
+    assert escalations(pol, cal, [s], D(2025, 10, 22)) == []
+    assert escalations(pol, cal, [s], D(2025, 10, 23)) == ["overdue_remind"]
+    # Fri 10/24: the periods have run with no result: 仍然解决不了 → 主要领导同志决策; 通报后仍未办理 → 向区领导汇报
+    found = by_rule(pol, cal, [s], D(2025, 10, 24))
+    assert list(found) == ["overdue_remind", "decide_principal", "bulletin_no_action"]
+    assert found["decide_principal"].data == {"to": "principal_leader"} and found["decide_principal"].on == D(2025, 10, 24)
+    assert found["bulletin_no_action"].proposes == "report_up" and found["bulletin_no_action"].on == D(2025, 10, 24)
+    assert "分管领导协调后办结期限 2025-10-23 已过" in found["decide_principal"].reason
+    # 3. the office confirms all three on 10/24
+    s = eng.apply(s, E("L1", "remind", D(2025, 10, 24), "office", {"method": "实地督办", "step": "overdue_remind"}))
+    s = eng.apply(s, E("L1", "escalate", D(2025, 10, 24), "office", {"to": "principal_leader", "step": "decide_principal"}))
+    s = eng.apply(s, E("L1", "report_up", D(2025, 10, 24), "office", {"step": "bulletin_no_action"}))
+    assert escalations(pol, cal, [s], D(2025, 10, 24)) == []
+    # the result comes Mon 10/27, 9 working days late (10/15 … 10/17, 10/20 … 10/24, 10/27): nothing more to
+    # propose (the 通报 was taken), the deduction for the bulletin stays
+    s = eng.apply(s, submit("L1", D(2025, 10, 27)))
+    assert next(o for o in s.obligations if o.what == "result").late_by == 9
+    found = evaluate(pol, cal, [s], D(2025, 10, 28))
+    assert [(f.category, f.rule, f.on) for f in found] == [("deduction", "poor_implementation", D(2025, 10, 16))]
+
+
+def test_article_4_2_coordination_at_once_decision_after_coordination_period(pol, cal, eng):
+    # both assigned Tue 9/30/2025, due Tue 10/14 (10/9, 10/10, 10/11 Sat worked, 10/13, 10/14)
+    def matter(mid, coordination):
+        return eng.fold([reg(mid, "decision", D(2025, 9, 29)), assign(mid, D(2025, 9, 30)), accept(mid, D(2025, 9, 30)),
+                         E(mid, "overdue_report", D(2025, 10, 15), "unit:u1",
+                           {"reasons": "征地未完成", "next_steps": "请求协调", "needs_coordination": coordination})])
+
+    # 如遇自身无法解决的问题，要及时提报: proposed on Wed 10/15, the day the unit says so; not otherwise
+    s = matter("Q2", True)
+    found = by_rule(pol, cal, [s], D(2025, 10, 15))
+    assert found["coordinate_leader"].on == D(2025, 10, 15) and found["coordinate_leader"].unit == "u1"
+    assert "coordinate_leader" not in escalations(pol, cal, [matter("Q3", False)], D(2025, 10, 15))
+    # Thu 10/16 提报分管领导协调: coordination_period 5个工作日 = 10/17, 10/20, 10/21, 10/22, 10/23
+    s = eng.apply(s, E("Q2", "escalate", D(2025, 10, 16), "unit:u1", {"to": "leader_in_charge", "step": "coordinate_leader"}))
+    followup = next(o for o in s.obligations if o.what == "followup")
+    assert (followup.starts, followup.due, followup.owed_by) == (D(2025, 10, 16), D(2025, 10, 23), ("u1",))
+    for day in workdays(cal, D(2025, 10, 16), D(2025, 10, 23)):  # the same day and the whole period
+        assert "decide_principal" not in escalations(pol, cal, [s], day), day
+    found = by_rule(pol, cal, [s], D(2025, 10, 24))  # Fri 10/24, the day after the period
+    assert found["decide_principal"].on == D(2025, 10, 24) and found["decide_principal"].data == {"to": "principal_leader"}
+    assert found["decide_principal"].citation.article == "四(二)"
+    # a result within the period (on its last day, Thu 10/23) settles it: nothing to decide
+    solved = eng.apply(s, submit("Q2", D(2025, 10, 23)))
+    for day in (D(2025, 10, 24), D(2025, 10, 31)):
+        assert "decide_principal" not in escalations(pol, cal, [solved], day)
+    # 仍然解决不了 is about the present: a result after the period (Mon 10/27, 2 working days late: 10/24, 10/27)
+    # answers it — decide_principal, proposed on Fri 10/24, is no longer proposed once the result is in
+    late = eng.apply(s, submit("Q2", D(2025, 10, 27)))
+    followup = next(o for o in late.obligations if o.what == "followup")
+    assert (followup.met_on, followup.late_by) == (D(2025, 10, 27), 2)
+    for day in (D(2025, 10, 27), D(2025, 10, 28), D(2025, 11, 28)):
+        assert "decide_principal" not in escalations(pol, cal, [late], day), day
+    # a deployment's coordination_period: 3个工作日 from 10/16 = 10/17, 10/20, 10/21 → proposed from Wed 10/22
+    pol3 = load_policy("zhoucun", {"coordination_period": "3个工作日"})
+    eng3 = MatterEngine(pol3, cal)
+    s3 = eng3.fold([*s.events])
+    assert "decide_principal" not in escalations(pol3, cal, [s3], D(2025, 10, 21))
+    assert by_rule(pol3, cal, [s3], D(2025, 10, 22))["decide_principal"].on == D(2025, 10, 22)
 
 
 def test_article_4_3_chase_methods(pol, eng):
@@ -266,6 +366,39 @@ def test_article_4_3_assignment_without_time_limit_is_refused(pol, cal, eng):
     with pytest.raises(ActionRefused, match="before the assignment"):
         eng.apply(eng.fold([reg("M3", "npc_suggestion", D(2025, 9, 29))]),
                   assign("M3", D(2025, 9, 29), deadline="2025-09-26"))
+
+
+def test_article_4_3_overdue_chased_again_every_chase_every(pol, cal, eng):
+    # assigned Tue 9/30/2025, due Tue 10/14 (10/9, 10/10, 10/11 Sat worked, 10/13, 10/14)
+    s = eng.fold([reg("R1", "decision", D(2025, 9, 29)), assign("R1", D(2025, 9, 30)), accept("R1", D(2025, 9, 30)),
+                  E("R1", "remind", D(2025, 10, 10), "office", {"method": "实地督办"})])  # a chase before the last day
+
+    def chase(state, day):
+        return by_rule(pol, cal, [state], day).get("overdue_remind")
+
+    assert chase(s, D(2025, 10, 14)) is None
+    found = chase(s, D(2025, 10, 15))  # the 10/10 chase was before the result was overdue: it does not count
+    assert (found.on, found.proposes, found.data, found.citation.article) == (
+        D(2025, 10, 15), "remind", {"method": "电话催报"}, "四(三)")
+    # chased Wed 10/15 (any chase counts, with or without --step): chase_every 5个工作日 runs 10/16, 10/17,
+    # 10/20, 10/21, 10/22; proposed again from Thu 10/23
+    s = eng.apply(s, E("R1", "remind", D(2025, 10, 15), "office", {"method": "逐件催办"}))
+    for day in workdays(cal, D(2025, 10, 15), D(2025, 10, 22)):
+        assert chase(s, day) is None, day
+    found = chase(s, D(2025, 10, 23))
+    assert found.on == D(2025, 10, 23) and "2025-10-15 已催办" in found.reason
+    # chased again Thu 10/23: 10/24, 10/27, 10/28, 10/29, 10/30 → proposed from Fri 10/31
+    s = eng.apply(s, E("R1", "remind", D(2025, 10, 23), "office", {"method": "电话催报", "step": "overdue_remind"}))
+    assert chase(s, D(2025, 10, 30)) is None
+    assert chase(s, D(2025, 10, 31)).on == D(2025, 10, 31)
+    # the result comes Fri 10/31: a chase asks for a report still owed, none after it
+    done = eng.apply(s, submit("R1", D(2025, 10, 31)))
+    assert chase(done, D(2025, 11, 14)) is None
+    # a deployment's chase_every 3个工作日: chased 10/15 → 10/16, 10/17, 10/20 → proposed from Tue 10/21
+    pol3 = load_policy("zhoucun", {"chase_every": "3个工作日"})
+    s3 = MatterEngine(pol3, cal).fold([e for e in s.events if e.on <= D(2025, 10, 15)])
+    assert "overdue_remind" not in escalations(pol3, cal, [s3], D(2025, 10, 20))
+    assert by_rule(pol3, cal, [s3], D(2025, 10, 21))["overdue_remind"].on == D(2025, 10, 21)
 
 
 def test_article_4_4_feedback_signed_by_leader_in_charge(pol, eng):
@@ -358,7 +491,8 @@ def test_article_5_3_plan_not_in_next_day_is_chased(pol, cal, eng):
     assert evaluate(pol, cal, [chased], D(2025, 6, 6)) == []
     planned = eng.apply(s, E("T4", "progress", D(2025, 6, 4), "unit:u1", {"plan": "办理方案"}))
     assert evaluate(pol, cal, [planned], D(2025, 6, 9)) == []
-    assert {f.rule for f in evaluate(pol, cal, [planned], D(2025, 6, 10))} == {"overdue_explain", "late_bulletin"}
+    # the result (due Mon 6/9) still owed on Tue 6/10: chase, explain, 通报 — not the plan's chase any more
+    assert escalations(pol, cal, [planned], D(2025, 6, 10)) == ["overdue_remind", "overdue_explain", "late_bulletin"]
 
 
 def test_article_5_3_working_day_reading_setting(cal):
@@ -482,39 +616,171 @@ def test_article_6_1_unit_roles(pol, eng):
 
 
 def test_article_6_3_bulletin_and_deduction(pol, cal, eng):
+    # assigned Tue 9/30/2025, due Tue 10/14; on Wed 10/15 the result is overdue
     s = eng.fold([reg("B1", "decision", D(2025, 9, 29)), assign("B1", D(2025, 9, 30))])
-    assert [f.category for f in evaluate(pol, cal, [s], D(2025, 10, 15))] == ["escalation", "escalation"]
+    assert escalations(pol, cal, [s], D(2025, 10, 15)) == ["overdue_remind", "overdue_explain", "late_bulletin"]
+    assert [f.category for f in evaluate(pol, cal, [s], D(2025, 10, 15))] == ["escalation"] * 3
     s = eng.apply(s, E("B1", "bulletin", D(2025, 10, 16), "office", {"type": "criticism", "step": "late_bulletin"}))
     found = evaluate(pol, cal, [s], D(2025, 10, 17))
     ded = [f for f in found if f.category == "deduction"]
-    assert [(f.rule, f.unit, f.data) for f in ded] == [("poor_implementation", "u1", {"points": None})]
-    steps = {f.rule: f for f in found if f.category == "escalation"}
-    assert steps["bulletin_no_action"].proposes == "report_up"
-    assert "late_bulletin" not in steps
-    # with the deployment's figure; after the unit acts, no more "通报后仍未办理"
+    # 计入“落实不力”考核项: on the day of the bulletin, points not set by the document
+    assert [(f.rule, f.unit, f.on, f.year, f.data) for f in ded] == [
+        ("poor_implementation", "u1", D(2025, 10, 16), 2025, {"points": None, "bonus": False})]
+    # the bulletin confirmed late_bulletin; 通报后仍未办理 waits for bulletin_followup_period (5个工作日:
+    # 10/17, 10/20, 10/21, 10/22, 10/23) — the chase and the explanation are still called for
+    assert escalations(pol, cal, [s], D(2025, 10, 17)) == ["overdue_remind", "overdue_explain"]
+    assert "bulletin_no_action" not in escalations(pol, cal, [s], D(2025, 10, 23))
+    found = by_rule(pol, cal, [s], D(2025, 10, 24))
+    assert found["bulletin_no_action"].proposes == "report_up" and found["bulletin_no_action"].on == D(2025, 10, 24)
+    assert found["bulletin_no_action"].citation.article == "六(三)"
+    # a progress report is not 办理 in this reading (the 办理结果 is): still called for on 10/24
+    progressed = eng.apply(s, E("B1", "progress", D(2025, 10, 20), "unit:u1", {"text": "正在办理"}))
+    assert "bulletin_no_action" in escalations(pol, cal, [progressed], D(2025, 10, 24))
+    # with the deployment's figure; the unit's result on Tue 10/21, within the period: not 通报后仍未办理
     pol2 = load_policy("zhoucun", {"deduction_points": 2})
-    s = eng.apply(s, E("B1", "progress", D(2025, 10, 20), "unit:u1"))
-    found = evaluate(pol2, cal, [s], D(2025, 10, 21))
-    assert [f.data for f in found if f.category == "deduction"] == [{"points": 2}]
-    assert "bulletin_no_action" not in {f.rule for f in found}
+    s = eng.apply(s, submit("B1", D(2025, 10, 21)))
+    found = evaluate(pol2, cal, [s], D(2025, 10, 24))
+    assert [f.data for f in found if f.category == "deduction"] == [{"points": 2, "bonus": False}]
+    assert escalations(pol2, cal, [s], D(2025, 10, 24)) == []
+    # 通报后仍未办理 is about the present: a result after the period (Fri 10/24, 1 working day late) answers it —
+    # bulletin_no_action, due from 10/24, is not proposed once the result is in (nor is anything else)
+    late = eng.apply(progressed, submit("B1", D(2025, 10, 24)))
+    for day in (D(2025, 10, 24), D(2025, 10, 27), D(2025, 11, 28)):
+        assert escalations(pol, cal, [late], day) == [], day
     with pytest.raises(ActionRefused, match="type"):
         eng.apply(s, E("B1", "bulletin", D(2025, 10, 20), "office"))
 
 
-def test_article_6_3_bulletin_followup_period_setting(cal):
-    # "通报后仍未办理" names no period; a deployment gives 5个工作日: after Thu 10/9/2025 come
-    # 10/10, 10/11 (Sat, worked), 10/13, 10/14, 10/15
-    pol = load_policy("zhoucun", {"bulletin_followup_period": "5个工作日"})
+def test_article_6_3_no_action_after_bulletin_waits_followup_period(cal):
+    # the deadline is 12/31, so nothing is overdue; a criticism bulletin Thu 10/9/2025 (工作不力)
+    pol = load_policy("zhoucun")
+    assert pol.settings["bulletin_followup_period"] == "5个工作日"
+    events = [reg("B2", "decision", D(2025, 9, 26)), assign("B2", D(2025, 9, 26), deadline="2025-12-31"),
+              E("B2", "bulletin", D(2025, 10, 9), "office", {"type": "criticism", "reason": "工作不力"})]
+    s = MatterEngine(pol, cal).fold(events)
+    followup = next(o for o in s.obligations if o.what == "followup")
+    # 5个工作日 after Thu 10/9: 10/10, 10/11 (Sat, worked), 10/13, 10/14, 10/15
+    assert (followup.name, followup.starts, followup.due) == ("通报后办理", D(2025, 10, 9), D(2025, 10, 15))
+    for day in workdays(cal, D(2025, 10, 9), D(2025, 10, 15)):
+        assert escalations(pol, cal, [s], day) == [], day
+    assert escalations(pol, cal, [s], D(2025, 10, 16)) == ["bulletin_no_action"]
+    assert by_rule(pol, cal, [s], D(2025, 10, 16))["bulletin_no_action"].on == D(2025, 10, 16)
+    # a praise bulletin asks nothing of the unit
+    praised = MatterEngine(pol, cal).fold([*events[:2], E("B2", "bulletin", D(2025, 10, 9), "office", {"type": "praise"})])
+    assert [o.what for o in praised.obligations] == ["result"]
+    assert escalations(pol, cal, [praised], D(2025, 10, 31)) == []
+    # a deployment's period, 10个工作日: 10/10, 10/11, 10/13 … 10/17, 10/20, 10/21, 10/22 → from Thu 10/23
+    pol10 = load_policy("zhoucun", {"bulletin_followup_period": "10个工作日"})
+    s10 = MatterEngine(pol10, cal).fold(events)
+    assert escalations(pol10, cal, [s10], D(2025, 10, 22)) == []
+    assert escalations(pol10, cal, [s10], D(2025, 10, 23)) == ["bulletin_no_action"]
+
+
+def test_article_6_3_no_followup_for_a_matter_closed_before_its_bulletin(pol, cal, eng):
+    # reported on time (due Tue 10/14), summarised and closed, then criticised Thu 10/16 (未按质量要求完成)
+    s = eng.fold([reg("B3", "decision", D(2025, 9, 29)), assign("B3", D(2025, 9, 30)), accept("B3", D(2025, 9, 30)),
+                  submit("B3", D(2025, 10, 13)), E("B3", "review_pass", D(2025, 10, 14), "office"),
+                  E("B3", "close", D(2025, 10, 15), "office"),
+                  E("B3", "bulletin", D(2025, 10, 16), "office", {"type": "criticism", "reason": "未按质量要求完成"})])
+    assert s.state == "closed"
+    assert [o.what for o in s.obligations] == ["result"]  # no 通报后办理 on a matter that has ended
+    for day in (D(2025, 10, 24), D(2025, 11, 28)):  # past any followup period
+        found = evaluate(pol, cal, [s], day)
+        # the bulletin still counts against the unit (计入“落实不力”考核项), nothing is escalated
+        assert [(f.category, f.rule, f.on) for f in found] == [("deduction", "poor_implementation", D(2025, 10, 16))]
+
+
+def test_article_6_3_deduction_per_bulletin(cal):
+    # 每次通报批评计一次: u1 criticised twice on D1 (Thu 10/16, Mon 11/3/2025) and once on D2 (Mon 12/1), praised
+    # on D2 (Tue 12/2), criticised on D2 again Mon 1/5/2026 (the next assessment year); u2 once on D3 (Wed 12/31)
+    from ducha_core.assessment import assess
+
+    pol = load_policy("zhoucun", {"deduction_points": 2})
     eng = MatterEngine(pol, cal)
-    s = eng.fold([reg("B2", "decision", D(2025, 9, 26)), assign("B2", D(2025, 9, 26), deadline="2025-12-31"),
-                  E("B2", "bulletin", D(2025, 10, 9), "office", {"type": "criticism", "reason": "工作不力"})])
 
-    def steps(day):
-        return {f.rule for f in evaluate(pol, cal, [s], day) if f.category == "escalation"}
+    def bulletin(mid, on, type_="criticism", unit=None):
+        return E(mid, "bulletin", on, "office", {"type": type_, **({"units": [unit]} if unit else {})})
 
-    assert steps(D(2025, 10, 15)) == set()
-    assert steps(D(2025, 10, 16)) == {"bulletin_no_action"}
-    assert load_policy("zhoucun").settings["bulletin_followup_period"] is None
+    states = [
+        eng.fold([reg("D1", "decision", D(2025, 9, 29)), assign("D1", D(2025, 9, 30), deadline="2026-03-31"),
+                  bulletin("D1", D(2025, 10, 16)), bulletin("D1", D(2025, 11, 3))]),
+        eng.fold([reg("D2", "decision", D(2025, 9, 29)),
+                  E("D2", "assign", D(2025, 9, 30), "office", {"lead_units": ["u1", "u2"], "deadline": "2026-03-31"}),
+                  bulletin("D2", D(2025, 12, 1), unit="u1"), bulletin("D2", D(2025, 12, 2), "praise", unit="u1"),
+                  bulletin("D2", D(2026, 1, 5), unit="u1")]),
+        eng.fold([reg("D3", "decision", D(2025, 9, 29)), assign("D3", D(2025, 9, 30), unit="u2", deadline="2026-03-31"),
+                  bulletin("D3", D(2025, 12, 31))]),
+    ]
+
+    def deductions(as_of, year=None):
+        return [(f.unit, f.matter, f.on, f.data["points"]) for f in evaluate(pol, cal, states, as_of, year=year)
+                if f.category == "deduction"]
+
+    year2025 = [("u1", "D1", D(2025, 10, 16), 2), ("u1", "D1", D(2025, 11, 3), 2), ("u1", "D2", D(2025, 12, 1), 2),
+                ("u2", "D3", D(2025, 12, 31), 2)]
+    assert deductions(D(2025, 12, 31)) == year2025
+    assert deductions(D(2026, 1, 6), year=2025) == year2025  # the year, evaluated after it ended
+    assert deductions(D(2026, 1, 6)) == [("u1", "D2", D(2026, 1, 5), 2)]
+    summary = {a.unit: a for a in assess(pol, cal, states, 2025, D(2026, 1, 6))}
+    assert (summary["u1"].counts["criticism"], summary["u1"].counts["praise"]) == (3, 1)
+    assert [(p.rule, p.count, p.points, p.total) for p in summary["u1"].points] == [("poor_implementation", 3, 2, 6.0)]
+    assert summary["u1"].total(False) == 6.0 and summary["u2"].total(False) == 2.0
+
+
+def test_article_6_3_late_result_still_calls_for_bulletin(pol, cal, eng):
+    # due Tue 10/14/2025; the result comes Thu 10/16, 2 working days late (10/15, 10/16)
+    base = [reg("LB", "decision", D(2025, 9, 29)), assign("LB", D(2025, 9, 30)), accept("LB", D(2025, 9, 30))]
+    s = eng.fold([*base, submit("LB", D(2025, 10, 16))])
+    assert s.state == "submitted"
+    result = next(o for o in s.obligations if o.what == "result")
+    assert (result.status(D(2025, 10, 17)), result.late_by) == ("late", 2)
+    # 未按规定时限报送 stays a fact once the report came: the 通报 is still called for (not the chase or the
+    # explanation, which ask for a report still owed), dated the first day of lateness
+    found = evaluate(pol, cal, [s], D(2025, 10, 17))
+    assert [(f.rule, f.proposes, f.data, f.on, f.unit) for f in found] == [
+        ("late_bulletin", "bulletin", {"type": "criticism"}, D(2025, 10, 15), "u1")]
+    assert found[0].reason == "办结并报告办理情况（2025-10-14）逾期2个工作日"
+    assert escalations(pol, cal, [s], D(2025, 11, 28)) == ["late_bulletin"]  # until the office acts
+    # a criticism bulletin before the lateness (Mon 10/13, 工作不力) does not answer it
+    early = eng.fold([*base, E("LB", "bulletin", D(2025, 10, 13), "office", {"type": "criticism"}),
+                      submit("LB", D(2025, 10, 16))])
+    assert "late_bulletin" in escalations(pol, cal, [early], D(2025, 10, 17))
+    # the office's 通报 on Fri 10/17 answers it (and counts as a deduction); so would its dismissal
+    bulletined = eng.apply(s, E("LB", "bulletin", D(2025, 10, 17), "office", {"type": "criticism", "step": "late_bulletin"}))
+    assert [(f.category, f.rule) for f in evaluate(pol, cal, [bulletined], D(2025, 10, 17))] == [
+        ("deduction", "poor_implementation")]
+    dismissed = eng.apply(s, E("LB", "dismiss", D(2025, 10, 17), "office", {"reason": "已另行处理", "step": "late_bulletin"}))
+    assert evaluate(pol, cal, [dismissed], D(2025, 10, 17)) == []
+    # the lateness outlives the matter: reviewed Mon 10/20 and closed Tue 10/21, late_bulletin is still proposed
+    # (dated 10/15) until the office bulletins or dismisses it; nothing else comes back
+    closed = eng.apply(eng.apply(s, E("LB", "review_pass", D(2025, 10, 20), "office")),
+                       E("LB", "close", D(2025, 10, 21), "office"))
+    assert pol.states[closed.state].done
+    for day in (D(2025, 10, 21), D(2025, 11, 28)):
+        assert [(f.rule, f.on) for f in evaluate(pol, cal, [closed], day)] == [("late_bulletin", D(2025, 10, 15))]
+    # the 通报 of a closed matter records the bulletin only (no 通报后办理), answers it and counts
+    closed = eng.apply(closed, E("LB", "bulletin", D(2025, 10, 22), "office", {"type": "criticism", "step": "late_bulletin"}))
+    assert [o.what for o in closed.obligations] == ["result"]
+    assert [(f.category, f.rule, f.on) for f in evaluate(pol, cal, [closed], D(2025, 11, 28))] == [
+        ("deduction", "poor_implementation", D(2025, 10, 22))]
+    # a result on its last day (Tue 10/14) is on time: nothing
+    assert evaluate(pol, cal, [eng.fold([*base, submit("LB", D(2025, 10, 14))])], D(2025, 10, 17)) == []
+
+
+def test_article_6_3_bulletin_after_the_result_is_in_asks_nothing_more(pol, cal, eng):
+    # the late result of Thu 10/16/2025 (due 10/14) is bulletined Fri 10/17, as late_bulletin proposes; the
+    # unit has 办理'd already and cannot submit again (submitted): the bulletin creates no 通报后办理, so 通报后
+    # 仍未办理 is never a fact — not after bulletin_followup_period (10/20 … 10/24) on Mon 10/27, nor later
+    s = eng.fold([reg("LC", "decision", D(2025, 9, 29)), assign("LC", D(2025, 9, 30)), accept("LC", D(2025, 9, 30)),
+                  submit("LC", D(2025, 10, 16)),
+                  E("LC", "bulletin", D(2025, 10, 17), "office", {"type": "criticism", "step": "late_bulletin"})])
+    assert s.state == "submitted"
+    assert [o.what for o in s.obligations] == ["result"]
+    for day in (D(2025, 10, 17), D(2025, 10, 27), D(2025, 11, 28)):
+        assert escalations(pol, cal, [s], day) == [], day
+    # the bulletin still counts (落实不力), on its day
+    assert [(f.category, f.rule, f.on) for f in evaluate(pol, cal, [s], D(2025, 10, 27))] == [
+        ("deduction", "poor_implementation", D(2025, 10, 17))]
 
 
 # --- refusals ------------------------------------------------------------------------------------
@@ -574,3 +840,99 @@ def test_cli_deadline_and_articles():
     out = _ducha("articles", "zhoucun")
     assert out.returncode == 0, out.stderr
     assert "五(三)" in out.stdout and "覆盖率 100%" in out.stdout
+
+
+CONFIG = """
+jurisdiction = "zhoucun"
+database = "ducha.sqlite3"
+[settings]
+deduction_points = 2
+[[unit]]
+id = "u1"
+name = "区住建局"
+[[person]]
+id = "duchashi"
+name = "区政府督查室工作人员"
+roles = ["office"]
+[[person]]
+id = "u1_staff"
+name = "住建局责任人"
+roles = ["unit"]
+unit = "u1"
+[[person]]
+id = "lingdao"
+roles = ["leader_in_charge"]
+"""
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """``ducha`` in a temporary 周村区 deployment (CliRunner)."""
+    from click.testing import CliRunner
+
+    from ducha_core.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DUCHA_CONFIG", raising=False)
+    (tmp_path / "ducha.toml").write_text(CONFIG, encoding="utf-8")
+    runner = CliRunner()
+
+    def invoke(*args):
+        result = runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    return invoke
+
+
+def test_article_4_2_and_6_3_cli_due_proposes_and_confirms(run):
+    def due(day):
+        found = json.loads(run("due", "--as-of", day, "--json"))["findings"]
+        return {f["rule"]: f for f in found if f["category"] == "escalation"}
+
+    def confirm(finding):  # the command `ducha due` prints, run as printed
+        args = shlex.split(finding["confirm"])
+        assert args[0] == "ducha"
+        return run(*args[1:])
+
+    mid = run("register", "--as", "duchashi", "--on", "2025-09-29", "--kind", "decision", "--title", "道路改造").split()[0]
+    # assigned Tue 9/30/2025: 10/9, 10/10, 10/11 (Sat, worked), 10/13, 10/14
+    assert "期限 2025-10-14（办结并报告办理情况，五(一)）" in run("assign", mid, "--as", "duchashi", "--on", "2025-09-30",
+                                                         "--lead", "u1")
+    run("accept", mid, "--as", "u1_staff", "--on", "2025-09-30")
+    assert due("2025-10-14") == {}
+    found = due("2025-10-15")
+    assert list(found) == ["overdue_remind", "overdue_explain", "late_bulletin"]
+    assert found["late_bulletin"]["confirm"] == (
+        f"ducha bulletin {mid} --type criticism --unit u1 --as duchashi --on 2025-10-15 --step late_bulletin")
+    # the unit explains and says it cannot solve it itself: 及时提报分管领导协调, proposed the same day
+    run("step", "overdue_report", mid, "--as", "u1_staff", "--on", "2025-10-15", "--reasons", "资金未到位",
+        "--next-steps", "申请调度资金", "--needs-coordination", "--step", "overdue_explain")
+    found = due("2025-10-15")
+    assert list(found) == ["overdue_remind", "late_bulletin", "coordinate_leader"]
+    assert found["coordinate_leader"]["confirm"] == (
+        f"ducha escalate {mid} --to leader_in_charge --unit u1 --as u1_staff --on 2025-10-15 --step coordinate_leader")
+    for rule in ("overdue_remind", "late_bulletin", "coordinate_leader"):
+        confirm(found[rule])
+    # all Wed 10/15: the chase is due again, and the coordination and bulletin periods end, after 5 working
+    # days: 10/16, 10/17, 10/20, 10/21, 10/22
+    assert due("2025-10-15") == {}
+    assert due("2025-10-22") == {}
+    found = due("2025-10-23")
+    assert list(found) == ["overdue_remind", "decide_principal", "bulletin_no_action"]
+    assert {f["on"] for f in found.values()} == {"2025-10-23"}
+    assert found["decide_principal"]["confirm"] == (
+        f"ducha escalate {mid} --to principal_leader --unit u1 --as duchashi --on 2025-10-23 --step decide_principal")
+    for finding in found.values():
+        confirm(finding)
+    assert due("2025-10-23") == {}
+    # the result Fri 10/24 (8 working days late: 10/15 … 10/17, 10/20 … 10/24): nothing more is called for
+    run("submit", mid, "--as", "u1_staff", "--on", "2025-10-24", "--leader-signoff", "李副区长")
+    assert due("2025-10-27") == {}
+    (u1,) = json.loads(run("assessment", "--year", "2025", "--as-of", "2026-01-05", "--json"))["units"]
+    assert (u1["unit"], u1["criticism"], u1["deduction_total"]) == ("u1", 1, 2.0)
+    # one late report: the result, 8 working days late. The waiting periods the rules made (分管领导协调后办结 and
+    # 通报后办理, both due 10/22, met by the same result 2 working days late: 10/23, 10/24) are not reports the unit
+    # owed by a date: not counted (else 3 late, 12 working days)
+    assert (u1["late"], u1["late_days"], u1["unmet"]) == (1, 8, 0)
+    assert [(d["rule"], d["count"], d["points"]) for d in u1["deductions"]] == [("poor_implementation", 1, 2)]
