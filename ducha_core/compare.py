@@ -246,6 +246,22 @@ def _points(p, d) -> str:
     return f"{points}分" if points is not None else "分值未规定"
 
 
+def _match_text(p, match: dict) -> str:
+    """The data a trigger's event must carry, in words: （通报批评）, （突出问题）, （long_delay）."""
+    from ducha_core.escalation import TYPE_NAMES
+
+    parts = []
+    for key, value in match.items():
+        if value is True:
+            parts.append(p.field_names.get(key, key))
+        elif key == "type":
+            names = p.settings.get("finding_types") if isinstance(p.settings.get("finding_types"), dict) else {}
+            parts.append(TYPE_NAMES.get(value) or str(names.get(value, value)).split("（")[0])
+        else:
+            parts.append(f"{p.field_names.get(key, key)}={value}")
+    return f"（{'、'.join(parts)}）" if parts else ""
+
+
 def _trigger(p, trigger) -> str:
     from ducha_core.obligations import WHAT_NAMES
     from ducha_core.rules import After, CountInYear, Overdue, UnitGrade
@@ -266,10 +282,12 @@ def _trigger(p, trigger) -> str:
             if repeat:
                 text += f"，每{repeat.describe()}再催"
             return text
-        case After(action=action, obligation=obligation, at_once=at_once):
+        case After(action=action, match=match, obligation=obligation, at_once=at_once, unmet_only=unmet_only):
+            what = p.action_name(action) + _match_text(p, match)
             if at_once:
-                return f"{p.action_name(action)}（即时）"
-            return f"{p.action_name(action)}后{WHAT_NAMES.get(obligation, obligation)}逾期未完成"
+                return f"每次{what}（即时）"
+            tail = "仍未完成" if unmet_only else "逾期未完成（含逾期后完成）"
+            return f"{what}后，{WHAT_NAMES.get(obligation, obligation)}{tail}"
         case UnitGrade(grade=grade):
             return f"年度等次为“{grade}”"
     return str(trigger)

@@ -432,7 +432,10 @@ def interview(config_path, actor, on, matter, units, step, note):
 @step_option
 @note_option
 def grade(config_path, actor, on, matter, units, grade, step, note):
-    """评定等次。"""
+    """评定等次：对承办单位评定等次，记在其一件事项上。
+
+    单位某年的等次由该年对其评定的各等次得出（如安康取最低者，见 `ducha compare` 与插件的读法）；
+    年底后补评上一年度的，写 --year YYYY。`ducha assessment --year YYYY` 汇总各单位的年度等次。"""
     _record(config_path, matter, "grade", on, actor, {"units": list(units), "grade": grade, "note": note}, step)
 
 
