@@ -3,9 +3,10 @@
 ``confirmation`` turns a ``Finding`` into a ``Confirmation``: the action, the matter it is recorded
 on, the person of the deployment who may take it, the day, and every field the step requires —
 from the rule's own data, the finding (its reason, its unit, its year) and the deployment's
-directory. A value only a person can decide (a 整改期限, a text to write) is filled with a
-suggestion and listed in ``placeholders`` (marked 〈待定〉 in the command), so the command runs as
-printed and the office sees what to review. ``command`` is the CLI line, quoted for a POSIX shell.
+directory. A choice a person makes (a 催办方式, a 整改期限, the approving leader) is filled with a
+suggestion that runs as printed and is listed in ``placeholders`` for the office to review; a text
+only a person can write (原因、下一步办理意见、不予处理的理由) is written 〈待填写：…〉, which the ledger
+refuses until it is replaced. ``command`` is the CLI line, quoted for a POSIX shell.
 ``ducha due`` prints it; the demo records ``event_data`` through the ledger; a test runs every
 printed command.
 """
@@ -152,7 +153,7 @@ def confirmation(finding: Finding, policy: Policy, cal: WorkingCalendar, people:
             placeholders.append(field)
         elif field == "approved_by":
             approver = _approver(policy, people, action)
-            data[field] = approver.id if approver else "〈待定：审批领导〉"
+            data[field] = approver.id if approver else "〈待填写：审批领导〉"
             placeholders.append(field)
         elif field in DATE_FIELDS:
             data[field] = cal.add_workdays(on, SUGGESTED_WORKDAYS).isoformat()
@@ -161,7 +162,7 @@ def confirmation(finding: Finding, policy: Policy, cal: WorkingCalendar, people:
             data[field] = "criticism"
             placeholders.append(field)
         else:
-            data[field] = f"〈待定：{policy.field_names.get(field, field)}〉"
+            data[field] = f"〈待填写：{policy.field_names.get(field, field)}〉"
             placeholders.append(field)
     if finding.category == "escalation":
         data["step"] = finding.rule
@@ -191,7 +192,7 @@ def _dismissal(finding: Finding, policy: Policy, people: Mapping[str, Person], s
     data: dict[str, Any] = {"units": [finding.unit]} if finding.unit else {}
     if finding.yearly and finding.year:
         data["year"] = finding.year
-    data["reason"] = "〈待定：不予处理的理由〉"
+    data["reason"] = "〈待填写：不予处理的理由〉"
     data["step"] = finding.rule
     return _command("dismiss", matter, person.id, on, data)
 

@@ -126,6 +126,34 @@ def _split(text: str) -> tuple[str, ...]:
     return tuple(text.split(",")) if text else ()
 
 
+#: what ``ducha due`` writes where a person must fill in a text (``ducha_core.confirm``)
+PLACEHOLDER_MARKS = ("〈待定", "〈待填写")
+
+
+def _checked_values(data: dict[str, Any], on: date) -> dict[str, Any]:
+    """Event data with texts trimmed and empty ones left out; refuses a text still carrying a
+    placeholder of ``ducha due`` and an assessment year (``year``) other than the day's or the one
+    before it. Raises InputError."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                continue
+            if any(mark in value for mark in PLACEHOLDER_MARKS):
+                raise InputError(f"--{key.replace('_', '-')} 仍是待填写的内容「{value}」；请改为实际内容后再运行")
+        out[key] = value
+    if "year" in out:
+        try:
+            year = int(str(out["year"]))
+        except ValueError:
+            year = None
+        if year not in (on.year, on.year - 1):
+            raise InputError(f"--year {out['year']}：考核年度须为记录日 {on} 所在年或上一年（{on.year} 或 {on.year - 1}）")
+        out["year"] = year
+    return out
+
+
 class Ledger:
     """The ledger of one deployment (see module docstring)."""
 
@@ -229,7 +257,7 @@ class Ledger:
         register/apply: the next id of the year is given inside the same transaction."""
         if not isinstance(on, date):
             raise InputError(f"'{on}' is not a date; write YYYY-MM-DD")
-        data = normalize_data(data)
+        data = _checked_values(normalize_data(data), on)
         self.person(actor)
         self._check_units(data)
         self._check_people(data)

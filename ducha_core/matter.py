@@ -114,6 +114,10 @@ def _parse_date(value: Any, field: str) -> date:
         raise ActionRefused(f"{field} '{value}' is not a date; write YYYY-MM-DD") from None
 
 
+#: actions whose ``units`` name the units they give the matter, not units already on it
+UNIT_SETTING_ACTIONS = frozenset({"register", "apply", "assign"})
+
+
 @attrs.define
 class MatterEngine:
     """Applies events to matter states under one policy and one working calendar."""
@@ -207,6 +211,14 @@ class MatterEngine:
         if state is None:
             state = self._register(event)
         else:
+            named = event.data.get("units")
+            if named and event.action not in UNIT_SETTING_ACTIONS:
+                named = (named,) if isinstance(named, str) else tuple(named)
+                strangers = [u for u in named if u not in state.units]
+                if strangers:
+                    raise ActionRefused(
+                        f"单位 {'、'.join(strangers)} 不是本事项的承办单位（主办 {'、'.join(state.lead_units) or '无'}"
+                        f"，协办 {'、'.join(state.co_units) or '无'}）；--unit 请写本事项的承办单位")
             state.events.append(event)
             action = event.action
             if state.obligations or state.series:

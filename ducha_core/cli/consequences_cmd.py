@@ -36,8 +36,9 @@ def due(config_path, jurisdiction, as_of, year, actor, fmt, as_json):
     不带 --year：截至 --as-of（默认今天）仍待处理的升级建议（不论事实发生在哪一年），以及当年的等次和扣分。
     带 --year：该考核年度内发生的事实（年度结束后亦可评估），按截至 --as-of 的确认记录判断。
 
-    每条升级建议附一条可直接运行的确认命令（经办人取本部署中有权办理的人员，日期为 --as-of）；
-    〈待定〉和标注“待定”的值是建议值，须由督查室确认后再运行。决定不按建议处理的，用 `ducha dismiss`。"""
+    每条升级建议附一条确认命令（经办人取本部署中有权办理的人员，日期为 --as-of）。“须确认”列出的是建议值
+    （催办方式、整改期限、审批领导等），可照原样运行，也可改后运行；〈待填写：…〉须改为实际内容，否则不予记录。
+    决定不按建议处理的，用 `ducha dismiss`（--json 的 dismiss 字段给出该命令）。"""
     from ducha_core.confirm import confirmation
     from ducha_core.escalation import evaluate
 
@@ -69,11 +70,13 @@ def due(config_path, jurisdiction, as_of, year, actor, fmt, as_json):
                 points = f.data.get("points")
                 extra = ("加" if f.data.get("bonus") else "扣") + (f"{points}分" if points is not None else "分（分值未设置）")
             category = "加分" if f.data.get("bonus") else CATEGORY_NAMES.get(f.category, f.category)
+            if f.category == "deduction":
+                command = "（计入年度考核，无需确认；见 ducha assessment）"
             rows.append([category, f.name, book.config.unit_name(f.unit) if f.unit else "",
                          f.matter or "", str(f.on or ""), f.reason + (f"；{extra}" if extra else ""), str(f.citation),
-                         command + (f"（待定：{review}）" if review else "")])
+                         command, review])
         fmt = output_format(fmt, as_json)
-        emit(fmt, ["类别", "名称", "单位", "事项", "发生日", "原因", "依据", "确认命令"], rows,
+        emit(fmt, ["类别", "名称", "单位", "事项", "发生日", "原因", "依据", "确认命令", "须确认"], rows,
              {"as_of": day.isoformat(), "year": year, "findings": records})
         if fmt == "table" and not findings:
             scope = f"{year}年度" if year is not None else f"{day}"

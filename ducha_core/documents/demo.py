@@ -493,7 +493,7 @@ def _confirm_escalations(planner: Planner, year: int, end: date, bad_unit: str, 
             conf = confirmation(finding, policy, cal, planner.people, planner.states, day)
             if conf is None or conf.actor is None or _last_on(planner, conf.matter) > day:
                 continue
-            # a text left for the office to write (〈待定〉) gets the demo's sample text instead
+            # a text left for a person to write (〈待填写〉) gets the demo's sample text instead
             data = {k: v for k, v in event_data(conf).items() if not (isinstance(v, str) and v.startswith("〈"))}
             if planner.apply(conf.matter, conf.action, day, data, actor=conf.actor):
                 confirmed.add(key)

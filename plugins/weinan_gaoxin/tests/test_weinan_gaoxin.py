@@ -611,7 +611,7 @@ def test_article_16_2_cli_order_waits_for_its_period_then_dismissed(tmp_path, mo
     (finding,) = json.loads(run("due", "--as-of", "2025-06-24", "--json"))["findings"]
     assert finding["confirm"] == ("ducha bulletin O1 --type criticism --unit u1 --approved-by zhao --as chen"
                                   " --on 2025-06-24 --step order_no_progress")
-    assert finding["dismiss"] == ("ducha dismiss O1 --unit u1 --reason 〈待定：不予处理的理由〉 --as chen"
+    assert finding["dismiss"] == ("ducha dismiss O1 --unit u1 --reason 〈待填写：不予处理的理由〉 --as chen"
                                   " --on 2025-06-24 --step order_no_progress")
     # the office declines it, giving its reason: no longer proposed; O2's comes after 6/30
     run("dismiss", "O1", "--as", "chen", "--on", "2025-06-24", "--step", "order_no_progress", "--unit", "u1",
