@@ -140,8 +140,8 @@ class _Context:
         watched = {t.action for t in triggers if isinstance(t, After | CountInYear)} | {"grade"}
         watched |= {s.proposes for s in policy.escalation if isinstance(s.trigger, UnitGrade)}
         self.of_action: dict[str, list[tuple[MatterState, int, Event]]] = defaultdict(list)
-        # (step, matter, unit) -> days; (step, unit) -> [(day, year)]; (unit, year) -> [(day, grade)]
-        self.by_step: dict[tuple, list[date]] = defaultdict(list)
+        # (step, matter, unit) -> [(day, action)]; (step, unit) -> [(day, year)]; (unit, year) -> [(day, grade)]
+        self.by_step: dict[tuple, list[tuple[date, str]]] = defaultdict(list)
         self.by_step_unit: dict[tuple, list[tuple[date, int]]] = defaultdict(list)
         self.grades: dict[tuple[str, int], list[tuple[date, str]]] = defaultdict(list)
         for state in states:
@@ -158,7 +158,7 @@ class _Context:
                     continue
                 for unit in event_units(event, state):
                     if step:
-                        self.by_step[(step, state.id, unit)].append(event.on)
+                        self.by_step[(step, state.id, unit)].append((event.on, action))
                         self.by_step_unit[(step, unit)].append((event.on, _year_of(event)))
                     if action == "grade" and event.data.get("grade"):
                         self.grades[(unit, _year_of(event))].append((event.on, str(event.data["grade"])))
@@ -181,16 +181,16 @@ class _Context:
         return [e.on for e in events[matter] if e.action == action and unit in event_units(e, state)
                 and (not want or all(e.data.get(k) == v for k, v in want.items()))]
 
-    def last_confirmed(self, step: EscalationStep, matter: str, unit: str, since: date) -> date | None:
-        """The last day on or after ``since`` the step was taken on the matter for the unit: by its id;
-        for a chase (an ``Overdue`` rung), also the proposed action itself, with the step's type —
-        any chase of the matter is a chase, while a report or an order made for another reason does
-        not answer a finding's rung."""
-        days = [d for d in self.by_step.get((step.id, matter, unit), ()) if d >= since]
+    def last_confirmed(self, step: EscalationStep, matter: str, unit: str, since: date) -> tuple[date, str] | None:
+        """The last day on or after ``since`` the step was taken on the matter for the unit, and the
+        action taken (``dismiss`` where the office declined): by its id; for a chase (an ``Overdue``
+        rung), also the proposed action itself, with the step's type — any chase of the matter is a
+        chase, while a report or an order made for another reason does not answer a finding's rung."""
+        found = [(d, a) for d, a in self.by_step.get((step.id, matter, unit), ()) if d >= since]
         if isinstance(step.trigger, Overdue):
             want = {k: v for k, v in step.data.items() if k in ("type", "to", "kind")}
-            days += [d for d in self.taken(matter, step.proposes, unit, want) if d >= since]
-        return max(days) if days else None
+            found += [(d, step.proposes) for d in self.taken(matter, step.proposes, unit, want) if d >= since]
+        return max(found) if found else None
 
     def unit_grade(self, unit: str, year: int) -> tuple[str, date] | None:
         """A unit's grade for a year (``GradingScheme.unit_grade``) and the day it was last recorded."""
@@ -394,11 +394,13 @@ def _pending(step: EscalationStep, fact: _Fact, ctx: _Context) -> _Fact | None:
     repeat = trigger.repeat if isinstance(trigger, Overdue) else None
     if repeat is None:
         return None
-    again = resolve(repeat, last, ctx.cal, ctx.policy.convention, explain=False).date
+    day, action = last
+    again = resolve(repeat, day, ctx.cal, ctx.policy.convention, explain=False).date
     if again is None or ctx.day <= again:
         return None
-    return attrs.evolve(fact, on=ctx.cal.add_workdays(again, 1),
-                        reason=f"{fact.reason}；{last} 已催办，{repeat.describe()}后仍未报送")
+    done = {"dismiss": "决定不予处理", "remind": "已催办"}.get(action) or f"已{ctx.policy.action_name(action)}"
+    on = ctx.cal.add_workdays(again, 1)
+    return attrs.evolve(fact, on=on, year=on.year, reason=f"{fact.reason}；{day} {done}，{repeat.describe()}后仍未报送")
 
 
 def _data_year(data: dict, day: date) -> int:
