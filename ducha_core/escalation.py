@@ -101,6 +101,7 @@ class _Fact:
     reason: str
     fact: str
     year: int
+    due: date | None = None  # the last day of the obligation that lapsed, where the fact is one
 
 
 def _matches(event: Event, action: str, match: dict[str, Any]) -> bool:
@@ -260,7 +261,7 @@ def _overdue_facts(trigger: Overdue, ctx: _Context, state: MatterState, step: Es
                                    f"{ob.name}（{ob.due}）逾期后已催办{len(chases)}次（最近 {last}），仍未报送",
                                    ob.id, nth.year))
             else:
-                facts.append(_Fact(unit, state.id, on, reason, ob.id, on.year))
+                facts.append(_Fact(unit, state.id, on, reason, ob.id, on.year, ob.due))
     return facts
 
 
@@ -403,6 +404,28 @@ def _pending(step: EscalationStep, fact: _Fact, ctx: _Context) -> _Fact | None:
     return attrs.evolve(fact, on=on, year=on.year, reason=f"{fact.reason}；{day} {done}，{repeat.describe()}后仍未报送")
 
 
+#: the last days of the other lapses a grouped proposal's reason names before "等"
+SHOWN_LAPSES = 3
+
+
+def _grouped(facts: list[_Fact]) -> list[_Fact]:
+    """The lapses of one matter and unit as one fact: the earliest day, the reasons joined (one step
+    confirms them all, as a confirmation covers every fact that arose by its day)."""
+    groups: dict[tuple[str, str], list[_Fact]] = defaultdict(list)
+    for fact in facts:
+        groups[(fact.matter, fact.unit)].append(fact)
+    out = []
+    for group in groups.values():
+        group.sort(key=lambda f: f.on)
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        rest = [str(f.due) for f in group[1:] if f.due]
+        shown = "、".join(rest[:SHOWN_LAPSES]) + ("等" if len(rest) > SHOWN_LAPSES else "")
+        out.append(attrs.evolve(group[0], reason=f"{group[0].reason}；另有{len(group) - 1}项逾期（期限 {shown}）"))
+    return out
+
+
 def _data_year(data: dict, day: date) -> int:
     year = data.get("year")
     try:
@@ -446,12 +469,10 @@ def evaluate(policy: Policy, cal: WorkingCalendar, states: Sequence[MatterState]
     for step in policy.escalation:
         facts = facts_of(step.trigger, years, step, open_only=not step.after_end)
         yearly = isinstance(step.trigger, CountInYear | UnitGrade)
-        for fact in facts:
-            if years is not None and fact.year not in years:
-                continue
-            pending = _pending(step, fact, ctx)
-            if pending is None:
-                continue
+        pendings = [p for p in (_pending(step, f, ctx) for f in facts if years is None or f.year in years) if p]
+        if isinstance(step.trigger, Overdue):
+            pendings = _grouped(pendings)  # one proposal per matter and unit, however many reports lapsed
+        for pending in pendings:
             findings.append(Finding("escalation", step.id, step.name, step.citation, pending.unit, pending.matter or None,
                                     pending.reason, step.proposes, dict(step.data), step.level, pending.on, pending.year,
                                     pending.fact, yearly))
