@@ -348,10 +348,11 @@ def ducha_escalation_ladder() -> list[EscalationStep]:
         ),
         EscalationStep(
             "interview_plan_one_week", "约谈后一周内未报书面整改方案：催报", 3,
-            After("interview", obligation="rectification_plan"), "remind",
+            Overdue(what=("rectification_plan",), repeat=WorkingDays(5), repeat_setting="chase_every"), "remind",
             cite("第十二条(三)", "被约谈单位主要负责人必须在约谈之日起一周内向市政府详细说明情况，提出切实可行的书面整改方案"),
             by_role="office",
-            reading="书面整改方案期限（设置 rectification_plan_within，默认一周）届满未报的，提出催报；文件未定另外的后果",
+            reading="书面整改方案期限（设置 rectification_plan_within，默认一周）届满未报的，提出催报，仍未报的每隔 chase_every"
+                    "（默认5个工作日）再提出；文件未定另外的后果",
         ),
         EscalationStep(
             "interview_no_progress", "经约谈仍无明显进展：认定“较差”，全市通报批评并在新闻媒体公开曝光", 4,

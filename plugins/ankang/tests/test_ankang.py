@@ -1242,3 +1242,19 @@ def test_cli_deadline_and_articles():
     assert result.exit_code == 0 and "覆盖率 100%" in result.output
     result = runner.invoke(main, ["deadline", "-j", "ankang", "-k", "weekly", "--from", "2025-09-30"])
     assert result.exit_code != 0 and "unknown matter kind 'weekly'" in result.output
+
+
+def test_article_12_3_missing_plan_chased_again_while_owed():
+    # 约谈 Tue 2025-09-30: the written plan is due Thu 10/9 (一周 → 10/7 in the holiday → 10/9); the chase is
+    # proposed from Fri 10/10. Chased that day, it comes round again after 5 working days: 10/11 (Sat, worked),
+    # 10/13, 10/14, 10/15, 10/16 → proposed again from Fri 10/17, until the plan is filed
+    base = [*assigned(on=D(2025, 9, 1), deadline="2025-12-31"), E("M1", "accept", D(2025, 9, 1), "unit:u1"),
+            E("M1", "interview", D(2025, 9, 30), "leader_in_charge", {"approved_by": "市政府"})]
+    assert ("interview_plan_one_week", "u1") not in findings([ENG.fold(base)], D(2025, 10, 9))
+    assert findings([ENG.fold(base)], D(2025, 10, 10))[("interview_plan_one_week", "u1")].on == D(2025, 10, 10)
+    chased = [*base, E("M1", "remind", D(2025, 10, 10), "office", {"method": "电话"})]
+    assert ("interview_plan_one_week", "u1") not in findings([ENG.fold(chased)], D(2025, 10, 16))
+    again = findings([ENG.fold(chased)], D(2025, 10, 17))[("interview_plan_one_week", "u1")]
+    assert again.on == D(2025, 10, 17) and "2025-10-10 已催办" in again.reason
+    filed = [*chased, E("M1", "rectification_plan", D(2025, 10, 16), "unit_head:u1", {"plan": "整改方案"})]
+    assert ("interview_plan_one_week", "u1") not in findings([ENG.fold(filed)], D(2025, 10, 17))
