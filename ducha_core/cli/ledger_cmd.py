@@ -90,6 +90,9 @@ def _echo_state(ledger, state, action: str) -> None:
     line = f"{state.id} {policy.action_name(action)} → {policy.states[state.state].name}"
     click.echo(line)
     event = state.events[-1] if state.events else None
+    if event is not None and event.data.get("step"):
+        verb = "不予处理" if action == "dismiss" else "确认"
+        click.echo(f"  {verb}：{_rule_name(policy, event.data['step'])}")
     if event is not None:  # the time limits this step set (per unit), with the rule and a date moved off a rest day
         for ob in state.obligations:
             if ob.starts == event.on and ob.superseded_on is None and ob.met_on is None and (
@@ -532,6 +535,17 @@ def matter_json(ledger, state, as_of: date) -> dict[str, Any]:
 BULLETIN_TYPES = {"praise": "通报表扬", "criticism": "通报批评"}
 
 
+def _rule_name(policy, rule: str) -> str:
+    """The name of an escalation step or forced grade (a rule id of the ladder), else the id."""
+    for step in policy.escalation:
+        if step.id == rule:
+            return step.name
+    for grade in policy.grading.rules if policy.grading else ():
+        if grade.id == rule:
+            return f"直接认定“{grade.grade}”"
+    return rule
+
+
 def _details(ledger, data: dict[str, Any]) -> str:
     parts = []
     for key, value in data.items():
@@ -543,6 +557,10 @@ def _details(ledger, data: dict[str, Any]) -> str:
             value = ledger.policy.kinds[value].name
         elif key == "type" and value in BULLETIN_TYPES:
             value = BULLETIN_TYPES[value]
+        elif key == "step":
+            value = _rule_name(ledger.policy, value)
+        elif key == "to" and value in ledger.policy.roles:
+            value = ledger.policy.roles[value].name
         elif value is True:
             value = "是"
         parts.append(f"{ledger.policy.field_names.get(key, key)}={value}")
