@@ -87,6 +87,8 @@ class UnitAssessment:
     points: tuple[Points, ...]
     grade: str | None
     forced: tuple[str, ...]
+    #: where the grade comes from (the matter and day it was recorded, and the rule that picks it)
+    grade_basis: str = ""
 
     def total(self, bonus: bool) -> float | None:
         found = [p for p in self.points if p.bonus == bonus]
@@ -103,6 +105,7 @@ class UnitAssessment:
             "late_days": self.late_days,
             "unmet": self.unmet,
             "grade": self.grade,
+            "grade_basis": self.grade_basis,
             "forced_grades": list(self.forced),
             "deductions": [attrs.asdict(p) | {"total": p.total} for p in self.points if not p.bonus],
             "bonuses": [attrs.asdict(p) | {"total": p.total} for p in self.points if p.bonus],
@@ -161,12 +164,21 @@ def assess(policy: Policy, cal: WorkingCalendar, states: Sequence[MatterState], 
                                             bool(f.data.get("bonus")))
         elif f.category == "grade" and f.name not in forced[f.unit]:
             forced[f.unit].append(f.name)
-    grades = unit_grades(policy, cal, states, year, as_of)
+    grades = unit_grades(policy, cal, states, year, as_of, detail=True)
+    how = "取最低" if policy.grading is not None and policy.grading.unit_grade == "worst" else "取最近"
+
+    def basis(unit: str) -> str:
+        if unit not in grades:
+            return ""
+        grade, day, matter, n = grades[unit]
+        return f"{matter} {day} 评定“{grade}”" + (f"（共评定{n}次，{how}）" if n > 1 else "")
+
     every = sorted({*units, *counts, *late, *points, *grades, *forced})
     return [
         UnitAssessment(unit, year, dict(counts[unit]) if unit in counts else dict.fromkeys(COUNTED, 0),
                        late[unit][0] if unit in late else 0, late[unit][1] if unit in late else 0,
                        late[unit][2] if unit in late else 0,
-                       tuple(points[unit].values()) if unit in points else (), grades.get(unit), tuple(forced.get(unit, ())))
+                       tuple(points[unit].values()) if unit in points else (),
+                       grades[unit][0] if unit in grades else None, tuple(forced.get(unit, ())), basis(unit))
         for unit in every
     ]

@@ -141,10 +141,10 @@ class _Context:
         watched = {t.action for t in triggers if isinstance(t, After | CountInYear)} | {"grade"}
         watched |= {s.proposes for s in policy.escalation if isinstance(s.trigger, UnitGrade)}
         self.of_action: dict[str, list[tuple[MatterState, int, Event]]] = defaultdict(list)
-        # (step, matter, unit) -> [(day, action)]; (step, unit) -> [(day, year)]; (unit, year) -> [(day, grade)]
+        # (step, matter, unit) -> [(day, action)]; (step, unit) -> [(day, year)]; (unit, year) -> [(day, grade, matter)]
         self.by_step: dict[tuple, list[tuple[date, str]]] = defaultdict(list)
         self.by_step_unit: dict[tuple, list[tuple[date, int]]] = defaultdict(list)
-        self.grades: dict[tuple[str, int], list[tuple[date, str]]] = defaultdict(list)
+        self.grades: dict[tuple[str, int], list[tuple[date, str, str]]] = defaultdict(list)
         for state in states:
             events = state.events
             if events and events[-1].on > day:
@@ -162,7 +162,7 @@ class _Context:
                         self.by_step[(step, state.id, unit)].append((event.on, action))
                         self.by_step_unit[(step, unit)].append((event.on, _year_of(event)))
                     if action == "grade" and event.data.get("grade"):
-                        self.grades[(unit, _year_of(event))].append((event.on, str(event.data["grade"])))
+                        self.grades[(unit, _year_of(event))].append((event.on, str(event.data["grade"]), state.id))
 
         # where confirmations are looked for (with ``--year``: also those recorded after the year)
         self.confirm_events, self.confirm_of_action = self.events, self.of_action
@@ -193,18 +193,20 @@ class _Context:
             found += [(d, step.proposes) for d in self.taken(matter, step.proposes, unit, want) if d >= since]
         return max(found) if found else None
 
-    def unit_grade(self, unit: str, year: int) -> tuple[str, date] | None:
-        """A unit's grade for a year (``GradingScheme.unit_grade``) and the day it was last recorded."""
+    def unit_grade(self, unit: str, year: int) -> tuple[str, date, str] | None:
+        """A unit's grade for a year (``GradingScheme.unit_grade``), with the day and the matter it was
+        recorded on."""
         grading = self.policy.grading
         recorded = self.grades.get((unit, year))
         if not recorded or grading is None:
             return None
         if grading.unit_grade == "latest" or not grading.grades:
-            day, grade = max(recorded)
-            return grade, day
+            day, grade, matter = max(recorded)
+            return grade, day, matter
         rank = {g: i for i, g in enumerate(grading.grades)}
-        grade = max((g for _, g in recorded), key=lambda g: rank.get(g, -1))
-        return grade, max(d for d, g in recorded if g == grade)
+        worst = max((g for _, g, _ in recorded), key=lambda g: rank.get(g, -1))
+        day, grade, matter = max(r for r in recorded if r[1] == worst)
+        return grade, day, matter
 
 
 def _window(policy: Policy, day: date) -> tuple[date, date]:
@@ -497,18 +499,19 @@ def evaluate(policy: Policy, cal: WorkingCalendar, states: Sequence[MatterState]
 
 
 def _graded(ctx: _Context, unit: str, year: int, grade: str) -> bool:
-    return any(g == grade for _, g in ctx.grades.get((unit, year), ()))
+    return any(g == grade for _, g, _ in ctx.grades.get((unit, year), ()))
 
 
 def unit_grades(policy: Policy, cal: WorkingCalendar, states: Sequence[MatterState], year: int,
-                as_of: date) -> dict[str, str]:
+                as_of: date, *, detail: bool = False) -> dict[str, Any]:
     """Each unit's grade for ``year`` (``GradingScheme.unit_grade``: the worst or the latest grade
-    recorded for it for that year), from the grade steps recorded up to ``as_of``."""
+    recorded for it for that year), from the grade steps recorded up to ``as_of``; with ``detail``,
+    (grade, day, matter, how many grades were recorded) for each."""
     ctx = _Context(policy, cal, states, as_of)
-    out = {}
+    out: dict[str, Any] = {}
     for unit, y in ctx.grades:
         if y == year:
             found = ctx.unit_grade(unit, year)
             if found is not None:
-                out[unit] = found[0]
+                out[unit] = (*found, len(ctx.grades[(unit, y)])) if detail else found[0]
     return out

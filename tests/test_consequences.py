@@ -83,6 +83,11 @@ def test_confirmation_dismissal_and_grade_recorded(pol):
     graded = fold(pol, *matter(), order, E("M1", "grade", D(2025, 12, 19), "office", {"grade": "差", "units": ["u1"]}))
     assert rules(evaluate(pol, CAL, [graded], D(2025, 12, 22)), "grade") == []
     assert unit_grades(pol, CAL, [graded], 2025, D(2025, 12, 22)) == {"u1": "差"}
+    # graded again 好 on 12/22: the unit's year is the worst recorded (差), and the summary says where it comes from
+    twice = fold(pol, *matter(), order, E("M1", "grade", D(2025, 12, 19), "office", {"grade": "差", "units": ["u1"]}),
+                 E("M1", "grade", D(2025, 12, 22), "office", {"grade": "好", "units": ["u1"]}))
+    [a] = assess(pol, CAL, [twice], 2025, D(2025, 12, 31))
+    assert (a.grade, a.grade_basis) == ("差", "M1 2025-12-19 评定“差”（共评定2次，取最低）")
 
 
 def test_dismissal_needs_a_reason_the_office_and_the_setting(toy_plugins, pol):

@@ -109,12 +109,14 @@ def assessment(config_path, jurisdiction, year, as_of, fmt, as_json):
             raise InputError(f"--as-of {day} is before {year}; give a day in or after {year}")
         states = book.states(as_of=day, explain=False)
         found = assess(book.policy, book.calendar, states, year, day, units=list(book.config.units))
+        order = {u: i for i, u in enumerate(book.config.units)}  # the deployment's own order of units
+        found.sort(key=lambda a: (order.get(a.unit, len(order)), a.unit))
         fmt = output_format(fmt, as_json)
 
         def total(value) -> str:
             return "未设置" if value is None else f"{value:g}"
 
-        headers = ["单位", "等次", *COLUMN_NAMES.values(), "逾期报送(次)", "逾期(工作日)", "逾期未报", "扣分", "加分", "扣分加分依据"]
+        headers = ["单位", "等次", "等次依据", *COLUMN_NAMES.values(), "逾期报送(次)", "逾期(工作日)", "逾期未报", "扣分", "加分", "扣分加分依据"]
         rows = []
         for a in found:
             basis = "；".join(f"{p.name}×{p.count}（{p.citation.split('「')[0]}）" for p in a.points)
@@ -123,7 +125,7 @@ def assessment(config_path, jurisdiction, year, as_of, fmt, as_json):
             grade = a.grade or ""
             if a.forced:
                 grade += f"（规则要求：{'、'.join(a.forced)}，待评定）"
-            rows.append([book.config.unit_name(a.unit), grade, *(a.counts[c] for c in COLUMN_NAMES), a.late, a.late_days,
+            rows.append([book.config.unit_name(a.unit), grade, a.grade_basis, *(a.counts[c] for c in COLUMN_NAMES), a.late, a.late_days,
                          a.unmet, deducted, added, basis])
         emit(fmt, headers, rows, {"year": year, "as_of": day.isoformat(), "jurisdiction": book.policy.id,
                                   "units": [a.to_json() | {"unit_name": book.config.unit_name(a.unit)} for a in found]})
