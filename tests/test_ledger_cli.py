@@ -315,3 +315,28 @@ def test_due_and_assessment_refuse_a_year_out_of_reach(run, tmp_path):
     assert "before 2026" in out
     assert "Missing option '--year'" in run("assessment", ok=False).output
     assert (tmp_path / "ducha.sqlite3").read_bytes() == db
+
+
+def test_record_refuses_placeholders_blank_texts_foreign_units_and_stray_years(run, tmp_path):
+    mid = run("register", "--as", "chen", "--on", "2025-09-29", "--kind", "instruction", "--title", "校舍维修"
+              ).output.split()[0]
+    run("assign", mid, "--as", "chen", "--on", "2025-09-30", "--lead", "jyj")
+    db = (tmp_path / "ducha.sqlite3").read_bytes()
+    # a text `ducha due` left for a person to write is not a fact
+    out = run("dismiss", mid, "--as", "chen", "--on", "2025-10-20", "--step", "overdue_chase",
+              "--reason", "〈待填写：不予处理的理由〉", ok=False).output
+    assert "--reason 仍是待填写的内容「〈待填写：不予处理的理由〉」；请改为实际内容后再运行" in out
+    # a text of blanks is no text
+    assert "缺少理由" in run("dismiss", mid, "--as", "chen", "--on", "2025-10-20", "--step", "overdue_chase",
+                             "--reason", "   ", ok=False).output
+    # --unit names a unit of the matter
+    out = run("remind", mid, "--as", "chen", "--on", "2025-10-20", "--method", "电话催办", "--unit", "czj", ok=False).output
+    assert "单位 czj 不是本事项的承办单位（主办 jyj，协办 无）" in out
+    # an assessment year is the day's or the one before
+    for year in ("1990", "2027", "abc"):
+        out = run("grade", mid, "--as", "chen", "--on", "2026-01-10", "--grade", "优秀", "--year", year, ok=False).output
+        assert f"--year {year}：考核年度须为记录日 2026-01-10 所在年或上一年（2026 或 2025）" in out
+    assert (tmp_path / "ducha.sqlite3").read_bytes() == db
+    run("remind", mid, "--as", "chen", "--on", "2025-10-20", "--method", "电话催办", "--unit", "jyj", "--step", "overdue_chase")
+    out = run("show", mid).output
+    assert "升级规则=逾期未报送办理结果：督办催办" in out  # the rule by name, not its id
