@@ -25,7 +25,8 @@ from ducha_core.model import Person, Unit
 ENV_VAR = "DUCHA_CONFIG"
 DEFAULT_NAME = "ducha.toml"
 
-TOP_KEYS = ("jurisdiction", "database", "calendar", "plugins", "settings", "unit", "person")
+TOP_KEYS = ("jurisdiction", "database", "calendar", "plugins", "settings", "documents", "unit", "person")
+DOCUMENTS_KEYS = ("number_pattern",)
 UNIT_KEYS = ("id", "name", "head", "leader_in_charge", "responsible_person")
 PERSON_KEYS = ("id", "name", "roles", "unit", "title")
 #: ids are written on the command line and stored comma-separated in the read model
@@ -47,6 +48,8 @@ class DeploymentConfig:
     settings: dict[str, Any] = attrs.field(factory=dict)
     units: dict[str, Unit] = attrs.field(factory=dict)
     people: dict[str, Person] = attrs.field(factory=dict)
+    #: 文号 patterns by document kind: ``[documents] number_pattern.assignment = "渭高督字〔{year}〕{n}号"``
+    number_patterns: dict[str, str] = attrs.field(factory=dict)
     path: Path | None = None
     #: the file's own jurisdiction when ``jurisdiction`` was overridden (read-only commands)
     overridden: str | None = None
@@ -153,6 +156,7 @@ def parse_config(
         raise _fail(file, "settings must be a table: [settings]")
 
     policy = _policy(file, jid, plugins, settings, jurisdiction is not None)
+    number_patterns = _number_patterns(file, raw.get("documents", {}), policy, check_kinds=jurisdiction is None)
 
     people: dict[str, Person] = {}
     raw_people = raw.get("person", [])
@@ -216,9 +220,36 @@ def parse_config(
         settings=dict(settings),
         units=units,
         people=people,
+        number_patterns=number_patterns,
         path=file_path.resolve(),
         overridden=raw.get("jurisdiction") if jurisdiction and raw.get("jurisdiction") != jurisdiction else None,
     )
+
+
+def _number_patterns(file: str, table: Any, policy: Any, *, check_kinds: bool = True) -> dict[str, str]:
+    """``[documents] number_pattern.<kind> = "..."``: a 文号 pattern per document kind, each with
+    ``{n}`` (and ``{year}``); a kind the jurisdiction has no step for is refused."""
+    from ducha_core.documents.render import DOC_KINDS, available_kinds, check_pattern
+
+    if not isinstance(table, dict):
+        raise _fail(file, "documents must be a table: [documents]")
+    _check_keys(file, "documents.", table, DOCUMENTS_KEYS)
+    patterns = table.get("number_pattern", {})
+    if not isinstance(patterns, dict):
+        raise _fail(file, 'documents.number_pattern must be a table, e.g. number_pattern.assignment = "渭高督字〔{year}〕{n}号"')
+    kinds = available_kinds(policy) if check_kinds else list(DOC_KINDS)
+    out: dict[str, str] = {}
+    for kind, pattern in patterns.items():
+        key = f"documents.number_pattern.{kind}"
+        if kind not in kinds:
+            why = "is not a document kind" if kind not in DOC_KINDS else \
+                f"is not a document of {policy.id} (its procedure has no '{DOC_KINDS[kind].step}' step)"
+            raise _fail(file, f"{key}: '{kind}' {why}; kinds: {', '.join(kinds)}")
+        problem = check_pattern(pattern)
+        if problem:
+            raise _fail(file, f"{key} = {pattern!r} {problem}")
+        out[kind] = pattern
+    return out
 
 
 def _policy(file: str, jid: str, plugins: tuple[Path, ...], settings: dict, overridden: bool):
@@ -289,6 +320,7 @@ def default_config_text(jurisdiction_id: str) -> str:
             lines.append(f"# {key} = {example}")
         else:
             lines.append(f"# {key} = {_toml_value(setting.default)}")
+    lines += _documents_text(policy)
     roles_doc = "；".join(f"{r.id}={r.name}" for r in policy.roles.values())
     lines += [
         "",
@@ -306,26 +338,63 @@ def default_config_text(jurisdiction_id: str) -> str:
         'name = "示例单位二"',
         'responsible_person = "u2_staff"',
         "",
-        "# 人员：roles 为本辖区的角色 id；承办单位人员须写 unit",
-        "[[person]]",
-        'id = "duchashi"',
-        f'name = "{j.office}工作人员"',
-        f"roles = {_toml_value(office)}",
-        f'title = "{j.office}"',
+        "# 人员：roles 为本辖区的角色 id；承办单位人员须写 unit。示例人员的姓名、职务取自文件对该角色的称谓，请改为真实人员。",
     ]
-    head_role = unit_roles[1:2] or unit_roles[:1]
-    for pid, name, roles, unit in (
-        ("u1_head", "示例单位一主要负责人", head_role, "u1"),
-        ("u1_staff", "示例单位一责任人", unit_roles[:1], "u1"),
-        ("u2_staff", "示例单位二责任人", unit_roles[:1], "u2"),
-    ):
-        lines += ["", "[[person]]", f'id = "{pid}"', f'name = "{name}"', f"roles = {_toml_value(roles)}", f'unit = "{unit}"']
+    # the unit's head (主要负责人 / 第一责任人) and its staff (具体责任人), by the document's own names
+    head_role = [r for r in unit_roles if _is_head(policy.roles[r].name)][:1] or unit_roles[1:2] or unit_roles[:1]
+    staff_roles = unit_roles[:1] + [r for r in unit_roles[1:] if "具体责任人" in policy.roles[r].name][:1]
+    people = [("duchashi", office, None, "工作人员")]
+    people += [("u1_head", head_role, "u1", ""), ("u1_staff", staff_roles, "u1", ""), ("u2_staff", staff_roles, "u2", "")]
     if leader:
-        lines += ["", "[[person]]", 'id = "lingdao"', f'name = "{policy.roles[leader[0]].name}"',
-                  f"roles = {_toml_value(leader)}"]
+        people.append(("lingdao", leader, None, ""))
     if inspector:
-        lines += ["", "[[person]]", 'id = "duchayuan"', 'name = "特约督查员"', f"roles = {_toml_value(inspector)}"]
+        people.append(("duchayuan", inspector, None, ""))
+    units = {"u1": "示例单位一", "u2": "示例单位二"}
+    for pid, roles, unit, suffix in people:
+        role = policy.roles.get(roles[-1]) if roles else None
+        label = _role_label(role.name) if role is not None else roles[-1] if roles else pid
+        name = f"{label}{suffix}" + (f"（{units[unit]}）" if unit else "")
+        lines += ["", "[[person]]"]
+        if role is not None:
+            lines.append(f"# {role.name}" + (f"（{role.citation.article}）" if role.citation else ""))
+        lines += [f'id = "{pid}"', f"name = {_toml_value(name)}", f"roles = {_toml_value(roles)}"]
+        if unit:
+            lines.append(f'unit = "{unit}"')
+        if role is not None:
+            lines.append(f"title = {_toml_value(role.name)}")
     return "\n".join(lines) + "\n"
+
+
+def _role_label(name: str) -> str:
+    """A role's name as a person's label: the document's name without its gloss in parentheses
+    (特邀督查员（区人大代表、政协委员） -> 特邀督查员)."""
+    return name.split("（")[0].split("(")[0].strip() or name
+
+
+def _is_head(name: str) -> bool:
+    return "主要负责" in name or "第一责任人" in name
+
+
+def _documents_text(policy: Any) -> list[str]:
+    """The ``[documents]`` table of the default file: a commented 文号 pattern per document kind the
+    jurisdiction has (none is set: a 文号 is left blank until the deployment writes its own)."""
+    from ducha_core.documents.render import DOC_KINDS, available_kinds
+
+    kinds = available_kinds(policy)
+    lines = [
+        "",
+        "# 公文文号（ducha doc）：按公文种类设定本单位的文号格式，{year} 为年份，{n} 为该年该类公文的序号。",
+        "# 序号由台账记录按日期先后自动编排：督查通知单按交办、催办通知按催办、督查专报按向领导报告、",
+        "# 约谈通知按约谈记录，每年从1起；督查通报按通报期在该年的序次（如2025-Q3为3、2025-09为9）。",
+        "# 各类公文分别编号，宜各用本单位的发文代字（〇〇为示例，须改写）。",
+        "# 未设定的种类，公文上的文号一行留空，由督查室按本单位发文字号自行填写；ducha 不编造文号。",
+        "# 本辖区文件规定了相应环节的公文：" + "、".join(f"{DOC_KINDS[k].name}（{k}）" for k in kinds),
+        "[documents]",
+    ]
+    for kind in kinds:
+        example = "第{n}期" if DOC_KINDS[kind].subject == "period" else "〇〇督字〔{year}〕{n}号"
+        lines.append(f'# number_pattern.{kind} = "{example}"    # {DOC_KINDS[kind].name}')
+    return lines
 
 
 def write_default_config(path: str | Path, jurisdiction_id: str) -> Path:

@@ -91,16 +91,6 @@ def _people_for(roles: Sequence[str], policy: Policy, people: Mapping[str, Perso
     return None
 
 
-def _approver(policy: Policy, people: Mapping[str, Person], action: str) -> Person | None:
-    roles: tuple[str, ...] = ()
-    for rule in policy.approvals:
-        if rule.subject == action:
-            roles += rule.approver_roles
-    if not roles:
-        roles = tuple(r for r, role in policy.roles.items() if role.scope == "leader")
-    return next((p for p in sorted(people.values(), key=lambda p: p.id) if any(r in roles for r in p.roles)), None)
-
-
 def _option(key: str) -> str:
     return "--" + key.replace("_", "-")
 
@@ -143,17 +133,25 @@ def confirmation(finding: Finding, policy: Policy, cal: WorkingCalendar, people:
     # a date the step must carry for the obligation it creates (限期整改 → --until), when no period stands in
     required += [o.date_field for o in transition.obliges if o.date_field and o.period is None
                  and all(data.get(k) == v for k, v in o.when.items())]
+    from ducha_core.matter import MatterEngine
+
+    engine = MatterEngine(policy, cal)
+    authority = engine.authority_for(state, action, data)
+    required += [f for f in authority if f not in required]
     for field in required:
         if data.get(field):
             continue
         if field == "reason":
             data[field] = finding.reason
-        elif field == "method":
-            data[field] = "电话催办"
+        elif field == "method" or engine.choices_for(transition, field):
+            data[field] = (engine.choices_for(transition, field) or ("电话催办",))[0]
             placeholders.append(field)
-        elif field == "approved_by":
-            approver = _approver(policy, people, action)
-            data[field] = approver.id if approver else "〈待填写：审批领导〉"
+        elif field in authority:  # a person who may approve or sign it (the office confirms whom it asked)
+            auth = authority[field]
+            approver = next((p for p in sorted(people.values(), key=lambda p: p.id)
+                             if any(r in auth.roles for r in p.roles)
+                             and (not auth.same_unit or p.unit == unit)), None)
+            data[field] = approver.id if approver else f"〈待填写：{policy.field_names.get(field, field)}〉"
             placeholders.append(field)
         elif field in DATE_FIELDS:
             data[field] = cal.add_workdays(on, SUGGESTED_WORKDAYS).isoformat()

@@ -9,7 +9,12 @@ Checks, for one installed (or file-loaded) jurisdiction:
   terminal state;
 - ``templates_render``: every template in the plugin's template dirs renders with a sample context;
 - ``traceability_complete``: every article is either operational with rules that exist and tests
-  that exist, or not operational with a reason.
+  that exist, or not operational with a reason;
+- ``rules_reachable``: every rule can be used from the CLI — every field a step requires, chooses
+  from a list, dates or is approved in, and every field a trigger matches, has a Chinese name
+  (so ``--field`` is accepted); a list a field chooses from is a non-empty setting; a trigger's
+  action and a rung's proposed action are steps of the procedure; a value a trigger matches is one
+  the field may take.
 
 Use it in three ways:
 
@@ -60,7 +65,8 @@ CONTRACTS: dict[str, tuple[bool, tuple[type, ...], bool]] = {
     "ducha_articles": (True, (Article,), False),
 }
 
-CHECKS = ("hook_contracts", "rules_cited", "states_reachable", "templates_render", "traceability_complete")
+CHECKS = ("hook_contracts", "rules_cited", "states_reachable", "templates_render", "traceability_complete",
+          "rules_reachable")
 
 
 class Subject:
@@ -280,6 +286,9 @@ def check_templates_render(subject: Subject) -> list[str]:
             kind = by_template.get(name)
             if kind is None:
                 continue
+            if kind.id not in docs.available_kinds(p):  # a document kind exists only where its step does
+                problems.append(f"template {name} is for {kind.name}, but the procedure has no '{kind.step}' step")
+                continue
             if snapshot is None:
                 try:
                     snapshot, states = _sample_snapshot(p)
@@ -349,12 +358,67 @@ def check_traceability_complete(subject: Subject) -> list[str]:
     return problems
 
 
+def check_rules_reachable(subject: Subject) -> list[str]:
+    from ducha_core.rules import After, CountInYear
+
+    p = subject.policy
+    names = p.field_names
+    problems: list[str] = []
+    actions = {t.action for t in p.procedure.transitions}
+
+    def named(field: str, where: str) -> None:
+        if field not in names:
+            problems.append(f"{where}: field '{field}' has no Chinese name (ducha_field_names), so the CLI refuses"
+                            f" --{field.replace('_', '-')}")
+
+    choices: dict[tuple[str, str], tuple] = {}
+    for t in p.procedure.transitions:
+        where = f"step '{t.action}'"
+        for field in (*t.requires, *(f for fs in t.requires_by_kind.values() for f in fs), *t.choices):
+            named(field, where)
+        for field, key in t.choices.items():
+            values = key if isinstance(key, tuple | list) else p.settings.get(key)
+            if not isinstance(values, list | tuple | dict) or not values:
+                problems.append(f"{where}: --{field} chooses from setting '{key}', which is not a non-empty list")
+            else:
+                choices[(t.action, field)] = tuple(values)
+        for owes in t.obliges:
+            for field in (*([owes.date_field] if owes.date_field else []), *owes.when):
+                named(field, f"{where} (obliges {owes.what})")
+    triggers = [(f"escalation '{s.id}'", s.trigger) for s in p.escalation]
+    if p.grading is not None:
+        triggers += [(f"grade rule '{r.id}'", r.trigger) for r in p.grading.rules]
+        triggers += [(f"deduction '{d.id}'", d.trigger) for d in p.grading.deductions]
+    for where, trigger in triggers:
+        if not isinstance(trigger, After | CountInYear):
+            continue
+        if trigger.action not in actions:
+            problems.append(f"{where}: waits for '{trigger.action}', which no step of the procedure records")
+        for field, value in trigger.match.items():
+            named(field, where)
+            allowed = choices.get((trigger.action, field))
+            if allowed and value not in allowed:
+                problems.append(f"{where}: matches {field}={value!r}, which --{field} refuses (allowed: {', '.join(map(str, allowed))})")
+    for step in p.escalation:
+        if step.proposes and step.proposes not in actions:
+            problems.append(f"escalation '{step.id}': proposes '{step.proposes}', which is not a step of the procedure")
+    for rule in p.approvals:
+        for action in rule.applies_to:
+            if action not in actions:
+                problems.append(f"approval '{rule.id}': applies to '{action}', which is not a step of the procedure")
+        if rule.applies_to:
+            for field in (rule.field, *rule.when, *([rule.start_field] if rule.advance else [])):
+                named(field, f"approval '{rule.id}'")
+    return problems
+
+
 CHECK_FUNCTIONS: dict[str, Callable[[Subject], list[str]]] = {
     "hook_contracts": check_hook_contracts,
     "rules_cited": check_rules_cited,
     "states_reachable": check_states_reachable,
     "templates_render": check_templates_render,
     "traceability_complete": check_traceability_complete,
+    "rules_reachable": check_rules_reachable,
 }
 
 
@@ -456,3 +520,4 @@ def _subject(jid: str, paths: tuple, root: str) -> Subject:
     if key not in _SUBJECTS:
         _SUBJECTS[key] = Subject(jid, paths, root)
     return _SUBJECTS[key]
+

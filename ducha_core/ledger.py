@@ -25,7 +25,7 @@ from ducha_core.config import DeploymentConfig
 from ducha_core.errors import ActionRefused, DuchaError, InputError
 from ducha_core.escalation import Finding, evaluate
 from ducha_core.events import CREATE_ACTIONS, Event
-from ducha_core.matter import LIGHT_NAMES, MatterEngine, MatterState, light
+from ducha_core.matter import LIGHT_NAMES, MatterEngine, MatterState, light, unknown_matter
 from ducha_core.model import Person
 from ducha_core.obligations import OWED, Obligation
 from ducha_core.policy import Policy
@@ -198,7 +198,7 @@ class Ledger:
         try:
             return self.config.people[person_id]
         except KeyError:
-            raise InputError(f"unknown person '{person_id}'; people: {', '.join(self.config.people) or '(none)'}") from None
+            raise InputError(f"未知的人员 '{person_id}'；{self.config.name} 中的人员：{', '.join(self.config.people) or '（无）'}") from None
 
     def _check_units(self, data: dict[str, Any]) -> None:
         for field in UNIT_FIELDS:
@@ -207,8 +207,8 @@ class Ledger:
                 continue
             for unit in [value] if isinstance(value, str) else value:
                 if unit not in self.config.units:
-                    known = ", ".join(self.config.units) or "(none configured in ducha.toml)"
-                    raise InputError(f"unknown unit '{unit}'; units: {known}")
+                    known = ", ".join(self.config.units) or "（ducha.toml 中尚未配置单位）"
+                    raise InputError(f"未知的单位 '{unit}'；{self.config.name} 中的单位：{known}")
 
     def _check_people(self, data: dict[str, Any]) -> None:
         for field in PERSON_FIELDS:
@@ -217,6 +217,26 @@ class Ledger:
                 continue
             for pid in [value] if isinstance(value, str) else value:
                 self.person(pid)
+
+    def _check_duplicate(self, event: Event) -> None:
+        """Refuse a new matter that repeats one, where an approval rule says so (e.g. Dazhan 第十六条
+        避免多头督查、重复督查): of the same kind and year, not ended, on the same topic (``topic``,
+        else the title, blanks ignored)."""
+        policy = self.policy
+        rules = [r for r in policy.approvals
+                 if r.refuse_duplicates and r.governs(event.action, policy.procedure.initial, event.data)]
+        topic = "".join(str(event.data.get("topic") or event.data.get("title") or "").split())
+        if not rules or not topic:
+            return
+        for state in self.states():
+            if state.kind != event.data.get("kind") or state.registered_on.year != event.on.year \
+                    or policy.states[state.state].terminal:
+                continue
+            first = state.events[0].data if state.events else {}
+            if "".join(str(first.get("topic") or state.title).split()) == topic:
+                rule = rules[0]
+                raise ActionRefused(f"与 {state.id}「{state.title}」重复（{rule.citation.article}：{rule.name}）；"
+                                    f"请并入该事项，或写明不同的督查主题（--topic）")
 
     def is_office(self, person_id: str | None) -> bool:
         if person_id is None:
@@ -256,19 +276,25 @@ class Ledger:
         """Check and append one event; returns the matter's new state. ``matter`` may be None for
         register/apply: the next id of the year is given inside the same transaction."""
         if not isinstance(on, date):
-            raise InputError(f"'{on}' is not a date; write YYYY-MM-DD")
+            raise InputError(f"'{on}' 不是日期；请写 YYYY-MM-DD")
         data = _checked_values(normalize_data(data), on)
         self.person(actor)
         self._check_units(data)
         self._check_people(data)
         if matter is None and action not in CREATE_ACTIONS:
-            raise InputError(f"{action} needs a matter id")
+            raise InputError(f"「{self.policy.action_name(action)}」须写明事项编号")
         try:
             with self.store.transaction():
                 if matter is None:
                     matter = self.new_matter_id(on)
                 state = self._state_for_update(matter)
+                if state is not None and not self.visible(state, actor):
+                    # a confidential matter answers a person not entitled to it as if it did not exist
+                    raise InputError(unknown_matter(matter))
                 event = Event(matter, action, on, actor, data)
+                self.engine.check_new(state, event)
+                if action in CREATE_ACTIONS:
+                    self._check_duplicate(event)
                 new_state = self.engine.apply(state, event)
                 self._claim_read_model()
                 (stored,) = self.store.append([event])
@@ -302,7 +328,7 @@ class Ledger:
         """Before a write: the matters table must be derived under this policy and calendar; if it
         is not (a new holiday notice, a changed setting), it is rebuilt first."""
         if self.config.overridden:
-            raise InputError(f"--jurisdiction is for reading; this deployment records under {self.config.overridden}")
+            raise InputError(f"--jurisdiction 只用于查看；本部署按 {self.config.overridden} 记录，记录时请去掉 --jurisdiction")
         if self._model_of != self.model_key:
             self._model_of = self.store.get_meta("jurisdiction")
             if self._model_of != self.model_key:
@@ -342,7 +368,7 @@ class Ledger:
 
     def _known(self, matter_id: str) -> None:
         if self.store.last_seq(matter_id) == 0:
-            raise InputError(f"unknown matter '{matter_id}'; see `ducha ledger` for the matters")
+            raise InputError(unknown_matter(matter_id))
 
     def _fold(self, events: list[Event], engine: MatterEngine | None = None) -> MatterState:
         try:
@@ -350,15 +376,15 @@ class Ledger:
         except ActionRefused as exc:
             if not self.config.overridden:
                 raise
-            raise ActionRefused(f"{events[0].matter} cannot be read under {self.policy.id}"
-                                f" (recorded under {self.config.overridden}): {exc}") from None
+            raise ActionRefused(f"事项 {events[0].matter} 不能按 {self.policy.id} 的规则读取"
+                                f"（本部署按 {self.config.overridden} 记录）：{exc}") from None
 
     def matter(self, matter_id: str, *, as_of: date | None = None) -> MatterState:
         """The state of one matter (as of a day: its events with ``on`` <= as_of)."""
         events = self.store.events(matter_id, upto=as_of)
         if not events:
             if as_of is not None and self.store.last_seq(matter_id):
-                raise InputError(f"matter '{matter_id}' was not yet registered on {as_of}")
+                raise InputError(f"事项 '{matter_id}' 在 {as_of} 尚未立项")
             self._known(matter_id)
         return self._fold(events)
 
@@ -403,14 +429,14 @@ class Ledger:
         (red/yellow/green/done/none). Confidential matters are left out unless ``viewer`` may see
         them (see ``visible``) or ``all_visible`` (library callers that filter themselves)."""
         if unit is not None and unit not in self.config.units:
-            raise InputError(f"unknown unit '{unit}'; units: {', '.join(self.config.units) or '(none)'}")
+            raise InputError(f"未知的单位 '{unit}'；{self.config.name} 中的单位：{', '.join(self.config.units) or '（无）'}")
         if kind is not None and kind not in self.policy.kinds:
-            raise InputError(f"unknown matter kind '{kind}'; kinds: {', '.join(self.policy.kinds)}")
+            raise InputError(f"未知的事项类别 '{kind}'；可用：{'、'.join(f'{k}（{v.name}）' for k, v in self.policy.kinds.items())}")
         if status is not None:
             names = {s.name: sid for sid, s in self.policy.states.items()}
             if status not in self.policy.states and status not in names and status not in LIGHTS:
-                raise InputError(f"unknown status '{status}'; use a state ({', '.join(self.policy.states)})"
-                                 f" or a light ({', '.join(LIGHTS)})")
+                raise InputError(f"未知的状态 '{status}'；可用状态：{'、'.join(f'{k}（{v.name}）' for k, v in self.policy.states.items())}"
+                                 f"；或灯：{'、'.join(LIGHTS)}")
             status = names.get(status, status)
         as_iso = as_of.isoformat()
         usable = self._read_model_usable()
@@ -495,11 +521,11 @@ class Ledger:
         from ducha_core.obligations import STATUS_NAMES
 
         if unit is not None and unit not in self.config.units:
-            raise InputError(f"unknown unit '{unit}'; units: {', '.join(self.config.units) or '(none)'}")
+            raise InputError(f"未知的单位 '{unit}'；{self.config.name} 中的单位：{', '.join(self.config.units) or '（无）'}")
         if status is not None and status not in STATUS_NAMES and status != "owed":
-            raise InputError(f"unknown status '{status}'; use owed or one of {', '.join(STATUS_NAMES)}")
+            raise InputError(f"未知的状态 '{status}'；可用：owed（应报）、{'、'.join(f'{k}（{v}）' for k, v in STATUS_NAMES.items())}")
         if start is not None and until is not None and until < start:
-            raise InputError(f"the window ends ({until}) before it starts ({start}); swap the dates")
+            raise InputError(f"截止日 {until} 早于起始日 {start}；请对调 --from 与 --before")
         found: list[tuple[MatterState, Obligation]] = []
         for state in self.states(as_of=as_of):
             if not all_visible and state.confidential and not self.visible(state, viewer):
@@ -578,9 +604,9 @@ class Ledger:
                 for proc in procs:
                     proc.join()
                 if not errors.empty():
-                    raise DuchaError(f"rebuild failed: {errors.get()}; nothing was changed")
+                    raise DuchaError(f"重建失败：{errors.get()}；未作任何改动")
                 if any(proc.exitcode != 0 for proc in procs):
-                    raise DuchaError("rebuild failed: a worker process died; nothing was changed")
+                    raise DuchaError("重建失败：一个工作进程意外退出；未作任何改动")
                 return load(parts)
         finally:
             for proc in procs:

@@ -111,7 +111,23 @@ def _parse_date(value: Any, field: str) -> date:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise ActionRefused(f"{field} '{value}' is not a date; write YYYY-MM-DD") from None
+        raise ActionRefused(f"{field} 的值 '{value}' 不是日期；请写 YYYY-MM-DD") from None
+
+
+@attrs.frozen
+class Authority:
+    """Who may approve or sign a step: a person holding one of ``roles`` (of the acting unit where
+    ``same_unit``), as ``citation`` says."""
+
+    roles: tuple[str, ...]
+    citation: Citation
+    same_unit: bool = False
+
+
+def unknown_matter(matter_id: str) -> str:
+    """The one answer for a matter that does not exist (and, from the ledger, for a confidential one
+    the reader may not see)."""
+    return f"没有事项 {matter_id}；请核对编号（ducha ledger 列出各事项），或先立项"
 
 
 #: actions whose ``units`` name the units they give the matter, not units already on it
@@ -140,7 +156,7 @@ class MatterEngine:
         for event in events:
             state = self._apply(state, event)
         if state is None:
-            raise ActionRefused("a matter needs at least its register event")
+            raise ActionRefused("事项的记录须从立项（register）开始")
         return state
 
     def fold_until_refused(self, events: Iterable[Event]) -> tuple[MatterState | None, Event | None, ActionRefused | None]:
@@ -161,6 +177,26 @@ class MatterEngine:
         policy does not allow it."""
         return self._apply(state.copy() if state is not None else None, event)
 
+    def _not_allowed(self, action: str, current: str, state: MatterState | None) -> str:
+        """Why ``action`` cannot be taken in ``current``: a step the document does not have at all
+        (延期 where it has no extension procedure), or not in this state (with the steps that are)."""
+        policy = self.policy
+        doc = f"{policy.jurisdiction.name}《{policy.jurisdiction.document.title}》"
+        known = {t.action for t in policy.procedure.transitions}
+        if action not in known:
+            if action.startswith("extension"):
+                hint = "；期限须改变的，由督查室另定办理时限（ducha set-deadline）" if "set_deadline" in known else ""
+                return f"{doc}未规定延期程序{hint}"
+            steps = "、".join(dict.fromkeys(f"{policy.action_name(a)}（{a}）" for a in sorted(known)))
+            return f"{doc}没有「{action}」这一步骤；本辖区的步骤：{steps}"
+        if action.startswith("extension") and state is not None:
+            rule = policy.extension_rule_for(state.kind)
+            if rule is None:
+                return f"{doc}未规定{policy.kinds[state.kind].name if state.kind in policy.kinds else state.kind}的延期程序"
+        allowed = sorted({f"{policy.action_name(t.action)}（{t.action}）" for t in policy.actions_in(current)})
+        return (f"「{policy.action_name(action)}」不能在「{policy.states[current].name}」状态下进行；"
+                f"此时可以：{'、'.join(allowed) or '（无）'}")
+
     def person(self, actor: str) -> Person:
         """The directory's person for an actor id (looked up once per engine)."""
         found = self._people.get(actor)
@@ -172,24 +208,19 @@ class MatterEngine:
         policy = self.policy
         if state is None:
             if event.action not in CREATE_ACTIONS:
-                raise ActionRefused(f"matter {event.matter} does not exist; register it first")
+                raise ActionRefused(unknown_matter(event.matter))
             current = policy.procedure.initial
         else:
             current = state.state
             if event.action in CREATE_ACTIONS:
-                raise ActionRefused(f"matter {event.matter} is already registered; choose another id")
+                raise ActionRefused(f"事项 {event.matter} 已立项；请换一个编号")
             if event.on < state.registered_on:
-                raise ActionRefused(f"{event.on} is before the matter was registered ({state.registered_on})")
+                raise ActionRefused(f"{event.on} 早于事项立项日 {state.registered_on}；请核对 --on")
         transition = policy.transition(current, event.action)
         if transition is None and state is not None and event.action in PER_UNIT_ACTIONS:
             transition = policy.reentry(current, event.action)  # another unit accepts too
         if transition is None:
-            allowed = sorted({policy.action_name(t.action) + f"({t.action})" for t in policy.actions_in(current)})
-            state_name = policy.states[current].name
-            raise ActionRefused(
-                f"「{policy.action_name(event.action)}」不能在「{state_name}」状态下进行"
-                f" ({event.action} not allowed in state {current}); allowed: {', '.join(allowed) or 'none'}"
-            )
+            raise ActionRefused(self._not_allowed(event.action, current, state))
         person = self.person(event.actor)
         self._check_role(transition, person, state, event)
         kind = state.kind if state is not None else event.data.get("kind", "")
@@ -205,8 +236,8 @@ class MatterEngine:
         if missing:
             names = "、".join(self.policy.field_names.get(f, f) for f in missing)
             raise ActionRefused(
-                f"「{transition.name or policy.action_name(event.action)}」缺少{names}（{transition.citation.article}）;"
-                f" add --{' --'.join(m.replace('_', '-') for m in missing)}"
+                f"「{transition.name or policy.action_name(event.action)}」缺少{names}（{transition.citation.article}）；"
+                f"请加上 --{' --'.join(m.replace('_', '-') for m in missing)}"
             )
         if state is None:
             state = self._register(event)
@@ -237,6 +268,103 @@ class MatterEngine:
                 self._moved(state, state.state, transition.target, event.on)
             state.state = transition.target
         return state
+
+    # --- authority (checked on a new step, not when folding a recorded history) ------------------
+
+    def authority_for(self, state: MatterState | None, action: str, data: dict[str, Any]) -> dict[str, Authority]:
+        """Who must approve or sign a step ``action`` with ``data`` on the matter: for each field that
+        names the person (``approved_by``, ``head_signoff`` …), the roles one of which that person
+        must hold, whether of the acting unit, and the article. From the policy's ``ApprovalRule``s
+        governing the step; a step that requires ``approved_by`` with no rule of its own is approved
+        by its extension rule's granting leaders (延期) or any leader."""
+        policy = self.policy
+        current = state.state if state is not None else policy.procedure.initial
+        transition = policy.transition(current, action)
+        if transition is None:
+            return {}
+        kind = state.kind if state is not None else data.get("kind", "")
+        out: dict[str, Authority] = {}
+        for rule in policy.approvals:
+            if rule.approver_roles and rule.governs(action, current, data):
+                old = out.get(rule.field)
+                roles = tuple(dict.fromkeys((*(old.roles if old else ()), *rule.approver_roles)))
+                out[rule.field] = Authority(roles, rule.citation, rule.same_unit or bool(old and old.same_unit))
+        required = (*transition.requires, *transition.requires_by_kind.get(kind, ()))
+        if "approved_by" in required and "approved_by" not in out:
+            ext = policy.extension_rule_for(kind) if action == "extension_grant" else None
+            roles = tuple(r for r in (ext.granted_by if ext else ()) if r in policy.roles and policy.roles[r].scope != "office")
+            roles = roles or tuple(r.id for r in policy.roles.values() if r.scope == "leader")
+            out["approved_by"] = Authority(roles, ext.citation if ext else transition.citation, False)
+        return out
+
+    def choices_for(self, transition, field: str) -> tuple[str, ...]:
+        """The values ``field`` may take on ``transition`` (``Transition.choices``: a setting's list
+        or its dict's keys); empty where any value goes."""
+        key = transition.choices.get(field)
+        if isinstance(key, tuple | list):
+            return tuple(key)
+        values = self.policy.settings.get(key) if key else None
+        if isinstance(values, dict):
+            return tuple(values)
+        return tuple(values) if isinstance(values, list | tuple) else ()
+
+    def check_new(self, state: MatterState | None, event: Event) -> None:
+        """What a new step must satisfy beyond ``apply``'s checks (not re-judged when folding a
+        recorded history): its approver's or signer's authority (``check_authority``) and a value
+        from the document's own list where a field has one (``Transition.choices``)."""
+        policy = self.policy
+        current = state.state if state is not None else policy.procedure.initial
+        transition = policy.transition(current, event.action)
+        if transition is not None:
+            for field in transition.choices:
+                allowed = self.choices_for(transition, field)
+                value = event.data.get(field)
+                if allowed and value is not None and value not in allowed:
+                    step = transition.name or policy.action_name(event.action)
+                    raise ActionRefused(
+                        f"--{field.replace('_', '-')} {value}：「{step}」的{policy.field_names.get(field, field)}须为"
+                        f"{'、'.join(allowed)}之一（{transition.citation.article}"
+                        + (f"；设置 {transition.choices[field]}）" if isinstance(transition.choices[field], str) else "）"))
+        self.check_authority(state, event)
+
+    def check_authority(self, state: MatterState | None, event: Event) -> None:
+        """Refuse a new step whose approver or signer lacks the authority the policy requires
+        (``authority_for``: 审批、审签 by a person holding one of the roles, of the acting unit where
+        the rule says so), or an application made too late for its planned start (``advance``).
+        Raises ActionRefused; a person id unknown to the directory raises the directory's error.
+        History already recorded is not re-judged (``fold`` does not call this)."""
+        policy = self.policy
+        current = state.state if state is not None else policy.procedure.initial
+        transition = policy.transition(current, event.action)
+        if transition is None:
+            return  # apply refuses it with the reason
+        step = transition.name or policy.action_name(event.action)
+        for field, auth in self.authority_for(state, event.action, event.data).items():
+            names = "或".join(policy.roles[r].name for r in auth.roles if r in policy.roles) or "（本辖区无此角色）"
+            verb = "批准" if field == "approved_by" else "审签"
+            option = "--" + field.replace("_", "-")
+            value = event.data.get(field)
+            if not value or value is True:
+                raise ActionRefused(f"「{step}」须经{names}{verb}（{auth.citation.article}）；请加上 {option} 人员id")
+            who = self.directory(str(value))
+            if not any(r in auth.roles for r in who.roles):
+                raise ActionRefused(f"{option} {value}（{who.name}）不是{names}：「{step}」须经{names}{verb}"
+                                    f"（{auth.citation.article}）")
+            acting = self._acting_unit(self.person(event.actor), event)
+            if auth.same_unit and acting and who.unit != acting:
+                raise ActionRefused(f"{option} {value}（{who.name}）不是本单位（{acting}）的{names}（{auth.citation.article}）")
+        for rule in policy.approvals:
+            if rule.advance is not None and rule.governs(event.action, current, event.data):
+                start = event.data.get(rule.start_field)
+                if not start:
+                    continue
+                day = _parse_date(start, rule.start_field)
+                latest = resolve(rule.advance, day, self.calendar, policy.convention, explain=False).date
+                if latest is not None and event.on > latest:
+                    option = "--" + rule.start_field.replace("_", "-")
+                    raise ActionRefused(
+                        f"「{step}」须{rule.advance.describe()}提出（{policy.field_names.get(rule.start_field, rule.start_field)}"
+                        f" {day}），最迟 {latest}（{rule.citation.article}）；{event.on} 已晚，请推迟 {option} 或另行报批")
 
     # --- obligations -----------------------------------------------------------------------------
 
@@ -383,7 +511,7 @@ class MatterEngine:
             rule = f"{transition.action}:{owes.what}"
             if owes.date_field and (event.data.get(owes.date_field) or owes.period is None):
                 if not event.data.get(owes.date_field):
-                    raise ActionRefused(f"「{owes.name}」须写明期限（{owes.citation.article}）; add --{owes.date_field.replace('_', '-')} YYYY-MM-DD")
+                    raise ActionRefused(f"「{owes.name}」须写明期限（{owes.citation.article}）；请加上 --{owes.date_field.replace('_', '-')} YYYY-MM-DD")
                 day = _parse_date(event.data[owes.date_field], owes.date_field)
                 if day < event.on:
                     raise ActionRefused(f"{owes.name}期限 {day} 早于 {event.on}；请给出以后的日期")
@@ -454,10 +582,10 @@ class MatterEngine:
         kind = data.get("kind", "")
         if kind not in self.policy.kinds:
             known = ", ".join(self.policy.kinds)
-            raise ActionRefused(f"unknown matter kind '{kind}' for {self.policy.id}; kinds: {known}")
+            raise ActionRefused(f"未知的事项类别 '{kind}'；{self.policy.jurisdiction.name}的类别：{known}")
         received = _parse_date(data.get("received", event.on), "received")
         if received > event.on:
-            raise ActionRefused(f"received date {received} is after the registration date {event.on}")
+            raise ActionRefused(f"收到日期 {received} 晚于立项日期 {event.on}；请核对 --received")
         state = MatterState(
             id=event.matter,
             kind=kind,
@@ -480,11 +608,11 @@ class MatterEngine:
         policy, cal = self.policy, self.calendar
         lead = tuple(data.get("lead_units") or ())
         if not lead:
-            raise ActionRefused("assign needs at least one lead unit (主办/牵头单位); add --lead UNIT")
+            raise ActionRefused("交办须写明至少一个主办（牵头）单位；请加上 --lead UNIT")
         co = tuple(data.get("co_units") or ())
         both = set(lead) & set(co)
         if both:
-            raise ActionRefused(f"unit {', '.join(sorted(both))} cannot be both lead and co-unit")
+            raise ActionRefused(f"单位 {'、'.join(sorted(both))} 不能既是主办又是协办；请从 --lead 或 --co 中去掉")
         transition = policy.transition(state.state, "assign")
         step = (transition.name if transition is not None else "") or "交办"
         limit = transition.max_lead_units if transition is not None else None
@@ -502,26 +630,26 @@ class MatterEngine:
             anchors["meeting"] = meeting
         explicit_day = _parse_date(data["deadline"], "deadline") if data.get("deadline") else None
         if explicit_day is not None and explicit_day < event.on:
-            raise ActionRefused(f"deadline {explicit_day} is before the assignment ({event.on}); give a later date")
+            raise ActionRefused(f"办理时限 {explicit_day} 早于交办日 {event.on}；请给出以后的日期")
         limits = policy.limits_for(state.kind, state.registered_on)
         result_limit = next((t for t in limits if t.what in ("result", "answer")), None)
         planned: list[tuple] = []  # (limit or None, deadline)
         for limit in limits:
             key = policy.anchor_of(limit)
             if key not in anchors:
-                what = "the meeting's date (--meeting DATE)" if key == "meeting" else f"the {key} date"
-                raise ActionRefused(f"{limit.name}（{limit.citation.article}）counts from {what}; add it to the assignment")
+                what = "会议召开日期（--meeting DATE）" if key == "meeting" else f"{FIELD_NAMES.get(key, key)}"
+                raise ActionRefused(f"{limit.name}（{limit.citation.article}）自{what}起算；请在交办时写明")
             anchor = anchors[key]
             if limit is result_limit and explicit_day is not None:
                 if not limit.explicit_first:
-                    raise ActionRefused(f"{limit.name} is fixed by {limit.citation.article}; it cannot be set explicitly")
+                    raise ActionRefused(f"{limit.name}由{limit.citation.article}规定，不能另行指定 --deadline")
                 deadline = dl.explicit(explicit_day, cal, "交办通知明确的办理时限", limit.citation,
                                        convention=policy.convention, what=limit.what, anchor=anchor)
                 self._cap(limit, anchor, deadline.date, "办理时限")
             elif isinstance(limit.period, AsAssigned):
                 raise ActionRefused(
-                    f"「{step}」缺少办理时限（{limit.citation.article}：{limit.citation.quote or limit.name}）;"
-                    " add --deadline YYYY-MM-DD"
+                    f"「{step}」缺少办理时限（{limit.citation.article}：{limit.citation.quote or limit.name}）；"
+                    "请加上 --deadline YYYY-MM-DD"
                 )
             else:
                 deadline = dl.from_limit(limit, anchor, policy, cal, explain=self.explain)
@@ -558,7 +686,7 @@ class MatterEngine:
         if not chosen:
             options = "、".join(f"{c.id}（{c.name}）" for c in choices)
             what = f"调度周期 {named} 不是可选周期" if named else "须明确调度周期"
-            raise ActionRefused(f"「{step}」{what}（{choices[0].citation.article}）；可选：{options}; add --cycle ID")
+            raise ActionRefused(f"「{step}」{what}（{choices[0].citation.article}）；可选：{options}；请加上 --cycle ID")
         return (*tuple(c for c in cycles if not c.choice), chosen[0])
 
     def _on_accept(self, state: MatterState, event: Event) -> None:
@@ -591,7 +719,7 @@ class MatterEngine:
         if event.data.get("deadline"):
             day = _parse_date(event.data["deadline"], "deadline")
             if day < event.on:
-                raise ActionRefused(f"rework deadline {day} is before the return ({event.on})")
+                raise ActionRefused(f"重新办理的期限 {day} 早于退回日 {event.on}；请给出以后的日期")
         for ob in self._current_results(state):
             if day is not None:
                 deadline = dl.explicit(day, self.calendar, "退回重新办理期限", ob.deadline.citation,
@@ -621,7 +749,7 @@ class MatterEngine:
         missing = [f for f in rule.requires if not event.data.get(f)]
         if missing:
             names = "、".join(self.policy.field_names.get(f, f) for f in missing)
-            raise ActionRefused(f"延期申请须说明{names}（{rule.citation.article}）; add --{' --'.join(missing)}")
+            raise ActionRefused(f"延期申请须说明{names}（{rule.citation.article}）；请加上 --{' --'.join(missing)}")
         unit = self._acting_unit(self.person(event.actor), event)
         owed = [ob for ob in self._current_results(state, unit) if ob.met_on is None and ob.ended_on is None]
         due = min((ob.due for ob in owed if ob.due is not None), default=None)
@@ -641,7 +769,7 @@ class MatterEngine:
             deadline = dl.explicit(day, self.calendar, name, citation, convention=self.policy.convention,
                                    what=ob.what, rule=rule, anchor=ob.deadline.anchor, note=note)
             if ob.due is not None and deadline.date <= ob.due:
-                raise ActionRefused(f"the new deadline {deadline.date} is not after the current one ({ob.due})")
+                raise ActionRefused(f"延至 {deadline.date} 不晚于现有期限 {ob.due}；延期须给出更晚的日期")
             self._cap(capped_by, ob.deadline.anchor, deadline.date, "延期后期限")
             self._cap(self._root_limit(state, ob), ob.deadline.anchor, deadline.date, "变更后的期限")
             new = self._add(state, what=ob.what, name=name, owed_by=ob.owed_by, starts=event.on, deadline=deadline,
@@ -656,10 +784,10 @@ class MatterEngine:
     def _on_extension_grant(self, state: MatterState, event: Event) -> None:
         rule = self._extension_rule(state)
         if state.pending_extension is None:
-            raise ActionRefused("no extension has been asked for; the unit asks first (extension ask)")
+            raise ActionRefused("尚无延期申请：先由承办单位申请（ducha extension ask）")
         until = event.data.get("until") or state.pending_extension.get("until")
         if not until:
-            raise ActionRefused("an extension grant needs the new deadline; add --until YYYY-MM-DD")
+            raise ActionRefused("同意延期须写明延至的日期；请加上 --until YYYY-MM-DD")
         day = _parse_date(until, "until")
         unit = state.pending_extension.get("asked_by_unit")
         self._replace_limits(state, event, day, name="延长办理期限", citation=rule.citation,
@@ -683,11 +811,11 @@ class MatterEngine:
             raise ActionRefused("本部署不允许另定办理时限（设置 deadline_correction = \"none\"）")
         for field in ("until", "reason"):
             if not event.data.get(field):
-                raise ActionRefused(f"另定办理时限须写明{policy.field_names.get(field, field)}; add --{field}")
+                raise ActionRefused(f"另定办理时限须写明{policy.field_names.get(field, field)}；请加上 --{field}")
         approver = event.data.get("approved_by")
         if mode == "leader_approval":
             if not approver:
-                raise ActionRefused("另定办理时限须经领导批准（设置 deadline_correction = leader_approval）; add --approved-by PERSON")
+                raise ActionRefused("另定办理时限须经领导批准（设置 deadline_correction = leader_approval）；请加上 --approved-by PERSON")
             who = self.person(approver)
             if not any(policy.roles[r].scope == "leader" for r in who.roles if r in policy.roles):
                 leaders = "、".join(r.name for r in policy.roles.values() if r.scope == "leader") or "（无）"
@@ -705,7 +833,7 @@ class MatterEngine:
 
     def _on_extension_refuse(self, state: MatterState, event: Event) -> None:
         if state.pending_extension is None:
-            raise ActionRefused("no extension has been asked for")
+            raise ActionRefused("尚无延期申请，无可不同意")
         state.pending_extension = None
 
     def _on_close(self, state: MatterState, event: Event) -> None:
@@ -715,7 +843,7 @@ class MatterEngine:
         grade = event.data.get("grade")
         grades = self.policy.grading.grades if self.policy.grading else ()
         if grade not in grades:
-            raise ActionRefused(f"grade '{grade}' is not one of {self.policy.id}'s grades: {'、'.join(grades) or '(none)'}")
+            raise ActionRefused(f"等次 '{grade}' 不是{self.policy.jurisdiction.name}的等次：{'、'.join(grades) or '（本辖区文件未规定等次）'}")
         state.grade = grade
 
     def _on_bulletin(self, state: MatterState, event: Event) -> None:

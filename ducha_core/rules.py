@@ -111,6 +111,10 @@ class Transition:
     max_lead_units: int | None = None
     #: obligations this step creates on the units it names (约谈 → 一周内书面整改方案; 限期整改 → its date)
     obliges: tuple[Owes, ...] = ()
+    #: fields whose value must be one of a list: a setting's values (its list, or its dict's keys),
+    #: e.g. {"method": "chase_methods"} — the document's list of 督办方式 — or the values themselves,
+    #: e.g. {"to": ("leader_in_charge",)}; a new step with another value is refused
+    choices: dict[str, str | tuple[str, ...]] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -388,8 +392,20 @@ class ReportingCycle:
 
 @attrs.frozen
 class ApprovalRule:
-    """Something that needs approval first (审批): registering a matter in a leader's name, an
-    inspection outside the annual plan, a bulletin, an admonitory talk …"""
+    """Something that needs approval or a sign-off first (审批、审签): registering a matter in a
+    leader's name, an inspection outside the annual plan, a bulletin, an admonitory talk, a report
+    signed by the unit's head …
+
+    The engine enforces it on the steps ``applies_to`` names (actions; ``states`` narrows them to
+    some source states; ``when`` to steps whose data match — a value that is a tuple means any of
+    those values): the step must carry ``field`` (default ``approved_by``: the approving person's id
+    in ``ducha.toml``), and that person must hold one of ``approver_roles`` (``same_unit``: and
+    belong to the acting unit, e.g. its head signing its report). ``advance``: the step's
+    ``start_field`` date must lie at least that many working days after the step (提前7个工作日申报).
+    ``refuse_duplicates``: a matter of the same title still open is refused (避免重复督查). A rule
+    with no ``applies_to`` is listed (``ducha compare``), not enforced: say in ``filed_with`` or the
+    citation what it governs.
+    """
 
     id: str
     name: str
@@ -399,6 +415,22 @@ class ApprovalRule:
     advance: Period | None = None  # must be applied for this long before
     refuse_duplicates: bool = False
     filed_with: str = ""  # 备案 with whom
+    applies_to: tuple[str, ...] = ()
+    states: tuple[str, ...] = ()
+    when: dict[str, Any] = attrs.field(factory=dict)
+    field: str = "approved_by"
+    same_unit: bool = False
+    start_field: str = "planned_start"
+
+    def governs(self, action: str, state: str, data: dict[str, Any]) -> bool:
+        """Whether this rule applies to a step ``action`` taken in ``state`` with ``data``."""
+        if action not in self.applies_to or (self.states and state not in self.states):
+            return False
+        for key, want in self.when.items():
+            value = data.get(key)
+            if value != want and not (isinstance(want, tuple | list) and value in want):
+                return False
+        return True
 
 
 # --- settings, templates, traceability ----------------------------------------------------------

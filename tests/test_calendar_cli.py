@@ -22,7 +22,7 @@ def run():
 
 
 def _error_line(output: str) -> str:
-    lines = [ln for ln in output.splitlines() if ln.startswith("Error:")]
+    lines = [ln for ln in output.splitlines() if ln.startswith("错误：")]
     assert len(lines) == 1, output
     return lines[0]
 
@@ -142,7 +142,7 @@ def test_out_of_range_and_bad_file(run, tmp_path):
     r = run("add", "2014-05-01", "3")
     assert r.exit_code != 0
     assert _error_line(r.output) == (
-        "Error: no calendar data before 2015-01-01 (asked for 2014-05-01); "
+        "错误：no calendar data before 2015-01-01 (asked for 2014-05-01); "
         "add the year's notice in a calendar file (see docs)"
     )
     bad = tmp_path / "bad.toml"

@@ -165,3 +165,100 @@ def test_init_unknown_jurisdiction(tmp_path):
     with pytest.raises(ConfigError, match=r"known: .*weinan_gaoxin"):
         write_default_config(tmp_path / "ducha.toml", "nowhere")
     assert not (tmp_path / "ducha.toml").exists()
+
+
+# --- [documents]: 文号 patterns --------------------------------------------------------------------
+
+
+def test_documents_number_patterns_are_read(tmp_path):
+    text = GOOD + '[documents]\nnumber_pattern.assignment = "渭高督字〔{year}〕{n}号"\nnumber_pattern.bulletin = "第{n}期"\n'
+    config = load_config(write(tmp_path, text))
+    assert config.number_patterns == {"assignment": "渭高督字〔{year}〕{n}号", "bulletin": "第{n}期"}
+    assert load_config(write(tmp_path, GOOD)).number_patterns == {}
+
+
+@pytest.mark.parametrize("table, expected", [
+    ('[documents]\nnumber_pattern.memo = "x{n}"\n', "documents.number_pattern.memo: 'memo' is not a document kind"),
+    ('[documents]\nnumber_pattern.assignment = "渭高督字〔{year}〕号"\n', "has no {n}"),
+    ('[documents]\nnumber_pattern.assignment = "{month}-{n}"\n', "a pattern may use only {year} and {n}"),
+    ('[documents]\nnumber_pattern.assignment = 3\n', "must be a non-empty string"),
+    ('[documents]\nnumber = "x"\n', "documents.number is not a known key; allowed: number_pattern"),
+    ('[documents]\nnumber_pattern = "x"\n', "documents.number_pattern must be a table"),
+])
+def test_documents_number_patterns_are_checked(tmp_path, table, expected):
+    message = error(tmp_path, GOOD + table)
+    assert expected in message
+
+
+def test_number_pattern_for_a_kind_the_jurisdiction_lacks(tmp_path):
+    text = GOOD.replace('"weinan_gaoxin"', '"ordos"').replace('issued = "2024-06-01"', "")
+    text += '[documents]\nnumber_pattern.interview = "鄂尔多斯市约字〔{year}〕{n}号"\n'
+    message = error(tmp_path, text)
+    assert "documents.number_pattern.interview: 'interview' is not a document of ordos (its procedure has no" in message
+    assert message.endswith("kinds: assignment, reminder, special_report, bulletin")
+
+
+# --- ducha init: the documents' own names ------------------------------------------------------------
+
+SHIPPED = ["weinan_gaoxin", "zhoucun", "ordos", "dazhan", "ankang"]
+
+
+def _init(jid):
+    try:
+        text = default_config_text(jid)
+    except ConfigError:
+        pytest.skip(f"{jid} not installed yet")
+    from ducha_core.registry import resolve_policy
+
+    return text, tomllib.loads(text), resolve_policy(jid)
+
+
+@pytest.mark.parametrize("jid", SHIPPED)
+def test_init_people_are_labelled_by_the_documents_role_names(jid):
+    text, raw, policy = _init(jid)
+    for person in raw["person"]:
+        role = policy.roles[person["roles"][-1]]
+        assert person["title"] == role.name, person
+        assert person["name"].startswith(role.name.split("（")[0]), person
+    # no label from another jurisdiction's document
+    names = " ".join(r.name for r in policy.roles.values())
+    for foreign in ("特约督查员", "特邀督查员", "政务督查员"):
+        if foreign not in names:
+            assert foreign not in text, (jid, foreign)
+
+
+@pytest.mark.parametrize("jid, inspector", [
+    ("ankang", ("政务督查员", "第十一条")),
+    ("zhoucun", ("特邀督查员", "三(三)")),
+    ("dazhan", ("区委特约督查员", None)),
+    ("weinan_gaoxin", None),
+    ("ordos", None),
+])
+def test_init_inspector_is_the_documents_own(jid, inspector):
+    text, raw, policy = _init(jid)
+    people = {p["id"]: p for p in raw["person"]}
+    if inspector is None:
+        assert "duchayuan" not in people and "督查员" not in text.split("[[person]]", 1)[1]
+        return
+    name, article = inspector
+    assert people["duchayuan"]["name"] == name
+    if article:
+        assert policy.roles[people["duchayuan"]["roles"][0]].citation.article == article
+        assert f"（{article}）\nid = \"duchayuan\"" in text
+
+
+@pytest.mark.parametrize("jid", SHIPPED)
+def test_init_documents_table_offers_only_the_kinds_the_document_has(tmp_path, jid):
+    text, raw, policy = _init(jid)
+    from ducha_core.documents.render import available_kinds
+
+    kinds = available_kinds(policy)
+    assert raw["documents"] == {}  # nothing set: 文号 are left blank
+    assert "{year} 为年份，{n} 为该年该类公文的序号" in text
+    for kind in ("assignment", "reminder", "special_report", "bulletin", "interview"):
+        assert (f"# number_pattern.{kind} = " in text) == (kind in kinds), (jid, kind)
+    # uncommenting the examples gives a valid deployment with those patterns
+    enabled = text.replace("# number_pattern.", "number_pattern.")
+    path = tmp_path / "ducha.toml"
+    path.write_text(enabled, encoding="utf-8")
+    assert set(load_config(path).number_patterns) == set(kinds)

@@ -90,7 +90,7 @@ def test_pytest_plugin_option_runs_the_suite(tmp_path):
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "ducha_core.conformance",
          "--ducha-plugin", str(path), "--ducha-jurisdiction", "broken", str(tmp_path)],
         capture_output=True, text=True, cwd=tmp_path)
-    assert "4 failed, 1 passed" in res.stdout, res.stdout + res.stderr
+    assert "4 failed, 2 passed" in res.stdout, res.stdout + res.stderr  # templates_render and rules_reachable pass
     assert "cannot reach a terminal state" in res.stdout
 
 
@@ -101,3 +101,29 @@ def test_a_policy_that_does_not_compile_is_reported_not_crashed(tmp_path):
     result = run_checks("broken", plugin_paths=[path], root=tmp_path)
     assert result["hook_contracts"] == ["ducha_reporting_cycles() must return a list of ReportingCycle, not str"]
     assert result["states_reachable"][0].startswith("the policy does not compile")
+
+
+def test_rules_reachable_flags_a_rule_the_cli_cannot_reach(toy_policy):
+    """A trigger matching a field the CLI refuses (no Chinese name), a list-valued field whose setting is
+    missing, a rung proposing a step the procedure lacks: each is an unreachable rule."""
+    import attrs
+
+    from ducha_core.conformance import check_rules_reachable
+    from ducha_core.rules import After, EscalationStep
+
+    class Stub:
+        policy = toy_policy
+
+    assert check_rules_reachable(Stub()) == []
+    citation = toy_policy.escalation[0].citation
+    bad = (EscalationStep("x", "x", 9, After("finding", {"urgent": True}, at_once=True), "fly", citation),)
+    order = toy_policy.transitions[("assigned", "order")]
+    chooser = attrs.evolve(order, choices={"method": "no_such_list"})
+    Stub.policy = attrs.evolve(toy_policy, escalation=toy_policy.escalation + bad,
+                               procedure=attrs.evolve(toy_policy.procedure, transitions=(
+                                   *toy_policy.procedure.transitions, attrs.evolve(chooser, sources=("submitted",)))))
+    problems = check_rules_reachable(Stub())
+    assert "escalation 'x': waits for 'finding', which no step of the procedure records" in problems
+    assert any("field 'urgent' has no Chinese name" in p for p in problems)
+    assert "escalation 'x': proposes 'fly', which is not a step of the procedure" in problems
+    assert any("chooses from setting 'no_such_list', which is not a non-empty list" in p for p in problems)

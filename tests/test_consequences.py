@@ -98,7 +98,7 @@ def test_dismissal_needs_a_reason_the_office_and_the_setting(toy_plugins, pol):
     with pytest.raises(ActionRefused):
         fold(pol, *matter(), E("M1", "dismiss", D(2025, 12, 18), "unit:u1", {"step": "order_stalled", "reason": "x"}))
     strict = build_policy(toy_plugins, "toy", {"dismissal": "none"})
-    with pytest.raises(ActionRefused, match="不予处理"):
+    with pytest.raises(ActionRefused, match="没有「dismiss」这一步骤"):
         fold(strict, *matter(), E("M1", "dismiss", D(2025, 12, 18), "office", {"step": "order_stalled", "reason": "x"}))
 
 

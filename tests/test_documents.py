@@ -11,7 +11,13 @@ from hypothesis import strategies as st
 
 from ducha_core.calendar import WorkingCalendar
 from ducha_core.documents import DOC_KINDS, Snapshot, parse_period, render
-from ducha_core.documents.render import environment, markdown_to_html
+from ducha_core.documents.render import (
+    available_kinds,
+    check_pattern,
+    document_number,
+    environment,
+    markdown_to_html,
+)
 from ducha_core.errors import InputError
 from ducha_core.events import Event as E
 from ducha_core.model import Unit
@@ -197,9 +203,11 @@ def test_markdown_to_html_tables_and_chinese_line_breaks():
     assert markdown_to_html("共跟踪督办事项2件，\n其中办结1件") == "<p>共跟踪督办事项2件，其中办结1件</p>\n"
 
 
-def test_docno_line_is_marked(snap):
+def test_docno_line_is_marked(weinan, cal):
+    snap = Snapshot.from_events(weinan, cal, events(), D(2025, 10, 20), units=UNITS,
+                                number_patterns={"assignment": "渭高督字〔{year}〕{n}号"})
     page = render(snap, "assignment", "M1", "html")
-    assert '<h1>区督查室督查通知单</h1>\n<p class="docno">渭南高新区督字〔2025〕3号</p>' in page
+    assert '<h1>区督查室督查通知单</h1>\n<p class="docno">渭高督字〔2025〕3号</p>' in page
 
 
 def test_plugin_template_overrides_core(tmp_path, weinan, cal):
@@ -232,9 +240,195 @@ def test_every_kind_renders_for_every_installed_jurisdiction(jid, cal):
     policy = load_policy(jid, settings) if settings else policy
     demo = plan_year(policy, cal, year=2025, as_of=D(2025, 12, 31), matters=30)
     snap = Snapshot.from_events(policy, cal, demo.events, demo.as_of, demo.units, demo.people)
-    for kind, subject in pick_subjects(snap).items():
+    picked = pick_subjects(snap)
+    assert list(picked) == available_kinds(policy), jid  # only the kinds the document has
+    for kind, subject in picked.items():
         md = render(snap, kind, subject, "md")
         assert md.strip().startswith("#"), (jid, kind)
         assert "Undefined" not in md and "None" not in md.replace("None年", ""), (jid, kind, md)
         html = render(snap, kind, subject, "html")
         assert "<h1>" in html
+
+
+# --- which kinds a jurisdiction has -----------------------------------------------------------------
+
+#: read off each plugin's procedure (plugins/<id>/policy.py): only Weinan (十六(一) 督查约谈) and
+#: Ankang (第十二条(三) 约谈) have a 约谈 step; all five have 交办, 催办, 向领导报告 and 通报
+EXPECTED_KINDS = {
+    "weinan_gaoxin": ["assignment", "reminder", "special_report", "bulletin", "interview"],
+    "zhoucun": ["assignment", "reminder", "special_report", "bulletin"],
+    "ordos": ["assignment", "reminder", "special_report", "bulletin"],
+    "dazhan": ["assignment", "reminder", "special_report", "bulletin"],
+    "ankang": ["assignment", "reminder", "special_report", "bulletin", "interview"],
+}
+
+
+def _installed_policy(jid):
+    if jid not in installed_ids():
+        pytest.skip(f"{jid} is not installed")
+    return load_policy(jid)
+
+
+@pytest.mark.parametrize("jid", SHIPPED)
+def test_available_kinds_are_the_steps_the_document_has(jid):
+    policy = _installed_policy(jid)
+    steps = {t.action for t in policy.procedure.transitions}
+    assert available_kinds(policy) == EXPECTED_KINDS[jid]
+    for kind, spec in DOC_KINDS.items():
+        assert (kind in available_kinds(policy)) == (spec.step in steps), (jid, kind)
+    assert ("interview" in steps) == (jid in ("weinan_gaoxin", "ankang"))
+
+
+@pytest.mark.parametrize("jid", ["ordos", "zhoucun", "dazhan"])
+def test_a_kind_without_its_step_is_refused_naming_the_kinds(jid, cal):
+    policy = _installed_policy(jid)
+    snap = Snapshot.from_events(policy, cal, [], D(2025, 10, 20))
+    for fmt in ("md", "html"):
+        with pytest.raises(InputError) as info:
+            render(snap, "interview", "M1", fmt)
+        message = str(info.value)
+        assert "\n" not in message
+        assert f"{policy.jurisdiction.name}《{policy.jurisdiction.document.title}》未规定约谈环节，没有约谈通知（interview）" in message
+        assert "本辖区可生成的公文：督查通知单（assignment）、催办通知（reminder）、督查专报（special_report）、督查通报（bulletin）" in message
+
+
+def test_unknown_kind_lists_the_jurisdictions_kinds(cal):
+    snap = Snapshot.from_events(_installed_policy("ordos"), cal, [], D(2025, 10, 20))
+    with pytest.raises(InputError, match=r"unknown document kind 'memo'; kinds: assignment, reminder, special_report, bulletin$"):
+        render(snap, "memo", "M1")
+
+
+# --- 文号 -----------------------------------------------------------------------------------------
+
+PATTERNS = {"assignment": "渭高督字〔{year}〕{n}号", "reminder": "渭高督催字〔{year}〕{n}号", "bulletin": "第{n}期"}
+
+
+def numbered_events():
+    return [
+        *events(),
+        # a matter assigned in 2024: the 2024 series
+        E("M0", "register", D(2024, 12, 2), "office", {"kind": "instruction", "title": "去年的事项"}),
+        E("M0", "assign", D(2024, 12, 3), "office", {"lead_units": ["u3"]}),
+        # two reminders in 2025 (M1 twice: its latest is its notice), M3 none
+        E("M1", "remind", D(2025, 10, 15), "office", {"method": "电话"}),
+        E("M1", "remind", D(2025, 10, 17), "office", {"method": "书面"}),
+    ]
+
+
+@pytest.fixture(scope="module")
+def numbered(weinan, cal):
+    return Snapshot.from_events(weinan, cal, numbered_events(), D(2025, 10, 20), units=UNITS, number_patterns=PATTERNS)
+
+
+def first_lines(text, n=3):
+    return [line for line in text.splitlines() if line.strip()][:n]
+
+
+def test_numbers_count_the_kinds_documents_in_their_year(numbered):
+    # 督查通知单 by 交办 date: M2 (3/4) n=1, M3 (7/7) n=2, M1 (9/30) n=3; M0 is 2024's first
+    assert first_lines(render(numbered, "assignment", "M2"))[1] == "渭高督字〔2025〕1号"
+    assert first_lines(render(numbered, "assignment", "M3"))[1] == "渭高督字〔2025〕2号"
+    assert first_lines(render(numbered, "assignment", "M1"))[1] == "渭高督字〔2025〕3号"
+    assert first_lines(render(numbered, "assignment", "M0"))[1] == "渭高督字〔2024〕1号"
+    # 催办通知: its own series (kinds are numbered apart); the matter's latest 催办 is the second of 2025
+    assert first_lines(render(numbered, "reminder", "M1"))[1] == "渭高督催字〔2025〕2号"
+    assert first_lines(render(numbered, "reminder", "M1", today=D(2025, 10, 16)))[1] == "渭高督催字〔2025〕1号"
+    # drafted before its 催办 is recorded: the next number of the year
+    assert first_lines(render(numbered, "reminder", "M3"))[1] == "渭高督催字〔2025〕3号"
+    # 督查通报: the period's place in its year
+    assert first_lines(render(numbered, "bulletin", "2025-Q3"))[1] == "第3期"
+    assert document_number(numbered, "bulletin", period=parse_period("2025-09")) == "第9期"
+
+
+def test_two_documents_of_one_kind_in_a_year_are_n1_and_n2(weinan, cal):
+    evs = [
+        E("A", "register", D(2025, 2, 3), "office", {"kind": "instruction", "title": "甲"}),
+        E("B", "register", D(2025, 2, 3), "office", {"kind": "instruction", "title": "乙"}),
+        E("B", "assign", D(2025, 2, 4), "office", {"lead_units": ["u1"]}),
+        E("A", "assign", D(2025, 2, 5), "office", {"lead_units": ["u2"]}),
+    ]
+    snap = Snapshot.from_events(weinan, cal, evs, D(2025, 2, 10), units=UNITS,
+                                number_patterns={"assignment": "渭高督字〔{year}〕{n}号"})
+    assert "渭高督字〔2025〕1号" in render(snap, "assignment", "B")
+    assert "渭高督字〔2025〕2号" in render(snap, "assignment", "A")
+    assert '<p class="docno">渭高督字〔2025〕2号</p>' in render(snap, "assignment", "A", "html")
+
+
+def test_numbers_count_matters_the_reader_may_not_see(weinan, cal):
+    """A confidential matter's 通知单 keeps its number: the next one is n=2 even for a reader who
+    cannot see it (numbers are never reused)."""
+    evs = [
+        E("S", "register", D(2025, 2, 3), "office", {"kind": "instruction", "title": "涉密", "confidential": True}),
+        E("S", "assign", D(2025, 2, 4), "office", {"lead_units": ["u1"]}),
+        E("P", "register", D(2025, 2, 3), "office", {"kind": "instruction", "title": "公开"}),
+        E("P", "assign", D(2025, 2, 5), "office", {"lead_units": ["u2"]}),
+    ]
+    every = Snapshot.from_events(weinan, cal, evs, D(2025, 2, 10)).states
+    visible = [s for s in every if s.id == "P"]
+    snap = Snapshot(weinan, cal, D(2025, 2, 10), visible, {u.id: u for u in UNITS}, {},
+                    number_patterns={"assignment": "渭高督字〔{year}〕{n}号"}, every=every)
+    assert "渭高督字〔2025〕2号" in render(snap, "assignment", "P")
+
+
+def test_without_a_pattern_the_number_line_is_blank(snap):
+    """Nothing is made up: no 文号 line at all, in Markdown and in the HTML page."""
+    for kind, subject in (("assignment", "M1"), ("reminder", "M1"), ("special_report", "M2"),
+                          ("interview", "M1"), ("bulletin", "2025-Q3")):
+        md = render(snap, kind, subject)
+        html = render(snap, kind, subject, "html")
+        assert "〔" not in md and "〔" not in html, (kind, md)
+        assert "字〔" not in md and "号\n" not in md
+        assert not any(line.startswith("第") and line.endswith("期") for line in md.splitlines()), kind
+        assert document_number(snap, kind, snap.matter(subject) if kind != "bulletin" else None,
+                               parse_period(subject) if kind == "bulletin" else None) == ""
+    # right under the title comes the letter itself (or the header line), never a number
+    assert render(snap, "assignment", "M1").startswith("# 区督查室督查通知单\n\n---\n")
+    assert render(snap, "interview", "M1").startswith("# 约谈通知\n\n---\n")
+
+
+def test_only_the_kinds_with_a_pattern_are_numbered(weinan, cal):
+    snap = Snapshot.from_events(weinan, cal, numbered_events(), D(2025, 10, 20), units=UNITS,
+                                number_patterns={"reminder": "渭高督催字〔{year}〕{n}号"})
+    assert "渭高督催字〔2025〕2号" in render(snap, "reminder", "M1")
+    assert "〔" not in render(snap, "assignment", "M1")
+
+
+@pytest.mark.parametrize("jid", SHIPPED)
+def test_no_jurisdiction_invents_a_number(jid, cal):
+    """Each plugin's own templates too: without a pattern, no 〔year〕n号 or 第n期 of ducha's making
+    (鄂尔多斯市约字、周村区催字 …); the regulation's own 文号 may be cited."""
+    policy = _installed_policy(jid)
+    from ducha_core.documents.demo import pick_subjects, plan_settings, plan_year
+
+    settings = plan_settings(policy, 2025)
+    policy = load_policy(jid, settings) if settings else policy
+    demo = plan_year(policy, cal, year=2025, as_of=D(2025, 12, 31), matters=20)
+    snap = Snapshot.from_events(policy, cal, demo.events, demo.as_of, demo.units, demo.people)
+    own = policy.jurisdiction.document.number
+    for kind, subject in pick_subjects(snap).items():
+        for fmt in ("md", "html"):
+            text = render(snap, kind, subject, fmt).replace(own, "")
+            assert "字〔" not in text and "〔2025〕" not in text and "〔2026〕" not in text, (jid, kind, fmt)
+            assert not any(line.strip().startswith("第") and line.strip().endswith("期")
+                           for line in text.splitlines()), (jid, kind, fmt)
+    # and with a pattern, each of its kinds carries the number
+    patterns = {k: f"测{DOC_KINDS[k].name}〔{{year}}〕{{n}}号" for k in available_kinds(policy)}
+    numbered = Snapshot.from_events(policy, cal, demo.events, demo.as_of, demo.units, demo.people,
+                                    number_patterns=patterns)
+    for kind, subject in pick_subjects(numbered).items():
+        text = render(numbered, kind, subject)
+        assert f"测{DOC_KINDS[kind].name}〔" in text, (jid, kind, text[:300])
+
+
+@pytest.mark.parametrize("pattern, problem", [
+    ("渭高督字〔{year}〕{n}号", None),
+    ("第{n:02d}期", None),
+    ("渭高督字〔{year}〕号", "has no {n}"),
+    ("{month}号{n}", "uses {month}"),
+    ("{n", "not a usable pattern"),
+    ("", "non-empty string"),
+    (3, "non-empty string"),
+])
+def test_check_pattern(pattern, problem):
+    result = check_pattern(pattern)
+    assert (result is None) if problem is None else (problem in result)

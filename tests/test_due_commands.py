@@ -29,10 +29,13 @@ BUILT_TO = date(2026, 6, 15)
 CAL = WorkingCalendar.load()
 
 
-def _fill(policy, state, transition, day: date, data: dict) -> dict:
+def _fill(engine, state, transition, day: date, data: dict) -> dict:
     data = dict(data)
-    for field in (*transition.requires, *transition.requires_by_kind.get(state.kind, ())):
-        if not data.get(field):
+    for field in (*transition.requires, *transition.requires_by_kind.get(state.kind, ()), *transition.choices):
+        choices = engine.choices_for(transition, field)
+        if choices and data.get(field) not in choices:
+            data[field] = choices[0]  # the document's own list (催办方式, 报送对象 …)
+        elif not data.get(field):
             data[field] = CAL.add_workdays(day, 5).isoformat() if field in ("until", "deadline") else "测试"
     return data
 
@@ -47,7 +50,12 @@ def _record(ledger, state, action: str, day: date, data: dict, unit: str | None 
         return False
     if unit:
         data = {**data, "units": [unit]}
-    ledger.record(state.id, action, day, person.id, _fill(policy, state, transition, day, data))
+    # who may approve or sign it: a person of the deployment holding the role (checked by the ledger)
+    for field, auth in ledger.engine.authority_for(state, action, data).items():
+        holder = next(p for p in sorted(ledger.config.people.values(), key=lambda p: p.id)
+                      if any(r in auth.roles for r in p.roles) and (not auth.same_unit or p.unit in state.units))
+        data = {**data, field: holder.id}
+    ledger.record(state.id, action, day, person.id, _fill(ledger.engine, state, transition, day, data))
     return True
 
 

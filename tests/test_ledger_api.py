@@ -120,9 +120,9 @@ def test_filters(ledger):
     assert [r.id for r in ledger.rows(as_of=day, status="red")] == [a]
     assert [r.id for r in ledger.rows(as_of=day, status="已交办")] == [b]
     assert ledger.matter(b).due.date == D(2026, 1, 9)  # 3 calendar months on: the same day of the month (a Friday)
-    with pytest.raises(InputError, match="unknown status 'purple'"):
+    with pytest.raises(InputError, match="未知的状态 'purple'；可用状态："):
         ledger.rows(as_of=day, status="purple")
-    with pytest.raises(InputError, match="unknown unit 'gaj'; units: jyj, czj"):
+    with pytest.raises(InputError, match=r"未知的单位 'gaj'；ducha\.toml 中的单位：jyj, czj"):
         ledger.rows(as_of=day, unit="gaj")
 
 
@@ -137,20 +137,20 @@ def test_unknown_unit_person_matter(ledger):
     mid = assigned(ledger)
     with pytest.raises(InputError) as info:
         ledger.record(mid, "remind", D(2025, 10, 9), "chen", {"units": ["gaj"], "method": "电话"})
-    assert str(info.value) == "unknown unit 'gaj'; units: jyj, czj"
-    with pytest.raises(InputError, match="unknown person 'wu'; people: chen, zhang, liu, li, zhao"):
+    assert str(info.value) == "未知的单位 'gaj'；ducha.toml 中的单位：jyj, czj"
+    with pytest.raises(InputError, match=r"未知的人员 'wu'；ducha\.toml 中的人员：chen, zhang, liu, li, zhao"):
         ledger.record(mid, "remind", D(2025, 10, 9), "wu", {"method": "电话"})
-    with pytest.raises(InputError, match="unknown person 'wu'"):
+    with pytest.raises(InputError, match="未知的人员 'wu'"):
         ledger.record(mid, "accept", D(2025, 10, 9), "zhang", {"responsible_person": "wu"})
-    with pytest.raises(InputError, match="unknown matter 'DC-2025-9999'"):
+    with pytest.raises(InputError, match="没有事项 DC-2025-9999；"):
         ledger.matter("DC-2025-9999")
-    with pytest.raises(ActionRefused, match="does not exist"):
+    with pytest.raises(ActionRefused, match="没有事项 DC-2025-9999；"):
         ledger.record("DC-2025-9999", "remind", D(2025, 10, 9), "chen", {"method": "电话"})
 
 
 def test_deadline_before_assignment_refused(ledger):
     s = ledger.record(None, "register", D(2025, 9, 29), "chen", {"kind": "meeting", "title": "会议"})
-    with pytest.raises(ActionRefused, match="deadline 2025-09-20 is before the assignment"):
+    with pytest.raises(ActionRefused, match="办理时限 2025-09-20 早于交办日"):
         ledger.record(s.id, "assign", D(2025, 9, 30), "chen", {"lead_units": ["jyj"], "deadline": "2025-09-20"})
     assert ledger.matter(s.id).state == "registered"
     assert len(ledger.events(s.id)) == 1
@@ -212,7 +212,7 @@ def test_confidential_matters_shown_only_to_those_entitled(ledger):
     assert seen[None] == [open_one] and seen["zhang"] == [open_one]
     assert seen["chen"] == seen["li"] == seen["liu"] == [s.id, open_one]
     assert len(ledger.rows(as_of=day, all_visible=True)) == 2
-    with pytest.raises(InputError, match="unknown person 'ghost'"):
+    with pytest.raises(InputError, match="未知的人员 'ghost'"):
         ledger.rows(as_of=day, viewer="ghost")
 
 
@@ -238,7 +238,7 @@ def test_hook_called_after_commit_and_failure_keeps_event(ledger):
 
     ledger._hook = broken
     with pytest.warns(UserWarning, match="mail server down"):
-        ledger.record(mid, "remind", D(2025, 10, 9), "chen", {"method": "电话"})
+        ledger.record(mid, "remind", D(2025, 10, 9), "chen", {"method": "电话催办"})
     assert ledger.events(mid)[-1].action == "remind"
 
 

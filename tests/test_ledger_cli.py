@@ -117,24 +117,24 @@ def test_refusals_are_one_line_and_nonzero(run):
     mid = walk(run)
     cases = [
         (("close", mid, "--as", "zhang"), "不能在"),
-        (("assign", "DC-2025-0099", "--as", "chen", "--lead", "jyj"), "does not exist"),
-        (("remind", mid, "--as", "ghost", "--method", "电话"), "unknown person 'ghost'"),
-        (("show", "DC-2025-0099"), "unknown matter 'DC-2025-0099'"),
-        (("ledger", "--unit", "gaj"), "unknown unit 'gaj'; units: jyj, czj"),
-        (("ledger", "--as-of", "2025-02-30"), "'2025-02-30' is not a date"),
+        (("assign", "DC-2025-0099", "--as", "chen", "--lead", "jyj"), "没有事项 DC-2025-0099；"),
+        (("remind", mid, "--as", "ghost", "--method", "电话"), "未知的人员 'ghost'；ducha.toml 中的人员："),
+        (("show", "DC-2025-0099"), "没有事项 DC-2025-0099；"),
+        (("ledger", "--unit", "gaj"), "未知的单位 'gaj'；ducha.toml 中的单位：jyj, czj"),
+        (("ledger", "--as-of", "2025-02-30"), "--as-of 的值 '2025-02-30' 无效"),
     ]
     for args, message in cases:
         result = run(*args, ok=False)
         assert message in result.output
-        assert len([line for line in result.output.splitlines() if line.startswith("Error")]) == 1
+        assert len([line for line in result.output.splitlines() if line.startswith("错误：")]) == 1
 
 
 def test_deadline_before_assignment_and_unknown_unit(run):
     mid = run("register", "--as", "chen", "--on", "2025-09-29", "--kind", "meeting", "--title", "会议").output.split()[0]
     out = run("assign", mid, "--as", "chen", "--on", "2025-09-30", "--lead", "jyj", "--deadline", "2025-09-01",
               ok=False).output
-    assert "deadline 2025-09-01 is before the assignment (2025-09-30)" in out
-    assert "unknown unit 'gaj'" in run("assign", mid, "--as", "chen", "--lead", "gaj", ok=False).output
+    assert "办理时限 2025-09-01 早于交办日 2025-09-30" in out
+    assert "未知的单位 'gaj'" in run("assign", mid, "--as", "chen", "--lead", "gaj", ok=False).output
     out = run("assign", mid, "--as", "chen", "--on", "2025-09-30", "--lead", "jyj", "--deadline", "2025-10-20").output
     assert "期限 2025-10-20" in out
 
@@ -157,7 +157,7 @@ def test_confidential_ledger_and_show(run):
     ids = lambda *a: [r["id"] for r in json.loads(run("ledger", "--as-of", "2025-10-09", "--json", *a).output)["matters"]]  # noqa: E731
     assert ids() == [] and ids("--as", "zhang") == []
     assert ids("--as", "chen") == [mid] and ids("--as", "liu") == [mid]
-    assert "unknown matter" in run("show", mid, "--as", "zhang", ok=False).output
+    assert f"没有事项 {mid}；" in run("show", mid, "--as", "zhang", ok=False).output
     assert "信访件" in run("show", mid, "--as", "liu").output
 
 
@@ -165,7 +165,7 @@ def test_due_and_confirmation_with_step(run):
     mid = walk(run)
     for day in ("2025-10-16", "2025-11-03"):
         run("bulletin", mid, "--as", "chen", "--on", day, "--type", "criticism", "--unit", "jyj",
-            "--approved-by", "主要领导")
+            "--approved-by", "zhao")
     due = json.loads(run("due", "--as-of", "2025-11-04", "--json").output)["findings"]
     twice = [f for f in due if f["rule"] == "criticism_twice"]
     assert twice and twice[0]["unit"] == "jyj" and "十六(二)" in twice[0]["citation"]
@@ -173,7 +173,7 @@ def test_due_and_confirmation_with_step(run):
     # the command carries the rung's data, the year counted, the person who may take it and the day
     assert twice[0]["confirm"] == (f"ducha interview {mid} --revoke-awards --unit jyj --year 2025 --as zhao"
                                    " --on 2025-11-04 --step criticism_twice")
-    assert "unknown escalation step 'nope'" in run("interview", mid, "--as", "zhao", "--unit", "jyj", "--step", "nope",
+    assert "未知的升级规则 'nope'" in run("interview", mid, "--as", "zhao", "--unit", "jyj", "--step", "nope",
                                                    ok=False).output
     run("interview", mid, "--as", "zhao", "--on", "2025-11-05", "--unit", "jyj", "--step", "criticism_twice")
     due = json.loads(run("due", "--as-of", "2025-11-06", "--json").output)["findings"]
@@ -189,7 +189,7 @@ def test_extension_and_review_return(run):
     out = run("extension", "grant", mid, "--as", "chen", "--on", "2025-11-21", "--until", "2026-02-27").output
     assert "期限 2026-02-27" in out
     out = run("extension", "grant", mid, "--as", "chen", "--until", "2026-03-01", ok=False).output
-    assert "no extension has been asked for" in out
+    assert "尚无延期申请" in out
     run("submit", mid, "--as", "zhang", "--on", "2026-01-05", "--document-number", "1号", "--signer", "王", "--seal")
     assert "理由" in run("review", mid, "--return", "--as", "chen", "--on", "2026-01-06", ok=False).output
     run("review", mid, "--return", "--reason", "未答复代表", "--as", "chen", "--on", "2026-01-06")
@@ -213,7 +213,7 @@ def test_corrupted_database_one_line_and_untouched(run, tmp_path):
 def test_bad_config_one_line(run, tmp_path):
     (tmp_path / "ducha.toml").write_text(CONFIG.replace('unit = "czj"', 'unit = "gaj"'), encoding="utf-8")
     out = run("ledger", ok=False).output
-    assert out.strip() == "Error: ducha.toml: person[3].unit = 'gaj' is not a unit id; units: jyj, czj"
+    assert out.strip() == "错误：ducha.toml: person[3].unit = 'gaj' is not a unit id; units: jyj, czj"
 
 
 def test_read_under_another_jurisdiction_folds_the_log(run):
@@ -225,7 +225,7 @@ def test_read_under_another_jurisdiction_folds_the_log(run):
     same = json.loads(run("ledger", "--as-of", "2025-10-20", "--json", "-j", "weinan_gaoxin").output)
     assert same["matters"][0]["state"] == "closed"
     out = run("ledger", "--as-of", "2025-10-20", "-j", "zhoucun", ok=False).output
-    assert "cannot be read under zhoucun (recorded under weinan_gaoxin)" in out
+    assert "事项 DC-2025-0001 不能按 zhoucun 的规则读取（本部署按 weinan_gaoxin 记录）" in out
     out = run("ledger", "--as-of", "2025-09-29", "--json", "-j", "zhoucun").output
     assert json.loads(out)["jurisdiction"] == "zhoucun"
 
@@ -248,7 +248,7 @@ def test_fields_a_jurisdiction_requires_are_accepted_as_options(run):
         "--task-book")
     event = json.loads(run("show", mid, "--json").output)["events"][1]
     assert event["data"]["responsible_leader"] == "李副主任" and event["data"]["task_book"] is True
-    assert "no such option: --bogus" in run("progress", mid, "--as", "zhang", "--bogus", "x", ok=False).output
+    assert "没有选项 --bogus" in run("progress", mid, "--as", "zhang", "--bogus", "x", ok=False).output
 
 
 def test_a_criticism_proposes_a_written_self_criticism_recorded_with_step(run, tmp_path):
@@ -257,7 +257,7 @@ def test_a_criticism_proposes_a_written_self_criticism_recorded_with_step(run, t
     run("register", "--as", "chen", "--on", "2025-03-03", "--kind", "instruction", "--title", "批示件", "--id", "M1")
     run("assign", "M1", "--as", "chen", "--on", "2025-03-03", "--lead", "jyj")
     run("bulletin", "M1", "--as", "chen", "--on", "2025-03-20", "--type", "criticism", "--unit", "jyj",
-        "--approved-by", "赵主任")
+        "--approved-by", "zhao")
     due = json.loads(run("due", "--as-of", "2025-03-21", "--json").output)["findings"]
     (finding,) = [f for f in due if f["rule"] == "criticism_once"]
     assert finding["unit"] == "jyj" and "十六(二)" in finding["citation"]
@@ -273,7 +273,7 @@ def test_a_criticism_proposes_a_written_self_criticism_recorded_with_step(run, t
     due = json.loads(run("due", "--as-of", "2025-03-25", "--json").output)["findings"]
     assert "criticism_once" not in [f["rule"] for f in due]
     unknown = run("step", "fly_away", "M1", "--as", "chen", "--on", "2025-03-25", ok=False)
-    assert "fly_away" in unknown.output and "allowed" in unknown.output
+    assert "没有「fly_away」这一步骤；本辖区的步骤：" in unknown.output and "rectification_plan" in unknown.output
 
 
 def test_due_for_a_year_assessment_and_dismissal(run, tmp_path):
@@ -298,8 +298,9 @@ def test_due_for_a_year_assessment_and_dismissal(run, tmp_path):
     # the office decides not to act on one proposal, with its reason
     db = (tmp_path / "ducha.sqlite3").read_bytes()
     bad = run("dismiss", mid, "--as", "chen", "--on", "2026-01-12", "--step", "nope", "--reason", "x", ok=False)
-    assert "unknown escalation step 'nope'" in bad.output and (tmp_path / "ducha.sqlite3").read_bytes() == db
-    assert "Missing option '--reason'" in run("dismiss", mid, "--as", "chen", "--step", "criticism_once", ok=False).output
+    assert "未知的升级规则 'nope'" in bad.output and (tmp_path / "ducha.sqlite3").read_bytes() == db
+    assert "criticism_once（一年内通报批评一次：书面检查）" in bad.output  # the steps allowed, by name
+    assert "缺少选项 --reason" in run("dismiss", mid, "--as", "chen", "--step", "criticism_once", ok=False).output
     run("dismiss", mid, "--as", "chen", "--on", "2026-01-12", "--step", "criticism_once", "--unit", "jyj",
         "--year", "2025", "--reason", "已另行作出书面检查")
     year = json.loads(run("due", "--year", "2025", "--as-of", "2026-01-13", "--json").output)
@@ -310,10 +311,10 @@ def test_due_and_assessment_refuse_a_year_out_of_reach(run, tmp_path):
     walk(run)
     db = (tmp_path / "ducha.sqlite3").read_bytes()
     out = run("due", "--year", "2026", "--as-of", "2025-11-04", ok=False).output
-    assert "--year 2026 is after --as-of 2025-11-04" in out and "Traceback" not in out
+    assert "--year 2026 晚于 --as-of 2025-11-04" in out and "Traceback" not in out
     out = run("assessment", "--year", "2026", "--as-of", "2025-11-04", ok=False).output
-    assert "before 2026" in out
-    assert "Missing option '--year'" in run("assessment", ok=False).output
+    assert "--as-of 2025-11-04 早于考核年度 2026" in out
+    assert "缺少选项 --year" in run("assessment", ok=False).output
     assert (tmp_path / "ducha.sqlite3").read_bytes() == db
 
 
@@ -340,3 +341,24 @@ def test_record_refuses_placeholders_blank_texts_foreign_units_and_stray_years(r
     run("remind", mid, "--as", "chen", "--on", "2025-10-20", "--method", "电话催办", "--unit", "jyj", "--step", "overdue_chase")
     out = run("show", mid).output
     assert "升级规则=逾期未报送办理结果：督办催办" in out  # the rule by name, not its id
+
+
+def test_approvers_are_people_holding_the_role_the_article_names(run, tmp_path):
+    """Weinan 十四(五): a bulletin in the 党工委、管委会's name needs its 主要领导's approval; 十四(二): 调度督查 and
+    联合督查 need the 主要领导's approval too. The approver is a person of ducha.toml holding that role."""
+    mid = run("register", "--as", "chen", "--on", "2025-03-03", "--kind", "instruction", "--title", "批示件").output.split()[0]
+    run("assign", mid, "--as", "chen", "--on", "2025-03-03", "--lead", "jyj")
+    db = (tmp_path / "ducha.sqlite3").read_bytes()
+    out = run("bulletin", mid, "--as", "chen", "--on", "2025-03-20", "--type", "criticism", ok=False).output
+    assert "「通报」须经党工委、管委会主要领导批准（十四(五)）" in out
+    out = run("bulletin", mid, "--as", "chen", "--on", "2025-03-20", "--type", "criticism", "--approved-by", "zhang",
+              ok=False).output
+    assert "--approved-by zhang（张伟）不是党工委、管委会主要领导" in out
+    assert "未知的人员 'fenguan'" in run("bulletin", mid, "--as", "chen", "--on", "2025-03-20", "--type",
+                                             "criticism", "--approved-by", "fenguan", ok=False).output
+    out = run("remind", mid, "--as", "chen", "--on", "2025-03-21", "--method", "联合督查", ok=False).output
+    assert "须经党工委、管委会主要领导批准（十四(二)）" in out
+    assert (tmp_path / "ducha.sqlite3").read_bytes() == db
+    run("remind", mid, "--as", "chen", "--on", "2025-03-21", "--method", "联合督查", "--approved-by", "zhao")
+    run("remind", mid, "--as", "chen", "--on", "2025-03-21", "--method", "电话催办")  # no approval needed
+    run("bulletin", mid, "--as", "chen", "--on", "2025-03-24", "--type", "criticism", "--approved-by", "zhao")

@@ -232,7 +232,7 @@ def test_cli_holiday_deadline_window_listing_and_lateness_in_the_ledger(run, tmp
     assert (row["light"], row["late_days"]) == ("done", 3)  # 10/10, 10/11 (a make-up Saturday), 10/13
     shown = run("show", "A", "--as-of", "2026-03-02").output
     assert "逾期完成（逾期3个工作日）" in shown
-    assert "unknown status" in run("obligations", "--status", "purple", ok=False).output
+    assert "未知的状态 'purple'；可用：owed（应报）" in run("obligations", "--status", "purple", ok=False).output
 
 
 def test_ledger_row_shows_the_current_overdue_monthly_report_not_the_first_missed(tmp_path, monkeypatch):

@@ -59,7 +59,7 @@ def test_scaffold_installs_lists_and_passes_its_own_tests(tmp_path, extends):
         tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=root,
                                capture_output=True, text=True, timeout=300)
         assert tests.returncode == 0, tests.stdout + tests.stderr
-        assert "6 passed" in tests.stdout  # the scenario file + five conformance checks
+        assert "7 passed" in tests.stdout  # the scenario file + six conformance checks
     finally:
         res = pip("uninstall", "-y", "-q", f"ducha-{jid.replace('_', '-')}")
         assert res.returncode == 0, res.stderr

@@ -1,7 +1,9 @@
 """The ``ducha`` command line: a thin layer over the library.
 
 Subcommands are imported only when invoked (``LazyGroup``), so ``ducha --help`` starts fast and
-loads no plugin. Each command module turns ``DuchaError`` into a one-line ``ClickException``.
+loads no plugin. Each command module turns ``DuchaError`` into a one-line ``ClickException``; the
+group (``DuchaGroup``, see ``options``) prints every error, click's usage errors included, as one
+Chinese line ``错误：…`` on stderr, and click's help headings in Chinese.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import importlib
 
 import click
+
+from ducha_core.cli.options import DuchaGroup, section, write_dl
 
 #: command name -> "module:attribute" (module relative to ducha_core.cli)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -25,7 +29,7 @@ def register_commands(more: dict[str, tuple[str, str]]) -> None:
     COMMANDS.update(more)
 
 
-class LazyGroup(click.Group):
+class LazyGroup(DuchaGroup):
     """A click group whose subcommands are imported on first use."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -43,12 +47,12 @@ class LazyGroup(click.Group):
         # help text from the table, without importing every command module
         rows = [(name, COMMANDS[name][1]) for name in sorted(COMMANDS)]
         if rows:
-            with formatter.section("Commands"):
-                formatter.write_dl(rows)
+            with section(formatter, "命令"):
+                write_dl(formatter, rows)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="ducha")
+@click.group("ducha", cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="ducha", message="%(prog)s 版本 %(version)s", help="显示版本号并退出。")
 def main() -> None:
     """ducha 督查：督查事项台账、期限、催办、审核、通报与比较。"""
 

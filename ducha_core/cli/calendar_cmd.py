@@ -19,6 +19,7 @@ import click
 
 from ducha_core.calendar import WorkingCalendar
 from ducha_core.calendar.engine import WEEKDAYS
+from ducha_core.cli.options import DuchaGroup
 from ducha_core.errors import DuchaError
 
 
@@ -30,11 +31,11 @@ class _DateType(click.ParamType):
             return value
         text = str(value).strip()
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            self.fail(f"{text!r} is not a date; expected YYYY-MM-DD, e.g. 2025-10-09", param, ctx)
+            self.fail(f"{text!r} 无效：须写作 YYYY-MM-DD，如 2025-10-09", param, ctx)
         try:
             return _dt.date.fromisoformat(text)
-        except ValueError as e:
-            self.fail(f"{text!r} is not a valid date ({e}); expected YYYY-MM-DD, e.g. 2025-10-09", param, ctx)
+        except ValueError:
+            self.fail(f"{text!r} 无效：没有这一天，须为实际存在的日期 YYYY-MM-DD，如 2025-10-09", param, ctx)
 
 
 class _MonthType(click.ParamType):
@@ -46,7 +47,7 @@ class _MonthType(click.ParamType):
         text = str(value).strip()
         m = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
         if not m or not 1 <= int(m.group(2)) <= 12:
-            self.fail(f"{text!r} is not a month; expected YYYY-MM, e.g. 2025-09", param, ctx)
+            self.fail(f"{text!r} 无效：须写作 YYYY-MM（月份 01–12），如 2025-09", param, ctx)
         return int(m.group(1)), int(m.group(2))
 
 
@@ -55,19 +56,18 @@ MONTH = _MonthType()
 
 
 def _common(f: Callable) -> Callable:
-    f = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(f)
+    f = click.option("--json", "as_json", is_flag=True, help="输出 JSON，而不是文字。")(f)
     f = click.option(
         "--strict",
         is_flag=True,
-        help="Refuse dates past the last known State Council notice instead of estimating them.",
+        help="超出国务院最近一次放假通知的日期不予推算（默认按放假办法推算并标注暂定）。",
     )(f)
     f = click.option(
         "--calendar",
         "calendar_files",
         multiple=True,
         metavar="FILE",
-        help="Extra calendar TOML file (same shape as the shipped holidays.toml); repeatable. "
-        "A year in FILE replaces the shipped one.",
+        help="另加的日历 TOML 文件（格式同自带的 holidays.toml）；可重复。文件中的年份替代自带的同一年份。",
     )(f)
     return f
 
@@ -92,16 +92,16 @@ def _echo_json(obj: Any) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
 
 
-@click.group("calendar")
+@click.group("calendar", cls=DuchaGroup)
 def calendar_group() -> None:
-    """工作日历: working days of mainland China from the State Council holiday notices."""
+    """工作日历：按国务院放假通知确定中国大陆的工作日，推算期限。"""
 
 
 @calendar_group.command("is-workday")
 @click.argument("day", type=DATE, metavar="DATE")
 @_common
 def is_workday_cmd(day: _dt.date, calendar_files: tuple[str, ...], strict: bool, as_json: bool) -> None:
-    """Whether DATE (YYYY-MM-DD) is a working day, and why."""
+    """DATE（YYYY-MM-DD）是否工作日，及其原因。"""
     cal = _calendar(calendar_files, strict)
     info = _run(lambda: cal.day_info(day))
     if as_json:
@@ -124,14 +124,14 @@ def is_workday_cmd(day: _dt.date, calendar_files: tuple[str, ...], strict: bool,
 @calendar_group.command("add", context_settings={"ignore_unknown_options": True})
 @click.argument("day", type=DATE, metavar="DATE")
 @click.argument("n", type=int, metavar="N")
-@click.option("--explain", is_flag=True, help="Also print the holidays and make-up days that were counted.")
+@click.option("--explain", is_flag=True, help="同时列出期间的节假日和调休上班日。")
 @_common
 def add_cmd(
     day: _dt.date, n: int, explain: bool, calendar_files: tuple[str, ...], strict: bool, as_json: bool
 ) -> None:
-    """The N-th working day after DATE (the start day is not counted; N<0 counts back).
+    """DATE 之后的第 N 个工作日（起始日不计；N 为负数时向前数）。
 
-    N = 0 gives DATE itself if it is a working day, else the next working day.
+    N 为 0 时：DATE 是工作日则为 DATE 本身，否则为其后第一个工作日。
     """
     cal = _calendar(calendar_files, strict)
     result = _run(lambda: cal.add_workdays(day, n))
@@ -160,7 +160,7 @@ def add_cmd(
 def last_workday_cmd(
     month: tuple[int, int], calendar_files: tuple[str, ...], strict: bool, as_json: bool
 ) -> None:
-    """The last working day of the month YYYY-MM (may be a make-up Saturday/Sunday)."""
+    """YYYY-MM 月的最后一个工作日（可能是调休上班的周六或周日）。"""
     cal = _calendar(calendar_files, strict)
     result = _run(lambda: cal.last_workday_of_month(*month))
     if as_json:
@@ -178,7 +178,7 @@ def last_workday_cmd(
 @calendar_group.command("years")
 @_common
 def years_cmd(calendar_files: tuple[str, ...], strict: bool, as_json: bool) -> None:
-    """The years the calendar knows, with their notices and where the data came from."""
+    """日历已有的年份，及各年的放假通知和数据来源。"""
     cal = _calendar(calendar_files, strict)
     rows = cal.years()
     if as_json:

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import click
 
-from ducha_core.cli.options import DATE, dumps, handle_errors, plugin_path_option, render_table
+from ducha_core.cli.options import (
+    DATE,
+    NamedChoice,
+    command,
+    dumps,
+    handle_errors,
+    plugin_path_option,
+    render_table,
+)
 
 
 def _write(text: str, output: str | None) -> None:
@@ -18,21 +26,22 @@ def _write(text: str, output: str | None) -> None:
         click.echo(text)
 
 
-@click.command()
+@command()
 @click.argument("specs", nargs=-1, metavar="[ID|VARIANT.toml ...]")
-@click.option("--scenario", "scenario_path", type=click.Path(dir_okay=False), help="Run this scenario file through each.")
-@click.option("--as-of", type=DATE, help="Day of the scenario comparison (default: the scenario's as_of).")
-@click.option("--format", "fmt", type=click.Choice(["table", "markdown", "html", "csv", "json"]), default="table",
-              show_default=True, help="Output format.")
-@click.option("--json", "as_json", is_flag=True, help="Short for --format json.")
-@click.option("--only-differences", is_flag=True, help="Show only the rows where the jurisdictions differ.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to a file instead of the terminal.")
+@click.option("--scenario", "scenario_path", type=click.Path(dir_okay=False), help="把此情景文件放到各辖区下运行并比较结果。")
+@click.option("--as-of", type=DATE, help="情景比较的日期（默认为情景文件的 as_of）。")
+@click.option("--format", "fmt", type=NamedChoice({"table": "表格", "markdown": "Markdown", "html": "网页", "csv": "逗号分隔",
+                                                    "json": "JSON"}),
+              default="table", show_default=True, help="输出格式：table 表格、markdown、html 网页、csv、json。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON（即 --format json）。")
+@click.option("--only-differences", is_flag=True, help="只显示各辖区不同的行。")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="写入此文件，而不是打印到终端。")
 @plugin_path_option
 @handle_errors
 def compare(specs, scenario_path, as_of, fmt, as_json, only_differences, output, plugin_paths):
     """各辖区政策逐项对比（每格注明条款，文件未规定处标注）；--scenario 则比较同一情景在各辖区的结果。
 
-    SPECS are jurisdiction ids or variant files (default: every installed jurisdiction).
+    ID|VARIANT.toml：辖区id或政策变体文件（默认：全部已安装的辖区）。
     """
     from ducha_core.compare import compare_policies, compare_scenario, render
     from ducha_core.registry import all_ids, resolve_policy
@@ -89,12 +98,12 @@ def _snapshot_text(snap) -> str:
     return "\n".join(lines)
 
 
-@click.command()
+@command()
 @click.argument("scenario_path", metavar="SCENARIO", type=click.Path(dir_okay=False))
 @click.option("--jurisdiction", "-j", "specs", multiple=True, metavar="ID|all|VARIANT.toml",
-              help="Jurisdiction(s) to run through (default: the scenario's list, else all installed).")
-@click.option("--as-of", type=DATE, help="Day to show (default: the scenario's as_of, else its last fact).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+              help="在哪些辖区下运行（默认：情景文件所列的，否则全部已安装的辖区）；可重复。")
+@click.option("--as-of", type=DATE, help="显示哪一天的情况（默认：情景文件的 as_of，否则其最后一个事实的日期）。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
 @plugin_path_option
 @handle_errors
 def run(scenario_path, specs, as_of: date | None, as_json, plugin_paths):
@@ -113,12 +122,12 @@ def run(scenario_path, specs, as_of: date | None, as_json, plugin_paths):
         click.echo(_snapshot_text(snap))
 
 
-@click.command()
+@command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--jurisdiction", "-j", "specs", multiple=True, metavar="ID|all|VARIANT.toml",
-              help="Run under these jurisdictions instead of each scenario's own list.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--verbose", "-v", is_flag=True, help="Show passing checks too.")
+              help="在这些辖区下运行，而不是各情景文件自己所列的辖区；可重复。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+@click.option("--verbose", "-v", is_flag=True, help="也显示通过的检查。")
 @plugin_path_option
 @handle_errors
 def test(paths, specs, as_json, verbose, plugin_paths):
@@ -127,7 +136,7 @@ def test(paths, specs, as_json, verbose, plugin_paths):
 
     files = [f for p in paths for f in find_scenarios(p)]
     if not files:
-        raise click.ClickException(f"no scenario files under {', '.join(paths)}")
+        raise click.ClickException(f"{'、'.join(paths)} 下没有情景文件（含 [[matter]] 的 .toml）；请给出情景文件或其所在目录")
     results = []
     failed = 0
     for file in files:
@@ -158,12 +167,12 @@ def test(paths, specs, as_json, verbose, plugin_paths):
         raise SystemExit(1)
 
 
-@click.command()
-@click.option("--variant", required=True, type=click.Path(dir_okay=False), help="The variant file to replay under.")
-@click.option("--from", "from_", type=DATE, help="First day of the matters replayed (registered on or after).")
-@click.option("--to", type=DATE, help="Last day replayed and the day results are compared (default: the last event).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Deployment file (default ./ducha.toml).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@command()
+@click.option("--variant", required=True, type=click.Path(dir_okay=False), help="重放所用的政策变体文件（.toml）。")
+@click.option("--from", "from_", type=DATE, help="只重放在此日或之后登记的事项。")
+@click.option("--to", type=DATE, help="重放到哪一天，并在这一天比较结果（默认：最后一个事件的日期）。")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="部署配置文件（默认 ./ducha.toml）。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
 @handle_errors
 def replay(variant, from_, to, config_path, as_json):
     """在政策变体下重放本部署的真实事件日志（只读，不写入），报告逾期、催办、升级处理、等次的差异及所涉规则。"""
@@ -173,14 +182,14 @@ def replay(variant, from_, to, config_path, as_json):
     click.echo(dumps(report.to_json()) if as_json else render_report(report))
 
 
-@click.command("new-jurisdiction")
+@command("new-jurisdiction")
 @click.argument("jurisdiction_id", metavar="ID")
-@click.option("--name", required=True, help="The jurisdiction's Chinese name, e.g. 某某区.")
+@click.option("--name", required=True, help="辖区的中文名称，如 某某区。")
 @click.option("--dir", "directory", type=click.Path(file_okay=False), default=".", show_default=True,
-              help="Where to create the package folder ducha-<id>/.")
-@click.option("--level", type=click.Choice(["district", "county", "city", "province"]), default="district",
-              show_default=True)
-@click.option("--extends", help="An installed jurisdiction this one adopts with changes (Jurisdiction.extends).")
+              help="在此目录下创建插件包文件夹 ducha-<id>/。")
+@click.option("--level", type=NamedChoice({"district": "区", "county": "县", "city": "市", "province": "省"}),
+              default="district", show_default=True, help="行政层级：district 区、county 县、city 市、province 省。")
+@click.option("--extends", metavar="ID", help="在哪个已安装辖区的基础上修改（辖区id，即 Jurisdiction.extends）。")
 @handle_errors
 def new_jurisdiction(jurisdiction_id, name, directory, level, extends):
     """生成新辖区插件的脚手架：pyproject（入口点）、带说明的钩子桩、默认模板目录、空的条款对照表和情景测试。"""

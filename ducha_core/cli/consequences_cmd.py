@@ -9,22 +9,21 @@ from datetime import date
 import click
 
 from ducha_core.cli.ledger_cmd import _open, as_option, config_option, read_jurisdiction_option, store_errors
-from ducha_core.cli.options import DATE, emit, format_option, handle_errors, output_format
+from ducha_core.cli.options import DATE, YEAR, command, emit, format_option, handle_errors, output_format
 
 CATEGORY_NAMES = {"escalation": "升级处理", "grade": "等次", "deduction": "扣分"}
 
 
 def _year_option(func):
     return click.option(
-        "--year", type=click.IntRange(1949, 2200), default=None, metavar="YYYY",
-        help="An assessment year (考核年度), also after it ended: that year's facts, judged against every step "
-             "recorded up to --as-of (default: today).")(func)
+        "--year", type=YEAR, default=None, metavar="YYYY",
+        help="考核年度（年度结束后亦可）：只看该年发生的事实，按截至 --as-of 的记录判断。")(func)
 
 
-@click.command()
+@command()
 @config_option
 @read_jurisdiction_option
-@click.option("--as-of", type=DATE, default=None, help="Evaluate as of this day (default: today).")
+@click.option("--as-of", type=DATE, default=None, help="按此日评估（默认今天）。")
 @_year_option
 @as_option(False)
 @format_option
@@ -33,11 +32,16 @@ def _year_option(func):
 def due(config_path, jurisdiction, as_of, year, actor, fmt, as_json):
     """规则要求的升级处理、等次和扣分，附依据和确认命令。
 
-    不带 --year：截至 --as-of（默认今天）仍待处理的升级建议（不论事实发生在哪一年），以及当年的等次和扣分。
-    带 --year：该考核年度内发生的事实（年度结束后亦可评估），按截至 --as-of 的确认记录判断。
+    \b
+    不带 --year：截至 --as-of（默认今天）仍待处理的升级建议
+    （不论事实发生在哪一年），以及当年的等次和扣分。
+    带 --year YYYY：该考核年度内发生的事实（年度结束后亦可评估），
+    按截至 --as-of 的确认记录判断。
 
-    每条升级建议附一条确认命令（经办人取本部署中有权办理的人员，日期为 --as-of）。“须确认”列出的是建议值
-    （催办方式、整改期限、审批领导等），可照原样运行，也可改后运行；〈待填写：…〉须改为实际内容，否则不予记录。
+    \b
+    每条升级建议附一条确认命令（经办人取本部署中有权办理的人员，日期为 --as-of）。
+    “须确认”列出的是建议值（催办方式、整改期限、审批领导等），
+    可照原样运行，也可改后运行；〈待填写：…〉须改为实际内容，否则不予记录。
     决定不按建议处理的，用 `ducha dismiss`（--json 的 dismiss 字段给出该命令）。"""
     from ducha_core.confirm import confirmation
     from ducha_core.escalation import evaluate
@@ -50,7 +54,8 @@ def due(config_path, jurisdiction, as_of, year, actor, fmt, as_json):
         if year is not None and year > day.year:
             from ducha_core.errors import InputError
 
-            raise InputError(f"--year {year} is after --as-of {day}; give a year up to {day.year}")
+            raise InputError(f"--year {year} 晚于 --as-of {day} 所在的年度；请写 {day.year} 或更早的年份，"
+                             f"或把 --as-of 改为 {year} 年内或之后的日期")
         states = book.states(as_of=day, explain=False)
         hidden = {s.id for s in states if not book.visible(s, actor)}
         # counted over every matter; a finding about a confidential matter is shown only to those entitled
@@ -85,19 +90,21 @@ def due(config_path, jurisdiction, as_of, year, actor, fmt, as_json):
         book.close()
 
 
-@click.command()
+@command()
 @config_option
 @read_jurisdiction_option
-@click.option("--year", type=click.IntRange(1949, 2200), required=True, metavar="YYYY", help="The assessment year.")
+@click.option("--year", type=YEAR, required=True, metavar="YYYY", help="考核年度，如 2025。")
 @click.option("--as-of", type=DATE, default=None,
-              help="Count the steps recorded up to this day (default: today; steps recorded after the year for it count).")
+              help="统计截至此日记录的步骤（默认今天；年度结束后为该年补记的也计入）。")
 @format_option
 @handle_errors
 @store_errors
 def assessment(config_path, jurisdiction, year, as_of, fmt, as_json):
     """年度考核汇总：各单位一年的通报表扬、通报批评、约谈、督办、问责建议、逾期情况、扣分加分及等次。
 
-    供年底报送考核部门（如安康第十二条(四)、渭南十六(四)）。扣分、加分每项附依据；分值未设置的显示“未设置”。"""
+    \b
+    供年底报送考核部门（如安康第十二条(四)、渭南十六(四)）。
+    扣分、加分每项附依据；分值未设置的显示“未设置”。"""
     from ducha_core.assessment import COLUMN_NAMES, assess
 
     book = _open(config_path, jurisdiction)
@@ -106,7 +113,7 @@ def assessment(config_path, jurisdiction, year, as_of, fmt, as_json):
         if day < date(year, 1, 1):
             from ducha_core.errors import InputError
 
-            raise InputError(f"--as-of {day} is before {year}; give a day in or after {year}")
+            raise InputError(f"--as-of {day} 早于考核年度 {year}；请写 {year}-01-01 或之后的日期")
         states = book.states(as_of=day, explain=False)
         found = assess(book.policy, book.calendar, states, year, day, units=list(book.config.units))
         order = {u: i for i, u in enumerate(book.config.units)}  # the deployment's own order of units

@@ -14,20 +14,20 @@ from pathlib import Path
 
 import click
 
-from ducha_core.cli.options import DATE, handle_errors
+from ducha_core.cli.options import DATE, YEAR, NamedChoice, command, handle_errors
 
-KINDS = ("assignment", "reminder", "special_report", "bulletin", "interview")
+KINDS = {"assignment": "督查通知单", "reminder": "催办通知", "special_report": "督查专报", "bulletin": "督查通报",
+         "interview": "约谈通知"}
 
 
 def _config_option(func):
     return click.option("--config", "config_path", metavar="FILE", envvar="DUCHA_CONFIG",
-                        help="Deployment file (default: $DUCHA_CONFIG, then ./ducha.toml).")(func)
+                        help="部署配置文件（默认：环境变量 $DUCHA_CONFIG，其次 ./ducha.toml）。")(func)
 
 
 def _viewer_option(func):
     return click.option("--as", "viewer", metavar="PERSON", default=None,
-                        help="Person reading: confidential matters are included only for those entitled "
-                             "(without --as they are left out).")(func)
+                        help="查看人的人员id：涉密事项只对有权知悉的人员列入（不写 --as 则不列入）。")(func)
 
 
 def _snapshot(config_path, as_of: date, viewer: str | None):
@@ -41,20 +41,25 @@ def _snapshot(config_path, as_of: date, viewer: str | None):
         return Snapshot.from_ledger(ledger, as_of, viewer=viewer)
 
 
-@click.command()
-@click.argument("kind", type=click.Choice(KINDS), metavar="KIND")
+@command()
+@click.argument("kind", type=NamedChoice(KINDS), metavar="KIND")
 @click.argument("subject", metavar="MATTER|PERIOD")
-@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True,
-              help="Markdown, or a printable A4 HTML page.")
-@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None, help="Write to FILE (default: print).")
+@click.option("--format", "fmt", type=NamedChoice({"md": "Markdown", "html": "可打印的 A4 网页"}), default="md",
+              show_default=True, help="md 为 Markdown，html 为可打印的 A4 网页。")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None, metavar="FILE",
+              help="写入此文件（默认打印到终端）。")
 @click.option("--as-of", "as_of", type=DATE, default=None,
-              help="The ledger as it stood that day (default: today; for a bulletin, the period's end if earlier).")
+              help="台账截至此日的情况（默认今天；督查通报取该期的最后一天，若更早）。")
 @_config_option
 @_viewer_option
 @handle_errors
 def doc(kind, subject, fmt, out, as_of, config_path, viewer):
-    """生成公文。KIND：assignment 督查通知单，reminder 催办通知，special_report 督查专报（一事一报），
-    bulletin 督查通报（PERIOD：2025、2025-H1、2025-Q3、2025-09），interview 约谈通知。"""
+    """生成公文。
+
+    \b
+    KIND：assignment 督查通知单，reminder 催办通知，special_report 督查专报（一事一报），
+    bulletin 督查通报（PERIOD：2025、2025-H1、2025-Q3、2025-09），interview 约谈通知。
+    其余公文的 MATTER 为事项编号。"""
     from ducha_core.documents.render import DOC_KINDS, render
     from ducha_core.documents.snapshot import parse_period
 
@@ -72,10 +77,10 @@ def doc(kind, subject, fmt, out, as_of, config_path, viewer):
         click.echo(text, nl=False)
 
 
-@click.command()
+@command()
 @click.option("--html", "html_dir", type=click.Path(file_okay=False), required=True, metavar="DIR",
-              help="Directory to write index.html into (created if missing).")
-@click.option("--as-of", "as_of", type=DATE, default=None, help="The ledger as it stood that day (default: today).")
+              help="写入 index.html 的目录（不存在则创建）。")
+@click.option("--as-of", "as_of", type=DATE, default=None, help="台账截至此日的情况（默认今天）。")
 @_config_option
 @_viewer_option
 @handle_errors
@@ -89,19 +94,18 @@ def report(html_dir, as_of, config_path, viewer):
     click.echo(f"看板已写入 {path}（{len(snapshot.states)}件事项，截至{snapshot.as_of}，用时{time.perf_counter() - start:.2f}秒）")
 
 
-@click.command()
+@command()
 @click.option("--jurisdiction", "-j", "jurisdiction", metavar="ID", default=None,
-              help="Jurisdiction id (default: weinan_gaoxin, else the first installed).")
+              help="辖区id（默认 weinan_gaoxin，未安装则取第一个已安装的辖区）。")
 @click.option("--dir", "target", type=click.Path(file_okay=False), default="ducha-demo", show_default=True,
-              help="Directory for the sample deployment (a non-demo directory is never overwritten).")
-@click.option("--year", type=int, default=2025, show_default=True, help="The year of sample matters.")
+              help="示例部署的目录（不会覆盖不是示例部署的目录）。")
+@click.option("--year", type=YEAR, default=2025, show_default=True, metavar="YYYY", help="示例事项的年份。")
 @click.option("--as-of", "as_of", type=DATE, default=None,
-              help="Print the ledger as of this day (default: today if in --year, else its 31 December).")
-@click.option("--quiet", "-q", is_flag=True, help="Do not print the ledger.")
+              help="打印截至此日的台账（默认：今天在 --year 内则为今天，否则为该年12月31日）。")
+@click.option("--quiet", "-q", is_flag=True, help="不打印台账。")
 @handle_errors
 def demo(jurisdiction, target, year, as_of, quiet):
-    """建一个示例部署：约60件一年的督查事项（按期、逾期、退回、延期、升级处理……），
-    打印台账，生成各类公文和看板。"""
+    """建一个示例部署：约60件一年的督查事项（按期、逾期、退回、延期、升级处理……），打印台账，生成各类公文和看板。"""
     from ducha_core.documents.demo import build
 
     result = build(target, jurisdiction, year=year, as_of=as_of)

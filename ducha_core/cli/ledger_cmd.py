@@ -7,8 +7,11 @@ reads the same log under another jurisdiction's policy (read-only commands only)
 
 from __future__ import annotations
 
+import difflib
 import functools
+import inspect
 import sqlite3
+import uuid
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -17,6 +20,8 @@ import click
 
 from ducha_core.cli.options import (
     DATE,
+    NamedChoice,
+    command,
     dumps,
     emit,
     format_option,
@@ -24,32 +29,35 @@ from ducha_core.cli.options import (
     output_format,
     render_table,
 )
+from ducha_core.errors import DuchaError, InputError
+
+BULLETIN_TYPES = {"praise": "通报表扬", "criticism": "通报批评"}
 
 # --- shared options -----------------------------------------------------------------------------
 
 
 def config_option(func: Callable) -> Callable:
     return click.option("--config", "config_path", metavar="FILE", envvar="DUCHA_CONFIG",
-                        help="Deployment file (default: $DUCHA_CONFIG, then ./ducha.toml).")(func)
+                        help="部署配置文件（默认：环境变量 $DUCHA_CONFIG，其次 ./ducha.toml）。")(func)
 
 
 def as_option(required: bool = True) -> Callable:
     return click.option("--as", "actor", metavar="PERSON", required=required,
-                        help="Person id (from ducha.toml) who takes this step." if required
-                        else "Person id reading (confidential matters are shown only to those entitled).")
+                        help="办理此步骤的人员id（ducha.toml 中的 person）。" if required
+                        else "查看人的人员id（涉密事项只对有权知悉的人员显示）。")
 
 
 def on_option(func: Callable) -> Callable:
     return click.option("--on", "on", type=DATE, default=None, metavar="YYYY-MM-DD",
-                        help="Day the step is taken (default: today).")(func)
+                        help="办理日期，YYYY-MM-DD（默认今天）。")(func)
 
 
 def step_option(func: Callable) -> Callable:
-    return click.option("--step", metavar="ID", help="Confirms the escalation step `ducha due` proposed.")(func)
+    return click.option("--step", metavar="ID", help="所确认的升级建议：`ducha due` 提出的规则id。")(func)
 
 
 def note_option(func: Callable) -> Callable:
-    return click.option("--note", default=None, help="Free text recorded with the step.")(func)
+    return click.option("--note", default=None, help="随此步骤记录的说明。")(func)
 
 
 def matter_argument(func: Callable) -> Callable:
@@ -58,7 +66,18 @@ def matter_argument(func: Callable) -> Callable:
 
 def read_jurisdiction_option(func: Callable) -> Callable:
     return click.option("--jurisdiction", "-j", "jurisdiction", metavar="ID",
-                        help="Read this deployment's log under another jurisdiction's policy.")(func)
+                        help="按另一辖区的政策读取本部署的事件日志（只读）。")(func)
+
+
+#: SQLite's words for the usual troubles with the database file, and what to do about them
+_SQLITE_TROUBLES = {
+    "database is locked": "数据库正被其他程序占用，请稍后重试",
+    "database or disk is full": "磁盘已满，请腾出空间后重试",
+    "readonly database": "数据库文件只读，请检查文件权限",
+    "unable to open database file": "无法打开数据库文件，请检查 ducha.toml 中的路径和权限",
+    "file is not a database": "该文件不是数据库，请检查 ducha.toml 中的路径",
+    "disk i/o error": "读写磁盘出错，请检查磁盘后重试",
+}
 
 
 def store_errors(func: Callable) -> Callable:
@@ -69,7 +88,9 @@ def store_errors(func: Callable) -> Callable:
         try:
             return func(*args, **kwargs)
         except sqlite3.Error as exc:
-            raise click.ClickException(f"database error: {exc}; nothing was recorded") from None
+            text = str(exc)
+            hint = next((v for k, v in _SQLITE_TROUBLES.items() if k in text.lower()), "请检查数据库文件后重试")
+            raise click.ClickException(f"数据库错误（{text}）：{hint}；本次未记录任何内容") from None
 
     return wrapper
 
@@ -119,16 +140,26 @@ def _extra_fields(field_names: dict[str, str]) -> dict[str, Any]:
     (``Policy.field_names``: the core's and the plugin's own)."""
     ctx = click.get_current_context(silent=True)
     args = list(ctx.args) if ctx is not None else []
+    path = ctx.command_path if ctx is not None else "ducha"
     out: dict[str, Any] = {}
     i = 0
     while i < len(args):
         token = args[i]
         if not token.startswith("--"):
-            raise click.UsageError(f"unexpected argument '{token}'")
+            raise click.UsageError(f"多余的参数 '{token}'：其他要件写作 --字段名 值；用 {path} --help 查看用法", ctx)
         name, eq, value = token[2:].partition("=")
         key = name.replace("-", "_")
         if key not in field_names:
-            raise click.UsageError(f"no such option: --{name}")
+            from ducha_core.matter import FIELD_NAMES
+
+            own = {p.name for p in ctx.command.params} if ctx is not None else set()
+            close = difflib.get_close_matches(name, [k.replace("_", "-") for k in field_names if k not in own])
+            hint = f"（是否要用 {'、'.join('--' + c for c in close)}？）" if close else ""
+            # the jurisdiction's own fields (the core's are the options of the commands that take them)
+            fields = "、".join(f"--{k.replace('_', '-')}（{v}）" for k, v in field_names.items()
+                               if k not in FIELD_NAMES and k not in own)
+            raise click.UsageError(f"没有选项 --{name}{hint}；用 {path} --help 查看可用选项"
+                                   + (f"；本辖区另有要件：{fields}" if fields else ""), ctx)
         if not eq:
             if i + 1 < len(args) and not args[i + 1].startswith("--"):
                 value = args[i + 1]
@@ -169,13 +200,24 @@ def _record(config_path, matter, action, on, actor, data, step: str | None = Non
 def _check_step(ledger, step: str | None) -> None:
     if step is None:
         return
-    from ducha_core.errors import InputError
-
     ids = [s.id for s in ledger.policy.escalation]
     if ledger.policy.grading:
         ids += [r.id for r in ledger.policy.grading.rules]
     if step not in ids:
-        raise InputError(f"unknown escalation step '{step}' for {ledger.policy.id}; steps: {', '.join(ids) or '(none)'}")
+        known = "、".join(f"{i}（{_rule_name(ledger.policy, i)}）" for i in ids)
+        raise InputError(f"未知的升级规则 '{step}'（{ledger.policy.id}）；"
+                         + (f"可用：{known}" if known else "本辖区没有升级规则，请去掉 --step"))
+
+
+def _unknown_matter(book, matter: str) -> Exception:
+    """The error the ledger gives for a matter id it does not know: a matter the reader may not see
+    must look exactly like one that does not exist."""
+    probe = f"{matter}-{uuid.uuid4().hex}"
+    try:
+        book.events(probe)
+    except DuchaError as exc:
+        return type(exc)(str(exc).replace(probe, matter))
+    return InputError(f"没有事项 '{matter}'；用 `ducha ledger` 查看事项")  # pragma: no cover - probe always unknown
 
 
 def write_command(func: Callable) -> Callable:
@@ -187,11 +229,11 @@ def write_command(func: Callable) -> Callable:
 # --- init ---------------------------------------------------------------------------------------
 
 
-@click.command()
+@command()
 @click.option("--jurisdiction", "-j", "jurisdiction", required=True, metavar="ID",
-              help="Jurisdiction id (see `ducha jurisdictions`).")
+              help="辖区id（见 `ducha jurisdictions`）。")
 @click.option("--config", "config_path", metavar="FILE", default="ducha.toml", show_default=True,
-              help="Where to write the deployment file.")
+              help="部署配置文件的写入位置。")
 @handle_errors
 def init(jurisdiction, config_path):
     """写一个带注释的 ducha.toml（部署配置：辖区、数据库、承办单位、人员和角色）。"""
@@ -206,13 +248,13 @@ def init(jurisdiction, config_path):
 
 def _register_options(func: Callable) -> Callable:
     for decorator in reversed([
-        click.option("--kind", "-k", required=True, help="Matter kind id of the jurisdiction (see `ducha articles`)."),
-        click.option("--title", "-t", required=True, help="What the matter is (事项名称)."),
-        click.option("--source", default=None, help="Where it comes from (批示、会议、文件号 …)."),
-        click.option("--received", type=DATE, default=None, help="Day it was received (default: --on)."),
-        click.option("--confidential", is_flag=True, help="Show it only to the office, viewers and its units."),
-        click.option("--viewer", "viewers", multiple=True, metavar="PERSON", help="Person who may see it (repeatable)."),
-        click.option("--id", "matter_id", default=None, help="Give the matter this id (default: DC-<year>-<n>)."),
+        click.option("--kind", "-k", required=True, help="本辖区的事项类别id（见 `ducha articles`）。"),
+        click.option("--title", "-t", required=True, help="事项名称。"),
+        click.option("--source", default=None, help="事项来源（批示、会议、文件号……）。"),
+        click.option("--received", type=DATE, default=None, help="收到日期（默认同 --on）。"),
+        click.option("--confidential", is_flag=True, help="涉密：只对督查室、知悉范围内的人员和承办单位显示。"),
+        click.option("--viewer", "viewers", multiple=True, metavar="PERSON", help="知悉范围内的人员id；可重复。"),
+        click.option("--id", "matter_id", default=None, help="指定事项编号（默认 DC-<年份>-<序号>）。"),
     ]):
         func = decorator(func)
     return func
@@ -224,7 +266,7 @@ def _register(action, config_path, actor, on, kind, title, source, received, con
     _record(config_path, matter_id, action, on, actor, data)
 
 
-@click.command()
+@command()
 @write_command
 @_register_options
 def register(config_path, actor, on, kind, title, source, received, confidential, viewers, matter_id):
@@ -232,7 +274,7 @@ def register(config_path, actor, on, kind, title, source, received, confidential
     _register("register", config_path, actor, on, kind, title, source, received, confidential, viewers, matter_id)
 
 
-@click.command("apply")
+@command("apply")
 @write_command
 @_register_options
 def apply_cmd(config_path, actor, on, kind, title, source, received, confidential, viewers, matter_id):
@@ -240,10 +282,10 @@ def apply_cmd(config_path, actor, on, kind, title, source, received, confidentia
     _register("apply", config_path, actor, on, kind, title, source, received, confidential, viewers, matter_id)
 
 
-@click.command()
+@command()
 @write_command
 @matter_argument
-@click.option("--approved-by", default=None, help="Approving leader's name (default: the person --as).")
+@click.option("--approved-by", default=None, help="审批领导的人员id（默认为 --as 的人员）。")
 @note_option
 def approve(config_path, actor, on, matter, approved_by, note):
     """审批同意（领导同意立项）。"""
@@ -253,16 +295,15 @@ def approve(config_path, actor, on, matter, approved_by, note):
 # --- handling -----------------------------------------------------------------------------------
 
 
-@click.command()
+@command()
 @write_command
 @matter_argument
-@click.option("--lead", "lead", multiple=True, required=True, metavar="UNIT", help="Lead unit (主办/牵头; repeatable).")
-@click.option("--co", "co", multiple=True, metavar="UNIT", help="Co-unit (协办/配合; repeatable).")
-@click.option("--deadline", type=DATE, default=None, help="Explicit deadline (where the rule lets the notice set it).")
-@click.option("--meeting", type=DATE, default=None, help="Date of the meeting, for limits counted from it.")
+@click.option("--lead", "lead", multiple=True, required=True, metavar="UNIT", help="主办（牵头）单位id；可重复。")
+@click.option("--co", "co", multiple=True, metavar="UNIT", help="协办（配合）单位id；可重复。")
+@click.option("--deadline", type=DATE, default=None, help="明确的办理期限（规则允许交办时自定期限的）。")
+@click.option("--meeting", type=DATE, default=None, help="会议日期，用于自会议起算的时限。")
 @click.option("--cycle", default=None, metavar="ID",
-              help="The reporting cycle the leader set, where the document lets each task have its own "
-                   "(e.g. weekly_dispatch, or week/month/quarter/year).")
+              help="领导确定的报送周期，文件允许逐项确定时用（如 weekly_dispatch，或 week/month/quarter/year）。")
 @note_option
 def assign(config_path, actor, on, matter, lead, co, deadline, meeting, cycle, note):
     """交办：明确主办、协办单位；期限按规则推算，或以 --deadline 明确。
@@ -273,21 +314,21 @@ def assign(config_path, actor, on, matter, lead, co, deadline, meeting, cycle, n
              "note": note})
 
 
-@click.command()
+@command()
 @write_command
 @matter_argument
-@click.option("--responsible", metavar="PERSON", default=None, help="Responsible person (default: the person --as).")
-@click.option("--unit", metavar="UNIT", default=None, help="The unit accepting (default: the person's unit).")
+@click.option("--responsible", metavar="PERSON", default=None, help="责任人id（默认为 --as 的人员）。")
+@click.option("--unit", metavar="UNIT", default=None, help="承办单位id（默认为该人员所在单位）。")
 def accept(config_path, actor, on, matter, responsible, unit):
     """承办：承办单位明确责任人。"""
     _record(config_path, matter, "accept", on, actor, {"responsible_person": responsible or actor, "unit": unit})
 
 
-@click.command()
+@command()
 @write_command
 @matter_argument
-@click.option("--method", required=True, help="How (电话/书面/实地/暗访 … as the jurisdiction lists them).")
-@click.option("--unit", "units", multiple=True, metavar="UNIT", help="Unit chased (default: the lead units).")
+@click.option("--method", required=True, help="催办方式（电话、书面、实地、暗访……以本辖区规定为准）。")
+@click.option("--unit", "units", multiple=True, metavar="UNIT", help="被催办单位id（默认主办单位）；可重复。")
 @step_option
 @note_option
 def remind(config_path, actor, on, matter, method, units, step, note):
@@ -295,27 +336,27 @@ def remind(config_path, actor, on, matter, method, units, step, note):
     _record(config_path, matter, "remind", on, actor, {"method": method, "units": list(units), "note": note}, step)
 
 
-@click.command()
+@command()
 @write_command
 @matter_argument
 @click.option("--period", default=None, metavar="YYYY-MM|YYYY-MM-DD",
-              help="The reporting period this report is for (default: the current one, else the latest missed).")
+              help="此次报送所属的期（默认当期，当期已报则为最近一期未报的）。")
 @note_option
 def progress(config_path, actor, on, matter, period, note):
     """报送阶段性进展（周期报送的，计入当期；--period 指明所属期）。"""
     _record(config_path, matter, "progress", on, actor, {"period": period, "note": note})
 
 
-@click.command()
+@command()
 @write_command
 @matter_argument
-@click.option("--document-number", default=None, help="文号 of the report.")
-@click.option("--signer", default=None, help="签发人.")
-@click.option("--seal", is_flag=True, help="The report carries the unit's seal (加盖公章).")
-@click.option("--leader-signoff", default=None, help="分管领导阅签 (where the jurisdiction demands it).")
-@click.option("--head-signoff", default=None, help="主要负责人审签/签发 (where demanded).")
-@click.option("--visible-progress", default=None, help="形象进度 (where demanded).")
-@click.option("--evidence", default=None, help="印证资料 (where demanded).")
+@click.option("--document-number", default=None, help="办理结果报告的文号。")
+@click.option("--signer", default=None, help="签发人。")
+@click.option("--seal", is_flag=True, help="报告已加盖单位公章。")
+@click.option("--leader-signoff", default=None, help="分管领导阅签（本辖区要求时）。")
+@click.option("--head-signoff", default=None, help="主要负责人审签/签发（本辖区要求时）。")
+@click.option("--visible-progress", default=None, help="形象进度（本辖区要求时）。")
+@click.option("--evidence", default=None, help="印证资料（本辖区要求时）。")
 @note_option
 def submit(config_path, actor, on, matter, document_number, signer, seal, leader_signoff, head_signoff,
            visible_progress, evidence, note):
@@ -326,28 +367,28 @@ def submit(config_path, actor, on, matter, document_number, signer, seal, leader
         "evidence": evidence, "note": note})
 
 
-@click.command()
+@command()
 @write_command
 @matter_argument
-@click.option("--pass", "outcome", flag_value="pass", help="The report meets the requirements.")
-@click.option("--return", "outcome", flag_value="return", help="Return it to be handled again.")
-@click.option("--reason", default=None, help="Why it is returned.")
-@click.option("--deadline", type=DATE, default=None, help="Deadline for the rework.")
+@click.option("--pass", "outcome", flag_value="pass", help="办理结果符合要求，审核通过。")
+@click.option("--return", "outcome", flag_value="return", help="退回重新办理（须写 --reason）。")
+@click.option("--reason", default=None, help="退回理由。")
+@click.option("--deadline", type=DATE, default=None, help="重新办理的期限。")
 def review(config_path, actor, on, matter, outcome, reason, deadline):
     """审核办理结果：--pass 通过，或 --return --reason 退回重新办理。"""
     if outcome is None:
-        raise click.UsageError("give --pass or --return")
+        raise click.UsageError("须写 --pass（审核通过）或 --return --reason 理由（退回重新办理）")
     action = "review_pass" if outcome == "pass" else "review_return"
     _record(config_path, matter, action, on, actor, {"reason": reason, "deadline": deadline})
 
 
-@click.command()
+@command()
 @write_command
-@click.argument("what", type=click.Choice(["ask", "grant", "refuse"]))
+@click.argument("what", type=NamedChoice({"ask": "申请延期", "grant": "同意延期", "refuse": "不同意延期"}))
 @matter_argument
-@click.option("--reasons", default=None, help="Why more time is needed (ask).")
-@click.option("--progress", "progress_text", default=None, help="Progress so far (ask).")
-@click.option("--until", type=DATE, default=None, help="The new deadline asked for / granted.")
+@click.option("--reasons", default=None, help="申请延期的原因（ask）。")
+@click.option("--progress", "progress_text", default=None, help="目前的办理进展（ask）。")
+@click.option("--until", type=DATE, default=None, help="申请或同意延至的期限（ask、grant）。")
 @note_option
 def extension(config_path, actor, on, what, matter, reasons, progress_text, until, note):
     """延期：ask 申请（原因、进展），grant 同意（--until），refuse 不同意。"""
@@ -355,7 +396,7 @@ def extension(config_path, actor, on, what, matter, reasons, progress_text, unti
             {"reasons": reasons, "progress": progress_text, "until": until, "note": note})
 
 
-@click.command()
+@command()
 @write_command
 @matter_argument
 @note_option
@@ -364,7 +405,7 @@ def close(config_path, actor, on, matter, note):
     _record(config_path, matter, "close", on, actor, {"note": note})
 
 
-@click.command()
+@command()
 @write_command
 @matter_argument
 @note_option
@@ -376,13 +417,13 @@ def archive(config_path, actor, on, matter, note):
 # --- consequences -------------------------------------------------------------------------------
 
 
-@click.command()
+@command()
 @write_command
 @matter_argument
-@click.option("--type", "type_", type=click.Choice(["praise", "criticism"]), required=True,
-              help="praise 通报表扬 / criticism 通报批评.")
-@click.option("--unit", "units", multiple=True, metavar="UNIT", help="Unit concerned (default: the lead units).")
-@click.option("--approved-by", default=None, help="Leader who approved the bulletin (where demanded).")
+@click.option("--type", "type_", type=NamedChoice(BULLETIN_TYPES), required=True,
+              help="通报类型：praise 通报表扬，criticism 通报批评。")
+@click.option("--unit", "units", multiple=True, metavar="UNIT", help="所涉单位id（默认主办单位）；可重复。")
+@click.option("--approved-by", default=None, help="批准通报的领导的人员id（本辖区要求时）。")
 @step_option
 @note_option
 def bulletin(config_path, actor, on, matter, type_, units, approved_by, step, note):
@@ -391,11 +432,11 @@ def bulletin(config_path, actor, on, matter, type_, units, approved_by, step, no
                  {"type": type_, "units": list(units), "approved_by": approved_by, "note": note}, step)
 
 
-@click.command()
+@command()
 @write_command
 @matter_argument
-@click.option("--to", "to", default=None, help="To whom (a role id, e.g. principal_leader).")
-@click.option("--unit", "units", multiple=True, metavar="UNIT", help="Unit concerned (default: the lead units).")
+@click.option("--to", "to", default=None, help="提请对象（角色id，如 principal_leader）。")
+@click.option("--unit", "units", multiple=True, metavar="UNIT", help="所涉单位id（默认主办单位）；可重复。")
 @step_option
 @note_option
 def escalate(config_path, actor, on, matter, to, units, step, note):
@@ -403,12 +444,12 @@ def escalate(config_path, actor, on, matter, to, units, step, note):
     _record(config_path, matter, "escalate", on, actor, {"to": to, "units": list(units), "note": note}, step)
 
 
-@click.command()
+@command()
 @write_command
 @matter_argument
-@click.option("--kind", "kind", type=click.Choice(["order", "priority_chase"]), default="order", show_default=True,
-              help="order 督办令 / priority_chase 重点督办.")
-@click.option("--unit", "units", multiple=True, metavar="UNIT", help="Unit concerned (default: the lead units).")
+@click.option("--kind", "kind", type=NamedChoice({"order": "督办令", "priority_chase": "重点督办"}), default="order",
+              show_default=True, help="order 下达督办令，priority_chase 重点督办。")
+@click.option("--unit", "units", multiple=True, metavar="UNIT", help="所涉单位id（默认主办单位）；可重复。")
 @step_option
 @note_option
 def order(config_path, actor, on, matter, kind, units, step, note):
@@ -416,10 +457,10 @@ def order(config_path, actor, on, matter, kind, units, step, note):
     _record(config_path, matter, kind, on, actor, {"units": list(units), "note": note}, step)
 
 
-@click.command()
+@command()
 @write_command
 @matter_argument
-@click.option("--unit", "units", multiple=True, metavar="UNIT", help="Unit whose head is talked to.")
+@click.option("--unit", "units", multiple=True, metavar="UNIT", help="被约谈单位id（约谈其负责人）；可重复。")
 @step_option
 @note_option
 def interview(config_path, actor, on, matter, units, step, note):
@@ -427,25 +468,28 @@ def interview(config_path, actor, on, matter, units, step, note):
     _record(config_path, matter, "interview", on, actor, {"units": list(units), "note": note}, step)
 
 
-@click.command()
+@command()
 @write_command
 @matter_argument
-@click.option("--unit", "units", multiple=True, metavar="UNIT", help="Unit graded (default: the lead units).")
-@click.option("--grade", required=True, help="One of the jurisdiction's grades (等次).")
+@click.option("--unit", "units", multiple=True, metavar="UNIT", help="被评定单位id（默认主办单位）；可重复。")
+@click.option("--grade", required=True, help="本辖区规定的等次之一（如 优秀、良好）。")
 @step_option
 @note_option
 def grade(config_path, actor, on, matter, units, grade, step, note):
     """评定等次：对承办单位评定等次，记在其一件事项上。
 
-    单位某年的等次由该年对其评定的各等次得出（如安康取最低者，见 `ducha compare` 与插件的读法）；
-    年底后补评上一年度的，写 --year YYYY。`ducha assessment --year YYYY` 汇总各单位的年度等次。"""
+    \b
+    单位某年的等次由该年对其评定的各等次得出
+    （如安康取最低者，见 `ducha compare` 与插件的读法）；
+    年底后补评上一年度的，写 --year YYYY；
+    `ducha assessment --year YYYY` 汇总各单位的年度等次。"""
     _record(config_path, matter, "grade", on, actor, {"units": list(units), "grade": grade, "note": note}, step)
 
 
-@click.command()
+@command()
 @write_command
 @matter_argument
-@click.option("--note", required=True, help="What was found.")
+@click.option("--note", required=True, help="督查发现的情况。")
 def finding(config_path, actor, on, matter, note):
     """记录督查发现（特约/政务督查员）。"""
     _record(config_path, matter, "finding", on, actor, {"note": note})
@@ -458,13 +502,13 @@ def _unit_names(ledger, units) -> str:
     return "、".join(ledger.config.unit_name(u) for u in units)
 
 
-@click.command()
+@command()
 @config_option
 @read_jurisdiction_option
-@click.option("--as-of", type=DATE, default=None, help="The ledger as it stood that day (default: today).")
-@click.option("--unit", default=None, metavar="UNIT", help="Only matters this unit handles.")
-@click.option("--kind", "-k", default=None, help="Only matters of this kind.")
-@click.option("--status", default=None, help="A state id or name, or a light: red, yellow, green, done, none.")
+@click.option("--as-of", type=DATE, default=None, help="台账截至此日的情况（默认今天）。")
+@click.option("--unit", default=None, metavar="UNIT", help="只列此单位承办的事项。")
+@click.option("--kind", "-k", default=None, help="只列此类别的事项。")
+@click.option("--status", default=None, help="状态id或名称，或灯色：red（红灯）、yellow（黄灯）、green（绿灯）、done（已办结）、none（未交办）。")
 @as_option(False)
 @format_option
 @handle_errors
@@ -532,9 +576,6 @@ def matter_json(ledger, state, as_of: date) -> dict[str, Any]:
     }
 
 
-BULLETIN_TYPES = {"praise": "通报表扬", "criticism": "通报批评"}
-
-
 def _rule_name(policy, rule: str) -> str:
     """The name of an escalation step or forced grade (a rule id of the ladder), else the id."""
     for step in policy.escalation:
@@ -567,19 +608,17 @@ def _details(ledger, data: dict[str, Any]) -> str:
     return "；".join(parts)
 
 
-@click.command()
+@command()
 @config_option
 @read_jurisdiction_option
 @matter_argument
-@click.option("--as-of", type=DATE, default=None, help="The matter as it stood that day (default: today).")
+@click.option("--as-of", type=DATE, default=None, help="事项截至此日的情况（默认今天）。")
 @as_option(False)
 @format_option
 @handle_errors
 @store_errors
 def show(config_path, jurisdiction, matter, as_of, actor, fmt, as_json):
     """一件事项的全部经过，及每个期限为何是这一天。"""
-    from ducha_core.errors import InputError
-
     book = _open(config_path, jurisdiction)
     try:
         day = as_of or date.today()
@@ -587,7 +626,7 @@ def show(config_path, jurisdiction, matter, as_of, actor, fmt, as_json):
             book.person(actor)
         state = book.matter(matter, as_of=as_of)
         if not book.visible(state, actor):
-            raise InputError(f"unknown matter '{matter}'; see `ducha ledger` for the matters")
+            raise _unknown_matter(book, matter)
         record = matter_json(book, state, day)
         fmt = output_format(fmt, as_json)
         if fmt == "json":
@@ -632,16 +671,17 @@ def show(config_path, jurisdiction, matter, as_of, actor, fmt, as_json):
         book.close()
 
 
-@click.command("obligations")
+@command("obligations")
 @config_option
 @read_jurisdiction_option
-@click.option("--as-of", type=DATE, default=None, help="Statuses as of this day (default: today).")
-@click.option("--unit", default=None, metavar="UNIT", help="Only what this unit owes.")
-@click.option("--from", "start", type=DATE, default=None, help="Only limits whose last day is on or after this day.")
-@click.option("--before", "until", type=DATE, default=None, help="Only limits whose last day is on or before this day.")
-@click.option("--this-week", is_flag=True, help="Only limits falling due from --as-of to the end of its week (Sunday).")
+@click.option("--as-of", type=DATE, default=None, help="按此日判断是否按时（默认今天）。")
+@click.option("--unit", default=None, metavar="UNIT", help="只列此单位应报送的。")
+@click.option("--from", "start", type=DATE, default=None, help="只列最后一天在此日或之后的期限。")
+@click.option("--before", "until", type=DATE, default=None, help="只列最后一天在此日或之前的期限。")
+@click.option("--this-week", is_flag=True, help="只列自 --as-of 至该周周日到期的期限。")
 @click.option("--status", default=None,
-              help="owed (open or overdue), open, overdue, missed, met, late, superseded or ended.")
+              help="owed（应报未报：未到期或逾期未报）、open（未到期）、overdue（逾期未报）、missed（漏报）、"
+                   "met（按时完成）、late（逾期完成）、superseded（已变更）、ended（已终止）。")
 @as_option(False)
 @format_option
 @handle_errors
@@ -650,8 +690,6 @@ def obligations_cmd(config_path, jurisdiction, as_of, unit, start, until, this_w
     """期限清单：谁在何时前应报送什么（办理结果、进展、周期报送、整改），及是否按时；可按单位、时间窗筛选。"""
     from datetime import timedelta
 
-    from ducha_core.errors import InputError
-
     book = _open(config_path, jurisdiction)
     try:
         day = as_of or date.today()
@@ -659,7 +697,7 @@ def obligations_cmd(config_path, jurisdiction, as_of, unit, start, until, this_w
             book.person(actor)
         if this_week:
             if start is not None or until is not None:
-                raise InputError("--this-week sets the window itself; give it without --from/--before")
+                raise InputError("--this-week 已确定时间窗（--as-of 至该周周日），不能与 --from/--before 同用；请去掉其一")
             start, until = day, day + timedelta(days=6 - day.weekday())
         found = book.obligations(as_of=day, start=start, until=until, unit=unit, status=status, viewer=actor)
         fmt = output_format(fmt, as_json)
@@ -675,13 +713,13 @@ def obligations_cmd(config_path, jurisdiction, as_of, unit, start, until, this_w
         book.close()
 
 
-@click.command("set-deadline")
+@command("set-deadline")
 @write_command
 @matter_argument
-@click.option("--until", type=DATE, required=True, help="The new time limit (moved off a rest day by the convention).")
-@click.option("--reason", required=True, help="Why the time limit changes (领导要求、情况变化……).")
-@click.option("--approved-by", default=None, metavar="PERSON", help="The leader who approved it (a person id).")
-@click.option("--unit", "units", multiple=True, metavar="UNIT", help="Only this unit's time limit (default: all).")
+@click.option("--until", type=DATE, required=True, help="新的办理时限（落在休息日的顺延至下一个工作日）。")
+@click.option("--reason", required=True, help="另定时限的理由（领导要求、情况变化……）。")
+@click.option("--approved-by", default=None, metavar="PERSON", help="批准的领导（人员id）。")
+@click.option("--unit", "units", multiple=True, metavar="UNIT", help="只另定此单位的时限（默认全部）；可重复。")
 @note_option
 def set_deadline(config_path, actor, on, matter, until, reason, approved_by, units, note):
     """另定办理时限：文件未规定延期程序的事项，督查室写明理由、经领导批准后另定期限。
@@ -691,18 +729,20 @@ def set_deadline(config_path, actor, on, matter, until, reason, approved_by, uni
             {"until": until, "reason": reason, "approved_by": approved_by, "units": list(units), "note": note})
 
 
-@click.command("dismiss")
+@command("dismiss")
 @write_command
 @matter_argument
-@click.option("--step", required=True, metavar="ID", help="The escalation step `ducha due` proposed (its rule id).")
-@click.option("--reason", required=True, help="Why the office does not act on it (情况已核实、已另行处理……).")
-@click.option("--unit", "units", multiple=True, metavar="UNIT", help="The unit concerned (default: the lead units).")
+@click.option("--step", required=True, metavar="ID", help="`ducha due` 提出的升级建议的规则id。")
+@click.option("--reason", required=True, help="不按建议处理的理由（情况已核实、已另行处理……）。")
+@click.option("--unit", "units", multiple=True, metavar="UNIT", help="所涉单位id（默认主办单位）；可重复。")
 @note_option
 def dismiss(config_path, actor, on, matter, step, reason, units, note):
     """不予处理：督查室对 `ducha due` 提出的某项升级建议写明理由，决定不按建议处理。
 
-    记录后该项建议不再列出（其后新发生的情形仍会提出）。按年计数的建议（一年内N次、年度等次）写明所属年度
-    --year YYYY。`ducha due --json` 的 dismiss 字段给出可直接修改理由后运行的命令。
+    \b
+    记录后该项建议不再列出（其后新发生的情形仍会提出）。
+    按年计数的建议（一年内N次、年度等次）写明所属年度 --year YYYY。
+    `ducha due --json` 的 dismiss 字段给出可直接修改理由后运行的命令。
     部署设置 dismissal = "none" 时不允许。"""
     _record(config_path, matter, "dismiss", on, actor, {"reason": reason, "units": list(units), "note": note}, step)
 
@@ -710,9 +750,9 @@ def dismiss(config_path, actor, on, matter, step, reason, units, note):
 # --- maintenance --------------------------------------------------------------------------------
 
 
-@click.command()
+@command()
 @config_option
-@click.option("--workers", type=int, default=None, help="Processes that fold the log (default: by log size).")
+@click.option("--workers", type=int, default=None, help="重建所用的进程数（默认按日志大小确定）。")
 @handle_errors
 @store_errors
 def rebuild(config_path, workers):
@@ -725,7 +765,7 @@ def rebuild(config_path, workers):
         book.close()
 
 
-@click.command()
+@command()
 @config_option
 @format_option
 @handle_errors
@@ -748,7 +788,7 @@ def verify(config_path, fmt, as_json):
         raise click.ClickException(f"事件日志已被改动：{report.message}")
 
 
-@click.command()
+@command()
 @config_option
 @click.argument("dest", metavar="FILE")
 @handle_errors
@@ -766,16 +806,20 @@ def backup(config_path, dest):
     click.echo(f"已备份到 {path}")
 
 
-@click.command("step")
+@command("step")
 @write_command
 @click.argument("action", metavar="ACTION")
 @matter_argument
-@click.option("--unit", "units", multiple=True, metavar="UNIT", help="Unit concerned (default: the lead units).")
+@click.option("--unit", "units", multiple=True, metavar="UNIT", help="所涉单位id（默认主办单位）；可重复。")
 @step_option
 @note_option
 def step_cmd(config_path, actor, on, action, matter, units, step, note):
-    """记录本辖区程序中的任一步骤（书面检查 rectification_plan、问责建议 accountability、报告 report_up、
-    不予立项 reject，或插件自有的步骤如 task_book、revisit、overdue_report；见 `ducha compare`）。"""
+    """记录本辖区程序中的任一步骤。
+
+    \b
+    ACTION 为步骤id：书面检查 rectification_plan、问责建议 accountability、
+    报告 report_up、不予立项 reject，或插件自有的步骤
+    如 task_book、revisit、overdue_report（见 `ducha compare`）。"""
     _record(config_path, matter, action, on, actor, {"units": list(units), "note": note}, step)
 
 
@@ -783,4 +827,5 @@ def step_cmd(config_path, actor, on, action, matter, units, step, note):
 for _command in (register, apply_cmd, approve, assign, accept, remind, progress, submit, review, extension, close,
                  archive, bulletin, escalate, order, interview, grade, finding, step_cmd, set_deadline, dismiss):
     _command.context_settings.update(ignore_unknown_options=True, allow_extra_args=True)
-    _command.help = (_command.help or "") + "\n\n本辖区要求的其他要件可写作 --字段名 值（如 --plan、--next-steps）。"
+    _command.help = (inspect.cleandoc(_command.help or "")
+                     + "\n\n本辖区要求的其他要件可写作 --字段名 值（如 --plan、--next-steps）。")

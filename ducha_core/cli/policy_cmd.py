@@ -8,6 +8,7 @@ import click
 
 from ducha_core.cli.options import (
     DATE,
+    command,
     dumps,
     emit,
     format_option,
@@ -19,7 +20,7 @@ from ducha_core.cli.options import (
 )
 
 
-@click.command()
+@command()
 @plugin_path_option
 @format_option
 @handle_errors
@@ -51,7 +52,7 @@ def jurisdictions(plugin_paths, fmt, as_json):
     emit(output_format(fmt, as_json), ["id", "名称", "版本", "依据文件", "文号", "印发日期", "来源"], rows, records)
 
 
-@click.command("plugins")
+@command("plugins")
 @plugin_path_option
 @handle_errors
 def plugins_cmd(plugin_paths):
@@ -66,11 +67,11 @@ def plugins_cmd(plugin_paths):
     click.echo(render_table(["插件", "钩子数", "钩子"], rows))
 
 
-@click.command()
+@command()
 @jurisdiction_option(required=True)
-@click.option("--kind", "-k", required=True, help="Matter kind id (decision, instruction, npc_suggestion …).")
-@click.option("--from", "from_", type=DATE, required=True, help="Day the matter is received / assigned.")
-@click.option("--meeting", type=DATE, help="Date of the meeting, for limits counted from it (default: --from).")
+@click.option("--kind", "-k", required=True, help="事项类别id（decision、instruction、npc_suggestion……）。")
+@click.option("--from", "from_", type=DATE, required=True, help="事项收到或交办的日期。")
+@click.option("--meeting", type=DATE, help="会议日期，用于自会议起算的时限（默认同 --from）。")
 @plugin_path_option
 @format_option
 @handle_errors
@@ -83,7 +84,8 @@ def deadline(jurisdiction, kind, from_: date, meeting, plugin_paths, fmt, as_jso
 
     policy = resolve_policy(jurisdiction, plugin_paths=plugin_paths)
     if kind not in policy.kinds:
-        raise InputError(f"unknown matter kind '{kind}' for {policy.id}; kinds: {', '.join(policy.kinds)}")
+        known = "、".join(f"{k}（{v.name}）" for k, v in policy.kinds.items())
+        raise InputError(f"{policy.id} 没有事项类别 '{kind}'；可用：{known}")
     cal = WorkingCalendar.load(strict=bool(policy.settings.get("strict_calendar")))
     anchors = {"meeting": meeting} if meeting else {}
     items = deadlines_for(policy, kind, from_, cal, anchors=anchors)
@@ -112,8 +114,8 @@ def deadline(jurisdiction, kind, from_: date, meeting, plugin_paths, fmt, as_jso
             click.echo("\n".join(f"  {line}" for line in d.explanation))
 
 
-@click.command()
-@click.argument("jurisdiction")
+@command()
+@click.argument("jurisdiction", metavar="ID")
 @plugin_path_option
 @format_option
 @handle_errors

@@ -5,7 +5,24 @@
 - ``demo``: ``ducha demo``, a sample deployment with a plausible year of matters
 """
 
-from ducha_core.documents.render import DOC_KINDS, environment, render
+from ducha_core.documents.render import (
+    DOC_KINDS,
+    available_kinds,
+    check_kind,
+    document_number,
+    environment,
+    render,
+)
 from ducha_core.documents.snapshot import Period, Snapshot, parse_period
 
-__all__ = ["DOC_KINDS", "Period", "Snapshot", "environment", "parse_period", "render"]
+__all__ = [
+    "DOC_KINDS",
+    "Period",
+    "Snapshot",
+    "available_kinds",
+    "check_kind",
+    "document_number",
+    "environment",
+    "parse_period",
+    "render",
+]

@@ -200,8 +200,9 @@ class Planner:
         if action == "extension_ask" and state is not None:
             rule = self.policy.extension_rule_for(state.kind)
             fields += list(rule.requires) if rule is not None else []
+        authority = self.engine.authority_for(state, action, {**extra, **{f: True for f in fields if f not in extra}})
         for field in fields:
-            if field in data:
+            if field in data and not (field in authority and data[field] is True):
                 continue
             if field in DATE_FIELDS:
                 data[field] = self.wd(day, 10).isoformat()
@@ -213,16 +214,33 @@ class Planner:
             elif field == "responsible_person":
                 unit = self.units.get(state.lead_units[0]) if state and state.lead_units else None
                 data[field] = unit.responsible_person if unit else next(iter(self.people))
-            elif field == "approved_by":
-                leader = next((p for p in self.people.values() if any(
-                    self.policy.roles[r].scope == "leader" for r in p.roles if r in self.policy.roles)), None)
-                data[field] = leader.name if leader else "主要领导"
+            elif t is not None and self.engine.choices_for(t, field):  # the document's own list
+                data[field] = self.engine.choices_for(t, field)[0]
+            elif field in authority:  # the person who may approve or sign it, by id
+                data[field] = self.authorised(authority[field], state, extra.get("units"))
             elif field == "to":
                 data[field] = next((r for r in self.policy.roles if self.policy.roles[r].scope == "leader"), "leader")
             else:
                 value = FIELD_TEXT.get(field)
                 data[field] = value if value is not None else "（示例）"
         return data
+
+    def methods(self) -> tuple[str, ...]:
+        """The ways of chasing (催办方式) the document lists for its reminders (the first three), else
+        the common ones."""
+        for t in self.policy.procedure.transitions:
+            if t.action == "remind" and self.engine.choices_for(t, "method"):
+                return self.engine.choices_for(t, "method")[:3]
+        return ("电话", "书面", "实地")
+
+    def authorised(self, auth: Any, state: MatterState | None, units: Any = None) -> str | None:
+        """A person id holding one of the roles ``auth`` names (of the acting unit where it says so)."""
+        unit = (units[0] if isinstance(units, list) and units else units) or (
+            state.lead_units[0] if state is not None and state.lead_units else None)
+        for person in sorted(self.people.values(), key=lambda p: p.id):
+            if any(r in auth.roles for r in person.roles) and (not auth.same_unit or person.unit == unit):
+                return person.id
+        return None
 
     def apply(self, matter: str, action: str, day: date, extra: dict[str, Any] | None = None,
               actor: str | None = None, unit: str | None = None) -> bool:
@@ -243,6 +261,7 @@ class Planner:
         data = normalize_data(self.data_for(action, state, day, extra or {}))
         event = Event(matter, action, day, actor, data)
         try:
+            self.engine.check_new(state, event)  # as the ledger will
             new = self.engine.apply(state, event)
         except ActionRefused as exc:
             self.refused.append(f"{matter} {action} {day}: {exc}")
@@ -426,7 +445,7 @@ def _live(planner: Planner, matter: str, scenario: str, assigned: date, due: dat
     if scenario == "late":
         for k in (1, 3):
             if by(wd(due, k)):
-                planner.reach(matter, "remind", wd(due, k), {"method": rng.choice(("电话", "书面", "实地"))})
+                planner.reach(matter, "remind", wd(due, k), {"method": rng.choice(planner.methods())})
         day = wd(due, rng.choice((4, 5, 7)))
         if by(day) and planner.submit(matter, day):
             planner.finish(matter, wd(day, 1))
@@ -461,7 +480,8 @@ def _live(planner: Planner, matter: str, scenario: str, assigned: date, due: dat
     if scenario in ("overdue", "chased"):
         for k in (1, 5, 12):
             if by(wd(due, k)):
-                planner.reach(matter, "remind", wd(due, k), {"method": ("电话", "书面", "实地")[min(k // 5, 2)]})
+                methods = planner.methods()
+                planner.reach(matter, "remind", wd(due, k), {"method": methods[min(k // 5, len(methods) - 1)]})
         if scenario == "chased" and by(wd(due, 8)):
             for action in ("order", "priority_chase"):
                 if planner.policy.transition(planner.states[matter].state, action) is not None:
@@ -630,7 +650,10 @@ class DemoResult:
 
 
 def pick_subjects(snapshot: Any) -> dict[str, str]:
-    """A matter (or period) for each document kind, chosen from the demo's ledger."""
+    """A matter (or period) for each document kind the jurisdiction has (``available_kinds``: no
+    约谈通知 where the document has no 约谈), chosen from the demo's ledger."""
+    from ducha_core.documents.render import available_kinds
+
     rows = snapshot.rows
 
     def first(pred: Callable, fallback: str | None = None) -> str | None:
@@ -643,8 +666,9 @@ def pick_subjects(snapshot: Any) -> dict[str, str]:
     interviewed = first(lambda r: r.matter.last("interview") is not None,
                         first(lambda r: any(e.data.get("step") for e in r.matter.events), red))
     q = (snapshot.as_of.month - 1) // 3 + 1
-    return {"assignment": assigned, "reminder": red, "special_report": report,
-            "bulletin": f"{snapshot.as_of.year}-Q{q}", "interview": interviewed}
+    subjects = {"assignment": assigned, "reminder": red, "special_report": report,
+                "bulletin": f"{snapshot.as_of.year}-Q{q}", "interview": interviewed}
+    return {kind: subjects[kind] for kind in available_kinds(snapshot.policy) if kind in subjects}
 
 
 def build(target: str | Path, jurisdiction: str | None = None, *, year: int = 2025, as_of: date | None = None,

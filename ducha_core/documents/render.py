@@ -11,11 +11,21 @@ Markdown is disabled, so a matter's title can never inject markup into the page.
 Markdown conventions the HTML page styles: the first ``# heading`` is the document's title (红头 for
 督查通报), a short paragraph (≤40 characters) right after it is the 文号 line (centred), ``---`` is
 the rule under the header (red for 督查通报), a paragraph at the very end is the 落款 (right-aligned).
+
+Which kinds a jurisdiction has: a kind documents one step of the procedure (``DocKind.step``), and
+exists only where the jurisdiction's procedure has that step (``available_kinds``): 约谈通知 only
+where the document provides for 约谈, and so on. Rendering another kind is refused.
+
+文号: a document's number (``doc_no`` in templates) follows the deployment's pattern for its kind
+(``[documents] number_pattern.<kind> = "渭高督字〔{year}〕{n}号"`` in ``ducha.toml``) and is blank
+where none is set: nothing is made up. ``{n}`` counts the documents of that kind issued that year,
+read from the log (``document_number``): a matter document is issued when its step is recorded.
 """
 
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -25,6 +35,7 @@ import jinja2
 
 from ducha_core.documents.snapshot import SHORT_LIGHT, Period, Snapshot, cn_date, parse_period
 from ducha_core.errors import InputError
+from ducha_core.events import ACTIONS
 from ducha_core.matter import LIGHT_NAMES, MatterState
 
 
@@ -34,19 +45,74 @@ class DocKind:
     template: str
     name: str
     subject: str  # matter | period
+    #: the procedure step (action) the document serves; the kind exists only where the procedure has it
+    step: str
 
 
 DOC_KINDS: dict[str, DocKind] = {
     k.id: k
     for k in (
-        DocKind("assignment", "assignment_notice.md.j2", "督查通知单", "matter"),
-        DocKind("reminder", "reminder_notice.md.j2", "催办通知", "matter"),
-        DocKind("special_report", "special_report.md.j2", "督查专报", "matter"),
-        DocKind("bulletin", "bulletin.md.j2", "督查通报", "period"),
-        DocKind("interview", "interview_notice.md.j2", "约谈通知", "matter"),
+        DocKind("assignment", "assignment_notice.md.j2", "督查通知单", "matter", "assign"),
+        DocKind("reminder", "reminder_notice.md.j2", "催办通知", "matter", "remind"),
+        DocKind("special_report", "special_report.md.j2", "督查专报", "matter", "report_up"),
+        DocKind("bulletin", "bulletin.md.j2", "督查通报", "period", "bulletin"),
+        DocKind("interview", "interview_notice.md.j2", "约谈通知", "matter", "interview"),
     )
 }
 HTML_PAGE = "document.html.j2"
+#: the placeholders a 文号 pattern may use: the year and the number within the year
+NUMBER_FIELDS = ("year", "n")
+
+
+def _steps(policy: Any) -> set[str]:
+    return {t.action for t in policy.procedure.transitions}
+
+
+def available_kinds(policy: Any) -> list[str]:
+    """The document kinds this jurisdiction has: those whose step its procedure provides
+    (e.g. ``interview`` 约谈通知 only where the document has a 约谈 step), in ``DOC_KINDS`` order."""
+    steps = _steps(policy)
+    return [k.id for k in DOC_KINDS.values() if k.step in steps]
+
+
+def kinds_text(policy: Any) -> str:
+    """``督查通知单（assignment）、催办通知（reminder）…``: the kinds available, for messages."""
+    return "、".join(f"{DOC_KINDS[k].name}（{k}）" for k in available_kinds(policy)) or "（无）"
+
+
+def check_kind(policy: Any, kind: str) -> DocKind:
+    """The ``DocKind`` for ``kind``; an ``InputError`` (one line) if it is unknown or if this
+    jurisdiction's procedure has no step for it, naming the kinds the jurisdiction has."""
+    spec = DOC_KINDS.get(kind)
+    if spec is None:
+        raise InputError(f"unknown document kind '{kind}'; kinds: {', '.join(available_kinds(policy))}")
+    if spec.step not in _steps(policy):
+        j = policy.jurisdiction
+        action = ACTIONS.get(spec.step, spec.step)
+        raise InputError(f"{j.name}《{j.document.title}》未规定{action}环节，没有{spec.name}（{kind}）；"
+                         f"本辖区可生成的公文：{kinds_text(policy)}")
+    return spec
+
+
+def check_pattern(pattern: Any) -> str | None:
+    """What is wrong with a 文号 pattern (None if it is usable): a string with ``{n}`` and at most
+    ``{year}`` besides, e.g. ``渭高督字〔{year}〕{n}号``."""
+    if not isinstance(pattern, str) or not pattern.strip():
+        return "must be a non-empty string, e.g. \"渭高督字〔{year}〕{n}号\""
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None]
+    except ValueError as exc:
+        return f"is not a usable pattern ({exc}); write {{year}} and {{n}}, e.g. \"渭高督字〔{{year}}〕{{n}}号\""
+    unknown = [f for f in fields if f not in NUMBER_FIELDS]
+    if unknown:
+        return f"uses {{{unknown[0]}}}; a pattern may use only {{year}} and {{n}}"
+    if "n" not in fields:
+        return "has no {n} (the number within the year); e.g. \"渭高督字〔{year}〕{n}号\""
+    try:
+        pattern.format(year=2025, n=1)
+    except (ValueError, TypeError) as exc:
+        return f"is not a usable pattern ({exc})"
+    return None
 
 
 def environment(policy: Any) -> jinja2.Environment:
@@ -77,13 +143,55 @@ def _cell(text: Any) -> str:
     return str("" if text is None else text).replace("|", "｜").replace("\n", " ").strip() or "—"
 
 
-def _doc_seq(snapshot: Snapshot, matter: MatterState) -> int:
-    """A matter's number among those registered in its year (for 文号 lines: 〔2025〕12号)."""
-    same_year = [s for s in snapshot.states if s.registered_on.year == matter.registered_on.year]
-    for n, s in enumerate(same_year, 1):
-        if s.id == matter.id:
-            return n
-    return len(same_year) + 1
+def document_seq(
+    snapshot: Snapshot,
+    kind: str,
+    matter: MatterState | None = None,
+    period: Period | None = None,
+    *,
+    today: date | None = None,
+) -> tuple[int, int]:
+    """(year, n) of a document: n - 1 documents of this kind were issued that year before it.
+
+    A matter document is issued when its step is recorded (督查通知单 with 交办, 催办通知 with 催办,
+    督查专报 with 向领导报告, 约谈通知 with 约谈): it is numbered by the matter's latest such event on
+    or before ``today`` among every such event of its year in the log (all matters, confidential ones
+    too; ordered by day, then by the order they were recorded). A document drafted before its step is
+    recorded takes the next number of ``today``'s year. A 督查通报 is numbered by its 通报期 within the
+    year (2025-Q3: 3, 2025-09: 9, 2025-H2: 2, 2025: 1).
+    """
+    spec = DOC_KINDS[kind]
+    today = today or snapshot.as_of
+    if spec.subject == "period":
+        if period is None:
+            raise InputError(f"{spec.name} needs a period")
+        return period.start.year, _issue_no(period)
+    if matter is None:
+        raise InputError(f"{spec.name} needs a matter")
+    keys = snapshot.step_keys(spec.step)
+    own = [(e.on, e.seq, matter.id, i) for i, e in enumerate(matter.events) if e.action == spec.step and e.on <= today]
+    if own:
+        key = own[-1]
+        year = key[0].year
+        return year, 1 + sum(1 for k in keys if k[0].year == year and k < key)
+    year = today.year
+    return year, 1 + sum(1 for k in keys if k[0].year == year and k[0] <= today)
+
+
+def document_number(
+    snapshot: Snapshot,
+    kind: str,
+    matter: MatterState | None = None,
+    period: Period | None = None,
+    *,
+    today: date | None = None,
+) -> str:
+    """The 文号 of a document by the deployment's pattern for its kind; ``""`` where none is set."""
+    pattern = snapshot.number_patterns.get(kind)
+    if not pattern:
+        return ""
+    year, n = document_seq(snapshot, kind, matter, period, today=today)
+    return pattern.format(year=year, n=n)
 
 
 def context(
@@ -95,10 +203,8 @@ def context(
     extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The variables a document template sees."""
-    if kind not in DOC_KINDS:
-        raise InputError(f"unknown document kind '{kind}'; kinds: {', '.join(DOC_KINDS)}")
-    spec = DOC_KINDS[kind]
     policy = snapshot.policy
+    spec = check_kind(policy, kind)
     matter: MatterState | None = None
     period: Period | None = None
     matters = snapshot.states
@@ -139,9 +245,10 @@ def context(
         "state_name": snapshot.state_name,
         "row": snapshot.row,
         "light_names": LIGHT_NAMES,
+        # 文号 by the deployment's pattern ([documents] in ducha.toml); "" where none is set
+        "doc_no": document_number(snapshot, kind, matter, period, today=today),
     }
     if matter is not None:
-        ctx["doc_seq"] = _doc_seq(snapshot, matter)
         ctx["m"] = snapshot.row(matter)
         ctx["last_interview"] = matter.last("interview")
         ctx["responsible"] = {u: snapshot.person_name(p) for u, p in matter.responsible.items()}
@@ -222,7 +329,7 @@ def _mark_docno(html: str) -> str:
 def render_html(snapshot: Snapshot, kind: str, subject: str | None, *, today: date | None = None) -> str:
     markdown = render_markdown(snapshot, kind, subject, today=today)
     env = environment(snapshot.policy)
-    spec = DOC_KINDS[kind]
+    spec = check_kind(snapshot.policy, kind)
     title = next((line[2:].strip() for line in markdown.splitlines() if line.startswith("# ")), spec.name)
     return env.get_template(HTML_PAGE).render(
         body=_mark_docno(markdown_to_html(markdown)),

@@ -146,6 +146,12 @@ class Snapshot:
     people: dict[str, Person] = attrs.field(factory=dict)
     _findings: list[Finding] | None = None
     _rows: dict[str, Row] | None = None
+    #: 文号 patterns by document kind (``[documents] number_pattern`` in ducha.toml)
+    number_patterns: dict[str, str] = attrs.field(factory=dict)
+    #: every matter in the ledger as of ``as_of``, confidential ones too, when ``states`` leaves
+    #: some out: documents are numbered over all of them (``step_keys``); None: ``states``
+    _every: list[MatterState] | None = attrs.field(default=None, repr=False)
+    _keys: dict[str, list[tuple]] = attrs.field(factory=dict, repr=False)
 
     # --- construction ----------------------------------------------------------------------------
 
@@ -154,7 +160,8 @@ class Snapshot:
         """The ledger as of a day. Confidential matters are left out unless ``viewer`` may see them
         (``Ledger.visible``) or ``all_visible``."""
         config = getattr(ledger, "config", None)
-        states = [s for s in ledger.states(as_of=as_of, explain=False) if all_visible or ledger.visible(s, viewer)]
+        every = ledger.states(as_of=as_of, explain=False)
+        states = [s for s in every if all_visible or ledger.visible(s, viewer)]
         states.sort(key=lambda s: (s.registered_on, s.id))
         return cls(
             ledger.policy,
@@ -163,6 +170,8 @@ class Snapshot:
             states,
             _as_dict(getattr(config, "units", None)),
             _as_dict(getattr(config, "people", None)),
+            number_patterns=dict(getattr(config, "number_patterns", None) or {}),
+            every=None if len(states) == len(every) else every,
         )
 
     @classmethod
@@ -174,6 +183,8 @@ class Snapshot:
         as_of: date,
         units: Any = None,
         people: Any = None,
+        *,
+        number_patterns: Mapping[str, str] | None = None,
     ) -> Snapshot:
         people_d = _as_dict(people)
         directory = None
@@ -190,7 +201,8 @@ class Snapshot:
                 by_matter[event.matter].append(event)
         states = [engine.fold(evs) for evs in by_matter.values()]
         states.sort(key=lambda s: (s.registered_on, s.id))
-        return cls(policy, calendar, as_of, states, _as_dict(units), people_d)
+        return cls(policy, calendar, as_of, states, _as_dict(units), people_d,
+                   number_patterns=dict(number_patterns or {}))
 
     # --- names -----------------------------------------------------------------------------------
 
@@ -232,6 +244,16 @@ class Snapshot:
         raise InputError(f"unknown matter '{matter_id}' (as of {self.as_of}); see `ducha ledger`")
 
     # --- derived ---------------------------------------------------------------------------------
+
+    def step_keys(self, action: str) -> list[tuple]:
+        """(day, seq, matter, index) of every ``action`` event in the ledger as of ``as_of``, in the
+        order documents are numbered (confidential matters included: a number is never reused)."""
+        keys = self._keys.get(action)
+        if keys is None:
+            keys = sorted((e.on, e.seq, s.id, i) for s in (self._every if self._every is not None else self.states)
+                          for i, e in enumerate(s.events) if e.action == action)
+            self._keys[action] = keys
+        return keys
 
     @property
     def findings(self) -> list[Finding]:

@@ -436,11 +436,14 @@ def ducha_approvals() -> list[ApprovalRule]:
     return [
         ApprovalRule("escalate_to_office", "转交市政府督查室提级督查", "escalate", ("secretary_general",),
                      cite("第四条", "经市政府秘书长同意后，可转交市政府督查室提级督查")),
-        ApprovalRule("unplanned_inspection", "未列入年度计划的督查检查事项", "inspection", ("leader_in_charge",),
-                     cite("第十条", "应提前7个工作日向市政府督查室申报，经市政府分管领导审批后方可实施，并由市政府督查室报市委督查室备案"),
-                     advance=WorkingDays(-7), filed_with="市委督查室"),
+        ApprovalRule("unplanned_inspection", "未列入年度计划的督查检查事项：分管领导审批", "inspection", ("leader_in_charge",),
+                     cite("第十条", "经市政府分管领导审批后方可实施，并由市政府督查室报市委督查室备案"),
+                     filed_with="市委督查室", applies_to=("approve",), states=("applied",)),
+        ApprovalRule("unplanned_inspection_advance", "未列入年度计划的督查检查事项：提前7个工作日申报", "inspection", (),
+                     cite("第十条", "确因特殊情况需要开展的，应提前7个工作日向市政府督查室申报"),
+                     advance=WorkingDays(-7), applies_to=("apply",)),
         ApprovalRule("interview_opinion", "约谈意见", "interview", ("government",),
-                     cite("第十二条(三)", "由市政府督查室提出约谈意见，报经市政府同意后")),
+                     cite("第十二条(三)", "由市政府督查室提出约谈意见，报经市政府同意后"), applies_to=("interview",)),
     ]
 
 

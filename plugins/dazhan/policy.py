@@ -227,7 +227,7 @@ def ducha_procedure() -> Procedure:
                                                  "task_book", "road_map", "timetable")),
             # (三) 跟踪办理
             t("remind", OPEN, None, OFFICE, cite("第七条(三)", "及时了解督查事项的办理情况，适时加以催办"), "跟踪催办",
-              requires=("method",)),
+              requires=("method",), choices={"method": "supervision_methods"}),
             # a unit answers a 督办通知 with a progress report also while its written report is being reviewed
             t("progress", (*OPEN, "submitted", "verified", "reported"), None, UNIT, cite("第二十条", "动态推进"), "报告进展"),
             t("submit", HANDLING, "submitted", UNIT,
@@ -398,11 +398,18 @@ def ducha_approvals() -> list[ApprovalRule]:
         ApprovalRule("inspection_activity", "以区委或区委、区政府名义开展督促检查活动：申报、审核、审批", "inspection",
                      ("supervision_leader",),
                      cite("第十六条", "承办单位应当提前向区委督查部门申报，经审核后报区委分管督查的领导同志审批"),
-                     refuse_duplicates=True, filed_with="区委督查部门"),
+                     filed_with="区委督查部门", applies_to=("approve",), states=("vetted",)),
+        ApprovalRule("no_duplicate_inspection", "避免多头督查、重复督查", "inspection", (),
+                     cite("第十六条", "区委督查部门应当加强统筹协调，避免多头督查、重复督查"),
+                     refuse_duplicates=True, applies_to=("apply",)),
         ApprovalRule("draft_review", "拟办意见报区委领导审定", "register", LEADERS,
-                     cite("第七条(一)", "对其中重大和复杂的事项要在征求有关方面的意见后，报区委领导审定")),
+                     cite("第七条(一)", "对其中重大和复杂的事项要在征求有关方面的意见后，报区委领导审定"),
+                     applies_to=("approve",), states=("drafted",)),
         ApprovalRule("report_review", "书面报告报区委领导审定后报结", "close", LEADERS,
-                     cite("第七条(四)", "形成单项或综合的书面报告，报送区委领导审定")),
+                     cite("第七条(四)", "形成单项或综合的书面报告，报送区委领导审定"), applies_to=("close",)),
+        ApprovalRule("report_signoff", "书面综合报告经单位主要负责同志审核、签发", "submit", ("unit_head",),
+                     cite("第二十条(一)", "经单位主要负责同志审核、签发后，加盖单位公章报送交办单位"),
+                     applies_to=("submit",), field="head_signoff", same_unit=True),
         ApprovalRule("special_inspector_appointment", "区委特约督查员由区委聘任", "appoint", ("standing_committee",),
                      cite("第二十五条", "由区委聘任的区委特约督查员")),
         ApprovalRule("public_bulletin", "在新闻媒体上公开通报公示", "bulletin", OFFICE,
@@ -458,6 +465,7 @@ def ducha_field_names() -> dict[str, str]:
         "draft_opinion": "拟办意见",  # 第七条(一): 提出拟办意见
         "authorised_by": "授权人",  # 第二十五条: 经授权开展工作
         "serious": "突出问题",  # 第十四条(十二): finding --serious
+        "topic": "督查主题",  # 第十六条: 避免多头督查、重复督查 (apply --topic)
         "opinion": "意见",  # 第八条: 由分管领导同志提出具体意见
         "decision": "决定",  # 第八条: 需区委主要领导同志决定的
         "targets": "目标任务",  # 第二十条: 定目标任务

@@ -31,6 +31,7 @@ from ducha_core.model import Citation, Jurisdiction, SourceDocument
 from ducha_core.periods import WorkingDays
 from ducha_core.rules import (
     After,
+    ApprovalRule,
     EscalationStep,
     ExtensionRule,
     GradingScheme,
@@ -136,7 +137,8 @@ def ducha_procedure() -> Procedure:
               "拟定方案、分解任务、设定时限、落实承办单位", requires=("plan",)),
             t("accept", ("assigned",), "accepted", UNIT, cite("第十二条第一款", "认真及时组织传达和部署，并落实具体责任人"),
               "传达部署、落实具体责任人", requires=("responsible_person",)),
-            t("remind", OPEN, None, OFFICE, cite("第十一条", "全过程跟踪督办"), "跟踪督办", requires=("method",)),
+            t("remind", OPEN, None, OFFICE, cite("第十一条", "全过程跟踪督办"), "跟踪督办", requires=("method",),
+              choices={"method": "check_methods"}),
             t("progress", OPEN, None, UNIT, cite("第十二条第三款", "有特殊要求的事项，要随办随报"), "报告落实情况"),
             t("submit", OPEN, "submitted", UNIT,
               cite("第十二条第三款", "以书面形式报告的，由承办单位主要负责人签发并加盖单位公章后上报……由一个牵头单位"
@@ -154,7 +156,8 @@ def ducha_procedure() -> Procedure:
               cite("第十三条", "单位之间有意见分歧不能解决的，应按政策规定和领导指示做好协调工作，必要时提请上级协调"),
               "提请上级协调", requires=("reason",)),
             t("report_up", LIVE, None, OFFICE, cite("第十一条", "适时检查并报告落实情况"), "报告落实情况"),
-            t("finding", ("*",), None, OFFICE, cite("第十六条", "要主动、认真地调查核实"), "调查核实"),
+            t("finding", ("*",), None, OFFICE, cite("第十六条", "要主动、认真地调查核实"), "调查核实",
+              choices={"type": "finding_types"}),
             # 责成 follows a finding whenever it is made: also on a matter already reported or closed (落实走样)
             t("order", tuple(x for x in LIVE if x != "registered"), None, OFFICE,
               cite("第十六条", "责成各级各有关部门尽快落实"), "责成落实/限期整改",
@@ -300,6 +303,15 @@ def ducha_settings() -> list[Setting]:
                 "保守秘密（第三条）：登记时标明 confidential=true 及 viewers 的事项，只有督查室、其承办单位和 viewers "
                 "所列人员可见，通报中不列出。by_matter = 逐件标明（文件未规定哪些事项涉密）。",
                 cite("第三条", "保守秘密的原则")),
+    ]
+
+
+@hookimpl
+def ducha_approvals() -> list[ApprovalRule]:
+    return [
+        ApprovalRule("report_signoff", "书面报告由承办单位主要负责人签发并加盖单位公章", "submit", ("unit_head",),
+                     cite("第十二条第三款", "以书面形式报告的，由承办单位主要负责人签发并加盖单位公章后上报"),
+                     applies_to=("submit",), field="head_signoff", same_unit=True),
     ]
 
 

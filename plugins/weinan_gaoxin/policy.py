@@ -145,7 +145,7 @@ def ducha_procedure() -> Procedure:
             t("accept", ("assigned",), "accepted", UNIT, cite("七(三)", "迅速明确责任人"), "承办",
               requires=("responsible_person",)),
             t("remind", OPEN, None, OFFICE, cite("七(四)", "加强督促催办，限时办结"), "督办",
-              requires=("method",)),
+              requires=("method",), choices={"method": "chase_methods"}),
             t("progress", OPEN, None, UNIT, cite("十二", "报告阶段性进展情况，并续报直至完成最终结果"), "报告阶段性进展"),
             t("submit", OPEN, "submitted", UNIT,
               cite("十一", "督查事项的办理报告均以承办单位名义上报区督查室……标明发文字号、签发人，并加盖单位公章"),
@@ -307,11 +307,15 @@ def ducha_grading_scheme() -> GradingScheme:
 def ducha_approvals() -> list[ApprovalRule]:
     return [
         ApprovalRule("apply_in_leaders_name", "以党工委、管委会名义开展督促检查", "register", ("leader", "principal_leader"),
-                     cite("七(一)", "须向督查室提出申请，经党工委、管委会领导同意后予以实施")),
+                     cite("七(一)", "须向督查室提出申请，经党工委、管委会领导同意后予以实施"), applies_to=("approve",)),
         ApprovalRule("coordination", "召集协调会、组成联合督查组", "escalate", ("principal_leader",),
-                     cite("十四(二)", "经区党工委、管委会主要领导同志批准")),
+                     cite("十四(二)", "经区党工委、管委会主要领导同志批准"), applies_to=("escalate",)),
+        ApprovalRule("joint_inspection", "调度督查、联合督查（召集相关责任单位、组成联合督查组）", "remind", ("principal_leader",),
+                     cite("十四(二)", "经区党工委、管委会主要领导同志批准，对涉及多个部门单位的督查事项，区督查室可召集有关部门"
+                                     "召开协调会进行沟通协调，明确工作任务，必要时可组成联合督查组开展督促检查工作"),
+                     applies_to=("remind",), when={"method": ("调度督查", "联合督查")}),
         ApprovalRule("bulletin", "以党工委、管委会名义通报表扬或批评", "bulletin", ("principal_leader",),
-                     cite("十四(五)", "经区党工委、管委会主要领导同意")),
+                     cite("十四(五)", "经区党工委、管委会主要领导同意"), applies_to=("bulletin",)),
         ApprovalRule("accountability", "问责建议", "accountability", ("principal_leader",),
                      cite("十六(三)", "经区党工委、管委会主要领导审定")),
     ]

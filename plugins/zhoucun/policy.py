@@ -18,10 +18,23 @@ Readings of this document (a deployment can change each through ``[settings]``):
 - The document provides no extension (延期) procedure: 四(二) asks a unit that has not finished in
   time to explain reasons and next steps (``overdue_report``), then the matter climbs to the 区政府
   分管领导同志 and the 区政府主要领导同志.
+- 四(二) 分管 → 主要 is encoded as states, as Dazhan does 第八条: a unit or the office refers a matter being
+  handled to the 分管领导 (``escalate``, → ``coordinating``); the 分管领导 records the coordination as a
+  step of their own (``coordinate``: ``decision`` 协调意见, ``resolved`` yes/no, → ``coordinated``);
+  only then may a unit or the office refer it to the 主要领导 (``escalate``, → ``principal_decision``),
+  who records the decision (``decide``: ``decision``, → ``decided``: the unit goes on handling; a new
+  problem goes to the 分管领导 first again). Before the 分管领导 has recorded a coordination only the
+  office refers the matter on, when the ladder proposes it (coordination_period run with no result;
+  the engine does not check the day). The document stops no clock: the unit's result time limit keeps
+  running through every leader's step (no 延期).
+- The state, not ``--to``, says whom a referral goes to: the core has no guard on a step's data, so
+  ``escalate --to principal_leader`` of a matter never referred is recorded as the referral to the
+  分管领导 (strict xfail ``test_article_4_2_referral_straight_to_principal_is_refused``).
 - 六(三) "予以扣分" gives no figure: setting ``deduction_points`` (one deduction per 通报批评); "通报后仍未办理"
   names no period: a criticism of a matter still being handled obliges its result within
   ``bulletin_followup_period`` (default 5个工作日, as 五(一)'s general limit); only a result answers it.
-- 四(二) "仍然解决不了" after the 分管领导's coordination: no result within ``coordination_period`` (5个工作日).
+- 四(二) "仍然解决不了": the 分管领导's coordination recorded as not resolving it (``resolved`` no: proposed
+  at once), or no result (nor referral onward) within ``coordination_period`` (5个工作日) of the referral.
 - 六(三) "未按规定时限报送": a result overdue or met late, once per time limit, also after the matter ended.
 - 四(三) "适时进行催办": an overdue result is chased again every ``chase_every`` (5个工作日) while owed.
 - 五(二) 重点阶段性工作: the 督查室 "明确办理时间节点", so its assignment must carry a deadline.
@@ -154,7 +167,12 @@ def ducha_roles() -> list[Role]:
 
 OFFICE = ("office",)
 UNIT = ("unit", "unit_head", "unit_responsible", "unit_leader")
-OPEN = ("assigned", "accepted")
+#: 四(二) the states a matter is in while the leaders take it up; the unit's time limit keeps running
+LED = ("coordinating", "coordinated", "principal_decision", "decided")
+#: states in which a unit handles the matter and may refer it to the 分管领导 (a new problem after the
+#: 主要领导's decision goes to the 分管领导 first again)
+HANDLING = ("assigned", "accepted", "decided")
+OPEN = ("assigned", "accepted", *LED)
 
 
 @hookimpl
@@ -166,6 +184,11 @@ def ducha_procedure() -> Procedure:
         State("registered", "已立项"),
         State("assigned", "已下达（督办单）", clock_running=True),
         State("accepted", "承接办理中", clock_running=True),
+        # 四(二): the document stops no clock while the leaders coordinate or decide
+        State("coordinating", "已提报区政府分管领导同志协调", clock_running=True),
+        State("coordinated", "区政府分管领导同志已协调（继续办理）", clock_running=True),
+        State("principal_decision", "已提报区政府主要领导同志决策", clock_running=True),
+        State("decided", "区政府主要领导同志已决策（继续办理）", clock_running=True),
         State("submitted", "办理结果已书面报送"),
         State("summarised", "已梳理汇总"),
         State("reported", "已向区政府领导汇报"),
@@ -200,14 +223,30 @@ def ducha_procedure() -> Procedure:
             t("overdue_report", OPEN, None, UNIT,
               cite("四(二)", "要向区政府督查室说明原因和下一步办理的意见"), "说明未办结原因和下一步办理意见",
               requires=("reasons", "next_steps")),
-            t("escalate", OPEN, None, (*OFFICE, *UNIT),
-              cite("四(二)", "及时提报区政府分管领导同志协调；仍然解决不了的重大事项，及时提报区政府主要领导同志决策"),
-              "提报区政府领导协调、决策", requires=("to",),
+            # 四(二) 分管 → 主要, as states: the first referral of a matter being handled goes to the 分管领导
+            # (the step's name is the one every referral is shown under; the state says to whom it went)
+            t("escalate", HANDLING, "coordinating", (*OFFICE, *UNIT),
+              cite("四(二)", "如遇自身无法解决的问题，要及时提报区政府分管领导同志协调"),
+              "提报区政府领导协调、决策", requires=("to",), choices={"to": ("leader_in_charge",)},
               obliges=(Owes("followup", "分管领导协调后办结",
                             cite("四(二)", "仍然解决不了的重大事项，及时提报区政府主要领导同志决策"),
-                            period=WorkingDays(5), setting="coordination_period", when={"to": "leader_in_charge"},
+                            period=WorkingDays(5), setting="coordination_period", met_by=("submit", "escalate"),
                             reading="提报分管领导协调后，自提报之日起设置 coordination_period（默认5个工作日，参照五(一)"
-                                    "“一般应在5个工作日内办结”）内仍未报送办理结果的，读作“仍然解决不了”"),)),
+                                    "“一般应在5个工作日内办结”）内仍未报送办理结果的，读作“仍然解决不了”；"
+                                    "其间已提报主要领导同志决策的，不再等待"),)),
+            t("coordinate", ("coordinating", "coordinated"), "coordinated", ("leader_in_charge",),
+              cite("四(二)", "要及时提报区政府分管领导同志协调"), "区政府分管领导同志协调", requires=("decision",)),
+            # 仍然解决不了: after the 分管领导's coordination (the unit or the office), or, before it, by the
+            # office when the ladder proposes it (coordination_period run with no result)
+            t("escalate", ("coordinated",), "principal_decision", (*OFFICE, *UNIT),
+              cite("四(二)", "仍然解决不了的重大事项，及时提报区政府主要领导同志决策"),
+              "提报区政府主要领导同志决策", requires=("to",), choices={"to": ("principal_leader",)}),
+            t("escalate", ("coordinating",), "principal_decision", OFFICE,
+              cite("四(二)", "仍然解决不了的重大事项，及时提报区政府主要领导同志决策"),
+              "分管领导协调期满仍未办结：提报区政府主要领导同志决策", requires=("to",),
+              choices={"to": ("principal_leader",)}),
+            t("decide", ("principal_decision",), "decided", ("principal_leader",),
+              cite("四(二)", "及时提报区政府主要领导同志决策"), "区政府主要领导同志决策", requires=("decision",)),
             t("submit", OPEN, "submitted", UNIT,
               cite("四(四)", "经区政府分管领导同志阅签后，将办理结果以书面形式报送区政府督查室"), "报送办理结果",
               requires=("leader_signoff",), each_lead_unit=True),
@@ -322,10 +361,18 @@ def ducha_escalation_ladder() -> list[EscalationStep]:
         ),
         EscalationStep(
             "decide_principal", "仍然解决不了的重大事项：提报区政府主要领导同志决策", 4,
-            After("escalate", {"to": "leader_in_charge"}, obligation="followup", unmet_only=True), "escalate",
+            After("escalate", obligation="followup", unmet_only=True), "escalate",
             cite("四(二)", "仍然解决不了的重大事项，及时提报区政府主要领导同志决策"),
             data={"to": "principal_leader"}, by_role="office",
-            reading="提报分管领导协调后，设置 coordination_period（默认5个工作日）内仍未报送办理结果的视为“仍然解决不了”；"
+            reading="提报分管领导协调后，设置 coordination_period（默认5个工作日）内仍未报送办理结果、也未提报主要领导同志"
+                    "决策的，视为“仍然解决不了”（分管领导同志记录协调与否不论）；是否属“重大事项”由督查室确认时判断",
+        ),
+        EscalationStep(
+            "decide_principal_unresolved", "分管领导同志协调未能解决的重大事项：提报区政府主要领导同志决策", 4,
+            After("coordinate", {"resolved": False}, at_once=True), "escalate",
+            cite("四(二)", "仍然解决不了的重大事项，及时提报区政府主要领导同志决策"),
+            data={"to": "principal_leader"}, by_role="office",
+            reading="区政府分管领导同志记录协调结果为未解决（coordinate --resolved no）的，文件要求“及时”提报，当日即提出；"
                     "是否属“重大事项”由督查室确认时判断",
         ),
         EscalationStep(
@@ -374,14 +421,15 @@ def ducha_approvals() -> list[ApprovalRule]:
         ApprovalRule("plan_filing", "按年度《督查检查考核计划》提报、备案督查活动，经区政府审批", "inspection",
                      ("government", "principal_leader"),
                      cite("四(一)", "严格按照年初制定《督查检查考核计划》要求，对督查事项实行审批备案制度"),
-                     filed_with="区政府督查室"),
+                     filed_with="区政府督查室", applies_to=("approve",)),
         ApprovalRule("special_inspection", "部门、单位组织专项督查须报批备案", "inspection", ("government",),
                      cite("三(一)", "由部门、单位负责，经向区政府报批备案后……组织开展专项督查"),
                      filed_with="区政府督查室"),
         ApprovalRule("comprehensive_inspection", "综合督查由区政府主要领导同志授权", "inspection", ("principal_leader",),
                      cite("三(一)", "由区政府主要领导同志授权，区政府督查室组织力量集中开展综合督查")),
         ApprovalRule("result_signoff", "办理结果经区政府分管领导同志阅签", "submit", ("leader_in_charge",),
-                     cite("四(四)", "经区政府分管领导同志阅签后，将办理结果以书面形式报送区政府督查室")),
+                     cite("四(四)", "经区政府分管领导同志阅签后，将办理结果以书面形式报送区政府督查室"),
+                     applies_to=("submit",), field="leader_signoff"),
     ]
 
 
@@ -431,4 +479,6 @@ def ducha_field_names() -> dict[str, str]:
         "plan_item": "年度计划事项",  # 四(一): 《督查检查考核计划》
         "next_steps": "下一步办理意见",  # 四(二): 说明原因和下一步办理的意见
         "needs_coordination": "自身无法解决、需提报协调",  # 四(二): overdue_report --needs-coordination
+        "decision": "协调、决策意见",  # 四(二): the 分管领导's coordination, the 主要领导's decision
+        "resolved": "问题已协调解决",  # 四(二): coordinate --resolved yes|no (仍然解决不了 when no)
     }

@@ -201,7 +201,7 @@ def test_article_17_assignment_without_time_limit_is_refused(pol, cal, eng):
         with pytest.raises(ActionRefused, match="「立项下达」缺少办理时限（第十七条、第三条）") as refused:
             eng.apply(s, E("T2", "assign", D(2025, 9, 29), "office", data))
         assert "--deadline" in str(refused.value)
-    with pytest.raises(ActionRefused, match="before the assignment"):
+    with pytest.raises(ActionRefused, match="办理时限 2025-09-26 早于交办日 2025-09-29"):
         eng.apply(s, assign("T2", D(2025, 9, 29), "2025-09-26"))
     assert s.state == "approved" and s.due is None and s.obligations == []
     # the day written, Sat 10/4/2025, is in the National Day holiday (10/1–10/8): it moves to Thu 10/9
@@ -500,7 +500,8 @@ def test_article_16_inspection_activity_application(pol, eng):
         eng.apply(s2, E("I2", "approve", D(2025, 3, 12), "office"))
     assert lg.duplicate_inspections([s, s2], {**dup, "targets": ["town1"]}, D(2025, 3, 12)) == ["I1"]
     rule = next(a for a in pol.approvals if a.id == "inspection_activity")
-    assert rule.refuse_duplicates and rule.approver_roles == ("supervision_leader",)
+    assert rule.approver_roles == ("supervision_leader",) and rule.applies_to == ("approve",)
+    assert next(a for a in pol.approvals if a.id == "no_duplicate_inspection").refuse_duplicates
 
 
 def test_article_18_instruction_ledger(pol, cal):
@@ -875,7 +876,7 @@ def _cli_matter(dz, deadline):
     """Register, approve, assign (to u1) and accept a matter; its id."""
     mid = dz("register", "--as", "duchashi", "--on", "2025-09-26", "--kind", "decision", "--title", "道路修复",
              "--draft-opinion", "拟交示例单位一办理").split()[0]
-    dz("approve", mid, "--as", "lingdao", "--on", "2025-09-26", "--approved-by", "区委副书记")
+    dz("approve", mid, "--as", "lingdao", "--on", "2025-09-26", "--approved-by", "lingdao")
     dz("assign", mid, "--as", "duchashi", "--on", "2025-09-29", "--lead", "u1", "--deadline", deadline)
     dz("accept", mid, "--as", "u1_staff", "--on", "2025-09-30", "--responsible-leader", "李科长")
     return mid
@@ -937,7 +938,7 @@ def test_article_7_3_cli_chase_twice_then_order(dz):
 
 def test_article_14_12_cli_serious_report_keeps_verified(dz):
     mid = _cli_matter(dz, "2025-12-31")
-    dz("submit", mid, "--as", "u1_staff", "--on", "2025-10-09", "--head-signoff", "王局长", "--seal")
+    dz("submit", mid, "--as", "u1_staff", "--on", "2025-10-09", "--head-signoff", "u1_head", "--seal")
     assert "→ 审核通过" in dz("review", mid, "--as", "duchashi", "--on", "2025-10-10", "--pass")
     dz("finding", mid, "--as", "duchashi", "--on", "2025-10-13", "--note", "返工", "--authorised-by", "区委", "--serious")
     report, order_ = _due(dz, "2025-10-13")

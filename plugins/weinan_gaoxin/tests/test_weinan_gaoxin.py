@@ -124,9 +124,9 @@ def test_article_7_2_lead_and_co_units():
     state = ENG.apply(state, E("M3", "progress", D(2025, 5, 7), "unit:u2"))
     with pytest.raises(ActionRefused, match="不是事项 M3 的承办单位"):
         ENG.apply(state, E("M3", "progress", D(2025, 5, 7), "unit:u9"))
-    with pytest.raises(ActionRefused, match="both lead and co-unit"):
+    with pytest.raises(ActionRefused, match="单位 u1 不能既是主办又是协办"):
         fold(reg("M4", D(2025, 5, 6)), assign("M4", D(2025, 5, 6), lead=("u1",), co=("u1",)))
-    with pytest.raises(ActionRefused, match="lead unit"):
+    with pytest.raises(ActionRefused, match="交办须写明至少一个主办（牵头）单位"):
         fold(reg("M5", D(2025, 5, 6)), assign("M5", D(2025, 5, 6), lead=()))
 
 
@@ -225,7 +225,7 @@ def test_article_6_matter_kinds_map_onto_core_kinds():
         "annual_task": "annual_task", "field_request": "instruction", "npc_suggestion": "npc_suggestion",
         "cppcc_proposal": "cppcc_proposal", "public_concern": "public_concern", "other": "other",
     }
-    with pytest.raises(ActionRefused, match="unknown matter kind"):
+    with pytest.raises(ActionRefused, match="未知的事项类别 'rumour'"):
         fold(reg("K1", D(2025, 5, 6), "rumour"))
 
 

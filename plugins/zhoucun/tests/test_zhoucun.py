@@ -331,6 +331,125 @@ def test_article_4_2_coordination_at_once_decision_after_coordination_period(pol
     assert by_rule(pol3, cal, [s3], D(2025, 10, 22))["decide_principal"].on == D(2025, 10, 22)
 
 
+def referred(eng, mid):
+    """A matter assigned Tue 9/30/2025, due Tue 10/14 (10/9, 10/10, 10/11 Sat worked, 10/13, 10/14): on Wed 10/15 the
+    unit explains, says it cannot solve it itself and refers it to the 分管领导 (coordination_period 5个工作日:
+    10/16, 10/17, 10/20, 10/21, 10/22)."""
+    return eng.fold([reg(mid, "decision", D(2025, 9, 29)), assign(mid, D(2025, 9, 30)), accept(mid, D(2025, 9, 30)),
+                     E(mid, "overdue_report", D(2025, 10, 15), "unit:u1",
+                       {"reasons": "征地未完成", "next_steps": "请求协调", "needs_coordination": True,
+                        "step": "overdue_explain"}),
+                     E(mid, "escalate", D(2025, 10, 15), "unit:u1", {"to": "leader_in_charge", "step": "coordinate_leader"})])
+
+
+def result_owed(state):
+    return next(o for o in state.obligations if o.what == "result")
+
+
+def test_article_4_2_leader_in_charge_records_coordination(pol, cal, eng):
+    s = referred(eng, "G1")
+    assert s.state == "coordinating" and pol.states["coordinating"].name == "已提报区政府分管领导同志协调"
+    followup = next(o for o in s.obligations if o.what == "followup")
+    assert (followup.starts, followup.due) == (D(2025, 10, 15), D(2025, 10, 22))
+    coordination = {"decision": "由区自然资源局牵头，10月底前完成征地", "resolved": True}
+    # the coordination is the 分管领导's own step: neither the unit, the office nor the 主要领导 records it
+    for actor, roles in (("unit:u1", "承办单位"), ("office", "区政府督查室"), ("principal_leader", "区政府主要领导同志")):
+        with pytest.raises(ActionRefused, match=rf"（{roles}.*）无权「区政府分管领导同志协调」；须由区政府分管领导同志办理（四\(二\)）"):
+            eng.apply(s, E("G1", "coordinate", D(2025, 10, 17), actor, coordination))
+    with pytest.raises(ActionRefused, match=r"「区政府分管领导同志协调」缺少协调、决策意见（四\(二\)）"):
+        eng.apply(s, E("G1", "coordinate", D(2025, 10, 17), "leader_in_charge", {"resolved": True}))
+    # Fri 10/17: the 分管领导 coordinates and records that it resolved the problem
+    c = eng.apply(s, E("G1", "coordinate", D(2025, 10, 17), "leader_in_charge", coordination))
+    assert c.state == "coordinated" and c.events[-1].actor == "leader_in_charge"
+    assert c.events[-1].data == coordination
+    assert pol.field_names["decision"] == "协调、决策意见" and pol.field_names["resolved"] == "问题已协调解决"
+    # the document stops no clock: the result is still owed by Tue 10/14, now 3 working days overdue (10/15 … 10/17)
+    assert pol.states["coordinated"].clock_running and c.due.date == D(2025, 10, 14)
+    assert result_owed(c).status(D(2025, 10, 17)) == "overdue" and light(pol, cal, c, D(2025, 10, 17)) == "red"
+    # resolved: nothing goes to the 主要领导 now, nor while the coordination period runs (to Wed 10/22)
+    for day in workdays(cal, D(2025, 10, 17), D(2025, 10, 22)):
+        assert not {"decide_principal", "decide_principal_unresolved"} & set(escalations(pol, cal, [c], day)), day
+    # the result on Tue 10/21 (5 working days late: 10/15, 10/16, 10/17, 10/20, 10/21) settles it
+    done = eng.apply(c, submit("G1", D(2025, 10, 21)))
+    assert done.state == "submitted" and result_owed(done).late_by == 5
+    assert "decide_principal" not in escalations(pol, cal, [done], D(2025, 10, 23))
+    # 仍然解决不了 is about the present: a coordination said to resolve it, and still no result when the period has
+    # run — proposed on Thu 10/23, the day after it; from 已协调 the office may refer it on
+    found = by_rule(pol, cal, [c], D(2025, 10, 23))
+    assert found["decide_principal"].on == D(2025, 10, 23) and "decide_principal_unresolved" not in found
+    assert pol.transition("coordinated", "escalate").target == "principal_decision"
+
+
+def test_article_4_2_principal_leader_only_after_leader_in_charge(pol, cal, eng):
+    # never referred: the 主要领导 has nothing to decide
+    s = eng.fold([reg("H1", "decision", D(2025, 9, 29)), assign("H1", D(2025, 9, 30)), accept("H1", D(2025, 9, 30))])
+    with pytest.raises(ActionRefused, match="「区政府主要领导同志决策」不能在「承接办理中」状态下进行"):
+        eng.apply(s, E("H1", "decide", D(2025, 10, 15), "principal_leader", {"decision": "由区财政统筹解决"}))
+    # a referral of a matter being handled goes to the 分管领导 (承接办理中 → 已提报区政府分管领导同志协调)
+    assert pol.transition("accepted", "escalate").target == "coordinating"
+    s = referred(eng, "H2")
+    # the 分管领导 has it and has not coordinated yet: the 主要领导 cannot decide, the unit cannot refer it on
+    with pytest.raises(ActionRefused, match="「区政府主要领导同志决策」不能在「已提报区政府分管领导同志协调」状态下进行"):
+        eng.apply(s, E("H2", "decide", D(2025, 10, 16), "principal_leader", {"decision": "由区财政统筹解决"}))
+    with pytest.raises(ActionRefused, match=r"无权「分管领导协调期满仍未办结：提报区政府主要领导同志决策」；"
+                                             r"须由区政府督查室办理（四\(二\)）"):
+        eng.apply(s, E("H2", "escalate", D(2025, 10, 16), "unit:u1", {"to": "principal_leader"}))
+    # no coordination recorded and no result when coordination_period has run (Wed 10/22): on Thu 10/23 the ladder
+    # proposes the referral, which the office makes
+    for day in workdays(cal, D(2025, 10, 15), D(2025, 10, 22)):
+        assert "decide_principal" not in escalations(pol, cal, [s], day), day
+    found = by_rule(pol, cal, [s], D(2025, 10, 23))
+    assert found["decide_principal"].on == D(2025, 10, 23) and found["decide_principal"].unit == "u1"
+    assert (found["decide_principal"].proposes, found["decide_principal"].data) == ("escalate", {"to": "principal_leader"})
+    p = eng.apply(s, E("H2", "escalate", D(2025, 10, 23), "office", {"to": "principal_leader", "step": "decide_principal"}))
+    assert p.state == "principal_decision"
+    # the 分管领导 no longer coordinates it; only the 主要领导 decides
+    with pytest.raises(ActionRefused, match="「区政府分管领导同志协调」不能在「已提报区政府主要领导同志决策」状态下进行"):
+        eng.apply(p, E("H2", "coordinate", D(2025, 10, 24), "leader_in_charge", {"decision": "x", "resolved": False}))
+    d = eng.apply(p, E("H2", "decide", D(2025, 10, 24), "principal_leader", {"decision": "由区财政统筹解决征地资金"}))
+    assert d.state == "decided" and escalations(pol, cal, [d], D(2025, 10, 24)) == ["overdue_remind", "late_bulletin"]
+    # a new problem after the decision goes to the 分管领导 first again
+    assert pol.transition("decided", "escalate").target == "coordinating"
+
+
+def test_article_4_2_unresolved_coordination_proposes_principal_decision(pol, cal, eng):
+    s = referred(eng, "J1")
+    assert not {"decide_principal", "decide_principal_unresolved"} & set(escalations(pol, cal, [s], D(2025, 10, 16)))
+    # Thu 10/16: the 分管领导 coordinates and records that it did not resolve the problem (仍然解决不了)
+    c = eng.apply(s, E("J1", "coordinate", D(2025, 10, 16), "leader_in_charge",
+                       {"decision": "涉及跨部门资金，需区政府统筹", "resolved": False}))
+    assert c.state == "coordinated"
+    # 及时提报: proposed the same day, without waiting for the coordination period (to Wed 10/22)
+    found = by_rule(pol, cal, [c], D(2025, 10, 16))
+    f = found["decide_principal_unresolved"]
+    assert (f.on, f.unit, f.proposes, f.data) == (D(2025, 10, 16), "u1", "escalate", {"to": "principal_leader"})
+    assert f.citation.article == "四(二)" and "decide_principal" not in found
+    assert "2025-10-16 区政府分管领导同志协调" in f.reason
+    # the office confirms it on 10/16: the matter is with the 主要领导; nothing more is proposed for 四(二), also
+    # after the coordination period (the referral answers it)
+    p = eng.apply(c, E("J1", "escalate", D(2025, 10, 16), "office", {"to": "principal_leader",
+                                                                   "step": "decide_principal_unresolved"}))
+    assert p.state == "principal_decision" and pol.states["principal_decision"].clock_running
+    for day in (D(2025, 10, 16), D(2025, 10, 23), D(2025, 11, 3)):
+        assert not {"decide_principal", "decide_principal_unresolved"} & set(escalations(pol, cal, [p], day)), day
+    # the decision is the 主要领导's own step (the 区长): not the unit's, the office's or the 分管领导's
+    decision = {"decision": "由区财政统筹解决征地资金，10月24日前拨付"}
+    for actor in ("unit:u1", "office", "leader_in_charge"):
+        with pytest.raises(ActionRefused, match=r"无权「区政府主要领导同志决策」；须由区政府主要领导同志办理（四\(二\)）"):
+            eng.apply(p, E("J1", "decide", D(2025, 10, 17), actor, decision))
+    with pytest.raises(ActionRefused, match=r"「区政府主要领导同志决策」缺少协调、决策意见（四\(二\)）"):
+        eng.apply(p, E("J1", "decide", D(2025, 10, 17), "principal_leader"))
+    d = eng.apply(p, E("J1", "decide", D(2025, 10, 17), "principal_leader", decision))
+    assert d.state == "decided" and d.events[-1].actor == "principal_leader"
+    assert [e.action for e in d.marks if e.action in ("escalate", "coordinate", "decide")] == [
+        "escalate", "coordinate", "escalate", "decide"]
+    # the clock ran throughout: the result of Tue 10/14 comes Mon 10/20, 4 working days late (10/15, 10/16, 10/17,
+    # 10/20)
+    assert d.due.date == D(2025, 10, 14) and result_owed(d).status(D(2025, 10, 17)) == "overdue"
+    done = eng.apply(d, submit("J1", D(2025, 10, 20)))
+    assert done.state == "submitted" and result_owed(done).late_by == 4
+
+
 def test_article_4_3_chase_methods(pol, eng):
     assert pol.settings["chase_methods"] == ["电话催报", "逐件催办", "实地督办", "暗访核查"]
     s = eng.fold([reg("C1", "decision", D(2025, 6, 3)), assign("C1", D(2025, 6, 3))])
@@ -363,7 +482,7 @@ def test_article_4_3_assignment_without_time_limit_is_refused(pol, cal, eng):
     assert len(moved) == 1 and moved[0].startswith("10/4 国庆节")
     assert [d.date for d in s.deadlines] == [D(2025, 10, 9)]
     # a day before the assignment is refused
-    with pytest.raises(ActionRefused, match="before the assignment"):
+    with pytest.raises(ActionRefused, match=r"before the assignment|早于交办日"):
         eng.apply(eng.fold([reg("M3", "npc_suggestion", D(2025, 9, 29))]),
                   assign("M3", D(2025, 9, 29), deadline="2025-09-26"))
 
@@ -799,7 +918,7 @@ def test_refusals_wrong_role_wrong_state(eng):
 def test_no_extension_procedure(eng):
     # the document provides no 延期: 四(二) asks for reasons and next steps instead
     s = eng.fold([reg("Q1", "decision", D(2025, 6, 3)), assign("Q1", D(2025, 6, 3))])
-    with pytest.raises(ActionRefused, match="extension_ask"):
+    with pytest.raises(ActionRefused, match=r"extension_ask|未规定延期程序"):
         eng.apply(s, E("Q1", "extension_ask", D(2025, 6, 5), "unit:u1", {"reasons": "x", "progress": "y"}))
 
 
@@ -927,7 +1046,7 @@ def test_article_4_2_and_6_3_cli_due_proposes_and_confirms(run):
         confirm(finding)
     assert due("2025-10-23") == {}
     # the result Fri 10/24 (8 working days late: 10/15 … 10/17, 10/20 … 10/24): nothing more is called for
-    run("submit", mid, "--as", "u1_staff", "--on", "2025-10-24", "--leader-signoff", "李副区长")
+    run("submit", mid, "--as", "u1_staff", "--on", "2025-10-24", "--leader-signoff", "lingdao")
     assert due("2025-10-27") == {}
     (u1,) = json.loads(run("assessment", "--year", "2025", "--as-of", "2026-01-05", "--json"))["units"]
     assert (u1["unit"], u1["criticism"], u1["deduction_total"]) == ("u1", 1, 2.0)
@@ -936,3 +1055,111 @@ def test_article_4_2_and_6_3_cli_due_proposes_and_confirms(run):
     # owed by a date: not counted (else 3 late, 12 working days)
     assert (u1["late"], u1["late_days"], u1["unmet"]) == (1, 8, 0)
     assert [(d["rule"], d["count"], d["points"]) for d in u1["deductions"]] == [("poor_implementation", 1, 2)]
+
+
+@pytest.fixture
+def deployment(tmp_path, monkeypatch):
+    """A 周村区 deployment written by `ducha init --jurisdiction zhoucun`, plus a 区长 (principal_leader):
+    ``invoke(*args, ok=True)`` runs ``ducha`` (CliRunner) and checks it succeeded (or, ``ok=False``, was
+    refused); ``ids`` names a person of each role the 四(二) steps need."""
+    from click.testing import CliRunner
+
+    from ducha_core.cli import main
+    from ducha_core.config import load_config
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DUCHA_CONFIG", raising=False)
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", "--jurisdiction", "zhoucun"]).exit_code == 0
+    people = load_config("ducha.toml").people
+
+    def holder(role):
+        return next(p.id for p in sorted(people.values(), key=lambda p: p.id) if role in p.roles
+                    and p.unit in (None, "u1"))
+
+    # the 区长 (`ducha init` writes no 主要领导): added as the deployment would
+    with open("ducha.toml", "a", encoding="utf-8") as f:
+        f.write('\n[[person]]\nid = "zc_quzhang"\nname = "区长"\nroles = ["principal_leader"]\ntitle = "区政府主要领导同志"\n')
+
+    def invoke(*args, ok=True):
+        result = runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+        assert (result.exit_code == 0) == ok, result.output
+        return result.output
+
+    ids = {"office": holder("office"), "unit": holder("unit"), "leader_in_charge": holder("leader_in_charge"),
+           "principal_leader": "zc_quzhang"}
+    return invoke, ids
+
+
+def handled(invoke, ids):
+    """A matter registered Mon 9/29/2025, assigned to u1 and accepted Tue 9/30 (due Tue 10/14: 10/9, 10/10, 10/11 Sat
+    worked, 10/13, 10/14); its id."""
+    mid = invoke("register", "--as", ids["office"], "--on", "2025-09-29", "--kind", "decision", "--title", "征地拆迁").split()[0]
+    invoke("assign", mid, "--as", ids["office"], "--on", "2025-09-30", "--lead", "u1")
+    invoke("accept", mid, "--as", ids["unit"], "--on", "2025-09-30")
+    return mid
+
+
+def test_article_4_2_referral_straight_to_principal_is_refused(deployment):
+    invoke, ids = deployment
+    mid = handled(invoke, ids)
+    out = invoke("escalate", mid, "--to", "principal_leader", "--as", ids["office"], "--on", "2025-10-15", ok=False)
+    assert "四(二)" in out and "leader_in_charge" in out  # a first referral goes to the 分管领导
+
+
+def test_article_4_2_cli_leaders_coordinate_and_decide(deployment):
+    """四(二) through the CLI: the unit refers, the 分管领导 coordinates, the office refers on, the 区长 decides."""
+    invoke, ids = deployment
+    office, staff, fenguan = ids["office"], ids["unit"], ids["leader_in_charge"]
+
+    def due(day):
+        found = json.loads(invoke("due", "--as-of", day, "--json"))["findings"]
+        return {f["rule"]: f for f in found if f["category"] == "escalation"}
+
+    def confirm(finding):  # the command `ducha due` prints, run as printed
+        args = shlex.split(finding["confirm"])
+        assert args[0] == "ducha"
+        return invoke(*args[1:])
+
+    mid = handled(invoke, ids)
+    # Wed 10/15: the unit explains and cannot solve it itself; the referral to the 分管领导 is proposed and made
+    invoke("step", "overdue_report", mid, "--as", staff, "--on", "2025-10-15", "--reasons", "征地未完成",
+           "--next-steps", "请求协调", "--needs-coordination", "--step", "overdue_explain")
+    out = confirm(due("2025-10-15")["coordinate_leader"])
+    assert "→ 已提报区政府分管领导同志协调" in out and "期限 2025-10-22（分管领导协调后办结，四(二)）" in out
+    # the unit and the office cannot record the 分管领导's coordination
+    for actor in (staff, office):
+        out = invoke("step", "coordinate", mid, "--as", actor, "--on", "2025-10-16", "--decision", "x",
+                     "--resolved", "no", ok=False)
+        assert "无权「区政府分管领导同志协调」；须由区政府分管领导同志办理（四(二)）" in out
+    # nor refer it to the 主要领导 before the 分管领导 has coordinated (the office does, when the ladder proposes it)
+    out = invoke("escalate", mid, "--to", "principal_leader", "--as", staff, "--on", "2025-10-16", ok=False)
+    assert "须由区政府督查室办理（四(二)）" in out
+    # Thu 10/16: the 分管领导 coordinates: not resolved
+    out = invoke("step", "coordinate", mid, "--as", fenguan, "--on", "2025-10-16", "--decision", "涉及跨部门资金，需区政府统筹",
+                 "--resolved", "no")
+    assert "区政府分管领导同志协调 → 区政府分管领导同志已协调（继续办理）" in out
+    found = due("2025-10-16")
+    assert found["decide_principal_unresolved"]["confirm"] == (
+        f"ducha escalate {mid} --to principal_leader --unit u1 --as {office} --on 2025-10-16"
+        " --step decide_principal_unresolved")
+    assert "→ 已提报区政府主要领导同志决策" in confirm(found["decide_principal_unresolved"])
+    assert not {"decide_principal", "decide_principal_unresolved"} & set(due("2025-10-16"))
+    # the decision: the 区长 only
+    for actor in (staff, office, fenguan):
+        out = invoke("step", "decide", mid, "--as", actor, "--on", "2025-10-17", "--decision", "由区财政统筹", ok=False)
+        assert "无权「区政府主要领导同志决策」；须由区政府主要领导同志办理（四(二)）" in out
+    out = invoke("step", "decide", mid, "--as", ids["principal_leader"], "--on", "2025-10-17", "--decision",
+                 "由区财政统筹解决征地资金")
+    assert "区政府主要领导同志决策 → 区政府主要领导同志已决策（继续办理）" in out
+    history = json.loads(invoke("show", mid, "--as-of", "2025-10-17", "--json"))
+    steps = [(e["action"], e["actor"]) for e in history["events"] if e["action"] in ("escalate", "coordinate", "decide")]
+    assert steps == [("escalate", staff), ("coordinate", fenguan), ("escalate", office), ("decide", ids["principal_leader"])]
+    # the result Mon 10/20 (the clock ran throughout: 4 working days late, 10/15, 10/16, 10/17, 10/20)
+    invoke("submit", mid, "--as", staff, "--on", "2025-10-20", "--leader-signoff", fenguan)
+    record = json.loads(invoke("show", mid, "--as-of", "2025-10-20", "--json"))
+    result = next(o for o in record["obligations"] if o["what"] == "result")
+    assert (result["due"], result["met_on"], result["late_by"]) == ("2025-10-14", "2025-10-20", 4)
+    followup = next(o for o in record["obligations"] if o["what"] == "followup")
+    assert (followup["due"], followup["met_on"]) == ("2025-10-22", "2025-10-16")  # answered by the referral onward
+    assert not {"decide_principal", "decide_principal_unresolved"} & set(due("2025-10-27"))
