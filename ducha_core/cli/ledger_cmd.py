@@ -592,7 +592,7 @@ def _details(ledger, data: dict[str, Any]) -> str:
     for key, value in data.items():
         if key in ("lead_units", "co_units", "units"):
             value = _unit_names(ledger, value if isinstance(value, list) else [value])
-        elif key in ("responsible_person", "approved_by") and isinstance(value, str):
+        elif key in ("responsible_person", "approved_by", "head_signoff", "leader_signoff") and isinstance(value, str):
             value = ledger.config.person_name(value)
         elif key == "kind" and value in ledger.policy.kinds:
             value = ledger.policy.kinds[value].name

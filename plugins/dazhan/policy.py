@@ -196,7 +196,7 @@ def ducha_procedure() -> Procedure:
             # (一) 拟办送审
             t("register", ("new",), "drafted", OFFICE,
               cite("第七条(一)", "接到督查工作任务后，区委督查部门应及时提出拟办意见"), "拟办送审",
-              requires=("draft_opinion",)),
+              requires=("draft_opinion",), choices={"handled_by": "instruction_offices"}),
             t("approve", ("drafted",), "approved", LEADERS,
               cite("第七条(二)", "经区委确定和区委领导审定后的督查事项"), "区委领导审定", requires=("approved_by",)),
             t("reject", ("drafted",), "rejected", LEADERS, cite("第七条(一)", "报区委领导审定"), "不予立项",
@@ -466,6 +466,10 @@ def ducha_field_names() -> dict[str, str]:
         "authorised_by": "授权人",  # 第二十五条: 经授权开展工作
         "serious": "突出问题",  # 第十四条(十二): finding --serious
         "topic": "督查主题",  # 第十六条: 避免多头督查、重复督查 (apply --topic)
+        "ledger": "专项台账",  # 第二十二条: “综合台账+专项台账” (register --ledger NAME)
+        "handled_by": "归口办理机关",  # 第十八条: 批示件分别由区委办公室、区政府办公室…负责办理
+        "public": "公开通报公示",  # 第二十六条: 坚持定期通报公示
+        "media": "在新闻媒体上公开",  # 第二十六条(一): 根据需要在新闻媒体上公开通报公示
         "opinion": "意见",  # 第八条: 由分管领导同志提出具体意见
         "decision": "决定",  # 第八条: 需区委主要领导同志决定的
         "targets": "目标任务",  # 第二十条: 定目标任务
