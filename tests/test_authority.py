@@ -146,3 +146,17 @@ def test_confidential_matter_is_unknown_to_another_unit(deployment):
     assert out == run("progress", "DC-2025-9999", "--as", "u2_staff", "--on", "2025-06-03", ok=False).replace(
         "DC-2025-9999", mid)
     assert db() == before
+
+
+def test_fields_lists_what_each_step_takes_with_its_values_and_article(deployment):
+    import json
+
+    make, _ = deployment
+    run = make("ordos")
+    fields = json.loads(run("fields", "finding", "--json"))["fields"]
+    [kind] = [f for f in fields if f["field"] == "type"]
+    assert kind["option"] == "--type" and kind["values"][:2] == ["not_implemented", "deviation"]
+    assert "触发：重大决策未落实到位或落实走样：报告市人民政府" in kind["why"] and kind["article"].startswith("第十六条")
+    table = run("fields", "submit")
+    assert "--head-signoff" in table and "须承办单位主要负责人（第一责任人）审批（人员id）" in table
+    assert "没有「nope」这一步骤" in run("fields", "nope", ok=False)

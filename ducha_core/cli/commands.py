@@ -29,6 +29,7 @@ COMMAND_TABLE: dict[str, tuple[str, str]] = {
     "ledger": ("ledger_cmd:ledger", "台账：每件事项的红黄绿灯、最紧迫的期限和由谁办理"),
     "obligations": ("ledger_cmd:obligations_cmd", "期限清单：谁在何时前应报送什么，是否按时（可按单位、时间窗）"),
     "show": ("ledger_cmd:show", "一件事项的全部经过及每个期限的依据"),
+    "fields": ("fields_cmd:fields_cmd", "本辖区各步骤的要件：可写的 --字段名、含义、可选值和依据"),
     "due": ("consequences_cmd:due", "规则要求的升级处理、等次和扣分，附可直接运行的确认命令"),
     "dismiss": ("ledger_cmd:dismiss", "不予处理：对规则提出的升级建议写明理由后不按建议处理"),
     "assessment": ("consequences_cmd:assessment", "年度考核汇总：各单位一年的表扬、批评、约谈、督办、逾期、扣分加分及依据"),

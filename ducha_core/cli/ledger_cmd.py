@@ -828,4 +828,4 @@ for _command in (register, apply_cmd, approve, assign, accept, remind, progress,
                  archive, bulletin, escalate, order, interview, grade, finding, step_cmd, set_deadline, dismiss):
     _command.context_settings.update(ignore_unknown_options=True, allow_extra_args=True)
     _command.help = (inspect.cleandoc(_command.help or "")
-                     + "\n\n本辖区要求的其他要件可写作 --字段名 值（如 --plan、--next-steps）。")
+                     + "\n\n本辖区要求的其他要件可写作 --字段名 值（如 --plan、--next-steps）；各步骤的要件见 ducha fields 步骤id。")

@@ -1,0 +1,101 @@
+"""The fields each step of a jurisdiction takes (要件): what the CLI accepts as ``--field VALUE``.
+
+``step_fields(policy)`` lists, per step, every field a rule reads: required by the step (or by
+some matter kinds), chosen from the document's own list (``Transition.choices``), a date an
+obligation runs to, an approver or signer (``ApprovalRule``), or a flag a consequence waits for
+(a trigger's ``match``: ``finding --serious`` → 突出问题). ``ducha fields`` prints it; each field's
+Chinese name comes from ``Policy.field_names``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import attrs
+
+if TYPE_CHECKING:
+    from ducha_core.policy import Policy
+
+
+@attrs.frozen
+class StepField:
+    """One field of one step. ``why``: 必填 / 部分类别必填 / 取值 / 期限 / 审批 / 触发; ``values``:
+    the allowed values where the document lists them; ``article``: the article that asks for it."""
+
+    action: str
+    step: str
+    field: str
+    name: str
+    why: str
+    values: tuple[str, ...] = ()
+    article: str = ""
+
+    @property
+    def option(self) -> str:
+        return "--" + self.field.replace("_", "-")
+
+
+def step_fields(policy: Policy, action: str | None = None) -> list[StepField]:
+    """Every field the steps of ``policy`` take (of one step when ``action`` is given), once per
+    step, field and reason, in procedure order."""
+    from ducha_core.matter import MatterEngine
+    from ducha_core.rules import After, CountInYear
+
+    names = policy.field_names
+    engine = MatterEngine(policy, None)  # type: ignore[arg-type]  # choices_for reads settings only
+    out: list[StepField] = []
+    seen: set[tuple[str, str, str]] = set()
+
+    def add(t_action: str, step: str, field: str, why: str, values=(), article: str = "") -> None:
+        key = (t_action, field, why)
+        if key in seen or (action is not None and t_action != action):
+            return
+        seen.add(key)
+        out.append(StepField(t_action, step, field, names.get(field, field), why, tuple(str(v) for v in values), article))
+
+    steps: dict[str, str] = {}
+    for t in policy.procedure.transitions:
+        step = t.name or policy.action_name(t.action)
+        steps.setdefault(t.action, step)
+        for field in t.requires:
+            add(t.action, step, field, "必填", engine.choices_for(t, field), t.citation.article)
+        for kind, fields in t.requires_by_kind.items():
+            for field in fields:
+                kind_name = policy.kinds[kind].name if kind in policy.kinds else kind
+                add(t.action, step, field, f"{kind_name}必填", (), t.citation.article)
+        for field in t.choices:
+            add(t.action, step, field, "取值", engine.choices_for(t, field), t.citation.article)
+        for owes in t.obliges:
+            if owes.date_field:
+                add(t.action, step, owes.date_field, f"{owes.name}的期限", (), owes.citation.article)
+    for rule in policy.approvals:
+        for a in rule.applies_to:
+            if rule.approver_roles:
+                roles = "或".join(policy.roles[r].name for r in rule.approver_roles if r in policy.roles)
+                add(a, steps.get(a, a), rule.field, f"须{roles}审批（人员id）", (), rule.citation.article)
+            if rule.advance is not None:
+                add(a, steps.get(a, a), rule.start_field, f"{rule.advance.describe()}", (), rule.citation.article)
+    triggers = [(s.name, s.trigger, s.citation) for s in policy.escalation]
+    if policy.grading is not None:
+        triggers += [(d.name, d.trigger, d.citation) for d in policy.grading.deductions]
+        triggers += [(f"认定“{r.grade}”", r.trigger, r.citation) for r in policy.grading.rules]
+    for name, trigger, citation in triggers:
+        if isinstance(trigger, After | CountInYear):
+            for field, value in trigger.match.items():
+                values = () if value is True else (value,)
+                add(trigger.action, steps.get(trigger.action, trigger.action), field, f"触发：{name}", values,
+                    citation.article)
+    # one row per step and field: its reasons joined, the list of values where any gives one
+    merged: dict[tuple[str, str], StepField] = {}
+    for f in out:
+        old = merged.get((f.action, f.field))
+        if old is None:
+            merged[(f.action, f.field)] = f
+            continue
+        whys = old.why.split("；")
+        if f.why not in whys and not (f.why == "取值" and old.values):
+            whys.append(f.why)
+        merged[(f.action, f.field)] = attrs.evolve(old, why="；".join(whys), values=old.values or f.values,
+                                                     article=old.article if f.article in old.article else
+                                                     f"{old.article}、{f.article}")
+    return list(merged.values())
