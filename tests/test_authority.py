@@ -160,3 +160,46 @@ def test_fields_lists_what_each_step_takes_with_its_values_and_article(deploymen
     table = run("fields", "submit")
     assert "--head-signoff" in table and "须承办单位主要负责人（第一责任人）审批（人员id）" in table
     assert "没有「nope」这一步骤" in run("fields", "nope", ok=False)
+
+
+def test_fields_the_rules_need_are_accepted_from_the_cli(deployment):
+    """Issue examples: Ankang `finding --misconduct`; Dazhan `finding --serious`, `register --ledger --handled-by`,
+    `bulletin --public --media`; each recorded, and the consequence it triggers proposed."""
+    import json
+
+    make, _ = deployment
+    run = make("ankang", '\n[[person]]\nid = "dcy"\nname = "政务督查员"\nroles = ["inspector"]\n')
+    mid = run("register", "--as", "duchashi", "--on", "2025-09-01", "--kind", "instruction", "--title", "批示件").split()[0]
+    run("assign", mid, "--as", "duchashi", "--on", "2025-09-01", "--lead", "u1", "--deadline", "2025-12-31")
+    run("finding", mid, "--as", "dcy", "--on", "2025-09-10", "--note", "挪用专项资金", "--misconduct")
+    due = json.loads(run("due", "--as-of", "2025-09-10", "--json"))["findings"]
+    assert [f["rule"] for f in due if f["category"] == "escalation"] == ["misconduct_referral"]
+
+
+def test_dazhan_fields_from_the_cli(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DUCHA_CONFIG", raising=False)
+    import json
+
+    runner = CliRunner()
+
+    def run(*args, ok=True):
+        result = runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+        assert (result.exit_code == 0) == ok, result.output
+        return result.output
+
+    run("init", "--jurisdiction", "dazhan")
+    mid = run("register", "--as", "duchashi", "--on", "2025-09-26", "--kind", "instruction", "--title", "批示件",
+              "--draft-opinion", "拟交示例单位一", "--ledger", "招商引资专项台账", "--handled-by", "区委办公室").split()[0]
+    assert "须为区委办公室、区政府办公室、区委常委工作所在部门之一" in run(
+        "register", "--as", "duchashi", "--on", "2025-09-26", "--kind", "instruction", "--title", "另一件",
+        "--draft-opinion", "x", "--handled-by", "区纪委", ok=False)
+    run("approve", mid, "--as", "lingdao", "--on", "2025-09-26", "--approved-by", "lingdao")
+    run("assign", mid, "--as", "duchashi", "--on", "2025-09-29", "--lead", "u1", "--deadline", "2025-10-31")
+    run("finding", mid, "--as", "duchayuan", "--on", "2025-10-09", "--note", "进度严重滞后", "--serious",
+        "--authorised-by", "duchashi")
+    due = json.loads(run("due", "--as-of", "2025-10-09", "--json"))["findings"]
+    assert {f["rule"] for f in due} >= {"serious_report", "serious_order"}
+    run("bulletin", mid, "--as", "duchashi", "--on", "2025-10-10", "--type", "criticism", "--public", "--media")
+    data = json.loads(run("show", mid, "--json"))["events"]
+    assert data[0]["data"]["ledger"] == "招商引资专项台账" and data[-1]["data"]["media"] is True
