@@ -3,7 +3,7 @@
 Which file is used: an explicit path, then ``$DUCHA_CONFIG``, then ``./ducha.toml``. Every problem
 is one ``ConfigError`` line naming the file, the key and what is allowed, e.g.::
 
-    ducha.toml: unit[2].head = 'x' is not a person id; people: zhang, li
+    ducha.toml：unit[2].head = 'x' 不是人员 id；人员：zhang, li
 
 ``write_default_config`` writes a commented file for a jurisdiction (``ducha init --jurisdiction ID``).
 """
@@ -78,16 +78,16 @@ def config_path(path: str | Path | None = None) -> Path:
 
 
 def _fail(file: str, message: str) -> ConfigError:
-    return ConfigError(f"{file}: {message}")
+    return ConfigError(f"{file}：{message}")
 
 
 def _str(file: str, key: str, value: Any, *, required: bool = True) -> str | None:
     if value is None:
         if required:
-            raise _fail(file, f"{key} is missing; write {key} = \"...\"")
+            raise _fail(file, f"缺少 {key}；请写 {key} = \"...\"")
         return None
     if not isinstance(value, str) or (required and not value.strip()):
-        raise _fail(file, f"{key} = {value!r} must be a non-empty string")
+        raise _fail(file, f"{key} = {value!r} 无效：须为非空字符串，如 {key} = \"...\"")
     return value
 
 
@@ -95,19 +95,19 @@ def _str_list(file: str, key: str, value: Any) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _fail(file, f"{key} = {value!r} must be a list of strings, e.g. {key} = [\"a\", \"b\"]")
+        raise _fail(file, f"{key} = {value!r} 无效：须为字符串列表，如 {key} = [\"a\", \"b\"]")
     return value
 
 
 def _check_keys(file: str, where: str, table: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
     for key in table:
         if key not in allowed:
-            raise _fail(file, f"{where}{key} is not a known key; allowed: {', '.join(allowed)}")
+            raise _fail(file, f"未知的键 {where}{key}；可用的键：{', '.join(allowed)}")
 
 
 def _check_id(file: str, key: str, value: str) -> None:
     if not _ID.match(value):
-        raise _fail(file, f"{key} = {value!r} is not a usable id; use letters, digits, _ or - (no spaces, commas, colons)")
+        raise _fail(file, f"{key} = {value!r} 不能用作 id；请只用字母、数字、_ 或 -（不含空格、逗号、冒号、分号、等号）")
 
 
 def load_config(path: str | Path | None = None, *, jurisdiction: str | None = None, validate_roles: bool = True) -> DeploymentConfig:
@@ -117,15 +117,15 @@ def load_config(path: str | Path | None = None, *, jurisdiction: str | None = No
     file = str(file_path) if path or os.environ.get(ENV_VAR) else file_path.name
     if not file_path.exists():
         raise ConfigError(
-            f"{file}: no deployment file; run `ducha init --jurisdiction ID` here, or pass --config FILE"
-            f" (or set ${ENV_VAR})"
+            f"{file}：没有部署文件；在此运行 ducha init --jurisdiction ID，或用 --config FILE 指定"
+            f"（或设置环境变量 {ENV_VAR}）"
         )
     try:
         raw = tomllib.loads(file_path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise _fail(file, f"not valid TOML ({exc})") from None
+        raise _fail(file, f"不是有效的 TOML（{exc}）；请按提示的行列改正") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise _fail(file, f"cannot be read ({exc})") from None
+        raise _fail(file, f"无法读取（{exc}）；请检查文件权限，并以 UTF-8 编码保存") from None
     return parse_config(raw, file_path, file=file, jurisdiction=jurisdiction, validate_roles=validate_roles and not jurisdiction)
 
 
@@ -146,14 +146,14 @@ def parse_config(
     calendar = tuple(base / p for p in _str_list(file, "calendar", raw.get("calendar")))
     for i, p in enumerate(calendar):
         if not p.exists():
-            raise _fail(file, f"calendar[{i + 1}] = '{p}' does not exist; give a holiday-notice TOML file")
+            raise _fail(file, f"calendar[{i + 1}] = '{p}' 不存在；请给出放假安排 TOML 文件的路径（相对于本文件）")
     plugins = tuple(base / p for p in _str_list(file, "plugins", raw.get("plugins")))
     for i, p in enumerate(plugins):
         if not p.exists():
-            raise _fail(file, f"plugins[{i + 1}] = '{p}' does not exist; give a plugin .py file or package directory")
+            raise _fail(file, f"plugins[{i + 1}] = '{p}' 不存在；请给出插件 .py 文件或包目录的路径（相对于本文件）")
     settings = raw.get("settings", {})
     if not isinstance(settings, dict):
-        raise _fail(file, "settings must be a table: [settings]")
+        raise _fail(file, "settings 须为表，写作 [settings]")
 
     policy = _policy(file, jid, plugins, settings, jurisdiction is not None)
     number_patterns = _number_patterns(file, raw.get("documents", {}), policy, check_kinds=jurisdiction is None)
@@ -161,36 +161,36 @@ def parse_config(
     people: dict[str, Person] = {}
     raw_people = raw.get("person", [])
     if not isinstance(raw_people, list):
-        raise _fail(file, "person must be an array of tables: [[person]]")
+        raise _fail(file, "person 须为表数组，每人写一个 [[person]]")
     raw_units = raw.get("unit", [])
     if not isinstance(raw_units, list):
-        raise _fail(file, "unit must be an array of tables: [[unit]]")
+        raise _fail(file, "unit 须为表数组，每个单位写一个 [[unit]]")
     unit_ids = [u.get("id") for u in raw_units if isinstance(u, dict)]
     for n, uid in enumerate(unit_ids, 1):
         if isinstance(uid, str):
             _check_id(file, f"unit[{n}].id", uid)
         if uid is not None and uid in unit_ids[: n - 1]:
-            raise _fail(file, f"unit[{n}].id = '{uid}' is a duplicate unit id; give each unit its own id")
+            raise _fail(file, f"unit[{n}].id = '{uid}' 与前面的单位 id 重复；请给每个单位不同的 id")
     role_ids = list(policy.roles)
     for n, entry in enumerate(raw_people, 1):
         where = f"person[{n}]."
         if not isinstance(entry, dict):
-            raise _fail(file, f"person[{n}] must be a table")
+            raise _fail(file, f"person[{n}] 须为表，写作 [[person]]")
         _check_keys(file, where, entry, PERSON_KEYS)
         pid = _str(file, where + "id", entry.get("id"))
         _check_id(file, where + "id", pid)
         if pid in people:
-            raise _fail(file, f"{where}id = '{pid}' is a duplicate person id; give each person its own id")
+            raise _fail(file, f"{where}id = '{pid}' 与前面的人员 id 重复；请给每个人不同的 id")
         roles = _str_list(file, where + "roles", entry.get("roles"))
         if validate_roles:
             for role in roles:
                 if role not in policy.roles:
-                    raise _fail(file, f"{where}roles: '{role}' is not a role of {policy.id}; roles: {', '.join(role_ids)}")
+                    raise _fail(file, f"{where}roles 中的 '{role}' 不是 {policy.id} 的角色；可用的角色：{', '.join(role_ids)}")
         unit = _str(file, where + "unit", entry.get("unit"), required=False)
         if unit is not None and unit not in unit_ids:
-            raise _fail(file, f"{where}unit = '{unit}' is not a unit id; units: {', '.join(map(str, unit_ids)) or '(none)'}")
+            raise _fail(file, f"{where}unit = '{unit}' 不是单位 id；单位：{', '.join(map(str, unit_ids)) or '（无）'}")
         if validate_roles and unit is None and any(policy.roles[r].scope == "unit" for r in roles):
-            raise _fail(file, f"{where}unit is missing: roles {', '.join(roles)} act for a unit; write unit = \"ID\"")
+            raise _fail(file, f"缺少 {where}unit：角色 {', '.join(roles)} 代表承办单位办事；请写 unit = \"ID\"")
         people[pid] = Person(pid, _str(file, where + "name", entry.get("name", pid)), tuple(roles), unit,
                              _str(file, where + "title", entry.get("title", ""), required=False) or "")
 
@@ -198,17 +198,17 @@ def parse_config(
     for n, entry in enumerate(raw_units, 1):
         where = f"unit[{n}]."
         if not isinstance(entry, dict):
-            raise _fail(file, f"unit[{n}] must be a table")
+            raise _fail(file, f"unit[{n}] 须为表，写作 [[unit]]")
         _check_keys(file, where, entry, UNIT_KEYS)
         uid = _str(file, where + "id", entry.get("id"))
         _check_id(file, where + "id", uid)
         if uid in units:
-            raise _fail(file, f"{where}id = '{uid}' is a duplicate unit id; give each unit its own id")
+            raise _fail(file, f"{where}id = '{uid}' 与前面的单位 id 重复；请给每个单位不同的 id")
         refs = {}
         for key in ("head", "leader_in_charge", "responsible_person"):
             value = _str(file, where + key, entry.get(key), required=False)
             if value is not None and value not in people:
-                raise _fail(file, f"{where}{key} = '{value}' is not a person id; people: {', '.join(people) or '(none)'}")
+                raise _fail(file, f"{where}{key} = '{value}' 不是人员 id；人员：{', '.join(people) or '（无）'}")
             refs[key] = value
         units[uid] = Unit(uid, _str(file, where + "name", entry.get("name", uid)), **refs)
 
@@ -232,22 +232,22 @@ def _number_patterns(file: str, table: Any, policy: Any, *, check_kinds: bool = 
     from ducha_core.documents.render import DOC_KINDS, available_kinds, check_pattern
 
     if not isinstance(table, dict):
-        raise _fail(file, "documents must be a table: [documents]")
+        raise _fail(file, "documents 须为表，写作 [documents]")
     _check_keys(file, "documents.", table, DOCUMENTS_KEYS)
     patterns = table.get("number_pattern", {})
     if not isinstance(patterns, dict):
-        raise _fail(file, 'documents.number_pattern must be a table, e.g. number_pattern.assignment = "渭高督字〔{year}〕{n}号"')
+        raise _fail(file, 'documents.number_pattern 须为表，如 number_pattern.assignment = "渭高督字〔{year}〕{n}号"')
     kinds = available_kinds(policy) if check_kinds else list(DOC_KINDS)
     out: dict[str, str] = {}
     for kind, pattern in patterns.items():
         key = f"documents.number_pattern.{kind}"
         if kind not in kinds:
-            why = "is not a document kind" if kind not in DOC_KINDS else \
-                f"is not a document of {policy.id} (its procedure has no '{DOC_KINDS[kind].step}' step)"
-            raise _fail(file, f"{key}: '{kind}' {why}; kinds: {', '.join(kinds)}")
+            why = "不是公文种类" if kind not in DOC_KINDS else \
+                f"不是 {policy.id} 的公文（其程序没有 '{DOC_KINDS[kind].step}' 环节）"
+            raise _fail(file, f"{key}：'{kind}' {why}；可用的种类：{', '.join(kinds)}")
         problem = check_pattern(pattern)
         if problem:
-            raise _fail(file, f"{key} = {pattern!r} {problem}")
+            raise _fail(file, f"{key} = {pattern!r} 不能用作文号格式：{problem}")
         out[kind] = pattern
     return out
 
@@ -260,9 +260,9 @@ def _policy(file: str, jid: str, plugins: tuple[Path, ...], settings: dict, over
         return resolve_policy(jid, plugin_paths=plugins, settings=settings)
     except PluginError as exc:
         key = "--jurisdiction" if overridden else "jurisdiction"
-        raise _fail(file, f"{key} = '{jid}': {exc}") from None
+        raise _fail(file, f"{key} = '{jid}' 无法使用：{exc}") from None
     except PolicyError as exc:
-        raise _fail(file, f"[settings] {exc}") from None
+        raise _fail(file, f"[settings] 有误：{exc}") from None
 
 
 # --- the commented default file -------------------------------------------------------------------
@@ -289,7 +289,7 @@ def default_config_text(jurisdiction_id: str) -> str:
     try:
         policy = resolve_policy(jurisdiction_id)
     except PluginError:
-        raise ConfigError(f"--jurisdiction '{jurisdiction_id}' is not installed; known: {', '.join(all_ids())}") from None
+        raise ConfigError(f"--jurisdiction '{jurisdiction_id}' 没有安装；已安装的辖区：{', '.join(all_ids())}（或先安装该辖区的插件包）") from None
     j = policy.jurisdiction
     by_scope: dict[str, list[str]] = {}
     for role in policy.roles.values():
@@ -403,7 +403,7 @@ def write_default_config(path: str | Path, jurisdiction_id: str) -> Path:
     if target.is_dir():
         target = target / DEFAULT_NAME
     if target.exists():
-        raise ConfigError(f"{target}: already exists; edit it, or remove it first (ducha init never overwrites)")
+        raise ConfigError(f"{target}：文件已存在；请直接编辑它，或先删除（ducha init 不会覆盖已有文件）")
     text = default_config_text(jurisdiction_id)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")

@@ -230,9 +230,10 @@ _FIXED: dict[str, Period] = {
     "半年": Months(6),
 }
 _ACCEPTED = (
-    "write e.g. 5个工作日, 十五个工作日, 15个工作日内, 提前7个工作日, 5日, 一周, 3个月, 半个月, 一年, 次日, "
-    "每月最后1个工作日, 每季度末最后1个工作日, 随办随报"
+    "可写作 5个工作日、十五个工作日、15个工作日内、提前7个工作日、5日、一周、3个月、半个月、一年、次日、"
+    "每月最后1个工作日、每季度末最后1个工作日、随办随报"
 )
+_UNIT_NAMES = {WorkingDays: "个工作日", CalendarDays: "日", Weeks: "周", Months: "个月"}
 
 
 def _read_chinese_below_10000(s: str, above: int | None) -> int:
@@ -306,7 +307,7 @@ def parse_period(text: str) -> Period:
     """
 
     def refuse(reason: str) -> ValueError:
-        return ValueError(f"cannot read period '{text}': {reason}; {_ACCEPTED}")
+        return ValueError(f"无法识别期限 '{text}'：{reason}；{_ACCEPTED}")
 
     t = "".join(unicodedata.normalize("NFKC", text).split())
     t = t.removeprefix("在")
@@ -318,19 +319,19 @@ def parse_period(text: str) -> Period:
         return _FIXED[t]
     m = _PERIOD_RE.fullmatch(t)
     if not m:
-        raise refuse("not a form of period it knows")
+        raise refuse("不是已知的期限写法")
     before, number, unit = m.groups()
     try:
         n = _read_number(number)
     except ValueError:
-        raise refuse(f"'{number}' is not a standard Chinese numeral (write e.g. 十五, 一百零五)") from None
+        raise refuse(f"'{number}' 不是规范的中文数字（规范写法如 十五、一百零五）") from None
     kind = _UNITS[unit]
     if before and kind is not WorkingDays:
-        raise refuse("提前 goes only with 个工作日")
+        raise refuse("「提前」只能与「个工作日」连用")
     if n < 1:
-        raise refuse("the number must be at least 1")
+        raise refuse("数目至少为1")
     if unit == "年":
         n *= 12
     if n > _LIMITS[kind]:
-        raise refuse(f"a period may not exceed 10 years (at most {_LIMITS[kind]} for {kind.__name__})")
+        raise refuse(f"期限不得超过10年（最多{_LIMITS[kind]}{_UNIT_NAMES[kind]}）")
     return kind(-n if before else n)

@@ -58,10 +58,9 @@ class Plugins:
         try:
             return self.jurisdictions[jurisdiction_id]
         except KeyError:
-            known = ", ".join(sorted(self.jurisdictions)) or "(none installed)"
+            known = ", ".join(sorted(self.jurisdictions)) or "（无）"
             raise PluginError(
-                f"unknown jurisdiction '{jurisdiction_id}'; installed: {known}"
-                " (install a plugin package, or pass a plugin file path)"
+                f"未知的辖区 '{jurisdiction_id}'；已安装：{known}（请安装辖区插件包，或给出插件文件路径）"
             ) from None
 
     def plugin_object(self, jurisdiction_id: str) -> object:
@@ -93,20 +92,20 @@ class Plugins:
         except pluggy.PluginValidationError as exc:
             if self.manager.is_registered(plugin):
                 self.manager.unregister(plugin)
-            raise PluginError(f"plugin {source}: {exc}; hooks are listed in ducha_core/hookspecs.py") from None
+            raise PluginError(f"插件 {source}：{exc}；可用的钩子见 ducha_core/hookspecs.py") from None
         impls = [i for i in self.manager.hook.ducha_jurisdiction.get_hookimpls() if i.plugin_name == name]
         if not impls:
             return None  # an extension plugin, not a jurisdiction
         jurisdiction = impls[0].function()
         if not isinstance(jurisdiction, Jurisdiction):
             self.manager.unregister(plugin)
-            raise PluginError(f"plugin {source}: ducha_jurisdiction must return a Jurisdiction")
+            raise PluginError(f"插件 {source}：ducha_jurisdiction 须返回 Jurisdiction 对象；请改正该函数")
         if jurisdiction.id in self.jurisdictions:
             self.manager.unregister(plugin)
             other = self.jurisdictions[jurisdiction.id].source
             raise PluginError(
-                f"two plugins declare jurisdiction '{jurisdiction.id}': {other} and {source};"
-                " uninstall one or give it another id"
+                f"两个插件声明了同一辖区 '{jurisdiction.id}'：{other} 和 {source}；"
+                "请卸载其一，或给其中一个改用别的 id"
             )
         info = PluginInfo(jurisdiction, name, version, source)
         self.jurisdictions[jurisdiction.id] = info
@@ -115,21 +114,21 @@ class Plugins:
 
 def _import_path(path: Path) -> ModuleType:
     if not path.exists():
-        raise PluginError(f"plugin path {path} does not exist; give a .py file or a package directory")
+        raise PluginError(f"插件路径 {path} 不存在；请给出 .py 文件或包目录")
     target = path / "__init__.py" if path.is_dir() else path
     module_name = f"ducha_local_{path.stem}_{abs(hash(str(path.resolve()))) % 10**8}"
     spec = importlib.util.spec_from_file_location(
         module_name, target, submodule_search_locations=[str(path)] if path.is_dir() else None
     )
     if spec is None or spec.loader is None:
-        raise PluginError(f"cannot import plugin from {path}; give a .py file or a package directory")
+        raise PluginError(f"无法从 {path} 导入插件；请给出 .py 文件或包目录")
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
     try:
         spec.loader.exec_module(module)
     except Exception as exc:
         del sys.modules[module_name]
-        raise PluginError(f"plugin {path} failed to import: {type(exc).__name__}: {exc}") from None
+        raise PluginError(f"插件 {path} 导入失败：{type(exc).__name__}: {exc}；请改正该文件") from None
     return module
 
 
@@ -143,7 +142,7 @@ def get_plugins(*, load_entry_points: bool = True, paths: Iterable[str | Path] =
             try:
                 module = ep.load()
             except Exception as exc:
-                raise PluginError(f"plugin entry point '{ep.name}' failed to load: {type(exc).__name__}: {exc}") from None
+                raise PluginError(f"插件入口点 '{ep.name}' 加载失败：{type(exc).__name__}: {exc}；请重装或卸载提供它的包") from None
             dist = ep.dist
             version = dist.version if dist else "?"
             where = f"entry point {ep.name} ({dist.name if dist else '?'} {version})"

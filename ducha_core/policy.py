@@ -202,7 +202,7 @@ def _apply_settings(
     for key, value in overrides.items():
         if key not in setting_defs:
             allowed = ", ".join(sorted(setting_defs))
-            raise PolicyError(f"{jurisdiction.id}: unknown setting '{key}'; allowed: {allowed}")
+            raise PolicyError(f"{jurisdiction.id}：没有设置项 '{key}'；可用：{allowed}")
         values[key] = value
     return values
 
@@ -214,7 +214,7 @@ def _document_with_dates(doc: SourceDocument, issued: Any) -> SourceDocument:
         try:
             issued = date.fromisoformat(issued)
         except ValueError:
-            raise PolicyError(f"setting issued = '{issued}' is not a date; write YYYY-MM-DD") from None
+            raise PolicyError(f"设置 issued = '{issued}' 不是日期；请写 YYYY-MM-DD") from None
     expires = doc.expires
     if doc.trial_months:  # 试行期N个月: the last day is the day before the same date N months on
         expires = add_months(issued, doc.trial_months) - timedelta(days=1)
@@ -226,7 +226,7 @@ def _period_setting(value: Any, key: str) -> Period:
         try:
             return parse_period(value)
         except ValueError as exc:
-            raise PolicyError(f"setting {key}: {exc}") from None
+            raise PolicyError(f"设置 {key}：{exc}") from None
     return value
 
 
@@ -254,9 +254,9 @@ def _resolve_trigger(trigger: Any, values: Mapping[str, Any], jid: str, rule: st
             try:
                 changes["chased"] = int(value or 0)
             except (TypeError, ValueError):
-                raise PolicyError(f"setting {trigger.chased_setting} = {value!r}: write a whole number of chases (0 = off)") from None
+                raise PolicyError(f"设置 {trigger.chased_setting} = {value!r}：请写催办次数（整数，0 = 不提出）") from None
             if changes["chased"] < 0:
-                raise PolicyError(f"setting {trigger.chased_setting} = {value!r}: write 0 or more")
+                raise PolicyError(f"设置 {trigger.chased_setting} = {value!r}：请写 0 或更大的整数")
         return attrs.evolve(trigger, **changes) if changes else trigger
     if isinstance(trigger, After):
         if (trigger.obligation is None) == (not trigger.at_once):
@@ -438,8 +438,8 @@ def assemble(
             raise PolicyError(f"{jid}: time limit '{limit.id}' reads unknown setting '{limit.anchor_setting}'")
         anchor = values.get(limit.anchor_setting) if limit.anchor_setting else limit.anchor
         if anchor not in ("assigned", "registered", "received", "meeting", None):
-            raise PolicyError(f"{jid}: setting {limit.anchor_setting} = '{anchor}': write assigned, received,"
-                              " registered or meeting")
+            raise PolicyError(f"{jid}：设置 {limit.anchor_setting} = '{anchor}'：请写 assigned（交办）、received（收到）、"
+                              "registered（立项）或 meeting（会议召开）")
     # a period a step sets (约谈 → 书面整改方案 within a setting's period) takes the setting's value
     steps = []
     for t in procedure.transitions:
@@ -462,9 +462,9 @@ def assemble(
             deductions=tuple(attrs.evolve(d, trigger=_resolve_trigger(d.trigger, values, jid, d.id))
                              for d in grading.deductions))
     if values.get("year_window") not in ("calendar", "rolling"):
-        raise PolicyError(f"{jid}: setting year_window = '{values.get('year_window')}': write calendar or rolling")
+        raise PolicyError(f"{jid}：设置 year_window = '{values.get('year_window')}'：请写 calendar（自然年）或 rolling（连续12个月）")
     if values.get("dismissal") not in ("office", "none"):
-        raise PolicyError(f"{jid}: setting dismissal = '{values.get('dismissal')}': write office or none")
+        raise PolicyError(f"{jid}：设置 dismissal = '{values.get('dismissal')}'：请写 office（督查室可不予处理）或 none（不允许）")
     office_roles = tuple(r.id for r in roles.values() if r.scope == "office")
     if values["dismissal"] == "office" and office_roles and escalation and \
             not any(t.action == "dismiss" for t in procedure.transitions):
@@ -475,7 +475,7 @@ def assemble(
         transitions.setdefault(("*", "dismiss"), t)
     mode = values.get("deadline_correction")
     if mode not in ("leader_approval", "office", "none"):
-        raise PolicyError(f"{jid}: setting deadline_correction = '{mode}': write leader_approval, office or none")
+        raise PolicyError(f"{jid}：设置 deadline_correction = '{mode}'：请写 leader_approval（经领导批准）、office（督查室）或 none（不允许）")
     if mode != "none" and not any(t.action == "set_deadline" for t in procedure.transitions):
         office_roles = tuple(r.id for r in roles.values() if r.scope == "office")
         running = tuple(s.id for s in states.values() if s.clock_running)

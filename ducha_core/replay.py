@@ -258,7 +258,7 @@ def replay(events: Iterable[Event], base, variant, cal, *, start: date | None = 
     if end is None:
         end = max((e.on for h in histories.values() for e in h), default=date.today())
     if start is not None and end < start:
-        raise InputError(f"--to {end} is before --from {start}")
+        raise InputError(f"--to {end} 早于 --from {start}；请让 --to 不早于 --from")
     count = sum(sum(1 for e in h if e.on <= end) for h in histories.values())
     b = fold_all(base, cal, histories, end, directory)
     v = fold_all(variant, cal, histories, end, directory)
@@ -278,17 +278,17 @@ def read_only_events(database: Path) -> list[Event]:
     from ducha_core.store.sqlite import SQLiteStore
 
     if not Path(database).exists():
-        raise InputError(f"{database}: no database; nothing to replay")
+        raise InputError(f"{database}：数据库不存在，没有可重放的事件；请检查部署文件中的 database 路径")
     try:
         conn = sqlite3.connect(f"file:{Path(database).resolve()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
-        raise InputError(f"{database}: cannot open read-only ({exc})") from None
+        raise InputError(f"{database}：无法以只读方式打开（{exc}）；请检查文件及其目录的读取权限") from None
     store = SQLiteStore.__new__(SQLiteStore)  # reuse its readers on a read-only connection
     store.conn, store.path, store._in_tx = conn, Path(database), False
     try:
         return [e for history in store.histories() for e in history]
     except sqlite3.Error as exc:
-        raise InputError(f"{database}: not a usable ducha database ({exc})") from None
+        raise InputError(f"{database}：不是可用的 ducha 数据库（{exc}）；请检查部署文件中的 database 路径") from None
     finally:
         conn.close()
 
@@ -305,8 +305,8 @@ def replay_deployment(variant_spec: str, *, config_path: str | None = None, star
     base = resolve_policy(config.jurisdiction, plugin_paths=config.plugins, settings=config.settings)
     variant = load_variant(variant_spec, plugins=plugins_with(config.plugins), settings=None)
     if base.id not in variant.lineage:
-        raise InputError(f"variant {variant.id} derives from {' → '.join(variant.lineage[:-1])}, "
-                         f"not from this deployment's jurisdiction {base.id}")
+        raise InputError(f"变体 {variant.id} 派生自 {' → '.join(variant.lineage[:-1])}，"
+                         f"不是本部署的辖区 {base.id}；请用 base = \"{base.id}\" 的变体文件")
     cal = WorkingCalendar.load(config.calendar, strict=bool(base.settings.get("strict_calendar")))
 
     def directory(actor: str):

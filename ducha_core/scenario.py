@@ -186,24 +186,24 @@ class _Validator:
         try:
             return date.fromisoformat(str(value))
         except ValueError:
-            raise self.fail(where, f"'{value}' is not a date; write YYYY-MM-DD") from None
+            raise self.fail(where, f"'{value}' 不是日期；请写作 YYYY-MM-DD，如 2025-10-09") from None
 
     def str(self, value: Any, where: Sequence) -> str:
         if not isinstance(value, str) or not value:
-            raise self.fail(where, f"expected text, got {value!r}")
+            raise self.fail(where, f"应为非空文本（加引号），实际为 {value!r}")
         return value
 
     def strs(self, value: Any, where: Sequence) -> tuple[str, ...]:
         if isinstance(value, str):
             return (value,)
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(where, f"expected a list of text, got {value!r}")
+            raise self.fail(where, f'应为文本列表，如 ["u1", "u2"]，实际为 {value!r}')
         return tuple(value)
 
     def keys(self, table: dict, allowed: set[str], where: Sequence) -> None:
         for key in table:
             if key not in allowed:
-                raise self.fail((*where, key), f"unknown key; allowed: {', '.join(sorted(allowed))}")
+                raise self.fail((*where, key), f"未知的键 '{key}'；可用：{', '.join(sorted(allowed))}")
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -212,7 +212,7 @@ def load_scenario(path: str | Path) -> Scenario:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ScenarioError(f"cannot read scenario {path}: {exc.strerror}") from None
+        raise ScenarioError(f"无法读取情景文件 {path}（{exc.strerror}）；请检查路径和读取权限") from None
     return parse_scenario(text, path)
 
 
@@ -221,40 +221,41 @@ def parse_scenario(text: str, path: str | Path = "<scenario>") -> Scenario:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+        raise ScenarioError(f"{path}: 不是有效的 TOML（{exc}）；请按提示的行列改正语法") from None
     v = _Validator(path, text)
     v.keys(data, _TOP, ())
     head = data.get("scenario", {})
     if not isinstance(head, dict):
-        raise v.fail(("scenario",), "must be a table [scenario]")
+        raise v.fail(("scenario",), "应写成 [scenario] 表")
     v.keys(head, _SCENARIO_KEYS, ("scenario",))
     formalities = head.get("formalities", "auto")
     if formalities not in ("auto", "strict"):
-        raise v.fail(("scenario", "formalities"), "is \"auto\" (fill required fields and bridge steps) or \"strict\"")
+        raise v.fail(("scenario", "formalities"),
+                     f"'{formalities}' 无效；应为 \"auto\"（自动补齐必备要素和衔接步骤）或 \"strict\"")
     jurisdictions = v.strs(head["jurisdictions"], ("scenario", "jurisdictions")) if "jurisdictions" in head else ()
 
     matters: dict[str, dict[str, Any]] = {}
     steps: list[Step] = []
     raw_matters = data.get("matter", [])
     if not isinstance(raw_matters, list) or not raw_matters:
-        raise v.fail(("matter",), "a scenario needs at least one [[matter]] (id, kind, received)")
+        raise v.fail(("matter",), "情景至少需要一个 [[matter]] 表（含 id、kind、received）")
     for n, m in enumerate(raw_matters):
         where = ("matter", n)
         v.keys(m, _MATTER_KEYS, where)
         for key in ("id", "kind", "received"):
             if key not in m:
-                raise v.fail(where, f"missing key '{key}'")
+                raise v.fail(where, f"缺少键 '{key}'；请补上 {key} = …")
         mid = v.str(m["id"], (*where, "id"))
         if mid in matters:
-            raise v.fail((*where, "id"), f"matter '{mid}' is declared twice")
+            raise v.fail((*where, "id"), f"事项 '{mid}' 重复声明；请给其中一个改用别的 id")
         received = v.date(m["received"], (*where, "received"))
         registered = v.date(m.get("registered", received), (*where, "registered"))
         if registered < received:
-            raise v.fail((*where, "registered"), f"{registered} is before the matter was received ({received})")
+            raise v.fail((*where, "registered"), f"立项日期 {registered} 早于收文日期 {received}；立项不得早于收文")
         kind = v.str(m["kind"], (*where, "kind"))
         extra = m.get("data", {})
         if not isinstance(extra, dict):
-            raise v.fail((*where, "data"), "must be a table { key = value }")
+            raise v.fail((*where, "data"), f"应写成表 {{ key = value }}，实际为 {extra!r}")
         register_data = {"kind": kind, "title": m.get("title", mid), "received": received.isoformat(), **extra}
         matters[mid] = {"kind": kind, "title": m.get("title", mid), "line": v.loc.line(where)}
         steps.append(Step(registered, mid, "register", m.get("actor"), register_data, v.loc.line((*where, "received")),
@@ -262,9 +263,9 @@ def parse_scenario(text: str, path: str | Path = "<scenario>") -> Scenario:
         if "assigned" in m:
             assigned = v.date(m["assigned"], (*where, "assigned"))
             if assigned < registered:
-                raise v.fail((*where, "assigned"), f"{assigned} is before the matter was registered ({registered})")
+                raise v.fail((*where, "assigned"), f"交办日期 {assigned} 早于立项日期 {registered}；交办不得早于立项")
             if "units" not in m:
-                raise v.fail(where, "assigned needs units = [\"u1\", …] (the lead units)")
+                raise v.fail(where, "写了 assigned 就要写牵头单位 units = [\"u1\", …]")
             assign = {"lead_units": list(v.strs(m["units"], (*where, "units")))}
             if "co_units" in m:
                 assign["co_units"] = list(v.strs(m["co_units"], (*where, "co_units")))
@@ -275,34 +276,34 @@ def parse_scenario(text: str, path: str | Path = "<scenario>") -> Scenario:
             steps.append(Step(assigned, mid, "assign", None, assign, v.loc.line((*where, "assigned")),
                               label=f"{mid} 交办"))
         elif "units" in m:
-            raise v.fail((*where, "units"), "units are given at assignment: add assigned = YYYY-MM-DD")
+            raise v.fail((*where, "units"), "units 在交办时给出：请补上交办日期 assigned = YYYY-MM-DD")
 
     raw_events = data.get("event", [])
     if not isinstance(raw_events, list):
-        raise v.fail(("event",), "write events as [[event]] tables")
+        raise v.fail(("event",), "事件应写成 [[event]] 表")
     for n, e in enumerate(raw_events):
         where = ("event", n)
         v.keys(e, _EVENT_KEYS, where)
         for key in ("on", "matter", "action"):
             if key not in e:
-                raise v.fail(where, f"missing key '{key}'")
+                raise v.fail(where, f"缺少键 '{key}'；请补上 {key} = …")
         on = v.date(e["on"], (*where, "on"))
         mid = v.str(e["matter"], (*where, "matter"))
         if mid not in matters:
-            raise v.fail((*where, "matter"), f"unknown matter '{mid}'; matters: {', '.join(matters)}")
+            raise v.fail((*where, "matter"), f"未知的事项 '{mid}'；已声明的事项：{', '.join(matters)}")
         action = v.str(e["action"], (*where, "action"))
         payload = e.get("data", {})
         if not isinstance(payload, dict):
-            raise v.fail((*where, "data"), "must be a table { key = value }")
+            raise v.fail((*where, "data"), f"应写成表 {{ key = value }}，实际为 {payload!r}")
         payload = dict(payload)
         if action in ALIASES:
             action, implied = ALIASES[action]
             payload = {**implied, **payload}
         elif action not in ACTIONS:
             known = ", ".join([*ACTIONS, *ALIASES])
-            raise v.fail((*where, "action"), f"unknown action '{action}'; actions: {known}")
+            raise v.fail((*where, "action"), f"未知的步骤 '{action}'；可用：{known}")
         if action == "register" or action == "apply":
-            raise v.fail((*where, "action"), "a matter is registered by its [[matter]] table (received = …)")
+            raise v.fail((*where, "action"), f"不能写 action = \"{action}\"：事项由其 [[matter]] 表立项（received = …）")
         if "units" in e:
             payload["units"] = list(v.strs(e["units"], (*where, "units")))
         actor = e.get("actor")
@@ -310,7 +311,7 @@ def parse_scenario(text: str, path: str | Path = "<scenario>") -> Scenario:
             actor = v.str(actor, (*where, "actor"))
         refused = e.get("expect_refused", False)
         if not isinstance(refused, bool | str):
-            raise v.fail((*where, "expect_refused"), "is true or a part of the expected refusal message")
+            raise v.fail((*where, "expect_refused"), f"应为 true 或预期拒绝理由中的一段文字，实际为 {refused!r}")
         for key, value in list(payload.items()):
             if isinstance(value, date):
                 payload[key] = value.isoformat()
@@ -330,33 +331,33 @@ def parse_scenario(text: str, path: str | Path = "<scenario>") -> Scenario:
         v.keys(x, _EXPECT_KEYS, where)
         checks = {k: val for k, val in x.items() if k not in ("as_of", "jurisdiction", "matter", "unit", "note")}
         if not checks:
-            raise v.fail(where, "says nothing to check (due, state, light, escalations, grades …)")
+            raise v.fail(where, "没有要检查的内容；请写 due、state、light、escalations、grades 等")
         matter = x.get("matter")
         if matter is not None and matter not in matters:
-            raise v.fail((*where, "matter"), f"unknown matter '{matter}'; matters: {', '.join(matters)}")
+            raise v.fail((*where, "matter"), f"未知的事项 '{matter}'；已声明的事项：{', '.join(matters)}")
         needs_matter = {"due", "deadlines", "state", "light", "reminders", "reminder_due", "overdue", "grade"}
         if matter is None and needs_matter & set(checks):
-            raise v.fail(where, f"{', '.join(sorted(needs_matter & set(checks)))} need matter = \"…\"")
+            raise v.fail(where, f"检查 {', '.join(sorted(needs_matter & set(checks)))} 须指明事项：matter = \"…\"")
         for key in ("due",):
             if key in checks and checks[key] not in ("", "none"):
                 checks[key] = v.date(checks[key], (*where, key))
         if "deadlines" in checks:
             if not isinstance(checks["deadlines"], dict):
-                raise v.fail((*where, "deadlines"), "is a table { rule_id = YYYY-MM-DD }")
+                raise v.fail((*where, "deadlines"), "应写成表 { rule_id = YYYY-MM-DD }")
             checks["deadlines"] = {k: v.date(d, (*where, "deadlines", k)) for k, d in checks["deadlines"].items()}
         if "light" in checks and checks["light"] not in _LIGHTS:
-            raise v.fail((*where, "light"), f"is one of {', '.join(_LIGHTS)}")
+            raise v.fail((*where, "light"), f"'{checks['light']}' 无效；应为 {', '.join(_LIGHTS)} 之一")
         for key in ("escalations", "deductions"):
             if key in checks:
                 checks[key] = sorted(v.strs(checks[key], (*where, key)))
         if "grades" in checks and not isinstance(checks["grades"], dict):
-            raise v.fail((*where, "grades"), "is a table { unit = \"较差\" }")
+            raise v.fail((*where, "grades"), "应写成表 { unit = \"较差\" }")
         for key in ("reminders", "refusals"):
             if key in checks and (not isinstance(checks[key], int) or isinstance(checks[key], bool)):
-                raise v.fail((*where, key), "is a number")
+                raise v.fail((*where, key), f"应为整数，实际为 {checks[key]!r}")
         for key in ("reminder_due", "overdue"):
             if key in checks and not isinstance(checks[key], bool):
-                raise v.fail((*where, key), "is true or false")
+                raise v.fail((*where, key), f"应为 true 或 false，实际为 {checks[key]!r}")
         expectations.append(Expectation(
             as_of=v.date(x.get("as_of", as_of), (*where, "as_of")),
             checks=checks,
@@ -369,7 +370,7 @@ def parse_scenario(text: str, path: str | Path = "<scenario>") -> Scenario:
     def tables(key: str) -> dict[str, dict[str, Any]]:
         value = data.get(key, {})
         if not isinstance(value, dict) or not all(isinstance(t, dict) for t in value.values()):
-            raise v.fail((key,), f"write [{key}.<jurisdiction id>] tables")
+            raise v.fail((key,), f"应写成 [{key}.<辖区 id>] 表")
         return value
 
     return Scenario(
@@ -677,7 +678,7 @@ def policies_for(scenario: Scenario, specs: Iterable[str] = (), plugin_paths: It
             settings = scenario.settings.get(Path(jid).stem if is_variant_spec(jid) else jid, {})
             out.append(resolve_policy(jid, plugin_paths=plugin_paths, settings=settings))
     if not out:
-        raise InputError("no jurisdiction installed; install a plugin or pass --plugin PATH")
+        raise InputError("未安装任何辖区；请安装辖区插件，或用 --plugin PATH 指定插件文件")
     return out
 
 
@@ -831,7 +832,7 @@ def find_scenarios(path: str | Path) -> list[Path]:
     if path.is_file():
         return [path]
     if not path.is_dir():
-        raise InputError(f"{path} does not exist; give a scenario file or a directory of them")
+        raise InputError(f"{path} 不存在；请给出情景文件或其所在目录")
     found = []
     for p in sorted(path.rglob("*.toml")):
         if p.name == "pyproject.toml" or "articles" in p.stem:

@@ -140,11 +140,11 @@ def _set_path(data: dict, dotted: str, value: Any, path: Path, rule: str) -> Any
     target = data
     for key in keys[:-1]:
         if not isinstance(target, dict) or key not in target:
-            raise _fail(path, f"change of '{rule}': no field '{dotted}'; fields: {', '.join(data)}")
+            raise _fail(path, f"修改 '{rule}'：没有字段 '{dotted}'；可用字段：{', '.join(data)}")
         target = target[key]
     if not isinstance(target, dict) or keys[-1] not in target:
-        fields = ", ".join(target) if isinstance(target, dict) else "(none)"
-        raise _fail(path, f"change of '{rule}': no field '{dotted}'; fields: {fields}")
+        fields = ", ".join(target) if isinstance(target, dict) else "（无）"
+        raise _fail(path, f"修改 '{rule}'：没有字段 '{dotted}'；可用字段：{fields}")
     before = target[keys[-1]]
     target[keys[-1]] = value
     return before
@@ -176,7 +176,7 @@ def _get_list(parts: dict[str, Any], key: str) -> list:
 def _put_list(parts: dict[str, Any], key: str, items: list, path: Path) -> None:
     if key.startswith("grading."):
         if parts["grading"] is None:
-            raise _fail(path, "the base has no grading scheme to hold grade rules or deductions")
+            raise _fail(path, "base 所指的辖区没有等次评定办法，不能修改或新增等次规则、扣分项；请删去这一项")
         parts["grading"] = attrs.evolve(parts["grading"], **{key.split(".")[1]: tuple(items)})
     else:
         parts[key] = items
@@ -195,26 +195,26 @@ def _all_ids(parts: dict[str, Any]) -> list[str]:
 def _note(item: Mapping[str, Any], path: Path, where: str) -> str:
     note = item.get("note")
     if not isinstance(note, str) or not note.strip():
-        raise _fail(path, f"{where}: add note = \"…\" saying why (a variant records the reason for each change)")
+        raise _fail(path, f"{where}：请补上 note = \"…\" 说明理由（变体须记录每项修改的理由）")
     return note.strip()
 
 
 def read_variant_file(path: Path) -> dict[str, Any]:
     if path.suffix in (".yaml", ".yml"):
-        raise _fail(path, "variant files are TOML (see docs/variants.md); rename it .toml")
+        raise _fail(path, "变体文件须为 TOML 格式（见 docs/variants.md）；请改写并改名为 .toml")
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise InputError(f"cannot read variant file {path}: {exc.strerror}") from None
+        raise InputError(f"无法读取变体文件 {path}（{exc.strerror}）；请检查路径和读取权限") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise _fail(path, f"not valid TOML: {exc}") from None
+        raise _fail(path, f"不是有效的 TOML（{exc}）；请按提示的行列改正语法") from None
     unknown = set(data) - _TOP_KEYS
     if unknown:
-        raise _fail(path, f"unknown table(s) {', '.join(sorted(unknown))}; allowed: {', '.join(sorted(_TOP_KEYS))}")
+        raise _fail(path, f"未知的表 {', '.join(sorted(unknown))}；可用：{', '.join(sorted(_TOP_KEYS))}")
     if not isinstance(data.get("variant"), dict) or "base" not in data["variant"]:
-        raise _fail(path, "needs a [variant] table with base = \"<jurisdiction id or variant file>\" and note")
+        raise _fail(path, "缺少 [variant] 表；请写明 base = \"<辖区 id 或变体文件>\" 和 note = \"…\"")
     return data
 
 
@@ -229,7 +229,7 @@ def load_variant(spec: str | Path, *, plugins, settings: Mapping[str, Any] | Non
     """The policy a variant file describes: its base compiled, then each change applied."""
     path = Path(spec)
     if not path.exists():
-        raise InputError(f"variant file {path} does not exist (a jurisdiction id has no '/' nor .toml)")
+        raise InputError(f"变体文件 {path} 不存在；请检查路径（辖区 id 不含 '/'，也不以 .toml 结尾）")
     data = read_variant_file(path)
     head = data["variant"]
     note = _note(head, path, "[variant]")
@@ -237,7 +237,7 @@ def load_variant(spec: str | Path, *, plugins, settings: Mapping[str, Any] | Non
     if base_spec.endswith(".toml") or "/" in base_spec:
         base_path = (path.parent / base_spec).resolve()
         if base_path == path.resolve():
-            raise _fail(path, "a variant cannot derive from itself")
+            raise _fail(path, f"变体不能以自身为 base（base = \"{base_spec}\"）；请改为辖区 id 或另一个变体文件")
         base = load_variant(base_path, plugins=plugins)
     else:
         base = build_policy(plugins, base_spec)
@@ -249,7 +249,7 @@ def load_variant(spec: str | Path, *, plugins, settings: Mapping[str, Any] | Non
     values = {k: v for k, v in base.settings.items() if k in base.setting_defs and v != base.setting_defs[k].default}
     for key, value in (data.get("settings") or {}).items():
         if key not in base.setting_defs:
-            raise _fail(path, f"[settings] {key}: unknown setting of {base.id}; settings: {', '.join(sorted(base.setting_defs))}")
+            raise _fail(path, f"[settings] {key}：{base.id} 没有此设置项；可用：{', '.join(sorted(base.setting_defs))}")
         changes.append(Change("settings", key, note, base.settings.get(key), value))
         values[key] = value
         # a time limit governed by the setting now cites the variant too
@@ -262,27 +262,27 @@ def load_variant(spec: str | Path, *, plugins, settings: Mapping[str, Any] | Non
         where = f"[[change]] #{n}"
         rule_id = item.get("rule")
         if not rule_id:
-            raise _fail(path, f"{where}: needs rule = \"<rule id>\"")
+            raise _fail(path, f"{where}：请写明 rule = \"<规则 id>\"")
         unknown = set(item) - {"rule", "set", "note"}
         if unknown:
-            raise _fail(path, f"{where}: unknown key(s) {', '.join(sorted(unknown))}; allowed: rule, set, note")
+            raise _fail(path, f"{where}：未知的键 {', '.join(sorted(unknown))}；可用：rule, set, note")
         why = _note(item, path, where)
         found = _find_rule(parts, rule_id)
         if found is None:
-            raise _fail(path, f"{where}: {base.id} has no rule '{rule_id}'; rules: {', '.join(_all_ids(parts))}")
+            raise _fail(path, f"{where}：{base.id} 没有规则 '{rule_id}'；现有规则：{', '.join(_all_ids(parts))}")
         key, index = found
         items = _get_list(parts, key)
         old = items[index]
         raw = converter.unstructure(old)
         sets = item.get("set") or {}
         if not isinstance(sets, dict) or not sets:
-            raise _fail(path, f"{where}: set = {{ field = value, … }} names what changes")
+            raise _fail(path, f"{where}：请用 set = {{ 字段 = 值, … }} 写明要改什么")
         before = {dotted: _set_path(raw, dotted, copy.deepcopy(value), path, rule_id) for dotted, value in sets.items()}
         raw["citation"] = converter.unstructure(_citation(old.citation, vid, why))
         try:
             new = converter.structure(raw, type(old))
         except Exception as exc:
-            raise _fail(path, f"{where}: {rule_id}: {_cattrs_message(exc)}") from None
+            raise _fail(path, f"{where}：{rule_id}：{_cattrs_message(exc)}") from None
         # a time limit governed by a setting takes its period from the setting: change both
         if isinstance(new, TimeLimit) and new.setting and ("period" in sets) and new.setting not in (data.get("settings") or {}):
             values[new.setting] = new.period.describe()
@@ -295,11 +295,11 @@ def load_variant(spec: str | Path, *, plugins, settings: Mapping[str, Any] | Non
         why = _note(item, path, where)
         rtype = item.get("type")
         if rtype not in RULE_TYPES:
-            raise _fail(path, f"{where}: type = one of {', '.join(RULE_TYPES)}")
+            raise _fail(path, f"{where}：type = {rtype!r} 无效；应为以下之一：{', '.join(RULE_TYPES)}")
         cls, key = RULE_TYPES[rtype]
         raw = copy.deepcopy(item.get("rule") or {})
         if "id" not in raw and "key" not in raw:
-            raise _fail(path, f"{where}: [replace.rule] needs an id")
+            raise _fail(path, f"{where}：[replace.rule] 缺少 id；请写明 id = \"<规则 id>\"")
         rid = raw.get("id") or raw.get("key")
         items = _get_list(parts, key)
         ident = (lambda x: x.key) if cls is Setting else (lambda x: x.id)
@@ -311,7 +311,7 @@ def load_variant(spec: str | Path, *, plugins, settings: Mapping[str, Any] | Non
         try:
             new = converter.structure(raw, cls)
         except Exception as exc:
-            raise _fail(path, f"{where}: {rid}: {_cattrs_message(exc)}") from None
+            raise _fail(path, f"{where}：{rid}：{_cattrs_message(exc)}") from None
         if index is None:
             items.append(new)
             changes.append(Change("add", rid, why, None, raw))
@@ -326,7 +326,7 @@ def load_variant(spec: str | Path, *, plugins, settings: Mapping[str, Any] | Non
         rule_id = item.get("rule")
         found = _find_rule(parts, rule_id) if rule_id else None
         if found is None:
-            raise _fail(path, f"{where}: {base.id} has no rule '{rule_id}'; rules: {', '.join(_all_ids(parts))}")
+            raise _fail(path, f"{where}：{base.id} 没有规则 '{rule_id}'；现有规则：{', '.join(_all_ids(parts))}")
         key, index = found
         items = _get_list(parts, key)
         del items[index]
@@ -340,7 +340,7 @@ def load_variant(spec: str | Path, *, plugins, settings: Mapping[str, Any] | Non
         allowed = {f.name for f in attrs.fields(CountingConvention)} - {"citation"}
         unknown = set(conv) - allowed
         if unknown:
-            raise _fail(path, f"[convention]: unknown key(s) {', '.join(sorted(unknown))}; allowed: {', '.join(sorted(allowed))}")
+            raise _fail(path, f"[convention]：未知的键 {', '.join(sorted(unknown))}；可用：{', '.join(sorted(allowed))}")
         old = parts["convention"]
         before = {k: getattr(old, k) for k in conv}
         parts["convention"] = attrs.evolve(old, **conv, citation=Citation(vid, f"（{vid}修改）计算规则", why))

@@ -74,7 +74,7 @@ def test_add_provisional_json_and_strict(run):
     assert data["facts"][-1].startswith("2027年放假安排尚未公布")
     r = run("add", "2027-02-04", "1", "--strict")
     assert r.exit_code != 0
-    assert "2027 is past the known holiday notices (last: 2026)" in _error_line(r.output)
+    assert "2027 年的放假通知尚未收录（已收录到 2026 年）" in _error_line(r.output)
 
 
 def test_last_workday(run):
@@ -142,8 +142,8 @@ def test_out_of_range_and_bad_file(run, tmp_path):
     r = run("add", "2014-05-01", "3")
     assert r.exit_code != 0
     assert _error_line(r.output) == (
-        "错误：no calendar data before 2015-01-01 (asked for 2014-05-01); "
-        "add the year's notice in a calendar file (see docs)"
+        "错误：没有 2015-01-01 以前的日历数据（所查日期为 2014-05-01）；"
+        "请在日历文件中补上该年的放假通知（格式同自带的 holidays.toml）"
     )
     bad = tmp_path / "bad.toml"
     bad.write_text(
@@ -153,4 +153,4 @@ def test_out_of_range_and_bad_file(run, tmp_path):
     r = run("is-workday", "2025-10-11", "--calendar", str(bad))
     assert r.exit_code != 0
     line = _error_line(r.output)
-    assert str(bad) in line and "year 2027" in line
+    assert f"{bad}：2027 年：调休上班日 2027-02-11 是周四；" in line

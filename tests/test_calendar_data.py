@@ -155,20 +155,20 @@ def _error(files) -> str:
 def test_make_up_day_on_a_weekday_is_rejected(tmp_path):
     f = _write(tmp_path, HEADER + 'workdays = [ { date = 2027-02-11, name = "春节" } ]\n')
     msg = _error([f])
-    assert str(f) in msg and "year 2027" in msg
-    assert "2027-02-11" in msg and "Saturdays or Sundays" in msg
+    assert msg.startswith(f"{f}：2027 年：调休上班日 2027-02-11 是周四；")
+    assert "只能是周六或周日" in msg and "请改正日期" in msg
 
 
 def test_missing_year_is_rejected(tmp_path):
     f = _write(tmp_path, HEADER.replace("2027", "2028").replace("2026-11-10", "2027-11-10"))
     msg = _error([f])
-    assert str(f) in msg and "2027" in msg and "missing" in msg
+    assert msg.startswith(f"{f}：2028 年：2026 年与 2028 年之间缺少 2027 年；")
 
 
 def test_bad_date_literal_is_rejected(tmp_path):
     f = _write(tmp_path, HEADER + 'holidays = [ { name = "春节", start = 2027-02-30, end = 2027-02-10 } ]\n')
     msg = _error([f])
-    assert str(f) in msg and "YYYY-MM-DD" in msg
+    assert msg.startswith(f"{f}：不是有效的 TOML（") and "YYYY-MM-DD" in msg
 
 
 def test_bad_date_string_is_rejected(tmp_path):
@@ -176,13 +176,13 @@ def test_bad_date_string_is_rejected(tmp_path):
         tmp_path, HEADER + 'holidays = [ { name = "春节", start = "2027-13-01", end = "2027-02-10" } ]\n'
     )
     msg = _error([f])
-    assert "year 2027" in msg and "2027-13-01" in msg and "YYYY-MM-DD" in msg
+    assert "2027 年：holidays[0]（春节）的 start = '2027-13-01' 不是日期；请写作 YYYY-MM-DD" in msg
 
 
 def test_holiday_ending_before_it_starts_is_rejected(tmp_path):
     f = _write(tmp_path, HEADER + 'holidays = [ { name = "春节", start = 2027-02-10, end = 2027-02-05 } ]\n')
     msg = _error([f])
-    assert "year 2027" in msg and "swap start and end" in msg
+    assert "2027 年：假日 春节 的开始日 2027-02-10 晚于结束日 2027-02-05；请对调 start 和 end" in msg
 
 
 def test_holiday_outside_its_year_is_rejected(tmp_path):
@@ -190,7 +190,7 @@ def test_holiday_outside_its_year_is_rejected(tmp_path):
         tmp_path, HEADER + 'holidays = [ { name = "国庆节", start = 2028-10-01, end = 2028-10-03 } ]\n'
     )
     msg = _error([f])
-    assert "year 2027" in msg and "outside 2027" in msg
+    assert "2027 年：假日 国庆节 2028-10-01..2028-10-03 不在 2027 年的范围内（允许 2026-12-01..2028-01-31）" in msg
 
 
 def test_day_both_holiday_and_make_up_day_is_rejected(tmp_path):
@@ -201,7 +201,7 @@ def test_day_both_holiday_and_make_up_day_is_rejected(tmp_path):
         + 'workdays = [ { date = 2027-02-06, name = "春节" } ]\n',
     )
     msg = _error([f])
-    assert "year 2027" in msg and "2027-02-06" in msg and "both a holiday and a make-up working day" in msg
+    assert "2027 年：2027-02-06 既是假日又是调休上班日；请从其中一处删去" in msg
 
 
 def test_amendment_must_cancel_make_up_day_it_turns_into_holiday(tmp_path):
@@ -213,15 +213,15 @@ def test_amendment_must_cancel_make_up_day_it_turns_into_holiday(tmp_path):
         + 'holidays = [ { name = "春节", start = 2027-02-12, end = 2027-02-14 } ]\n'
     )
     msg = _error([_write(tmp_path, body)])
-    assert "2027-02-13" in msg and "removes_workdays" in msg
+    assert "2027 年：调整通知 虚构调整通知：2027-02-13 既是假日又是调休上班日；请把它列入调整通知的 removes_workdays" in msg
     ok = body + "removes_workdays = [ 2027-02-13 ]\n"
     cal = WorkingCalendar.load([_write(tmp_path, ok, "ok.toml")])
     assert not cal.is_workday(dt.date(2027, 2, 13))
 
 
 def test_unreadable_and_non_toml_files_are_reported(tmp_path):
-    assert "cannot read" in _error([tmp_path / "nope.toml"])
-    assert "not valid TOML" in _error([_write(tmp_path, "year = [[[")])
+    assert _error([tmp_path / "nope.toml"]).startswith(f"{tmp_path / 'nope.toml'}：无法读取日历文件（")
+    assert "deploy.toml：不是有效的 TOML（" in _error([_write(tmp_path, "year = [[[")])
 
 
 def test_shipped_file_passes_validation():

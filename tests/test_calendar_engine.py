@@ -181,7 +181,8 @@ def test_strict_mode_refuses_provisional_dates():
     with pytest.raises(ProvisionalDateError) as ei:
         strict.add_workdays(D(2026, 12, 31), 1)
     assert str(ei.value) == (
-        "2027 is past the known holiday notices (last: 2026); add the 2027 notice with --calendar FILE or run non-strict"
+        "2027 年的放假通知尚未收录（已收录到 2026 年）；请用 --calendar FILE（或 ducha.toml 的 calendar）"
+        "补上 2027 年的通知，或不用严格模式（去掉 --strict，或设 strict_calendar = false）"
     )
     with pytest.raises(ProvisionalDateError):
         strict.is_workday(D(2027, 3, 1))
@@ -193,10 +194,11 @@ def test_strict_mode_refuses_provisional_dates():
 def test_out_of_range(cal):
     with pytest.raises(CalendarRangeError) as ei:
         cal.add_workdays(D(2014, 12, 31), 1)
-    assert "no calendar data before 2015-01-01" in str(ei.value) and "see docs" in str(ei.value)
-    with pytest.raises(CalendarRangeError):
+    assert str(ei.value) == ("没有 2015-01-01 以前的日历数据（所查日期为 2014-12-31）；"
+                             "请在日历文件中补上该年的放假通知（格式同自带的 holidays.toml）")
+    with pytest.raises(CalendarRangeError, match=r"^从 2015-01-05 往前推算超出了工作日历的范围（日历数据始于 2015-01-01）；"):
         cal.add_workdays(D(2015, 1, 5), -10)
-    with pytest.raises(CalendarRangeError):
+    with pytest.raises(CalendarRangeError, match=r"^2100-01-01 超出了工作日历的范围（止于 2056-12-31，.*--calendar FILE"):
         cal.is_workday(D(2100, 1, 1))
     assert cal.known_range == (D(2015, 1, 1), D(2026, 12, 31))
 

@@ -88,4 +88,4 @@ def test_cli_compare_writes_html_and_scenario_table(tmp_path):
     assert res.exit_code == 0, res.output
     assert "差异原因" in res.output and "2025-10-16" in res.output
     res = runner.invoke(main, ["compare", "no_such_place"])
-    assert res.exit_code == 1 and "unknown jurisdiction" in res.output
+    assert res.exit_code == 1 and "未知的辖区 'no_such_place'；已安装：" in res.output

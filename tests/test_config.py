@@ -87,63 +87,63 @@ def test_which_file_explicit_then_env_then_cwd(tmp_path, monkeypatch):
 def test_missing_file_says_how_to_make_one(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("DUCHA_CONFIG", raising=False)
-    with pytest.raises(ConfigError, match="ducha init --jurisdiction"):
+    with pytest.raises(ConfigError, match=r"^ducha\.toml：没有部署文件；在此运行 ducha init --jurisdiction ID.*--config FILE.*DUCHA_CONFIG"):
         load_config()
 
 
 def test_unit_person_reference_names_key_and_allowed(tmp_path):
     text = GOOD.replace('responsible_person = "liu"', 'responsible_person = "x"')
     assert error(tmp_path, text) == (
-        f"{tmp_path / 'ducha.toml'}: unit[2].responsible_person = 'x' is not a person id; people: chen, zhang, wang, liu"
+        f"{tmp_path / 'ducha.toml'}：unit[2].responsible_person = 'x' 不是人员 id；人员：chen, zhang, wang, liu"
     )
 
 
 def test_unknown_top_level_key(tmp_path):
     message = error(tmp_path, "databse = 'x'\n" + GOOD)
-    assert "databse is not a known key; allowed: jurisdiction, database" in message
+    assert "未知的键 databse；可用的键：jurisdiction, database" in message
 
 
 def test_unknown_jurisdiction_lists_installed(tmp_path):
     message = error(tmp_path, GOOD.replace('"weinan_gaoxin"', '"nowhere"'))
-    assert "jurisdiction = 'nowhere'" in message and "weinan_gaoxin" in message
+    assert "jurisdiction = 'nowhere' 无法使用：" in message and "weinan_gaoxin" in message
 
 
 def test_role_must_be_a_role_of_the_policy(tmp_path):
     message = error(tmp_path, GOOD.replace('roles = ["office"]', 'roles = ["inspector"]'))
-    assert "person[1].roles: 'inspector' is not a role of weinan_gaoxin; roles: office, unit" in message
+    assert "person[1].roles 中的 'inspector' 不是 weinan_gaoxin 的角色；可用的角色：office, unit" in message
 
 
 def test_person_unit_must_exist(tmp_path):
     message = error(tmp_path, GOOD.replace('unit = "czj"', 'unit = "gaj"'))
-    assert "person[4].unit = 'gaj' is not a unit id; units: jyj, czj" in message
+    assert "person[4].unit = 'gaj' 不是单位 id；单位：jyj, czj" in message
 
 
 def test_unit_role_needs_a_unit(tmp_path):
     message = error(tmp_path, GOOD.replace('roles = ["unit"]\nunit = "czj"', 'roles = ["unit"]'))
-    assert "person[4].unit is missing" in message
+    assert "缺少 person[4].unit：角色 unit 代表承办单位办事；请写 unit = \"ID\"" in message
 
 
 def test_duplicate_ids(tmp_path):
-    assert "unit[2].id = 'jyj' is a duplicate unit id" in error(tmp_path, GOOD.replace('id = "czj"', 'id = "jyj"'))
+    assert "unit[2].id = 'jyj' 与前面的单位 id 重复" in error(tmp_path, GOOD.replace('id = "czj"', 'id = "jyj"'))
     text = GOOD.replace('id = "liu"', 'id = "zhang"').replace('"liu"', '"zhang"')
-    assert "person[4].id = 'zhang' is a duplicate person id" in error(tmp_path, text)
+    assert "person[4].id = 'zhang' 与前面的人员 id 重复" in error(tmp_path, text)
 
 
 def test_unknown_unit_and_person_keys(tmp_path):
-    assert "unit[1].boss is not a known key; allowed: id, name, head" in error(
+    assert "未知的键 unit[1].boss；可用的键：id, name, head" in error(
         tmp_path, GOOD.replace('head = "wang"', 'boss = "wang"'))
-    assert "person[2].titel is not a known key" in error(tmp_path, GOOD.replace("title =", "titel ="))
+    assert "未知的键 person[2].titel；" in error(tmp_path, GOOD.replace("title =", "titel ="))
 
 
 def test_unknown_setting_and_bad_toml(tmp_path):
-    assert "[settings]" in error(tmp_path, GOOD.replace('issued = "2024-06-01"', 'isued = "2024-06-01"'))
-    assert "unknown setting 'isued'" in error(tmp_path, GOOD.replace('issued = "2024-06-01"', 'isued = "2024-06-01"'))
-    assert "not valid TOML" in error(tmp_path, GOOD + "\n[[unit]\n")
-    assert "is not a date" in error(tmp_path, GOOD.replace("2024-06-01", "2024-13-01"))
+    assert "ducha.toml：[settings] 有误：" in error(tmp_path, GOOD.replace('issued = "2024-06-01"', 'isued = "2024-06-01"'))
+    assert "没有设置项 'isued'" in error(tmp_path, GOOD.replace('issued = "2024-06-01"', 'isued = "2024-06-01"'))
+    assert "ducha.toml：不是有效的 TOML（" in error(tmp_path, GOOD + "\n[[unit]\n")
+    assert "设置 issued = '2024-13-01' 不是日期" in error(tmp_path, GOOD.replace("2024-06-01", "2024-13-01"))
 
 
 def test_ids_with_commas_refused(tmp_path):
-    assert "not a usable id" in error(tmp_path, GOOD.replace('id = "czj"', 'id = "c,zj"'))
+    assert "unit[2].id = 'c,zj' 不能用作 id；" in error(tmp_path, GOOD.replace('id = "czj"', 'id = "c,zj"'))
 
 
 @pytest.mark.parametrize("jid", ["weinan_gaoxin", "zhoucun", "ordos", "dazhan", "ankang"])
@@ -157,12 +157,12 @@ def test_default_config_is_valid_for_each_jurisdiction(tmp_path, jid):
     config = load_config(path)
     assert config.jurisdiction == jid
     assert any(r for p in config.people.values() for r in p.roles)
-    with pytest.raises(ConfigError, match="already exists"):
+    with pytest.raises(ConfigError, match=r"ducha\.toml：文件已存在；"):
         write_default_config(path, jid)
 
 
 def test_init_unknown_jurisdiction(tmp_path):
-    with pytest.raises(ConfigError, match=r"known: .*weinan_gaoxin"):
+    with pytest.raises(ConfigError, match=r"--jurisdiction 'nowhere' 没有安装；已安装的辖区：.*weinan_gaoxin"):
         write_default_config(tmp_path / "ducha.toml", "nowhere")
     assert not (tmp_path / "ducha.toml").exists()
 
@@ -178,12 +178,12 @@ def test_documents_number_patterns_are_read(tmp_path):
 
 
 @pytest.mark.parametrize("table, expected", [
-    ('[documents]\nnumber_pattern.memo = "x{n}"\n', "documents.number_pattern.memo: 'memo' is not a document kind"),
-    ('[documents]\nnumber_pattern.assignment = "渭高督字〔{year}〕号"\n', "has no {n}"),
+    ('[documents]\nnumber_pattern.memo = "x{n}"\n', "documents.number_pattern.memo：'memo' 不是公文种类；"),
+    ('[documents]\nnumber_pattern.assignment = "渭高督字〔{year}〕号"\n', "documents.number_pattern.assignment = '渭高督字〔{year}〕号' 不能用作文号格式：has no {n}"),
     ('[documents]\nnumber_pattern.assignment = "{month}-{n}"\n', "a pattern may use only {year} and {n}"),
     ('[documents]\nnumber_pattern.assignment = 3\n', "must be a non-empty string"),
-    ('[documents]\nnumber = "x"\n', "documents.number is not a known key; allowed: number_pattern"),
-    ('[documents]\nnumber_pattern = "x"\n', "documents.number_pattern must be a table"),
+    ('[documents]\nnumber = "x"\n', "未知的键 documents.number；可用的键：number_pattern"),
+    ('[documents]\nnumber_pattern = "x"\n', "documents.number_pattern 须为表"),
 ])
 def test_documents_number_patterns_are_checked(tmp_path, table, expected):
     message = error(tmp_path, GOOD + table)
@@ -194,8 +194,8 @@ def test_number_pattern_for_a_kind_the_jurisdiction_lacks(tmp_path):
     text = GOOD.replace('"weinan_gaoxin"', '"ordos"').replace('issued = "2024-06-01"', "")
     text += '[documents]\nnumber_pattern.interview = "鄂尔多斯市约字〔{year}〕{n}号"\n'
     message = error(tmp_path, text)
-    assert "documents.number_pattern.interview: 'interview' is not a document of ordos (its procedure has no" in message
-    assert message.endswith("kinds: assignment, reminder, special_report, bulletin")
+    assert "documents.number_pattern.interview：'interview' 不是 ordos 的公文（其程序没有" in message
+    assert message.endswith("可用的种类：assignment, reminder, special_report, bulletin")
 
 
 # --- ducha init: the documents' own names ------------------------------------------------------------

@@ -82,7 +82,7 @@ def test_init_writes_a_config_that_works(tmp_path, monkeypatch):
                                   "--title", "x"])
     assert result.exit_code == 0 and result.output.startswith("DC-2025-0001 立项")
     again = runner.invoke(main, ["init", "--jurisdiction", "weinan_gaoxin"])
-    assert again.exit_code != 0 and "already exists" in again.output
+    assert again.exit_code != 0 and "ducha.toml：文件已存在；" in again.output
 
 
 def test_end_to_end(run):
@@ -199,21 +199,21 @@ def test_extension_and_review_return(run):
 def test_read_commands_under_another_jurisdiction(run):
     walk(run)
     result = run("ledger", "--as-of", "2025-10-20", "--jurisdiction", "nowhere", ok=False)
-    assert "--jurisdiction = 'nowhere'" in result.output
+    assert "--jurisdiction = 'nowhere' 无法使用：" in result.output
 
 
 def test_corrupted_database_one_line_and_untouched(run, tmp_path):
     (tmp_path / "ducha.sqlite3").write_bytes(b"garbage" * 1000)
     for args in (("ledger",), ("register", "--as", "chen", "--kind", "instruction", "--title", "x"), ("verify",)):
         out = run(*args, ok=False).output
-        assert "not a usable ducha database" in out and out.count("\n") == 1
+        assert "ducha.sqlite3：不是可用的 ducha 数据库（" in out and "请从备份恢复" in out and out.count("\n") == 1
     assert (tmp_path / "ducha.sqlite3").read_bytes() == b"garbage" * 1000
 
 
 def test_bad_config_one_line(run, tmp_path):
     (tmp_path / "ducha.toml").write_text(CONFIG.replace('unit = "czj"', 'unit = "gaj"'), encoding="utf-8")
     out = run("ledger", ok=False).output
-    assert out.strip() == "错误：ducha.toml: person[3].unit = 'gaj' is not a unit id; units: jyj, czj"
+    assert out.strip() == "错误：ducha.toml：person[3].unit = 'gaj' 不是单位 id；单位：jyj, czj"
 
 
 def test_read_under_another_jurisdiction_folds_the_log(run):

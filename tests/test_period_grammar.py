@@ -58,11 +58,11 @@ def test_refuses_with_the_text_and_the_accepted_forms(text):
 
 
 def test_refusal_says_what_is_wrong():
-    with pytest.raises(ValueError, match="at least 1"):
+    with pytest.raises(ValueError, match="无法识别期限 '0个工作日'：数目至少为1"):
         parse_period("0个工作日")
-    with pytest.raises(ValueError, match="10 years"):
+    with pytest.raises(ValueError, match="期限不得超过10年（最多2500个工作日）"):
         parse_period("1000000个工作日")
-    with pytest.raises(ValueError, match="提前"):
+    with pytest.raises(ValueError, match="「提前」只能与「个工作日」连用"):
         parse_period("提前5日")
 
 

@@ -38,14 +38,14 @@ def test_plugin_from_a_file_path(toy_plugins):
 
 
 def test_unknown_jurisdiction_lists_the_known_ones(toy_plugins):
-    with pytest.raises(PluginError, match=r"unknown jurisdiction 'nope'; installed: toy"):
+    with pytest.raises(PluginError, match=r"未知的辖区 'nope'；已安装：toy（请安装辖区插件包，或给出插件文件路径）"):
         toy_plugins.info("nope")
 
 
 def test_two_plugins_with_one_id_are_refused(tmp_path):
     copy = tmp_path / "toy_copy.py"
     copy.write_text(TOY.read_text(encoding="utf-8"), encoding="utf-8")
-    with pytest.raises(PluginError, match="two plugins declare jurisdiction 'toy'"):
+    with pytest.raises(PluginError, match=r"两个插件声明了同一辖区 'toy'：.*；请卸载其一"):
         get_plugins(load_entry_points=False, paths=[TOY, copy])
 
 
@@ -62,9 +62,9 @@ def test_a_misspelt_hook_is_caught_when_the_manager_is_built(tmp_path):
 def test_a_plugin_file_that_fails_to_import_gets_one_line(tmp_path):
     bad = tmp_path / "broken.py"
     bad.write_text("import no_such_module_here\n", encoding="utf-8")
-    with pytest.raises(PluginError, match="failed to import: ModuleNotFoundError"):
+    with pytest.raises(PluginError, match=r"导入失败：ModuleNotFoundError: .*；请改正该文件"):
         get_plugins(load_entry_points=False, paths=[bad])
-    with pytest.raises(PluginError, match="does not exist"):
+    with pytest.raises(PluginError, match=r"插件路径 .*missing\.py 不存在；请给出 \.py 文件或包目录"):
         get_plugins(load_entry_points=False, paths=[tmp_path / "missing.py"])
 
 

@@ -23,12 +23,12 @@ def test_setting_overrides_a_time_limit(toy_plugins):
 
 
 def test_unknown_setting_names_the_allowed_ones(toy_plugins):
-    with pytest.raises(PolicyError, match=r"unknown setting 'instr_dayz'; allowed: deadline_correction, dismissal, instr_days, issued"):
+    with pytest.raises(PolicyError, match=r"toy：没有设置项 'instr_dayz'；可用：deadline_correction, dismissal, instr_days, issued"):
         build_policy(toy_plugins, "toy", {"instr_dayz": 7})
 
 
 def test_bad_period_setting(toy_plugins):
-    with pytest.raises(PolicyError, match="setting instr_days: cannot read period"):
+    with pytest.raises(PolicyError, match="设置 instr_days：无法识别期限 'seven days'"):
         build_policy(toy_plugins, "toy", {"instr_days": "seven days"})
 
 
@@ -59,7 +59,7 @@ def test_trial_period_lapses_and_is_reported(toy_plugins):
 
 
 def test_issued_setting_must_be_a_date(toy_plugins):
-    with pytest.raises(PolicyError, match="write YYYY-MM-DD"):
+    with pytest.raises(PolicyError, match="设置 issued = 'last spring' 不是日期；请写 YYYY-MM-DD"):
         build_policy(toy_plugins, "toy", {"issued": "last spring"})
 
 

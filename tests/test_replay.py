@@ -103,4 +103,4 @@ def test_replay_refuses_a_variant_of_another_jurisdiction(tmp_path, monkeypatch)
     other.write_text('[variant]\nbase = "zhoucun"\nnote = "x"\n', encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     res = CliRunner().invoke(main, ["replay", "--variant", str(other)])
-    assert res.exit_code == 1 and "not from this deployment" in res.output
+    assert res.exit_code == 1 and "派生自 zhoucun，不是本部署的辖区 weinan_gaoxin" in res.output

@@ -55,14 +55,16 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 @pytest.mark.parametrize(("text", "line", "key", "message"), [
-    (NEUTRAL.replace('on = "2025-10-10"', 'on = "2025-10-32"'), 21, "event[1].on", "not a date"),
-    (NEUTRAL.replace('action = "submit"', 'action = "sumbit"'), 23, "event[1].action", "unknown action"),
+    (NEUTRAL.replace('on = "2025-10-10"', 'on = "2025-10-32"'), 21, "event[1].on", "'2025-10-32' 不是日期；请写作 YYYY-MM-DD"),
+    (NEUTRAL.replace('action = "submit"', 'action = "sumbit"'), 23, "event[1].action", "未知的步骤 'sumbit'；可用："),
     (NEUTRAL.replace('matter = "A"\naction = "progress"', 'matter = "B"\naction = "progress"'), 16, "event[0].matter",
-     "unknown matter"),
-    (NEUTRAL.replace('title = "领导批示件"', 'titel = "领导批示件"'), 9, "matter[0].titel", "unknown key"),
-    (NEUTRAL.replace('assigned = "2025-09-30"', 'assigned = "2025-09-28"'), 11, "matter[0].assigned", "before"),
-    (NEUTRAL + '\n[[expect]]\nmatter = "A"\nlight = "purple"\n', 28, "expect[0].light", "is one of"),
-    (NEUTRAL + '\n[[expect]]\ndue = "2025-10-14"\n', 26, "expect[0]", "need matter"),
+     "未知的事项 'B'；已声明的事项：A"),
+    (NEUTRAL.replace('title = "领导批示件"', 'titel = "领导批示件"'), 9, "matter[0].titel", "未知的键 'titel'；可用："),
+    (NEUTRAL.replace('assigned = "2025-09-30"', 'assigned = "2025-09-28"'), 11, "matter[0].assigned",
+     "交办日期 2025-09-28 早于立项日期 2025-09-29；交办不得早于立项"),
+    (NEUTRAL + '\n[[expect]]\nmatter = "A"\nlight = "purple"\n', 28, "expect[0].light",
+     "'purple' 无效；应为 green, yellow, red, done, none 之一"),
+    (NEUTRAL + '\n[[expect]]\ndue = "2025-10-14"\n', 26, "expect[0]", "检查 due 须指明事项：matter = \"…\""),
 ])
 def test_errors_name_line_and_key(text, line, key, message):
     with pytest.raises(ScenarioError) as err:

@@ -112,7 +112,7 @@ def test_raw_edit_is_detected_by_verify(tmp_path):
     raw.close()
     report = ledger.verify()
     assert not report.ok and report.bad_seq == 2
-    assert "event 2 (DC-2025-0001 assign) was changed" in report.message
+    assert "第 2 个事件（DC-2025-0001 assign）在记录之后被改动过" in report.message
     ledger.close()
 
 
@@ -123,11 +123,11 @@ def test_removed_tail_and_middle_are_detected(tmp_path):
     raw.execute("DROP TRIGGER events_no_delete")
     raw.execute("DELETE FROM events WHERE seq = 6")
     raw.commit()
-    assert "removed from its end" in ledger.verify().message
+    assert ledger.verify().message == "日志止于第 5 个事件，但曾记录 6 个；末尾的事件被删除了"
     raw.execute("DELETE FROM events WHERE seq = 3")
     raw.commit()
     raw.close()
-    assert ledger.verify().message == "event 3 is missing (next is 4)"
+    assert ledger.verify().message == "缺少第 3 个事件（其后是第 4 个）"
     ledger.close()
 
 
@@ -164,8 +164,8 @@ def test_newer_database_is_refused(tmp_path):
     conn.close()
     with pytest.raises(StoreError) as info:
         open_store(path)
-    assert str(info.value) == (f"{path}: database schema version {SCHEMA_VERSION + 5} is newer than this ducha"
-                               f" ({SCHEMA_VERSION}); upgrade ducha")
+    assert str(info.value) == (f"{path}：数据库结构版本 {SCHEMA_VERSION + 5} 比本 ducha 支持的版本"
+                               f"（{SCHEMA_VERSION}）新；请升级 ducha")
 
 
 def test_corrupted_database_one_line(tmp_path):
@@ -173,7 +173,8 @@ def test_corrupted_database_one_line(tmp_path):
     path.write_bytes(b"this is not a database at all" * 100)
     with pytest.raises(StoreError) as info:
         open_store(path)
-    assert "not a usable ducha database" in str(info.value) and "\n" not in str(info.value)
+    assert str(info.value).startswith(f"{path}：不是可用的 ducha 数据库（") and "\n" not in str(info.value)
+    assert str(info.value).endswith("）；请从备份恢复")
     assert path.read_bytes() == b"this is not a database at all" * 100
 
 
@@ -184,12 +185,12 @@ def test_missing_tables_one_line(tmp_path):
     conn.execute("DROP TABLE matters")
     conn.commit()
     conn.close()
-    with pytest.raises(StoreError, match="table matters is missing"):
+    with pytest.raises(StoreError, match="缺少数据表 matters，数据库已损坏；请从备份恢复"):
         open_store(path)
 
 
 def test_missing_database_without_create(tmp_path):
-    with pytest.raises(StoreError, match="no database"):
+    with pytest.raises(StoreError, match=r"none\.sqlite3：数据库不存在；请先登记一件事项"):
         open_store(tmp_path / "none.sqlite3", create=False)
     assert not (tmp_path / "none.sqlite3").exists()
 
@@ -228,7 +229,7 @@ def test_backup_while_in_use(tmp_path):
     assert copy.verify().ok and copy.verify().events == 6
     assert copy.events() == ledger.events()
     copy.close()
-    with pytest.raises(StoreError, match="already exists"):
+    with pytest.raises(StoreError, match=r"copy\.sqlite3：文件已存在；请换一个新的文件名"):
         ledger.backup(dest)
     other.store.conn.execute("ROLLBACK")
     other.close()

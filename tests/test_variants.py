@@ -128,15 +128,15 @@ instruction_days = "9个工作日"
 
 @pytest.mark.parametrize(("body", "message"), [
     ("[variant]\nbase = \"weinan_gaoxin\"\n", "note"),
-    ("[variant]\nbase = \"weinan_gaoxin\"\nnote = \"x\"\n[settings]\nno_such = 1\n", "unknown setting"),
+    ("[variant]\nbase = \"weinan_gaoxin\"\nnote = \"x\"\n[settings]\nno_such = 1\n", "[settings] no_such：weinan_gaoxin 没有此设置项；可用："),
     ("[variant]\nbase = \"weinan_gaoxin\"\nnote = \"x\"\n[[change]]\nrule = \"nope\"\nset = {a = 1}\nnote = \"y\"\n",
-     "has no rule 'nope'"),
+     "[[change]] #1：weinan_gaoxin 没有规则 'nope'；现有规则："),
     ("[variant]\nbase = \"weinan_gaoxin\"\nnote = \"x\"\n[[change]]\nrule = \"instruction_result\"\nset = {perod = \"7日\"}\nnote = \"y\"\n",
-     "no field 'perod'"),
+     "修改 'instruction_result'：没有字段 'perod'；可用字段："),
     ("[variant]\nbase = \"weinan_gaoxin\"\nnote = \"x\"\n[[change]]\nrule = \"instruction_result\"\nset = {period = \"七天半\"}\nnote = \"y\"\n",
-     "cannot read period"),
-    ("[variant]\nbase = \"no_such_place\"\nnote = \"x\"\n", "unknown jurisdiction"),
-    ("[variant\nbase=1", "not valid TOML"),
+     "无法识别期限 '七天半'：不是已知的期限写法；可写作 5个工作日"),
+    ("[variant]\nbase = \"no_such_place\"\nnote = \"x\"\n", "未知的辖区 'no_such_place'；已安装："),
+    ("[variant\nbase=1", "bad.toml: 不是有效的 TOML（"),
 ])
 def test_bad_variant_files_give_one_line_errors(tmp_path, body, message):
     path = write(tmp_path, "bad.toml", body)

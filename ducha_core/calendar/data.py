@@ -21,6 +21,10 @@ from ducha_core.errors import DuchaError
 SHIPPED = "shipped"
 """The ``source`` of years that come from the holidays.toml shipped with ducha."""
 
+WEEKDAYS = "一二三四五六日"
+#: the kinds of day a notice arranges, as error messages name them
+KINDS = {"holiday": "假日", "workday": "调休上班日"}
+
 
 class CalendarDataError(DuchaError):
     """A calendar data file (shipped or deployment) is malformed or inconsistent."""
@@ -84,12 +88,14 @@ class _Ctx:
         self.year = year
 
     def fail(self, what: str) -> CalendarDataError:
-        return CalendarDataError(f"{self.source}: year {self.year}: {what}")
+        if self.year == "?":
+            return CalendarDataError(f"{self.source}：{what}")
+        return CalendarDataError(f"{self.source}：{self.year} 年：{what}")
 
 
 def _date(ctx: _Ctx, value: Any, field: str) -> _dt.date:
     if isinstance(value, _dt.datetime):
-        raise ctx.fail(f"{field} = {value!r} is a date-time; write a plain date YYYY-MM-DD")
+        raise ctx.fail(f"{field} = {value!r} 是日期时间；请只写日期 YYYY-MM-DD")
     if isinstance(value, _dt.date):
         return value
     if isinstance(value, str):
@@ -97,7 +103,7 @@ def _date(ctx: _Ctx, value: Any, field: str) -> _dt.date:
             return _dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise ctx.fail(f"{field} = {value!r} is not a date; write it as YYYY-MM-DD (e.g. 2025-10-01)")
+    raise ctx.fail(f"{field} = {value!r} 不是日期；请写作 YYYY-MM-DD（如 2025-10-01）")
 
 
 def _str(ctx: _Ctx, table: dict, key: str, *, required: bool = True) -> str:
@@ -105,14 +111,14 @@ def _str(ctx: _Ctx, table: dict, key: str, *, required: bool = True) -> str:
     if value is None and not required:
         return ""
     if not isinstance(value, str) or not value.strip():
-        raise ctx.fail(f"missing or empty {key!r}; give it as a quoted string")
+        raise ctx.fail(f"缺少 {key} 或其值为空；请写成带引号的字符串，如 {key} = \"...\"")
     return value.strip()
 
 
 def _list(ctx: _Ctx, table: dict, key: str) -> list:
     value = table.get(key, [])
     if not isinstance(value, list):
-        raise ctx.fail(f"{key!r} must be a list ([...])")
+        raise ctx.fail(f"{key} 须为列表，写作 {key} = [...]")
     return value
 
 
@@ -120,10 +126,10 @@ def _holidays(ctx: _Ctx, table: dict, where: str) -> tuple[Holiday, ...]:
     out = []
     for i, h in enumerate(_list(ctx, table, "holidays")):
         if not isinstance(h, dict):
-            raise ctx.fail(f"{where}holidays[{i}] must be {{ name = ..., start = ..., end = ... }}")
+            raise ctx.fail(f"{where}holidays[{i}] 须写作 {{ name = ..., start = ..., end = ... }}")
         name = _str(ctx, h, "name")
-        start = _date(ctx, h.get("start"), f"{where}holidays[{i}] ({name}) start")
-        end = _date(ctx, h.get("end", h.get("start")), f"{where}holidays[{i}] ({name}) end")
+        start = _date(ctx, h.get("start"), f"{where}holidays[{i}]（{name}）的 start")
+        end = _date(ctx, h.get("end", h.get("start")), f"{where}holidays[{i}]（{name}）的 end")
         out.append(Holiday(name, start, end))
     return tuple(out)
 
@@ -132,8 +138,8 @@ def _workdays(ctx: _Ctx, table: dict, where: str) -> tuple[MakeupDay, ...]:
     out = []
     for i, w in enumerate(_list(ctx, table, "workdays")):
         if not isinstance(w, dict):
-            raise ctx.fail(f"{where}workdays[{i}] must be {{ date = YYYY-MM-DD, name = ... }}")
-        day = _date(ctx, w.get("date"), f"{where}workdays[{i}] date")
+            raise ctx.fail(f"{where}workdays[{i}] 须写作 {{ date = YYYY-MM-DD, name = ... }}")
+        day = _date(ctx, w.get("date"), f"{where}workdays[{i}].date")
         out.append(MakeupDay(day, _str(ctx, w, "name", required=False) or "调休"))
     return tuple(out)
 
@@ -147,16 +153,16 @@ def parse_years(doc: dict, source: str) -> list[YearData]:
     ctx = _Ctx(source)
     tables = doc.get("year")
     if not isinstance(tables, list) or not tables:
-        raise ctx.fail("no [[year]] tables found; each year is a [[year]] table (see holidays.toml)")
+        raise ctx.fail("没有 [[year]] 表；每一年写一个 [[year]] 表（格式同自带的 holidays.toml）")
     years: list[YearData] = []
     seen: set[int] = set()
     for t in tables:
         y = t.get("year")
         if not isinstance(y, int) or isinstance(y, bool) or not 1949 < y < 2200:
-            raise ctx.fail(f"[[year]] has year = {y!r}; give the year as a number, e.g. year = 2027")
+            raise ctx.fail(f"[[year]] 的 year = {y!r} 无效；请把年份写成数字（1950–2199），如 year = 2027")
         ctx.year = y
         if y in seen:
-            raise ctx.fail("appears twice in the same file; keep one [[year]] table per year")
+            raise ctx.fail("在同一文件中出现了两次；每年只保留一个 [[year]] 表")
         seen.add(y)
         notice = _str(ctx, t, "notice")
         published = _date(ctx, t["published"], "published") if "published" in t else None
@@ -164,7 +170,7 @@ def parse_years(doc: dict, source: str) -> list[YearData]:
         for j, a in enumerate(_list(ctx, t, "amendments")):
             where = f"amendments[{j}]."
             if not isinstance(a, dict):
-                raise ctx.fail(f"amendments[{j}] must be a table ([[year.amendments]])")
+                raise ctx.fail(f"amendments[{j}] 须为表，写作 [[year.amendments]]")
             amendments.append(
                 Amendment(
                     notice=_str(ctx, a, "notice"),
@@ -203,33 +209,33 @@ def _days(start: _dt.date, end: _dt.date) -> Iterable[_dt.date]:
 def _check_year(yd: YearData) -> None:
     ctx = _Ctx(yd.source, yd.year)
     lo, hi = _window(yd.year)
-    for src, where in [(yd, ""), *((a, f"amendment {a.notice}: ") for a in yd.amendments)]:
+    for src, where in [(yd, ""), *((a, f"调整通知 {a.notice}：") for a in yd.amendments)]:
         hol_days: set[_dt.date] = set()
         for h in src.holidays:
             if h.start > h.end:
                 raise ctx.fail(
-                    f"{where}holiday {h.name} starts {h.start} after it ends {h.end}; swap start and end"
+                    f"{where}假日 {h.name} 的开始日 {h.start} 晚于结束日 {h.end}；请对调 start 和 end"
                 )
             if h.start < lo or h.end > hi:
                 raise ctx.fail(
-                    f"{where}holiday {h.name} {h.start}..{h.end} lies outside {yd.year} "
-                    f"(allowed {lo}..{hi}); put it under the right [[year]]"
+                    f"{where}假日 {h.name} {h.start}..{h.end} 不在 {yd.year} 年的范围内"
+                    f"（允许 {lo}..{hi}）；请把它放到所属年份的 [[year]] 下"
                 )
             hol_days.update(_days(h.start, h.end))
         for w in src.workdays:
             if w.date.weekday() < 5:
                 raise ctx.fail(
-                    f"{where}make-up working day {w.date} is a {w.date:%A}; 调休上班 days are Saturdays or "
-                    "Sundays (a weekday is a working day anyway), fix the date"
+                    f"{where}调休上班日 {w.date} 是周{WEEKDAYS[w.date.weekday()]}；调休上班日只能是周六或周日"
+                    "（周一至周五本来就上班），请改正日期"
                 )
             if not lo <= w.date <= hi:
                 raise ctx.fail(
-                    f"{where}make-up working day {w.date} lies outside {yd.year} (allowed {lo}..{hi}); "
-                    "put it under the right [[year]]"
+                    f"{where}调休上班日 {w.date} 不在 {yd.year} 年的范围内（允许 {lo}..{hi}）；"
+                    "请把它放到所属年份的 [[year]] 下"
                 )
             if w.date in hol_days:
                 raise ctx.fail(
-                    f"{where}{w.date} is both a holiday and a make-up working day; remove it from one of them"
+                    f"{where}{w.date} 既是假日又是调休上班日；请从其中一处删去"
                 )
 
 
@@ -244,7 +250,7 @@ def read_file(path: str | Path) -> list[YearData]:
         raw = p.read_bytes()
     except OSError as e:
         raise CalendarDataError(
-            f"{p}: cannot read calendar file ({e.strerror}); check the --calendar path"
+            f"{p}：无法读取日历文件（{e.strerror}）；请检查 --calendar（或 ducha.toml 的 calendar）给出的路径"
         ) from e
     return _parse_bytes(raw, str(p))
 
@@ -253,10 +259,10 @@ def _parse_bytes(raw: bytes, source: str) -> list[YearData]:
     try:
         doc = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as e:
-        raise CalendarDataError(f"{source}: not UTF-8 text; save the file as UTF-8") from e
+        raise CalendarDataError(f"{source}：不是 UTF-8 文本；请以 UTF-8 编码保存该文件") from e
     except tomllib.TOMLDecodeError as e:
         raise CalendarDataError(
-            f"{source}: not valid TOML ({e}); dates are written YYYY-MM-DD, e.g. start = 2027-02-05"
+            f"{source}：不是有效的 TOML（{e}）；日期写作 YYYY-MM-DD，如 start = 2027-02-05"
         ) from e
     return parse_years(doc, source)
 
@@ -284,8 +290,8 @@ def check_years(years: dict[int, YearData]) -> None:
             missing = ", ".join(str(y) for y in range(a + 1, b))
             src = years[b].source
             raise CalendarDataError(
-                f"{src}: year {b}: year(s) {missing} missing between {a} and {b}; "
-                f"add the [[year]] table of each missing year's notice"
+                f"{src}：{b} 年：{a} 年与 {b} 年之间缺少 {missing} 年；"
+                "请补上所缺各年放假通知的 [[year]] 表"
             )
     resolve_days(years)
 
@@ -304,20 +310,20 @@ def resolve_days(years: dict[int, YearData]) -> dict[_dt.date, tuple[str, str, s
         ctx = _Ctx(yd.source, y)
         for src in (yd, *yd.amendments):
             is_amendment = src is not yd
-            where = f"amendment {src.notice}: " if is_amendment else ""
+            where = f"调整通知 {src.notice}：" if is_amendment else ""
             if is_amendment:
                 for d in src.removes_workdays:
                     if out.get(d, ("",))[0] != "workday":
                         raise ctx.fail(
-                            f"{where}removes_workdays lists {d}, which is not a make-up working day; "
-                            "drop it from removes_workdays"
+                            f"{where}removes_workdays 中的 {d} 不是调休上班日；"
+                            "请从 removes_workdays 中删去"
                         )
                     del out[d]
                 for d in src.removes_holidays:
                     if out.get(d, ("",))[0] != "holiday":
                         raise ctx.fail(
-                            f"{where}removes_holidays lists {d}, which is not a holiday; "
-                            "drop it from removes_holidays"
+                            f"{where}removes_holidays 中的 {d} 不是假日；"
+                            "请从 removes_holidays 中删去"
                         )
                     del out[d]
             new: dict[_dt.date, tuple[str, str, str]] = {}
@@ -332,13 +338,13 @@ def resolve_days(years: dict[int, YearData]) -> dict[_dt.date, tuple[str, str, s
                     continue
                 if owner[d] != y:
                     raise ctx.fail(
-                        f"{d} is a {v[0]} here but a {old[0]} ({old[1]}) in the {owner[d]} notice; "
-                        "correct one of the two years"
+                        f"{d} 在此是{KINDS[v[0]]}，在 {owner[d]} 年的通知中却是{KINDS[old[0]]}（{old[1]}）；"
+                        "请改正两年中的一处"
                     )
                 fix = "removes_workdays" if old[0] == "workday" else "removes_holidays"
                 raise ctx.fail(
-                    f"{where}{d} is both a holiday and a make-up working day; "
-                    f"list it in the amendment's {fix} or remove it from one of them"
+                    f"{where}{d} 既是假日又是调休上班日；"
+                    f"请把它列入调整通知的 {fix}，或从其中一处删去"
                 )
             for d, v in new.items():
                 if d in out and owner[d] != y and not is_amendment:

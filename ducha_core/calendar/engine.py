@@ -82,7 +82,7 @@ class WorkingCalendar:
     def __init__(self, years: dict[int, YearData], *, strict: bool = False):
         if not years:
             raise CalendarDataError(
-                "calendar: no years loaded; ship or pass a calendar file with [[year]] tables"
+                "工作日历：没有载入任何年份；请提供含 [[year]] 表的日历文件（格式同自带的 holidays.toml）"
             )
         self.strict = strict
         self._years = dict(sorted(years.items()))
@@ -179,18 +179,18 @@ class WorkingCalendar:
     def _range_error(self, d: _dt.date) -> CalendarRangeError:
         if d.toordinal() < self._base:
             return CalendarRangeError(
-                f"no calendar data before {self.known_range[0].isoformat()} (asked for {d.isoformat()}); "
-                "add the year's notice in a calendar file (see docs)"
+                f"没有 {self.known_range[0].isoformat()} 以前的日历数据（所查日期为 {d.isoformat()}）；"
+                "请在日历文件中补上该年的放假通知（格式同自带的 holidays.toml）"
             )
         return CalendarRangeError(
-            f"{d.isoformat()} is past the calendar's span (up to {self._span_end.isoformat()}, {PROVISIONAL_YEARS} "
-            "provisional years after the last notice); use a nearer date or add notices with --calendar FILE"
+            f"{d.isoformat()} 超出了工作日历的范围（止于 {self._span_end.isoformat()}，即最后一份通知之后暂定推算"
+            f" {PROVISIONAL_YEARS} 年）；请用较近的日期，或用 --calendar FILE 补充放假通知"
         )
 
     def _provisional_error(self, d: _dt.date) -> ProvisionalDateError:
         return ProvisionalDateError(
-            f"{d.year} is past the known holiday notices (last: {self._last_year}); add the {d.year} notice "
-            "with --calendar FILE or run non-strict"
+            f"{d.year} 年的放假通知尚未收录（已收录到 {self._last_year} 年）；请用 --calendar FILE（或 ducha.toml 的 calendar）"
+            f"补上 {d.year} 年的通知，或不用严格模式（去掉 --strict，或设 strict_calendar = false）"
         )
 
     def _result(self, j: int, d: _dt.date) -> _dt.date:
@@ -201,12 +201,12 @@ class WorkingCalendar:
             return r
         if j < 0:
             raise CalendarRangeError(
-                f"counting back from {d.isoformat()} goes before {self.known_range[0].isoformat()}, where the "
-                "calendar data begins; add the earlier year's notice in a calendar file (see docs)"
+                f"从 {d.isoformat()} 往前推算超出了工作日历的范围（日历数据始于 {self.known_range[0].isoformat()}）；"
+                "请在日历文件中补上更早一年的放假通知（格式同自带的 holidays.toml）"
             )
         raise CalendarRangeError(
-            f"counting on from {d.isoformat()} goes past {self._span_end.isoformat()}, the end of the "
-            "calendar's span; use a smaller number of working days"
+            f"从 {d.isoformat()} 往后推算超出了工作日历的范围（止于 {self._span_end.isoformat()}）；"
+            "请减少工作日数"
         )
 
     # -----------------------------------------------------------------------------------------
@@ -271,8 +271,7 @@ class WorkingCalendar:
             out = [wd[rank[o - base] + n - 1] for o, n in zip(ordinals, ns)]  # noqa: B905
         except IndexError:
             raise CalendarRangeError(
-                f"counting on goes past {self._span_end.isoformat()}, the end of the calendar's span; "
-                "use a smaller number of working days"
+                f"往后推算超出了工作日历的范围（止于 {self._span_end.isoformat()}）；请减少工作日数"
             ) from None
         if self.strict and max(out) > self._known_end:
             raise self._provisional_error(_dt.date.fromordinal(max(out)))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import click
 
 from ducha_core.cli.ledger_cmd import config_option, read_jurisdiction_option
-from ducha_core.cli.options import emit, format_option, handle_errors, output_format
+from ducha_core.cli.options import command, emit, format_option, handle_errors, output_format
 
 
-@click.command("fields")
+@command("fields")
 @config_option
 @read_jurisdiction_option
 @click.argument("action", metavar="ACTION", required=False)

@@ -54,12 +54,12 @@ class SQLiteStore:
         self.path = Path(path)
         if not self.path.exists():
             if not create:
-                raise StoreError(f"{self.path}: no database; record a matter first (it is created on first use)")
+                raise StoreError(f"{self.path}：数据库不存在；请先登记一件事项（如 ducha register），数据库在首次记录时创建")
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.conn = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: cannot open database ({exc})") from None
+            raise StoreError(f"{self.path}：无法打开数据库（{exc}）；请检查路径和权限") from None
         self._in_tx = False
         try:
             self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
@@ -71,7 +71,7 @@ class SQLiteStore:
             self._check_tables()
         except sqlite3.DatabaseError as exc:
             self.conn.close()
-            raise StoreError(f"{self.path}: not a usable ducha database ({exc}); restore it from a backup") from None
+            raise StoreError(f"{self.path}：不是可用的 ducha 数据库（{exc}）；请从备份恢复") from None
         except StoreError:
             self.conn.close()
             raise
@@ -85,8 +85,8 @@ class SQLiteStore:
         version = self.user_version()
         if version > SCHEMA_VERSION:
             raise StoreError(
-                f"{self.path}: database schema version {version} is newer than this ducha ({SCHEMA_VERSION});"
-                " upgrade ducha"
+                f"{self.path}：数据库结构版本 {version} 比本 ducha 支持的版本（{SCHEMA_VERSION}）新；"
+                "请升级 ducha"
             )
         if version == SCHEMA_VERSION:
             return
@@ -105,7 +105,7 @@ class SQLiteStore:
         missing = [t for t in REQUIRED_TABLES if t not in names]
         if missing:
             raise StoreError(
-                f"{self.path}: table {', '.join(missing)} is missing; the database is damaged — restore it from a backup"
+                f"{self.path}：缺少数据表 {', '.join(missing)}，数据库已损坏；请从备份恢复"
             )
 
     # --- transactions ------------------------------------------------------------------------------
@@ -119,7 +119,7 @@ class SQLiteStore:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise StoreError(f"{self.path}: database is busy ({exc}); try again") from None
+            raise StoreError(f"{self.path}：数据库正忙（{exc}）；请稍后再试") from None
         self._in_tx = True
         try:
             yield
@@ -395,27 +395,27 @@ class SQLiteStore:
                 count += 1
                 expected_seq += 1
                 if seq != expected_seq:
-                    return VerifyReport(False, count, prev, seq, f"event {expected_seq} is missing (next is {seq})")
+                    return VerifyReport(False, count, prev, seq, f"缺少第 {expected_seq} 个事件（其后是第 {seq} 个）")
                 if prev_hash != prev:
-                    return VerifyReport(False, count, prev, seq, f"event {seq} does not link to event {seq - 1}")
+                    return VerifyReport(False, count, prev, seq, f"第 {seq} 个事件没有链接到第 {seq - 1} 个事件")
                 if event_hash(seq, matter, action, on, actor, data, recorded_at, prev_hash) != digest:
                     return VerifyReport(False, count, prev, seq,
-                                        f"event {seq} ({matter} {action}) was changed after it was recorded")
+                                        f"第 {seq} 个事件（{matter} {action}）在记录之后被改动过")
                 prev = digest
         head = dict(self.conn.execute("SELECT key, value FROM meta WHERE key IN ('head_seq', 'head_hash')").fetchall())
         if count and (head.get("head_seq") != str(expected_seq) or head.get("head_hash") != prev):
             return VerifyReport(False, count, prev, None,
-                                f"the log ends at event {expected_seq} but {head.get('head_seq')} were recorded;"
-                                " events were removed from its end")
+                                f"日志止于第 {expected_seq} 个事件，但曾记录 {head.get('head_seq')} 个；"
+                                "末尾的事件被删除了")
         if not count and head.get("head_seq") not in (None, "0"):
-            return VerifyReport(False, 0, prev, None, f"the log is empty but {head.get('head_seq')} events were recorded")
+            return VerifyReport(False, 0, prev, None, f"日志为空，但曾记录 {head.get('head_seq')} 个事件")
         return VerifyReport(True, count, prev)
 
     def backup(self, dest: str | Path) -> Path:
         """A consistent copy of the database while it is in use (sqlite3 backup API)."""
         target = Path(dest)
         if target.exists():
-            raise StoreError(f"{target}: already exists; give a new file name")
+            raise StoreError(f"{target}：文件已存在；请换一个新的文件名")
         target.parent.mkdir(parents=True, exist_ok=True)
         copy = sqlite3.connect(str(target))
         try:
