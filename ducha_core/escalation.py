@@ -188,7 +188,8 @@ class _Context:
         rung), also the proposed action itself, with the step's type — any chase of the matter is a
         chase, while a report or an order made for another reason does not answer a finding's rung."""
         found = [(d, a) for d, a in self.by_step.get((step.id, matter, unit), ()) if d >= since]
-        if isinstance(step.trigger, Overdue):
+        # a chase is a chase; a referral of the matter to the very leader the rung names is that referral
+        if isinstance(step.trigger, Overdue) or (step.proposes == "escalate" and "to" in step.data):
             want = {k: v for k, v in step.data.items() if k in ("type", "to", "kind")}
             found += [(d, step.proposes) for d in self.taken(matter, step.proposes, unit, want) if d >= since]
         return max(found) if found else None

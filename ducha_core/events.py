@@ -84,7 +84,7 @@ FIELD_NAMES = {
     "lead_units": "主办单位",
     "co_units": "协办单位",
     "units": "单位",
-    "until": "延至",
+    "until": "期限至",
     "step": "升级规则",
     "confidential": "涉密",
     "viewers": "知悉范围",

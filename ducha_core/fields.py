@@ -75,6 +75,9 @@ def step_fields(policy: Policy, action: str | None = None) -> list[StepField]:
                 add(a, steps.get(a, a), rule.field, f"须{roles}审批（人员id）", (), rule.citation.article)
             if rule.advance is not None:
                 add(a, steps.get(a, a), rule.start_field, f"{rule.advance.describe()}", (), rule.citation.article)
+            if rule.refuse_duplicates:
+                add(a, steps.get(a, a), "topic", f"{rule.name}（同一主题判为重复；不写则按事项名称）", (),
+                    rule.citation.article)
     triggers = [(s.name, s.trigger, s.citation) for s in policy.escalation]
     if policy.grading is not None:
         triggers += [(d.name, d.trigger, d.citation) for d in policy.grading.deductions]

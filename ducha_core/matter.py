@@ -124,11 +124,24 @@ class Authority:
     same_unit: bool = False
 
 
+def _value_text(policy, value) -> str:
+    """A field's value as a user reads it: a role by its name (its id in brackets), yes/no in Chinese."""
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    role = policy.roles.get(value) if isinstance(value, str) else None
+    return f"{role.name}（{value}）" if role else str(value)
+
+
 def unknown_matter(matter_id: str) -> str:
     """The one answer for a matter that does not exist (and, from the ledger, for a confidential one
     the reader may not see)."""
     return f"没有事项 {matter_id}；请核对编号（ducha ledger 列出各事项），或先立项"
 
+
+#: fields that name the person who approved or signed a step (a person id of the deployment)
+SIGNER_FIELDS = ("approved_by", "head_signoff", "leader_signoff")
 
 #: actions whose ``units`` name the units they give the matter, not units already on it
 UNIT_SETTING_ACTIONS = frozenset({"register", "apply", "assign"})
@@ -321,9 +334,10 @@ class MatterEngine:
                 value = event.data.get(field)
                 if allowed and value is not None and value not in allowed:
                     step = transition.name or policy.action_name(event.action)
+                    shown = "、".join(_value_text(policy, v) for v in allowed)
                     raise ActionRefused(
-                        f"--{field.replace('_', '-')} {value}：「{step}」的{policy.field_names.get(field, field)}须为"
-                        f"{'、'.join(allowed)}之一（{transition.citation.article}"
+                        f"--{field.replace('_', '-')} {_value_text(policy, value)}：「{step}」的"
+                        f"{policy.field_names.get(field, field)}须为{shown}之一（{transition.citation.article}"
                         + (f"；设置 {transition.choices[field]}）" if isinstance(transition.choices[field], str) else "）"))
         self.check_authority(state, event)
 
@@ -339,7 +353,19 @@ class MatterEngine:
         if transition is None:
             return  # apply refuses it with the reason
         step = transition.name or policy.action_name(event.action)
-        for field, auth in self.authority_for(state, event.action, event.data).items():
+        authority = self.authority_for(state, event.action, event.data)
+        for field in SIGNER_FIELDS:  # a sign-off or approval given where no rule asks for one: still a real person
+            value = event.data.get(field)
+            if field in authority or value in (None, False):
+                continue
+            option = "--" + field.replace("_", "-")
+            if value is True:
+                raise ActionRefused(f"{option} 须写人员id（ducha.toml 中的 person），不能只写 {option}")
+            who = self.directory(str(value))
+            acting = self._acting_unit(self.person(event.actor), event)
+            if field == "head_signoff" and acting and who.unit != acting:
+                raise ActionRefused(f"{option} {value}（{who.name}）不是本单位（{acting}）的人员；请写本单位主要负责人的人员id")
+        for field, auth in authority.items():
             names = "或".join(policy.roles[r].name for r in auth.roles if r in policy.roles) or "（本辖区无此角色）"
             verb = "批准" if field == "approved_by" else "审签"
             option = "--" + field.replace("_", "-")

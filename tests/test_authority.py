@@ -203,3 +203,43 @@ def test_dazhan_fields_from_the_cli(tmp_path, monkeypatch):
     run("bulletin", mid, "--as", "duchashi", "--on", "2025-10-10", "--type", "criticism", "--public", "--media")
     data = json.loads(run("show", mid, "--json"))["events"]
     assert data[0]["data"]["ledger"] == "招商引资专项台账" and data[-1]["data"]["media"] is True
+
+
+def test_a_signoff_given_where_no_rule_asks_is_still_a_real_person_of_the_unit(deployment):
+    make, db = deployment
+    run = make("ankang")
+    mid = run("register", "--as", "duchashi", "--on", "2025-09-01", "--kind", "instruction", "--title", "批示件").split()[0]
+    run("assign", mid, "--as", "duchashi", "--on", "2025-09-01", "--lead", "u1", "--deadline", "2025-12-31")
+    before = db()
+    assert "未知的人员 '随便写的名字'" in run("submit", mid, "--as", "u1_staff", "--on", "2025-10-09", "--evidence",
+                                            "照片", "--head-signoff", "随便写的名字", ok=False)
+    out = run("submit", mid, "--as", "u1_staff", "--on", "2025-10-09", "--evidence", "照片", "--head-signoff", "u2_staff",
+              ok=False)
+    assert "--head-signoff u2_staff" in out and "不是本单位（u1）的人员" in out
+    assert "选项 --leader-signoff 后须跟一个值" in run("submit", mid, "--as", "u1_staff", "--on", "2025-10-09", "--evidence",
+                                                "照片", "--leader-signoff", ok=False)
+    assert "须写 --pass（审核通过）或 --return" in run("review", mid, "--pass", "--return", "--reason", "x", "--as",
+                                                       "duchashi", "--on", "2025-10-10", ok=False)
+    assert db() == before
+    run("submit", mid, "--as", "u1_staff", "--on", "2025-10-09", "--evidence", "照片", "--head-signoff", "u1_head")
+
+
+def test_zhoucun_resolved_is_yes_or_no_and_a_referral_answers_its_proposal(deployment):
+    import json
+
+    make, _ = deployment
+    run = make("zhoucun", '\n[[person]]\nid = "quzhang"\nname = "区长"\nroles = ["principal_leader"]\n')
+    mid = run("register", "--as", "duchashi", "--on", "2025-09-29", "--kind", "decision", "--title", "老旧小区改造"
+              ).split()[0]
+    run("assign", mid, "--as", "duchashi", "--on", "2025-09-30", "--lead", "u1")
+    run("accept", mid, "--as", "u1_staff", "--on", "2025-09-30")
+    run("step", "overdue_report", mid, "--as", "u1_staff", "--on", "2025-10-15", "--reasons", "征地未完成",
+        "--next-steps", "请求协调", "--needs-coordination")
+    assert "coordinate_leader" in {f["rule"] for f in json.loads(run("due", "--as-of", "2025-10-15", "--json"))["findings"]}
+    # the unit refers it to the 分管领导 without --step: that referral is what the rung asked for
+    run("escalate", mid, "--to", "leader_in_charge", "--as", "u1_staff", "--on", "2025-10-16")
+    assert "coordinate_leader" not in {f["rule"] for f in json.loads(run("due", "--as-of", "2025-10-16", "--json"))["findings"]}
+    out = run("step", "coordinate", mid, "--as", "lingdao", "--on", "2025-10-17", "--decision", "协调国土部门",
+              "--resolved", "maybe", ok=False)
+    assert "--resolved maybe" in out and "须为是、否之一（四(二)）" in out
+    run("step", "coordinate", mid, "--as", "lingdao", "--on", "2025-10-17", "--decision", "协调国土部门", "--resolved", "否")

@@ -156,6 +156,6 @@ def test_confidential_matters_only_for_those_entitled(tmp_path):
     assert "SECRET-1" in {s.id for s in office.states}
     runner = CliRunner()
     hidden = runner.invoke(main, ["doc", "special_report", "SECRET-1", "--config", str(result.config)])
-    assert hidden.exit_code != 0 and "unknown matter 'SECRET-1'" in hidden.output
+    assert hidden.exit_code != 0 and "没有事项 SECRET-1" in hidden.output
     shown = runner.invoke(main, ["doc", "special_report", "SECRET-1", "--config", str(result.config), "--as", "office_li"])
     assert shown.exit_code == 0 and "保密事项" in shown.output

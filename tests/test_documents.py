@@ -97,7 +97,7 @@ def test_parse_period(text, start, end, label):
 
 @pytest.mark.parametrize("text", ["2025-13", "2025-Q5", "25", "2025-09-01", "九月", ""])
 def test_parse_period_refuses(text):
-    with pytest.raises(InputError, match="not understood"):
+    with pytest.raises(InputError, match="无法识别期间"):
         parse_period(text)
 
 
@@ -177,11 +177,11 @@ def test_interview_notice(snap):
 
 
 def test_unknown_matter_and_kind(snap):
-    with pytest.raises(InputError, match="unknown matter 'M9'"):
+    with pytest.raises(InputError, match="没有事项 M9（截至"):
         render(snap, "assignment", "M9")
     with pytest.raises(InputError, match="unknown document kind"):
         render(snap, "memo", "M1")
-    with pytest.raises(InputError, match="not understood"):
+    with pytest.raises(InputError, match="无法识别期间"):
         render(snap, "bulletin", "M1")
 
 
@@ -423,11 +423,11 @@ def test_no_jurisdiction_invents_a_number(jid, cal):
 @pytest.mark.parametrize("pattern, problem", [
     ("渭高督字〔{year}〕{n}号", None),
     ("第{n:02d}期", None),
-    ("渭高督字〔{year}〕号", "has no {n}"),
-    ("{month}号{n}", "uses {month}"),
-    ("{n", "not a usable pattern"),
-    ("", "non-empty string"),
-    (3, "non-empty string"),
+    ("渭高督字〔{year}〕号", "缺少 {n}（年内序号）"),
+    ("{month}号{n}", "用了 {month}"),
+    ("{n", "不是可用的格式"),
+    ("", "须为非空文字"),
+    (3, "须为非空文字"),
 ])
 def test_check_pattern(pattern, problem):
     result = check_pattern(pattern)

@@ -370,15 +370,15 @@ def submit(config_path, actor, on, matter, document_number, signer, seal, leader
 @command()
 @write_command
 @matter_argument
-@click.option("--pass", "outcome", flag_value="pass", help="办理结果符合要求，审核通过。")
-@click.option("--return", "outcome", flag_value="return", help="退回重新办理（须写 --reason）。")
+@click.option("--pass", "passed", is_flag=True, help="办理结果符合要求，审核通过。")
+@click.option("--return", "returned", is_flag=True, help="退回重新办理（须写 --reason）。")
 @click.option("--reason", default=None, help="退回理由。")
 @click.option("--deadline", type=DATE, default=None, help="重新办理的期限。")
-def review(config_path, actor, on, matter, outcome, reason, deadline):
+def review(config_path, actor, on, matter, passed, returned, reason, deadline):
     """审核办理结果：--pass 通过，或 --return --reason 退回重新办理。"""
-    if outcome is None:
-        raise click.UsageError("须写 --pass（审核通过）或 --return --reason 理由（退回重新办理）")
-    action = "review_pass" if outcome == "pass" else "review_return"
+    if passed == returned:
+        raise click.UsageError("须写 --pass（审核通过）或 --return --reason 理由（退回重新办理），二者取其一")
+    action = "review_pass" if passed else "review_return"
     _record(config_path, matter, action, on, actor, {"reason": reason, "deadline": deadline})
 
 

@@ -98,20 +98,20 @@ def check_pattern(pattern: Any) -> str | None:
     """What is wrong with a 文号 pattern (None if it is usable): a string with ``{n}`` and at most
     ``{year}`` besides, e.g. ``渭高督字〔{year}〕{n}号``."""
     if not isinstance(pattern, str) or not pattern.strip():
-        return "must be a non-empty string, e.g. \"渭高督字〔{year}〕{n}号\""
+        return "须为非空文字，如 \"X督字〔{year}〕{n}号\""
     try:
         fields = [f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None]
     except ValueError as exc:
-        return f"is not a usable pattern ({exc}); write {{year}} and {{n}}, e.g. \"渭高督字〔{{year}}〕{{n}}号\""
+        return f"不是可用的格式（{exc}）；请用 {{year}} 和 {{n}}，如 \"X督字〔{{year}}〕{{n}}号\""
     unknown = [f for f in fields if f not in NUMBER_FIELDS]
     if unknown:
-        return f"uses {{{unknown[0]}}}; a pattern may use only {{year}} and {{n}}"
+        return f"用了 {{{unknown[0]}}}；格式中只能用 {{year}}（年份）和 {{n}}（年内序号）"
     if "n" not in fields:
-        return "has no {n} (the number within the year); e.g. \"渭高督字〔{year}〕{n}号\""
+        return "缺少 {n}（年内序号），如 \"X督字〔{year}〕{n}号\""
     try:
         pattern.format(year=2025, n=1)
     except (ValueError, TypeError) as exc:
-        return f"is not a usable pattern ({exc})"
+        return f"不是可用的格式（{exc}）"
     return None
 
 

@@ -77,7 +77,7 @@ def parse_period(text: str) -> Period:
             start = date(y, mo, 1)
             end = (date(y + 1, 1, 1) if mo == 12 else date(y, mo + 1, 1)) - timedelta(days=1)
             return Period(f"{y}-{mo:02d}", start, end, f"{y}年{mo}月")
-    raise InputError(f"period '{text}' is not understood; write 2025, 2025-H1, 2025-Q3 or 2025-09")
+    raise InputError(f"无法识别期间 '{text}'；请写 2025（全年）、2025-H1（半年）、2025-Q3（季度）或 2025-09（月）")
 
 
 @attrs.frozen
@@ -241,7 +241,7 @@ class Snapshot:
         for state in self.states:
             if state.id == matter_id:
                 return state
-        raise InputError(f"unknown matter '{matter_id}' (as of {self.as_of}); see `ducha ledger`")
+        raise InputError(f"没有事项 {matter_id}（截至 {self.as_of}）；ducha ledger 列出各事项")
 
     # --- derived ---------------------------------------------------------------------------------
 

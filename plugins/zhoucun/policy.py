@@ -235,7 +235,8 @@ def ducha_procedure() -> Procedure:
                                     "“一般应在5个工作日内办结”）内仍未报送办理结果的，读作“仍然解决不了”；"
                                     "其间已提报主要领导同志决策的，不再等待"),)),
             t("coordinate", ("coordinating", "coordinated"), "coordinated", ("leader_in_charge",),
-              cite("四(二)", "要及时提报区政府分管领导同志协调"), "区政府分管领导同志协调", requires=("decision",)),
+              cite("四(二)", "要及时提报区政府分管领导同志协调"), "区政府分管领导同志协调", requires=("decision",),
+              choices={"resolved": (True, False)}),
             # 仍然解决不了: after the 分管领导's coordination (the unit or the office), or, before it, by the
             # office when the ladder proposes it (coordination_period run with no result)
             t("escalate", ("coordinated",), "principal_decision", (*OFFICE, *UNIT),
