@@ -21,11 +21,12 @@ import attrs
 
 from ducha_core.errors import DuchaError
 from ducha_core.model import Person, Unit
+from ducha_core.suggest import did_you_mean
 
 ENV_VAR = "DUCHA_CONFIG"
 DEFAULT_NAME = "ducha.toml"
 
-TOP_KEYS = ("jurisdiction", "database", "calendar", "plugins", "settings", "documents", "unit", "person")
+TOP_KEYS = ("jurisdiction", "database", "calendar", "plugins", "settings", "documents", "unit", "person", "key_file")
 DOCUMENTS_KEYS = ("number_pattern",)
 UNIT_KEYS = ("id", "name", "head", "leader_in_charge", "responsible_person")
 PERSON_KEYS = ("id", "name", "roles", "unit", "title")
@@ -53,6 +54,9 @@ class DeploymentConfig:
     path: Path | None = None
     #: the file's own jurisdiction when ``jurisdiction`` was overridden (read-only commands)
     overridden: str | None = None
+    #: ``key_file = "/path/outside/ducha.key"``: the key that MACs the log's head (see README
+    #: "What the record guarantees"); read only when the store appends or verifies
+    key_file: Path | None = None
 
     @property
     def name(self) -> str:
@@ -102,7 +106,7 @@ def _str_list(file: str, key: str, value: Any) -> list[str]:
 def _check_keys(file: str, where: str, table: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
     for key in table:
         if key not in allowed:
-            raise _fail(file, f"未知的键 {where}{key}；可用的键：{', '.join(allowed)}")
+            raise _fail(file, f"未知的键 {where}{key}；可用的键：{', '.join(allowed)}{did_you_mean(key, allowed)}")
 
 
 def _check_id(file: str, key: str, value: str) -> None:
@@ -124,6 +128,8 @@ def load_config(path: str | Path | None = None, *, jurisdiction: str | None = No
         raw = tomllib.loads(file_path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise _fail(file, f"不是有效的 TOML（{exc}）；请按提示的行列改正") from None
+    except RecursionError:
+        raise _fail(file, "不是有效的 TOML（数组或表嵌套过深）；请检查括号是否成对") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise _fail(file, f"无法读取（{exc}）；请检查文件权限，并以 UTF-8 编码保存") from None
     return parse_config(raw, file_path, file=file, jurisdiction=jurisdiction, validate_roles=validate_roles and not jurisdiction)
@@ -223,6 +229,7 @@ def parse_config(
         number_patterns=number_patterns,
         path=file_path.resolve(),
         overridden=raw.get("jurisdiction") if jurisdiction and raw.get("jurisdiction") != jurisdiction else None,
+        key_file=base / key_file if (key_file := _str(file, "key_file", raw.get("key_file"), required=False)) else None,
     )
 
 

@@ -6,7 +6,7 @@ Dates are ISO strings; a ``Period`` is written as the documents write it ("5个�
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import cattrs
 from cattrs.strategies import configure_tagged_union
@@ -31,14 +31,25 @@ def _structure_period(value, _type) -> Period:
     if isinstance(value, PERIOD_TYPES):
         return value
     if not isinstance(value, str):
-        raise ValueError(f"a period is written as text such as '5个工作日' or '3个月', not {value!r}")
+        raise ValueError(f"期限须写成带引号的文字，如 \"5个工作日\"、\"3个月\"，而不是 {value!r}")
     return parse_period(value)
+
+
+def _structure_date(value, _type) -> date:
+    if isinstance(value, datetime):
+        raise ValueError(f"{value.isoformat()} 是日期时间；请只写日期 YYYY-MM-DD")
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"{value!r} 不是日期；请写作 YYYY-MM-DD，如 2025-10-09") from None
 
 
 def make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True)
     conv.register_unstructure_hook(date, lambda d: d.isoformat())
-    conv.register_structure_hook(date, lambda v, _t: v if isinstance(v, date) else date.fromisoformat(str(v)))
+    conv.register_structure_hook(date, _structure_date)
     for period_type in PERIOD_TYPES:
         conv.register_unstructure_hook(period_type, lambda p: p.describe())
         conv.register_structure_hook(period_type, _structure_period)

@@ -32,6 +32,7 @@ from ducha_core.policy import Policy
 from ducha_core.store import (
     EventStore,
     MatterRows,
+    ReadModelReport,
     VerifyReport,
     normalize_data,
     obligation_rows,
@@ -45,9 +46,12 @@ READ_MODEL_VERSION = 3
 
 #: matter ids the ledger gives: DC-<year>-<number>
 ID_PREFIX = "DC"
-UNIT_FIELDS = ("lead_units", "co_units", "units")
+UNIT_FIELDS = ("lead_units", "co_units", "units", "unit")
 PERSON_FIELDS = ("responsible_person", "viewers")
 LIGHTS = ("green", "yellow", "red", "done", "none")
+#: store meta: the jurisdiction (policy id) the event log is recorded under, and its recorded switches
+RECORDED_JURISDICTION = "recorded_jurisdiction"
+JURISDICTION_HISTORY = "jurisdiction_history"
 
 
 @attrs.define(slots=True)
@@ -174,13 +178,24 @@ class Ledger:
     # --- opening -----------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, config: DeploymentConfig, *, create: bool = True) -> Ledger:
+    def open(cls, config: DeploymentConfig, *, create: bool = True, check_jurisdiction: bool = True) -> Ledger:
+        """Open the deployment's ledger; refuses (InputError) a log recorded under another
+        jurisdiction than ducha.toml's, unless reading under ``--jurisdiction`` (``check_jurisdiction``
+        False: only ``switch_jurisdiction``)."""
         from ducha_core.registry import resolve_policy
 
         policy = resolve_policy(config.jurisdiction, plugin_paths=config.plugins, settings=config.settings)
         calendar = WorkingCalendar.load(config.calendar, strict=bool(policy.settings.get("strict_calendar")))
-        store = open_store(config.database, create=create)
-        return cls(config, policy, calendar, store)
+        store = open_store(config.database, create=create, key_file=config.key_file)
+        _remove_stale_parts(store)
+        ledger = cls(config, policy, calendar, store)
+        if check_jurisdiction:
+            try:
+                ledger._check_jurisdiction()
+            except BaseException:
+                store.close()
+                raise
+        return ledger
 
     def close(self) -> None:
         self.store.close()
@@ -256,6 +271,20 @@ class Ledger:
         person = self.person(person_id)
         return person.unit is not None and person.unit in (*matter.lead_units, *matter.co_units)
 
+    def _log_secret(self, matter_id: str) -> tuple[str, ...] | None:
+        """Whether a matter is confidential as its first event in the log says (as the engine reads
+        it at registration): None if not, else its viewers. Data that cannot be read counts as
+        confidential with no viewers named."""
+        import json
+
+        try:
+            data = json.loads(self.store.created_data(matter_id) or "{}")
+            if not bool(data.get("confidential", False)):
+                return None
+            return tuple(data.get("viewers", ()))
+        except (TypeError, ValueError, AttributeError):
+            return ()
+
     # --- writing -----------------------------------------------------------------------------------
 
     def new_matter_id(self, on: date) -> str:
@@ -272,9 +301,14 @@ class Ledger:
             return cached[1]
         return self.engine.fold(self.store.events(matter))
 
-    def record(self, matter: str | None, action: str, on: date, actor: str, data: dict | None = None) -> MatterState:
+    def record(self, matter: str | None, action: str, on: date, actor: str, data: dict | None = None, *,
+               today: date | None = None) -> MatterState:
         """Check and append one event; returns the matter's new state. ``matter`` may be None for
-        register/apply: the next id of the year is given inside the same transaction."""
+        register/apply: the next id of the year is given inside the same transaction.
+
+        An event dated before the matter's latest event is refused unless the office records it as
+        a late entry (补录: ``late_entry`` in ``data``, its reason; the time it was recorded is the
+        event's ``recorded_at``). With ``today`` (the CLI), a day after it is refused."""
         if not isinstance(on, date):
             raise InputError(f"'{on}' 不是日期；请写 YYYY-MM-DD")
         data = _checked_values(normalize_data(data), on)
@@ -283,14 +317,20 @@ class Ledger:
         self._check_people(data)
         if matter is None and action not in CREATE_ACTIONS:
             raise InputError(f"「{self.policy.action_name(action)}」须写明事项编号")
+        self._check_late_entry(data, actor)
+        if today is not None and on > today:
+            raise InputError(f"--on {on} 晚于今天 {today}：不能记录尚未发生的步骤；请核对 --on")
         try:
             with self.store.transaction():
+                self._check_jurisdiction(claim=True)
                 if matter is None:
                     matter = self.new_matter_id(on)
                 state = self._state_for_update(matter)
                 if state is not None and not self.visible(state, actor):
                     # a confidential matter answers a person not entitled to it as if it did not exist
                     raise InputError(unknown_matter(matter))
+                if state is not None and "late_entry" not in data:
+                    self._check_order(state, action, on)
                 event = Event(matter, action, on, actor, data)
                 self.engine.check_new(state, event)
                 if action in CREATE_ACTIONS:
@@ -309,6 +349,91 @@ class Ledger:
         self._cache[matter] = (stored.seq, new_state)
         self._recorded(stored)
         return new_state
+
+    def _check_late_entry(self, data: dict[str, Any], actor: str) -> None:
+        """A late entry (补录, ``late_entry``: its reason) is the office's, with a reason."""
+        if "late_entry" not in data:
+            return
+        if not isinstance(data["late_entry"], str):
+            raise InputError("--late-entry 须写补录理由（如 --late-entry 纸质台账补录）")
+        if not self.is_office(actor):
+            raise ActionRefused(f"补录（--late-entry）只能由督查室人员记录；{self.person(actor).name} 不是督查室人员")
+
+    def _check_order(self, state: MatterState, action: str, on: date) -> None:
+        """Refuse an event dated before the matter's latest event (unless a late entry)."""
+        latest = max(state.events, key=lambda e: e.on, default=None)
+        if latest is not None and on < latest.on:
+            raise ActionRefused(
+                f"「{self.policy.action_name(action)}」的日期 {on} 早于事项 {state.id} 最近一步"
+                f"「{self.policy.action_name(latest.action)}」的日期 {latest.on}；请核对 --on，"
+                f"确属事后补记的，由督查室人员加 --late-entry 理由 记为补录")
+
+    def recorded_jurisdiction(self) -> str | None:
+        """The jurisdiction (policy id) the event log is recorded under; None before the first event.
+        A log from before it was kept: the policy its read model was derived under."""
+        found = self.store.get_meta(RECORDED_JURISDICTION)
+        if found is None and self.store.get_meta("head_seq"):
+            key = self.store.get_meta("jurisdiction")
+            found = key.rsplit("|", 1)[0] if key else None
+        return found
+
+    def _check_jurisdiction(self, *, claim: bool = False) -> None:
+        """Refuse to read or write the log under another jurisdiction than it is recorded under (a
+        changed ``jurisdiction`` in ducha.toml), except read-only under ``--jurisdiction``. With
+        ``claim`` (a write), a log not yet recorded under any is recorded under this one."""
+        if self.config.overridden:
+            return
+        recorded = self.recorded_jurisdiction()
+        if recorded is None:
+            if claim:
+                self.store.set_meta(RECORDED_JURISDICTION, self.policy.id)
+            return
+        if recorded != self.policy.id:
+            raise InputError(
+                f"事件日志按 {recorded} 的规定记录，ducha.toml 现为 {self.policy.id}，不能按另一辖区的规定读写；"
+                f"请改回 jurisdiction = \"{recorded}\"，或由督查室人员运行 ducha switch-jurisdiction {self.policy.id} "
+                f"--as 人员id --reason 理由 明确改按新规定记录（只查看可加 --jurisdiction）")
+        if claim and self.store.get_meta(RECORDED_JURISDICTION) is None:
+            self.store.set_meta(RECORDED_JURISDICTION, recorded)
+
+    def jurisdiction_history(self) -> list[dict[str, Any]]:
+        """The recorded switches of jurisdiction (from, to, by, reason, at, after_seq), oldest first."""
+        import json
+
+        return json.loads(self.store.get_meta(JURISDICTION_HISTORY) or "[]")
+
+    def switch_jurisdiction(self, actor: str, reason: str) -> str:
+        """Record that the log is kept from now on under this ledger's jurisdiction (ducha.toml's)
+        instead of the one it was recorded under; returns the old one. The office's step, with a
+        reason; refused (nothing written) if a matter of the log cannot be read under the new rules.
+        The switch is kept in the store's meta (``jurisdiction_history``) and the read model rebuilt."""
+        import json
+
+        from ducha_core.store.sqlite import now_utc
+
+        if self.config.overridden:
+            raise InputError("switch-jurisdiction 不能与 --jurisdiction 同用；请先把 ducha.toml 的 jurisdiction 改为新辖区")
+        self.person(actor)
+        if not self.is_office(actor):
+            raise ActionRefused(f"改按另一辖区的规定记录只能由督查室人员办理；{self.person(actor).name} 不是督查室人员")
+        reason = (reason or "").strip()
+        if not reason:
+            raise InputError("改按另一辖区的规定记录须写明理由；请加上 --reason 理由")
+        old = self.recorded_jurisdiction()
+        if old is None or old == self.policy.id:
+            raise InputError(f"事件日志已按 {self.policy.id} 的规定记录（或尚无记录），无须切换")
+        try:
+            self.states(explain=False)
+        except DuchaError as exc:
+            raise ActionRefused(f"事件日志不能按 {self.policy.id} 的规定读取，不予切换：{exc}") from None
+        history = self.jurisdiction_history()
+        history.append({"from": old, "to": self.policy.id, "by": actor, "reason": reason, "at": now_utc(),
+                        "after_seq": int(self.store.get_meta("head_seq") or 0)})
+        with self.store.transaction():
+            self.store.set_meta(JURISDICTION_HISTORY, json.dumps(history, ensure_ascii=False))
+            self.store.set_meta(RECORDED_JURISDICTION, self.policy.id)
+            self.rebuild(workers=1)
+        return old
 
     @property
     def model_key(self) -> str:
@@ -427,7 +552,12 @@ class Ledger:
              viewer: str | None = None, all_visible: bool = False) -> list[LedgerRow]:
         """The 台账 as of a day. ``status`` filters by state id, state name or light
         (red/yellow/green/done/none). Confidential matters are left out unless ``viewer`` may see
-        them (see ``visible``) or ``all_visible`` (library callers that filter themselves)."""
+        them (see ``visible``) or ``all_visible`` (library callers that filter themselves).
+
+        Whether a matter is confidential, and who may see it, is read from the log (its first
+        event, hash-chained; the handling units from a fold), never from the read model's columns,
+        which can disagree with the log (``check_read_model`` reports that); a row of the read
+        model the log has no event of is left out. With ``all_visible`` the rows are as stored."""
         if unit is not None and unit not in self.config.units:
             raise InputError(f"未知的单位 '{unit}'；{self.config.name} 中的单位：{', '.join(self.config.units) or '（无）'}")
         if kind is not None and kind not in self.policy.kinds:
@@ -440,19 +570,38 @@ class Ledger:
             status = names.get(status, status)
         as_iso = as_of.isoformat()
         usable = self._read_model_usable()
+        check = not all_visible  # who may see a matter: from the log, not from the stored columns
         raw = self.store.matter_rows(unit=unit if usable else None, kind=kind if usable else None,
-                                     registered_upto=as_iso)
+                                     registered_upto=as_iso, created=check)
         rows: list[LedgerRow] = []
         stale: list[str] = []
         cutoff = self.calendar.add_workdays(as_of, int(self.policy.settings.get("warning_window", 3)) + 1)
         make = self._row_from_columns
+        office: bool | None = None
         for r in raw:
+            secret: tuple[str, ...] | None = None
+            if check:
+                flag, r = r[-1], r[:-1]
+                if flag is None:  # not in the log (``verify`` reports it)
+                    continue
+                secret = self._log_secret(r[0]) if flag else None
+                if secret is not None and (viewer is None or viewer not in secret):
+                    if viewer is None:
+                        continue
+                    if office is None:
+                        office = self.is_office(viewer)
+                    if not office:  # a person of a unit: its handling units folded from the log
+                        stale.append(r[0])
+                        continue
             # last_on after as_of: fold the log up to as_of; likewise a recurring report overdue by as_of
             # (a later occurrence may have become the most urgent one)
             if r[15] > as_iso or not usable or (r[8] == "cycle" and r[7] is not None and as_iso > r[7]):
                 stale.append(r[0])
                 continue
-            rows.append(make(r, as_of, as_iso, cutoff))
+            row = make(r, as_of, as_iso, cutoff)
+            if check:
+                row.confidential, row.viewers = secret is not None, secret or ()
+            rows.append(row)
         for mid in stale:
             row = self._row_from_state(self.matter(mid, as_of=as_of), as_of)
             if (unit is None or unit in row.lead_units or unit in row.co_units) and (kind is None or row.kind == kind):
@@ -553,6 +702,69 @@ class Ledger:
     def verify(self) -> VerifyReport:
         return self.store.verify()
 
+    def check_read_model(self, *, full: bool = False, sample: int = 100) -> ReadModelReport:
+        """Compare the stored read model (``matters``, ``matter_units``, ``obligations``) with a
+        fresh fold of the log, as ``rebuild`` would write it: every matter with ``full``, else a
+        random sample of ``sample`` matters. For every matter, also without ``full``: that the
+        table and the log have the same matters, and the ``confidential`` and ``viewers`` columns
+        against the log's first event. Reads only. Rows derived under another policy or calendar
+        (``stale``) are not compared: every read folds the log then."""
+        import random
+
+        from ducha_core.store import compare_rows
+
+        log_ids = self.store.log_matters()
+        if not self._read_model_usable():
+            return ReadModelReport(True, 0, len(log_ids), full, stale=True)
+        table_ids = set(self.store.matters())
+        known = set(log_ids)
+        found: dict[str, list[str]] = {m: ["事件日志中没有该事项"] for m in sorted(table_ids - known)}
+        for mid in log_ids:
+            if mid not in table_ids:
+                found[mid] = ["事项状态表中没有该事项"]
+        for r in self.store.matter_rows(created=True):
+            if r[-1] is not None:
+                secret = self._log_secret(r[0]) if r[-1] else None
+                if r[12] != int(secret is not None):
+                    found.setdefault(r[0], []).append("涉密")
+                if r[13] != ",".join(secret or ()):
+                    found.setdefault(r[0], []).append("知悉范围")
+        common = [m for m in log_ids if m in table_ids]
+        chosen = common if full or len(common) <= sample else sorted(random.SystemRandom().sample(common, sample))
+        histories = self.store.histories(bulk=True) if full else (self.store.events(m) for m in chosen)
+        checked = 0
+        batch: list[list[Event]] = []
+
+        def compare() -> None:
+            stored = self.store.stored_rows([h[0].matter for h in batch])
+            for history in batch:
+                mid = history[0].matter
+                try:
+                    names = compare_rows(stored.get(mid), self._fold_row(history))
+                except Exception as exc:  # a log that cannot be folded: reported, not raised
+                    names = [f"无法由事件日志重算（{exc}）"]
+                for name in names:
+                    if name not in found.setdefault(mid, []):
+                        found[mid].append(name)
+            batch.clear()
+
+        try:
+            with _collector_paused():
+                for history in histories:
+                    if history and history[0].matter in table_ids:
+                        batch.append(history)
+                        checked += 1
+                        if len(batch) >= 500:
+                            compare()
+                compare()
+        except (DuchaError, TypeError, ValueError) as exc:  # a damaged event: the chain check says where
+            unreadable = str(exc)
+        else:
+            unreadable = ""
+        differences = tuple(f"{mid}（{'、'.join(names)}）" for mid, names in sorted(found.items()) if names)
+        return ReadModelReport(not differences and not unreadable, checked, len(known | table_ids), full, differences,
+                               unreadable=unreadable)
+
     def backup(self, dest: str | Path) -> Path:
         return self.store.backup(dest)
 
@@ -592,7 +804,10 @@ class Ledger:
 
         points = self.store.split_points(workers)
         bounds = list(zip([None, *points], [*points, None], strict=True))
-        parts = [self.store.path.with_name(f"{self.store.path.name}.rebuild-{n}.part") for n in range(len(bounds))]
+        # named by this process: a rebuild killed before its ``finally`` leaves parts that the next
+        # opening removes (``_remove_stale_parts``), while a running rebuild's parts are left alone
+        parts = [self.store.path.with_name(f"{self.store.path.name}.rebuild-{os.getpid()}-{n}.part")
+                 for n in range(len(bounds))]
         ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
         errors = ctx.Queue()
         procs = [ctx.Process(target=_worker_run, args=(self.config, bound, str(part), errors), daemon=True)
@@ -615,6 +830,38 @@ class Ledger:
                     proc.join()
             for part in parts:
                 part.unlink(missing_ok=True)
+
+
+def _remove_stale_parts(store: EventStore) -> None:
+    """Remove the part files of parallel rebuilds that were killed (their process is gone; the
+    database itself was left as it was): ``<database>.rebuild-<pid>-<n>.part``, and the older
+    ``<database>.rebuild-<n>.part``. Not with a read-only database, nor on systems where a process
+    cannot be asked whether it still runs."""
+    from glob import escape as glob_escape
+
+    path = getattr(store, "path", None)
+    if path is None or getattr(store, "readonly", None) is not None or os.name != "posix":
+        return
+    for part in Path(path).parent.glob(f"{glob_escape(Path(path).name)}.rebuild-*.part"):
+        numbers = part.name[len(Path(path).name) + len(".rebuild-"):-len(".part")].split("-")
+        if not all(n.isdigit() for n in numbers):
+            continue
+        if len(numbers) == 2 and _process_alive(int(numbers[0])):
+            continue
+        with contextlib.suppress(OSError):
+            part.unlink()
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
 
 
 @contextlib.contextmanager

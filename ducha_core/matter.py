@@ -7,8 +7,9 @@ one-line message naming the rule. ``fold`` replays a whole history. No hook is c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -106,12 +107,14 @@ def role_directory(actor: str) -> Person:
 
 
 def _parse_date(value: Any, field: str) -> date:
-    if isinstance(value, date):
+    if isinstance(value, date) and not isinstance(value, datetime):
         return value
-    try:
-        return date.fromisoformat(str(value))
+    try:  # as the command line's --on: YYYY-MM-DD only (not 20251009)
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", str(value).strip()):
+            return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise ActionRefused(f"{field} 的值 '{value}' 不是日期；请写 YYYY-MM-DD") from None
+        pass
+    raise ActionRefused(f"{field} 的值 '{value}' 不是日期；请写 YYYY-MM-DD")
 
 
 @attrs.frozen
@@ -339,7 +342,35 @@ class MatterEngine:
                         f"--{field.replace('_', '-')} {_value_text(policy, value)}：「{step}」的"
                         f"{policy.field_names.get(field, field)}须为{shown}之一（{transition.citation.article}"
                         + (f"；设置 {transition.choices[field]}）" if isinstance(transition.choices[field], str) else "）"))
+        self.check_named_units(state, event)
         self.check_authority(state, event)
+
+    def check_named_units(self, state: MatterState | None, event: Event) -> None:
+        """The units a new step names (``unit``, ``units``): a person whose roles are all unit-scope
+        acts for their own unit only; ``unit`` (the unit acted for, e.g. 承办) is one of the matter's
+        handling units. Raises ActionRefused. Not re-judged when folding a recorded history."""
+        named: list[str] = []
+        for field in ("unit", "units"):
+            value = event.data.get(field)
+            if value:
+                named += [value] if isinstance(value, str) else [str(u) for u in value]
+        if not named:
+            return
+        policy = self.policy
+        person = self.person(event.actor)
+        roles = [r for r in person.roles if r in policy.roles]
+        if roles and all(policy.roles[r].scope == "unit" for r in roles):
+            others = [u for u in dict.fromkeys(named) if u != person.unit]
+            if others:
+                raise ActionRefused(
+                    f"{person.name} 是单位 {person.unit or '（未写单位）'} 的人员，只能为本单位办理；"
+                    f"--unit {'、'.join(others)} 不是其所在单位，请去掉 --unit 或由该单位人员办理")
+        unit = event.data.get("unit")
+        if isinstance(unit, str) and unit and state is not None and event.action not in UNIT_SETTING_ACTIONS \
+                and unit not in state.units:
+            raise ActionRefused(
+                f"单位 {unit} 不是事项 {state.id} 的承办单位（主办 {'、'.join(state.lead_units) or '无'}"
+                f"，协办 {'、'.join(state.co_units) or '无'}）；--unit 请写本事项的承办单位")
 
     def check_authority(self, state: MatterState | None, event: Event) -> None:
         """Refuse a new step whose approver or signer lacks the authority the policy requires
@@ -705,9 +736,11 @@ class MatterEngine:
         cycles the one the assignment names (``cycle``: its id, or week/month/quarter/year)."""
         cycles = self.policy.cycles_for(state.kind)
         choices = [c for c in cycles if c.choice]
-        if not choices:
-            return cycles
         named = event.data.get("cycle")
+        if not choices:
+            if named:  # else silently ignored: the office would believe a cycle was set
+                raise ActionRefused(f"「{step}」：本类事项没有可选的调度周期，--cycle {named} 无从适用；请去掉 --cycle")
+            return cycles
         chosen = [c for c in choices if named in (c.id, c.every)]
         if not chosen:
             options = "、".join(f"{c.id}（{c.name}）" for c in choices)

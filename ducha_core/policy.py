@@ -7,8 +7,9 @@ and builds the lookup tables the engine uses. Evaluating a matter afterwards cal
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,16 @@ from ducha_core.errors import PolicyError
 from ducha_core.events import ACTIONS, FIELD_NAMES
 from ducha_core.kinds import CORE_KINDS
 from ducha_core.model import Citation, Jurisdiction, SourceDocument
-from ducha_core.periods import DEFAULT_CONVENTION, CountingConvention, Period, add_months, parse_period
+from ducha_core.periods import (
+    DEFAULT_CONVENTION,
+    CountingConvention,
+    Period,
+    WorkingDays,
+    add_months,
+    parse_period,
+)
 from ducha_core.rules import (
+    SETTING_TYPES,
     After,
     ApprovalRule,
     Article,
@@ -36,12 +45,13 @@ from ducha_core.rules import (
     TimeLimit,
     Transition,
 )
+from ducha_core.suggest import did_you_mean
 
 #: settings every deployment has, whatever its jurisdiction (no document states them)
 CORE_SETTINGS: tuple[Setting, ...] = (
     Setting("warning_window", 3, "黄灯预警窗口：期限前N个工作日内标黄（各文件均未规定，部署可改）。"),
     Setting("strict_calendar", False, "严格日历：期限落在尚未公布放假安排的年份时报错，而非按法定假日推算（暂定）。"),
-    Setting("issued", None, "文件印发日期（文件未载明时由部署填写，格式YYYY-MM-DD），用于判断施行及试行期。"),
+    Setting("issued", None, "文件印发日期（文件未载明时由部署填写，格式YYYY-MM-DD），用于判断施行及试行期。", type="date"),
     Setting("deadline_correction", "leader_approval",
             "另定办理时限（ducha set-deadline）：文件对某类事项未规定延期程序时，督查室能否另定期限。"
             "leader_approval = 写明理由并经领导批准（默认）；office = 督查室写明理由即可；none = 不允许。"
@@ -202,9 +212,152 @@ def _apply_settings(
     for key, value in overrides.items():
         if key not in setting_defs:
             allowed = ", ".join(sorted(setting_defs))
-            raise PolicyError(f"{jurisdiction.id}：没有设置项 '{key}'；可用：{allowed}")
-        values[key] = value
+            raise PolicyError(f"{jurisdiction.id}：没有设置项 '{key}'；可用：{allowed}{did_you_mean(key, setting_defs)}")
+        values[key] = check_setting(setting_defs[key], value)
     return values
+
+
+# --- setting types ----------------------------------------------------------------------------------
+
+
+def _setting_uses(parts: Mapping[str, Any]) -> dict[str, str]:
+    """The type the rules' reading of a setting implies: a period for the settings a rule reads as
+    a period, a number for a deduction's points, an int for a number of chases."""
+    uses: dict[str, str] = {}
+
+    def use(key: str | None, kind: str) -> None:
+        if key:
+            uses.setdefault(key, kind)
+
+    for limit in parts.get("time_limits", ()):
+        use(limit.setting, "period")
+    for cycle in parts.get("cycles", ()):
+        use(cycle.setting, "period")
+    procedure = parts.get("procedure")
+    for t in procedure.transitions if procedure is not None else ():
+        for owes in t.obliges:
+            use(owes.setting, "period")
+    grading = parts.get("grading")
+    triggers = [s.trigger for s in parts.get("escalation", ())]
+    if grading is not None:
+        triggers += [r.trigger for r in grading.rules] + [d.trigger for d in grading.deductions]
+        for deduction in grading.deductions:
+            use(deduction.setting, "number")
+    for trigger in triggers:
+        if isinstance(trigger, Overdue):
+            use(trigger.repeat_setting, "period")
+            use(trigger.chase_wait_setting, "period")
+            use(trigger.chased_setting, "int")
+    return uses
+
+
+def _default_type(default: Any) -> str | None:
+    if isinstance(default, bool):
+        return "bool"
+    if isinstance(default, int):
+        return "int"
+    if isinstance(default, float):
+        return "number"
+    if isinstance(default, str):
+        return "str"
+    if isinstance(default, list | tuple):
+        return "list[str]"
+    if isinstance(default, dict):
+        return "dict"
+    if isinstance(default, date):
+        return "date"
+    if isinstance(default, Period):
+        return "period"
+    return None
+
+
+def _typed_settings(defs, parts: Mapping[str, Any], jid: str) -> dict[str, Setting]:
+    """Every setting with its type: declared, else implied by the rules that read it, else by its
+    default (see ``Setting.type``). A default that is not of its own type is the plugin's error."""
+    uses = _setting_uses(parts)
+    typed: dict[str, Setting] = {}
+    for s in defs:
+        implied = uses.get(s.key)
+        kind = s.type or implied or _default_type(s.default)
+        if kind not in SETTING_TYPES:
+            raise PolicyError(f"{jid}: setting '{s.key}' has " + (
+                f"unknown type '{s.type}'" if s.type else "no default to infer its type from")
+                + f"; declare its type: Setting(..., type=...), one of {', '.join(SETTING_TYPES)}")
+        if implied and kind != implied and not (implied == "number" and kind == "int"):
+            raise PolicyError(f"{jid}: setting '{s.key}' is declared {kind} but a rule reads it as {implied}")
+        if s.default is not None:
+            try:
+                check_setting(attrs.evolve(s, type=kind), s.default)
+            except PolicyError as exc:
+                raise PolicyError(f"{jid}: the default of setting '{s.key}' is not a {kind} ({exc})") from None
+        typed[s.key] = s if s.type == kind else attrs.evolve(s, type=kind)
+    return typed
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def check_setting(setting: Setting, value: Any) -> Any:
+    """``value`` checked against the setting's type (``Setting.type``): the value the policy keeps
+    (an empty string for a setting whose default is None: unset, None), or one Chinese line that
+    names the key, the value and how to write it."""
+    key, kind = setting.key, setting.type or _default_type(setting.default)
+    if value is None or (value == "" and setting.default is None):
+        return None
+    head = f"设置 {key} = {_shown(value)}"
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise PolicyError(f"{head}：须为 true 或 false（不加引号）")
+    elif kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise PolicyError(f"{head}：须为 0 或更大的整数（如 {key} = 2，不加引号）")
+    elif kind == "number":
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise PolicyError(f"{head}：须为数字（如 2 或 0.5）")
+    elif kind == "str":
+        if not isinstance(value, str) or not value.strip():
+            example = setting.default if isinstance(setting.default, str) else "..."
+            raise PolicyError(f'{head}：须为带引号的文字，如 {key} = "{example}"')
+    elif kind == "date":
+        if isinstance(value, datetime) or not isinstance(value, date | str):
+            raise PolicyError(f"{head} 不是日期；请写 YYYY-MM-DD（如 {key} = 2023-03-01）")
+        if isinstance(value, str):
+            try:
+                date.fromisoformat(value.strip())
+            except ValueError:
+                raise PolicyError(f"{head} 不是日期；请写 YYYY-MM-DD（如 {key} = 2023-03-01）") from None
+    elif kind == "list[str]":
+        if not isinstance(value, list | tuple) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+            example = [v for v in setting.default if isinstance(v, str)][:2] if isinstance(setting.default, list | tuple) else []
+            shown = ", ".join(f'"{v}"' for v in example or ("甲", "乙"))
+            raise PolicyError(f"{head}：须为带引号的文字组成的列表（至少一项），如 {key} = [{shown}]")
+    elif kind == "dict":
+        if not isinstance(value, Mapping) or not value or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            first = next(iter(setting.default.items()), None) if isinstance(setting.default, Mapping) else None
+            k, v = first if first and isinstance(first[1], str) else ("a", "说明")
+            raise PolicyError(f'{head}：须为表（每项 键 = "说明"，至少一项），如 {key} = {{ {k} = "{v}" }}')
+    elif kind == "period":
+        period = _check_period(key, value, head)
+        if isinstance(period, WorkingDays) and period.n < 1:
+            raise PolicyError(f"{head}：期限须自起算日往后计，不能写“提前”；如 \"{-period.n}个工作日\"")
+    return value
+
+
+def _check_period(key: str, value: Any, head: str) -> Period:
+    if isinstance(value, Period):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        n = value if value > 0 else 5
+        raise PolicyError(f"{head}：期限须写成带引号的文字，写作 \"{n}个工作日\" 或 \"{n}日\"")
+    if not isinstance(value, str):
+        raise PolicyError(f"{head}：期限须写成带引号的文字，如 \"5个工作日\"、\"一周\"、\"每月最后1个工作日\"")
+    try:
+        return parse_period(value)
+    except ValueError as exc:
+        raise PolicyError(f"设置 {key}：{exc}") from None
 
 
 def _document_with_dates(doc: SourceDocument, issued: Any) -> SourceDocument:
@@ -417,7 +570,7 @@ def assemble(
     _check_unique(parts["escalation"], "escalation steps", jid)
     _check_unique(parts["cycles"], "reporting cycles", jid)
     _check_unique(parts["approvals"], "approval rules", jid)
-    setting_defs = {s.key: s for s in (*CORE_SETTINGS, *parts["setting_defs"])}
+    setting_defs = _typed_settings((*CORE_SETTINGS, *parts["setting_defs"]), {**parts, "procedure": procedure}, jid)
     values = _apply_settings(jurisdiction, setting_defs, settings)
     # a time limit whose period a setting governs takes the setting's value
     resolved_limits = tuple(
@@ -524,4 +677,10 @@ def _cached(jurisdiction_id: str, settings_key: tuple) -> Policy:
 def load_policy(jurisdiction_id: str, settings: Mapping[str, Any] | None = None) -> Policy:
     """The compiled policy of an installed jurisdiction (compiled once per process and settings)."""
     key = tuple(sorted((k, v if not isinstance(v, list) else tuple(v)) for k, v in (settings or {}).items()))
+    try:
+        hash(key)
+    except TypeError:  # a table (finding_types = { … }) or a nested list: compiled each time
+        from ducha_core.plugins import default_plugins
+
+        return build_policy(default_plugins(), jurisdiction_id, settings)
     return _cached(jurisdiction_id, key)

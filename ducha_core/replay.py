@@ -8,6 +8,15 @@ rule of each finding). Events the variant's procedure would refuse are listed to
 
 ``replay_deployment(variant_file, config_path=…)`` reads the deployment's log through a read-only
 connection to its database, so the file is left byte for byte as it was.
+
+Confidential matters (涉密): the report is for a viewer (``--as PERSON``), who sees a confidential
+matter only where the ledger would show it (``Ledger.visible``: the office, the matter's viewers,
+people of its handling units); without a viewer no confidential matter is shown. A matter the viewer
+may not see is left out of everything the report says per matter (matters and findings changed,
+refusals) and out of every count built from matters (overdue, reminders, escalations, grades,
+deductions, refusals, per unit and in total): those counts are what the viewer's own ledger would
+show. Only the size of the log replayed (matters, events) covers every matter, and ``hidden`` says
+how many confidential matters were left out — a number, naming none.
 """
 
 from __future__ import annotations
@@ -70,8 +79,11 @@ class ReplayReport:
     matter_changes: list[dict[str, Any]]
     finding_changes: list[dict[str, Any]]
     changes: list[str]  # the variant's changes, described
+    #: confidential matters the viewer may not see: left out of every per-matter line and count
+    hidden: frozenset[str] = attrs.field(factory=frozenset)
 
     def to_json(self) -> dict[str, Any]:
+        hidden = self.hidden
         return {
             "base": self.base,
             "variant": self.variant,
@@ -79,13 +91,16 @@ class ReplayReport:
             "to": self.end.isoformat(),
             "matters": self.matters,
             "events": self.events,
+            "hidden": len(hidden),
             "variant_changes": self.changes,
             "totals": {
-                "overdue": [len(self.base_side.overdue), len(self.variant_side.overdue)],
-                "reminders": [_reminders(self.base_side), _reminders(self.variant_side)],
-                "escalations": [_count(self.base_side, "escalation"), _count(self.variant_side, "escalation")],
-                "deductions": [_count(self.base_side, "deduction"), _count(self.variant_side, "deduction")],
-                "refused": [len(self.base_side.refused), len(self.variant_side.refused)],
+                "overdue": [len(self.base_side.overdue - hidden), len(self.variant_side.overdue - hidden)],
+                "reminders": [_reminders(self.base_side, hidden), _reminders(self.variant_side, hidden)],
+                "escalations": [_count(self.base_side, "escalation", hidden),
+                                _count(self.variant_side, "escalation", hidden)],
+                "deductions": [_count(self.base_side, "deduction", hidden),
+                               _count(self.variant_side, "deduction", hidden)],
+                "refused": [len(self.base_side.refused.keys() - hidden), len(self.variant_side.refused.keys() - hidden)],
             },
             "seconds": {"base": round(self.base_side.seconds, 3), "variant": round(self.variant_side.seconds, 3)},
             "units": [
@@ -97,16 +112,16 @@ class ReplayReport:
             "matters_changed": self.matter_changes,
             "findings_changed": self.finding_changes,
             "refused_under_variant": [{"matter": m, "message": msg} for m, msg in sorted(self.variant_side.refused.items())
-                                      if m not in self.base_side.refused],
+                                      if m not in self.base_side.refused and m not in hidden],
         }
 
 
-def _count(side: Side, category: str) -> int:
-    return sum(1 for f in side.findings if f.category == category)
+def _count(side: Side, category: str, hidden: frozenset[str] = frozenset()) -> int:
+    return sum(1 for f in side.findings if f.category == category and f.matter not in hidden)
 
 
-def _reminders(side: Side) -> int:
-    return sum(1 for lamp in side.lights.values() if lamp in ("yellow", "red"))
+def _reminders(side: Side, hidden: frozenset[str] = frozenset()) -> int:
+    return sum(1 for mid, lamp in side.lights.items() if lamp in ("yellow", "red") and mid not in hidden)
 
 
 def group_events(events: Iterable[Event]) -> dict[str, list[Event]]:
@@ -188,13 +203,18 @@ def _rule_text(state: MatterState | None) -> str:
     return f"{state.due.rule}〔{cite}〕" if cite else state.due.rule
 
 
-def compare_sides(base: Side, variant: Side) -> tuple[list[UnitDiff], list[dict[str, Any]], list[dict[str, Any]]]:
+def compare_sides(base: Side, variant: Side, hidden: frozenset[str] = frozenset()
+                  ) -> tuple[list[UnitDiff], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Per unit, per matter and per finding, what differs; matters in ``hidden`` (confidential ones
+    the viewer may not see) and their findings are left out of all three."""
     units: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     rules: dict[str, set[str]] = defaultdict(set)
     grades: dict[str, list] = defaultdict(lambda: [None, None])
     matter_changes = []
     for i, side in enumerate((base, variant)):
         for mid, s in side.states.items():
+            if mid in hidden:
+                continue
             for u in _units_of(s):
                 if mid in side.overdue:
                     units[u]["overdue"][i] += 1
@@ -202,6 +222,8 @@ def compare_sides(base: Side, variant: Side) -> tuple[list[UnitDiff], list[dict[
                     units[u]["reminders"][i] += 1
         order = side.policy.grading.grades if side.policy.grading else ()
         for f in side.findings:
+            if f.matter in hidden:
+                continue
             u = f.unit or "（全局）"
             if f.category == "escalation":
                 units[u]["escalations"][i] += 1
@@ -211,7 +233,7 @@ def compare_sides(base: Side, variant: Side) -> tuple[list[UnitDiff], list[dict[
                 cur = grades[u][i]
                 if cur is None or (f.name in order and cur in order and order.index(f.name) > order.index(cur)):
                     grades[u][i] = f.name
-    for mid in sorted(set(base.states) | set(variant.states)):
+    for mid in sorted((set(base.states) | set(variant.states)) - hidden):
         b, v = base.states.get(mid), variant.states.get(mid)
         bd = b.due.date if b and b.due else None
         vd = v.due.date if v and v.due else None
@@ -231,8 +253,8 @@ def compare_sides(base: Side, variant: Side) -> tuple[list[UnitDiff], list[dict[
     def key(f):
         return (f.category, f.rule, f.unit, f.matter)
 
-    bkeys = {key(f): f for f in base.findings}
-    vkeys = {key(f): f for f in variant.findings}
+    bkeys = {key(f): f for f in base.findings if f.matter not in hidden}
+    vkeys = {key(f): f for f in variant.findings if f.matter not in hidden}
     finding_changes = []
     for k in sorted(set(bkeys) ^ set(vkeys), key=lambda k: tuple(str(x) for x in k)):
         f = vkeys.get(k) or bkeys[k]
@@ -248,10 +270,40 @@ def compare_sides(base: Side, variant: Side) -> tuple[list[UnitDiff], list[dict[
     return diffs, matter_changes, finding_changes
 
 
+@attrs.frozen
+class _Registered:
+    """What a matter no policy could fold was registered as (confidential or not, its viewers)."""
+
+    confidential: bool
+    viewers: tuple[str, ...]
+    lead_units: tuple[str, ...] = ()
+    co_units: tuple[str, ...] = ()
+
+
+def _as_registered(history: Sequence[Event]) -> _Registered:
+    data = history[0].data if history else {}
+    viewers = data.get("viewers") or ()
+    return _Registered(bool(data.get("confidential", False)), tuple([viewers] if isinstance(viewers, str) else viewers))
+
+
+def hidden_matters(histories: dict[str, list[Event]], base: Side, variant: Side,
+                   visible: Callable[[Any], bool] | None) -> frozenset[str]:
+    """The matters ``visible`` (``Ledger.visible`` for the viewer) refuses, judged on the matter as
+    the deployment's own policy folds it (the variant's fold if the base refused its registration,
+    the registration itself if both did). Without ``visible``, every confidential matter."""
+    hidden = set()
+    for mid, history in histories.items():
+        matter = base.states.get(mid) or variant.states.get(mid) or _as_registered(history)
+        if matter.confidential and (visible is None or not visible(matter)):
+            hidden.add(mid)
+    return frozenset(hidden)
+
+
 def replay(events: Iterable[Event], base, variant, cal, *, start: date | None = None, end: date | None = None,
-           directory: Callable = role_directory) -> ReplayReport:
+           directory: Callable = role_directory, visible: Callable[[Any], bool] | None = None) -> ReplayReport:
     """Fold the log under ``base`` and ``variant`` and compare (matters registered from ``start``;
-    events up to ``end``, default the last event's day)."""
+    events up to ``end``, default the last event's day). ``visible(matter)`` says whether the viewer
+    may see a confidential matter; without it no confidential matter is reported."""
     histories = group_events(events)
     if start is not None:
         histories = {m: h for m, h in histories.items() if h and h[0].on >= start}
@@ -262,13 +314,14 @@ def replay(events: Iterable[Event], base, variant, cal, *, start: date | None = 
     count = sum(sum(1 for e in h if e.on <= end) for h in histories.values())
     b = fold_all(base, cal, histories, end, directory)
     v = fold_all(variant, cal, histories, end, directory)
-    units, matter_changes, finding_changes = compare_sides(b, v)
+    hidden = hidden_matters(histories, b, v, visible)
+    units, matter_changes, finding_changes = compare_sides(b, v, hidden)
     from ducha_core.variants import variant_info
 
     info = variant_info(variant)
     changes = [f"{c.describe()}（{c.note}）" for c in info.changes] if info else []
     return ReplayReport(base.id, variant.id, start, end, len(histories), count, b, v, units, matter_changes,
-                        finding_changes, changes)
+                        finding_changes, changes, hidden)
 
 
 def read_only_events(database: Path) -> list[Event]:
@@ -293,9 +346,27 @@ def read_only_events(database: Path) -> list[Event]:
         conn.close()
 
 
+def ledger_view(config: Any, policy: Any) -> Any:
+    """An object with ``Ledger.visible`` (and the ``person``/``is_office`` it reads) over the
+    deployment's people and the policy's roles: replay opens no ledger, yet decides who sees a
+    confidential matter exactly as the ledger does."""
+    from ducha_core.ledger import Ledger
+
+    class View:
+        person = Ledger.person
+        is_office = Ledger.is_office
+        visible = Ledger.visible
+
+        def __init__(self) -> None:
+            self.config, self.policy = config, policy
+
+    return View()
+
+
 def replay_deployment(variant_spec: str, *, config_path: str | None = None, start: date | None = None,
-                      end: date | None = None) -> ReplayReport:
-    """Replay the deployment of ``config_path`` (default ./ducha.toml) under a variant file."""
+                      end: date | None = None, viewer: str | None = None) -> ReplayReport:
+    """Replay the deployment of ``config_path`` (default ./ducha.toml) under a variant file, as
+    ``viewer`` sees it (a person id of the deployment; None sees no confidential matter)."""
     from ducha_core.calendar import WorkingCalendar
     from ducha_core.config import load_config
     from ducha_core.registry import plugins_with, resolve_policy
@@ -308,6 +379,13 @@ def replay_deployment(variant_spec: str, *, config_path: str | None = None, star
         raise InputError(f"变体 {variant.id} 派生自 {' → '.join(variant.lineage[:-1])}，"
                          f"不是本部署的辖区 {base.id}；请用 base = \"{base.id}\" 的变体文件")
     cal = WorkingCalendar.load(config.calendar, strict=bool(base.settings.get("strict_calendar")))
+    visible = None
+    if viewer is not None:
+        view = ledger_view(config, base)
+        view.person(viewer)  # an unknown person id is refused, as by the ledger
+
+        def visible(matter: Any) -> bool:
+            return view.visible(matter, viewer)
 
     def directory(actor: str):
         try:
@@ -315,7 +393,8 @@ def replay_deployment(variant_spec: str, *, config_path: str | None = None, star
         except KeyError:
             return role_directory(actor)
 
-    return replay(read_only_events(config.database), base, variant, cal, start=start, end=end, directory=directory)
+    return replay(read_only_events(config.database), base, variant, cal, start=start, end=end, directory=directory,
+                  visible=visible)
 
 
 def render_report(report: ReplayReport) -> str:
@@ -327,6 +406,8 @@ def render_report(report: ReplayReport) -> str:
         f"在变体 {report.variant} 下重放 {report.base} 的事件日志（只读）：{report.matters} 件事项、{report.events} 个事件，"
         f"截至 {report.end}" + (f"（{report.start} 起立项）" if report.start else ""),
     ]
+    if report.hidden:
+        lines.append(f"其中 {len(report.hidden)} 件涉密事项无权查看，不列入以下结果（以有权知悉的人员 --as PERSON 查看）。")
     if data["variant_changes"]:
         lines.append("变体的修改：")
         lines += [f"  - {c}" for c in data["variant_changes"]]

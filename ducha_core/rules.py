@@ -439,12 +439,26 @@ class ApprovalRule:
 @attrs.frozen
 class Setting:
     """A deployment setting: a value the document does not state (or states ambiguously), with a
-    documented default. ``citation`` points at what the document does say, if anything."""
+    documented default. ``citation`` points at what the document does say, if anything.
+
+    ``type`` is what a deployment's value must be (checked when the policy is compiled): one of
+    ``SETTING_TYPES`` — bool, int (a count, 0 or more), number (points: 2 or 0.5), str, period (a
+    period as the documents write it, e.g. "5个工作日", parsed by ``parse_period``; positive), date
+    (YYYY-MM-DD), list[str], dict. None: inferred from the default (a setting a rule reads as a
+    period — ``TimeLimit.setting``, ``ReportingCycle.setting``, ``Owes.setting``,
+    ``Overdue.repeat_setting``/``chase_wait_setting`` — is a period; ``Deduction.setting`` a number;
+    ``Overdue.chased_setting`` an int). A setting whose default is None that no rule reads must
+    state its type."""
 
     key: str
     default: Any
     doc: str
     citation: Citation | None = None
+    type: str | None = None
+
+
+#: the types a ``Setting`` may declare
+SETTING_TYPES = ("bool", "int", "number", "str", "period", "date", "list[str]", "dict")
 
 
 @attrs.frozen

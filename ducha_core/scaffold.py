@@ -25,12 +25,12 @@ def scaffold(jurisdiction_id: str, name: str, directory: str | Path = ".", *, le
              extends: str | None = None) -> Path:
     """Write the plugin package and return its root folder."""
     if not ID_PATTERN.match(jurisdiction_id):
-        raise InputError(f"jurisdiction id '{jurisdiction_id}' must be lower-case letters, digits and _ "
-                         "(starting with a letter), e.g. lintong or weinan_linwei")
+        raise InputError(f"辖区id '{jurisdiction_id}' 无效：须由小写字母、数字和 _ 组成、以字母开头（2–41 个字符），"
+                         "如 lintong 或 weinan_linwei")
     if not name.strip():
-        raise InputError("--name is the jurisdiction's Chinese name, e.g. 临潼区")
+        raise InputError("--name 不能为空：须为辖区的中文名称，如 临潼区")
     if level not in LEVELS:
-        raise InputError(f"level is one of {', '.join(LEVELS)}")
+        raise InputError(f"--level '{level}' 无效；可选：{', '.join(LEVELS)}")
     if extends:
         from ducha_core.plugins import default_plugins
 
@@ -38,11 +38,11 @@ def scaffold(jurisdiction_id: str, name: str, directory: str | Path = ".", *, le
     from ducha_core.plugins import default_plugins as _installed
 
     if jurisdiction_id in _installed().jurisdictions:
-        raise InputError(f"a jurisdiction '{jurisdiction_id}' is already installed; choose another id")
+        raise InputError(f"辖区 '{jurisdiction_id}' 已安装；请另选一个id")
     package = f"ducha_{jurisdiction_id}"
     root = Path(directory) / f"ducha-{jurisdiction_id.replace('_', '-')}"
     if root.exists():
-        raise InputError(f"{root} already exists; choose another --dir or remove it")
+        raise InputError(f"{root} 已存在；请另选 --dir，或先删除它")
     context = {
         "id": jurisdiction_id,
         "name": name.strip(),

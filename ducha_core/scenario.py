@@ -18,7 +18,7 @@ import re
 import tomllib
 from collections import deque
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ import attrs
 from ducha_core.errors import ActionRefused, DuchaError, InputError
 from ducha_core.events import ACTIONS, Event
 from ducha_core.model import Person
+from ducha_core.suggest import did_you_mean
 
 #: actor names that stand for "any role of this scope" in the jurisdiction running the scenario
 SCOPES = ("office", "unit", "leader", "inspector", "other")
@@ -181,12 +182,16 @@ class _Validator:
         return ScenarioError(f"{at}: {_dotted(where)}: {msg}")
 
     def date(self, value: Any, where: Sequence) -> date:
+        if isinstance(value, datetime):  # a TOML date-time (2025-10-09T10:00:00) is a date too
+            raise self.fail(where, f"'{value.isoformat()}' 是日期时间；请只写日期 YYYY-MM-DD，如 2025-10-09")
         if isinstance(value, date):
             return value
-        try:
-            return date.fromisoformat(str(value))
+        try:  # as the command line: YYYY-MM-DD only (not 20251009, nor the number 20251009)
+            if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
+                return date.fromisoformat(value.strip())
         except ValueError:
-            raise self.fail(where, f"'{value}' 不是日期；请写作 YYYY-MM-DD，如 2025-10-09") from None
+            pass
+        raise self.fail(where, f"{value!r} 不是日期；请写作 YYYY-MM-DD，如 2025-10-09")
 
     def str(self, value: Any, where: Sequence) -> str:
         if not isinstance(value, str) or not value:
@@ -201,9 +206,12 @@ class _Validator:
         return tuple(value)
 
     def keys(self, table: dict, allowed: set[str], where: Sequence) -> None:
+        if not isinstance(table, dict):
+            raise self.fail(where, f"应写成表（如 [[{_dotted(where[:1])}]] 或 {{ key = value }}），实际为 {table!r}")
         for key in table:
             if key not in allowed:
-                raise self.fail((*where, key), f"未知的键 '{key}'；可用：{', '.join(sorted(allowed))}")
+                raise self.fail((*where, key), f"未知的键 '{key}'；可用：{', '.join(sorted(allowed))}"
+                                + did_you_mean(key, allowed))
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -213,6 +221,8 @@ def load_scenario(path: str | Path) -> Scenario:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ScenarioError(f"无法读取情景文件 {path}（{exc.strerror}）；请检查路径和读取权限") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: 不是 UTF-8 文本；请以 UTF-8 编码保存情景文件") from None
     return parse_scenario(text, path)
 
 
@@ -222,6 +232,8 @@ def parse_scenario(text: str, path: str | Path = "<scenario>") -> Scenario:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{path}: 不是有效的 TOML（{exc}）；请按提示的行列改正语法") from None
+    except RecursionError:
+        raise ScenarioError(f"{path}: 不是有效的 TOML（数组或表嵌套过深）；请检查括号是否成对") from None
     v = _Validator(path, text)
     v.keys(data, _TOP, ())
     head = data.get("scenario", {})
@@ -326,13 +338,15 @@ def parse_scenario(text: str, path: str | Path = "<scenario>") -> Scenario:
     raw_expect = data.get("expect", [])
     if isinstance(raw_expect, dict):
         raw_expect = [raw_expect]
+    if not isinstance(raw_expect, list):
+        raise v.fail(("expect",), f"预期应写成 [[expect]] 表，实际为 {raw_expect!r}")
     for n, x in enumerate(raw_expect):
         where = ("expect", n) if isinstance(data.get("expect"), list) else ("expect",)
         v.keys(x, _EXPECT_KEYS, where)
         checks = {k: val for k, val in x.items() if k not in ("as_of", "jurisdiction", "matter", "unit", "note")}
         if not checks:
             raise v.fail(where, "没有要检查的内容；请写 due、state、light、escalations、grades 等")
-        matter = x.get("matter")
+        matter = v.str(x["matter"], (*where, "matter")) if "matter" in x else None
         if matter is not None and matter not in matters:
             raise v.fail((*where, "matter"), f"未知的事项 '{matter}'；已声明的事项：{', '.join(matters)}")
         needs_matter = {"due", "deadlines", "state", "light", "reminders", "reminder_due", "overdue", "grade"}
@@ -363,7 +377,7 @@ def parse_scenario(text: str, path: str | Path = "<scenario>") -> Scenario:
             checks=checks,
             jurisdictions=v.strs(x["jurisdiction"], (*where, "jurisdiction")) if "jurisdiction" in x else (),
             matter=matter,
-            unit=x.get("unit"),
+            unit=v.str(x["unit"], (*where, "unit")) if "unit" in x else None,
             line=v.loc.line(where),
         ))
 

@@ -44,6 +44,7 @@ the variant's note as its quote; ``variant_info(policy)`` lists the changes. The
 from __future__ import annotations
 
 import copy
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -68,6 +69,7 @@ from ducha_core.rules import (
     Setting,
     TimeLimit,
 )
+from ducha_core.suggest import did_you_mean
 
 #: rule types a variant can replace or add, with the part of the policy that holds them
 RULE_TYPES: dict[str, tuple[type, str]] = {
@@ -84,6 +86,7 @@ RULE_TYPES: dict[str, tuple[type, str]] = {
 }
 
 _TOP_KEYS = {"variant", "settings", "change", "replace", "remove", "convention"}
+_HEAD_KEYS = {"base", "id", "name", "note"}
 
 
 @attrs.frozen
@@ -206,15 +209,34 @@ def read_variant_file(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"无法读取变体文件 {path}（{exc.strerror}）；请检查路径和读取权限") from None
+    except UnicodeDecodeError:
+        raise _fail(path, "不是 UTF-8 文本；请以 UTF-8 编码保存变体文件") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _fail(path, f"不是有效的 TOML（{exc}）；请按提示的行列改正语法") from None
+    except RecursionError:
+        raise _fail(path, "不是有效的 TOML（数组或表嵌套过深）；请检查括号是否成对") from None
     unknown = set(data) - _TOP_KEYS
     if unknown:
-        raise _fail(path, f"未知的表 {', '.join(sorted(unknown))}；可用：{', '.join(sorted(_TOP_KEYS))}")
+        raise _fail(path, f"未知的表 {', '.join(sorted(unknown))}；可用：{', '.join(sorted(_TOP_KEYS))}"
+                    + did_you_mean(min(unknown), _TOP_KEYS))
     if not isinstance(data.get("variant"), dict) or "base" not in data["variant"]:
         raise _fail(path, "缺少 [variant] 表；请写明 base = \"<辖区 id 或变体文件>\" 和 note = \"…\"")
+    unknown = set(data["variant"]) - _HEAD_KEYS
+    if unknown:
+        raise _fail(path, f"[variant]：未知的键 {', '.join(sorted(unknown))}；可用：{', '.join(sorted(_HEAD_KEYS))}"
+                    + did_you_mean(min(unknown), _HEAD_KEYS))
+    for key, value in data["variant"].items():
+        if not isinstance(value, str):
+            raise _fail(path, f"[variant] {key} = {value!r} 无效：须为带引号的文本，如 {key} = \"...\"")
+    for key in ("settings", "convention"):
+        if not isinstance(data.get(key, {}), dict):
+            raise _fail(path, f"{key} 须为表，写作 [{key}]")
+    for key in ("change", "replace", "remove"):
+        items = data.get(key, [])
+        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+            raise _fail(path, f"{key} 须为表数组，每一项写一个 [[{key}]]")
     return data
 
 
@@ -249,7 +271,8 @@ def load_variant(spec: str | Path, *, plugins, settings: Mapping[str, Any] | Non
     values = {k: v for k, v in base.settings.items() if k in base.setting_defs and v != base.setting_defs[k].default}
     for key, value in (data.get("settings") or {}).items():
         if key not in base.setting_defs:
-            raise _fail(path, f"[settings] {key}：{base.id} 没有此设置项；可用：{', '.join(sorted(base.setting_defs))}")
+            raise _fail(path, f"[settings] {key}：{base.id} 没有此设置项；可用：{', '.join(sorted(base.setting_defs))}"
+                        + did_you_mean(key, base.setting_defs))
         changes.append(Change("settings", key, note, base.settings.get(key), value))
         values[key] = value
         # a time limit governed by the setting now cites the variant too
@@ -265,7 +288,8 @@ def load_variant(spec: str | Path, *, plugins, settings: Mapping[str, Any] | Non
             raise _fail(path, f"{where}：请写明 rule = \"<规则 id>\"")
         unknown = set(item) - {"rule", "set", "note"}
         if unknown:
-            raise _fail(path, f"{where}：未知的键 {', '.join(sorted(unknown))}；可用：rule, set, note")
+            raise _fail(path, f"{where}：未知的键 {', '.join(sorted(unknown))}；可用：rule, set, note"
+                        + did_you_mean(min(unknown), ("rule", "set", "note")))
         why = _note(item, path, where)
         found = _find_rule(parts, rule_id)
         if found is None:
@@ -294,13 +318,17 @@ def load_variant(spec: str | Path, *, plugins, settings: Mapping[str, Any] | Non
         where = f"[[replace]] #{n}"
         why = _note(item, path, where)
         rtype = item.get("type")
-        if rtype not in RULE_TYPES:
+        if not isinstance(rtype, str) or rtype not in RULE_TYPES:
             raise _fail(path, f"{where}：type = {rtype!r} 无效；应为以下之一：{', '.join(RULE_TYPES)}")
         cls, key = RULE_TYPES[rtype]
         raw = copy.deepcopy(item.get("rule") or {})
+        if not isinstance(raw, dict):
+            raise _fail(path, f"{where}：rule 须为表，写作 [replace.rule]，实际为 {raw!r}")
         if "id" not in raw and "key" not in raw:
             raise _fail(path, f"{where}：[replace.rule] 缺少 id；请写明 id = \"<规则 id>\"")
         rid = raw.get("id") or raw.get("key")
+        if not isinstance(rid, str):
+            raise _fail(path, f"{where}：[replace.rule] 的 id = {rid!r} 无效：须为带引号的文本")
         items = _get_list(parts, key)
         ident = (lambda x: x.key) if cls is Setting else (lambda x: x.id)
         index = next((i for i, x in enumerate(items) if ident(x) == rid), None)
@@ -340,7 +368,8 @@ def load_variant(spec: str | Path, *, plugins, settings: Mapping[str, Any] | Non
         allowed = {f.name for f in attrs.fields(CountingConvention)} - {"citation"}
         unknown = set(conv) - allowed
         if unknown:
-            raise _fail(path, f"[convention]：未知的键 {', '.join(sorted(unknown))}；可用：{', '.join(sorted(allowed))}")
+            raise _fail(path, f"[convention]：未知的键 {', '.join(sorted(unknown))}；可用：{', '.join(sorted(allowed))}"
+                        + did_you_mean(min(unknown), allowed))
         old = parts["convention"]
         before = {k: getattr(old, k) for k in conv}
         parts["convention"] = attrs.evolve(old, **conv, citation=Citation(vid, f"（{vid}修改）计算规则", why))
@@ -361,13 +390,31 @@ def load_variant(spec: str | Path, *, plugins, settings: Mapping[str, Any] | Non
     return policy
 
 
-def _cattrs_message(exc: Exception) -> str:
-    from cattrs.errors import ClassValidationError
+def _cattrs_message(exc: Exception, field: str = "") -> str:
+    """What is wrong with a rule's fields, in Chinese: each field at fault and what it must be."""
+    from typing import Literal, get_args, get_origin
+
+    from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 
     if isinstance(exc, ClassValidationError):
         msgs = []
         for sub in exc.exceptions:
             notes = getattr(sub, "__notes__", [])
-            msgs.append(f"{notes[0] if notes else ''}: {sub}".strip(": "))
-        return "; ".join(msgs)
-    return str(exc)
+            name = getattr(notes[0], "name", None) if notes else None
+            expected = getattr(notes[0], "type", None) if notes else None
+            where = f"{field}.{name}" if field and name else (name or field)
+            if get_origin(expected) is Literal and not isinstance(sub, KeyError):
+                choices = "、".join(str(c) for c in get_args(expected))
+                msgs.append(f"{where} 须为以下之一：{choices}")
+            else:
+                msgs.append(_cattrs_message(sub, where))
+        return "；".join(msgs)
+    if isinstance(exc, ForbiddenExtraKeysError):
+        where = f"{field} 中" if field else ""
+        return f"{where}未知的字段 {', '.join(sorted(map(str, exc.extra_fields)))}"
+    if isinstance(exc, KeyError):
+        return f"缺少字段 {field or exc.args[0]}"
+    text = str(exc)
+    if re.search(r"[\u4e00-\u9fff]", text):  # our own hooks' messages (a period, a date) are Chinese
+        return f"{field}：{text}" if field else text
+    return f"{field or '字段'} 的值无效（类型或取值不对）"

@@ -97,7 +97,7 @@ def test_demo_never_clobbers_another_directory(tmp_path):
     target = tmp_path / "mine"
     target.mkdir()
     (target / "notes.txt").write_text("keep me", encoding="utf-8")
-    with pytest.raises(InputError, match="not empty and was not made by `ducha demo`"):
+    with pytest.raises(InputError, match="不是 `ducha demo` 建的示例部署"):
         prepare_dir(target)
     assert (target / "notes.txt").read_text(encoding="utf-8") == "keep me"
     assert not (target / MARKER).exists()

@@ -202,6 +202,7 @@ def run(tmp_path, monkeypatch):
     monkeypatch.delenv("DUCHA_CONFIG", raising=False)
     (tmp_path / "ducha.toml").write_text(CONFIG, encoding="utf-8")
     runner = CliRunner()
+    assert runner.invoke(main, ["init", "-j", "weinan_gaoxin"]).exit_code == 0  # creates the database ducha.toml names
 
     def invoke(*args, ok=True):
         result = runner.invoke(main, [str(a) for a in args], catch_exceptions=False)

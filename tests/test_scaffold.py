@@ -66,8 +66,8 @@ def test_scaffold_installs_lists_and_passes_its_own_tests(tmp_path, extends):
 
 
 @pytest.mark.parametrize(("jid", "name", "message"), [
-    ("Bad-Id", "某区", "lower-case"),
-    ("weinan_gaoxin", "某区", "already installed"),
+    ("Bad-Id", "某区", "小写字母"),
+    ("weinan_gaoxin", "某区", "已安装"),
     ("fine_id", "  ", "--name"),
 ])
 def test_scaffold_refuses_bad_input(tmp_path, jid, name, message):
@@ -77,5 +77,5 @@ def test_scaffold_refuses_bad_input(tmp_path, jid, name, message):
 
 def test_scaffold_refuses_an_existing_folder(tmp_path):
     scaffold("fine_id", "某区", tmp_path)
-    with pytest.raises(DuchaError, match="already exists"):
+    with pytest.raises(DuchaError, match="已存在"):
         scaffold("fine_id", "某区", tmp_path)

@@ -190,7 +190,7 @@ def test_missing_tables_one_line(tmp_path):
 
 
 def test_missing_database_without_create(tmp_path):
-    with pytest.raises(StoreError, match=r"none\.sqlite3：数据库不存在；请先登记一件事项"):
+    with pytest.raises(StoreError, match=r"none\.sqlite3：数据库不存在；新部署请运行 ducha init"):
         open_store(tmp_path / "none.sqlite3", create=False)
     assert not (tmp_path / "none.sqlite3").exists()
 

@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from ducha_core.errors import DuchaError
+from ducha_core.suggest import did_you_mean
 
 SHIPPED = "shipped"
 """The ``source`` of years that come from the holidays.toml shipped with ducha."""
@@ -24,6 +25,12 @@ SHIPPED = "shipped"
 WEEKDAYS = "一二三四五六日"
 #: the kinds of day a notice arranges, as error messages name them
 KINDS = {"holiday": "假日", "workday": "调休上班日"}
+#: the keys each table of a calendar file may have (see the schema at the top of holidays.toml)
+FILE_KEYS = ("year",)
+YEAR_KEYS = ("year", "notice", "published", "holidays", "workdays", "amendments")
+AMENDMENT_KEYS = ("notice", "published", "note", "holidays", "workdays", "removes_workdays", "removes_holidays")
+HOLIDAY_KEYS = ("name", "start", "end")
+WORKDAY_KEYS = ("date", "name")
 
 
 class CalendarDataError(DuchaError):
@@ -95,7 +102,7 @@ class _Ctx:
 
 def _date(ctx: _Ctx, value: Any, field: str) -> _dt.date:
     if isinstance(value, _dt.datetime):
-        raise ctx.fail(f"{field} = {value!r} 是日期时间；请只写日期 YYYY-MM-DD")
+        raise ctx.fail(f"{field} = {value.isoformat()} 是日期时间；请只写日期 YYYY-MM-DD")
     if isinstance(value, _dt.date):
         return value
     if isinstance(value, str):
@@ -115,6 +122,13 @@ def _str(ctx: _Ctx, table: dict, key: str, *, required: bool = True) -> str:
     return value.strip()
 
 
+def _keys(ctx: _Ctx, table: dict, allowed: tuple[str, ...], where: str) -> None:
+    """An unknown key is an error (a misspelt ``holiday`` would otherwise be silently ignored)."""
+    for key in table:
+        if key not in allowed:
+            raise ctx.fail(f"未知的键 {where}{key}；可用的键：{', '.join(allowed)}{did_you_mean(key, allowed)}")
+
+
 def _list(ctx: _Ctx, table: dict, key: str) -> list:
     value = table.get(key, [])
     if not isinstance(value, list):
@@ -127,6 +141,7 @@ def _holidays(ctx: _Ctx, table: dict, where: str) -> tuple[Holiday, ...]:
     for i, h in enumerate(_list(ctx, table, "holidays")):
         if not isinstance(h, dict):
             raise ctx.fail(f"{where}holidays[{i}] 须写作 {{ name = ..., start = ..., end = ... }}")
+        _keys(ctx, h, HOLIDAY_KEYS, f"{where}holidays[{i}].")
         name = _str(ctx, h, "name")
         start = _date(ctx, h.get("start"), f"{where}holidays[{i}]（{name}）的 start")
         end = _date(ctx, h.get("end", h.get("start")), f"{where}holidays[{i}]（{name}）的 end")
@@ -139,6 +154,7 @@ def _workdays(ctx: _Ctx, table: dict, where: str) -> tuple[MakeupDay, ...]:
     for i, w in enumerate(_list(ctx, table, "workdays")):
         if not isinstance(w, dict):
             raise ctx.fail(f"{where}workdays[{i}] 须写作 {{ date = YYYY-MM-DD, name = ... }}")
+        _keys(ctx, w, WORKDAY_KEYS, f"{where}workdays[{i}].")
         day = _date(ctx, w.get("date"), f"{where}workdays[{i}].date")
         out.append(MakeupDay(day, _str(ctx, w, "name", required=False) or "调休"))
     return tuple(out)
@@ -151,12 +167,15 @@ def _dates(ctx: _Ctx, table: dict, key: str, where: str) -> tuple[_dt.date, ...]
 def parse_years(doc: dict, source: str) -> list[YearData]:
     """Turn a parsed TOML document into YearData, checking each year on its own."""
     ctx = _Ctx(source)
+    _keys(ctx, doc, FILE_KEYS, "")
     tables = doc.get("year")
     if not isinstance(tables, list) or not tables:
         raise ctx.fail("没有 [[year]] 表；每一年写一个 [[year]] 表（格式同自带的 holidays.toml）")
     years: list[YearData] = []
     seen: set[int] = set()
     for t in tables:
+        if not isinstance(t, dict):
+            raise ctx.fail("year 须为表数组：每一年写一个 [[year]] 表（格式同自带的 holidays.toml）")
         y = t.get("year")
         if not isinstance(y, int) or isinstance(y, bool) or not 1949 < y < 2200:
             raise ctx.fail(f"[[year]] 的 year = {y!r} 无效；请把年份写成数字（1950–2199），如 year = 2027")
@@ -164,6 +183,7 @@ def parse_years(doc: dict, source: str) -> list[YearData]:
         if y in seen:
             raise ctx.fail("在同一文件中出现了两次；每年只保留一个 [[year]] 表")
         seen.add(y)
+        _keys(ctx, t, YEAR_KEYS, "")
         notice = _str(ctx, t, "notice")
         published = _date(ctx, t["published"], "published") if "published" in t else None
         amendments = []
@@ -171,6 +191,7 @@ def parse_years(doc: dict, source: str) -> list[YearData]:
             where = f"amendments[{j}]."
             if not isinstance(a, dict):
                 raise ctx.fail(f"amendments[{j}] 须为表，写作 [[year.amendments]]")
+            _keys(ctx, a, AMENDMENT_KEYS, where)
             amendments.append(
                 Amendment(
                     notice=_str(ctx, a, "notice"),
@@ -264,6 +285,8 @@ def _parse_bytes(raw: bytes, source: str) -> list[YearData]:
         raise CalendarDataError(
             f"{source}：不是有效的 TOML（{e}）；日期写作 YYYY-MM-DD，如 start = 2027-02-05"
         ) from e
+    except RecursionError:
+        raise CalendarDataError(f"{source}：不是有效的 TOML（数组或表嵌套过深）；请检查括号是否成对") from None
     return parse_years(doc, source)
 
 

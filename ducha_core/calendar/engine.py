@@ -289,6 +289,11 @@ class WorkingCalendar:
     def last_workday_of_month(self, year: int, month: int) -> _dt.date:
         if not 1 <= month <= 12:
             raise ValueError(f"month must be 1..12, not {month}")
+        if not _dt.MINYEAR <= year < _dt.MAXYEAR:  # 0000-01, 9999-12: no such month for a date
+            raise CalendarRangeError(
+                f"{year:04d}-{month:02d} 超出了工作日历的范围（{self.known_range[0].isoformat()} 至 "
+                f"{self._span_end.isoformat()}）；请用较近的月份，或用 --calendar FILE 补充放假通知"
+            )
         end = _dt.date(year + 1, 1, 1) if month == 12 else _dt.date(year, month + 1, 1)
         return self.roll_backward(end - _dt.timedelta(days=1))
 

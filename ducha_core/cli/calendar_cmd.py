@@ -19,23 +19,8 @@ import click
 
 from ducha_core.calendar import WorkingCalendar
 from ducha_core.calendar.engine import WEEKDAYS
-from ducha_core.cli.options import DuchaGroup
+from ducha_core.cli.options import DATE, DATE_YEARS, DuchaGroup
 from ducha_core.errors import DuchaError
-
-
-class _DateType(click.ParamType):
-    name = "YYYY-MM-DD"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> _dt.date:
-        if isinstance(value, _dt.date):
-            return value
-        text = str(value).strip()
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            self.fail(f"{text!r} 无效：须写作 YYYY-MM-DD，如 2025-10-09", param, ctx)
-        try:
-            return _dt.date.fromisoformat(text)
-        except ValueError:
-            self.fail(f"{text!r} 无效：没有这一天，须为实际存在的日期 YYYY-MM-DD，如 2025-10-09", param, ctx)
 
 
 class _MonthType(click.ParamType):
@@ -45,13 +30,15 @@ class _MonthType(click.ParamType):
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None
     ) -> tuple[int, int]:
         text = str(value).strip()
-        m = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+        m = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})", text)
         if not m or not 1 <= int(m.group(2)) <= 12:
             self.fail(f"{text!r} 无效：须写作 YYYY-MM（月份 01–12），如 2025-09", param, ctx)
+        low, high = DATE_YEARS
+        if not low <= int(m.group(1)) <= high:
+            self.fail(f"{text!r} 无效：年份须在 {low}–{high} 之间，如 2025-09", param, ctx)
         return int(m.group(1)), int(m.group(2))
 
 
-DATE = _DateType()
 MONTH = _MonthType()
 
 

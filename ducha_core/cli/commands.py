@@ -36,6 +36,8 @@ COMMAND_TABLE: dict[str, tuple[str, str]] = {
     "rebuild": ("ledger_cmd:rebuild", "由事件日志重建事项状态"),
     "verify": ("ledger_cmd:verify", "校验事件日志的哈希链"),
     "backup": ("ledger_cmd:backup", "在使用中做一致的数据库备份"),
+    "restore": ("ledger_cmd:restore", "由备份恢复数据库（先检查备份，原数据库保存为 *.bak）"),
+    "switch-jurisdiction": ("ledger_cmd:switch_jurisdiction", "改按另一辖区的规定记录（督查室写明理由，记入数据库）"),
     # documents, dashboard and demo (docs_cmd)
     "doc": ("docs_cmd:doc", "生成公文：督查通知单、催办通知、督查专报、督查通报、约谈通知"),
     "report": ("docs_cmd:report", "生成静态台账看板（HTML，内嵌SVG图表）"),

@@ -172,13 +172,15 @@ def test(paths, specs, as_json, verbose, plugin_paths):
 @click.option("--from", "from_", type=DATE, help="只重放在此日或之后登记的事项。")
 @click.option("--to", type=DATE, help="重放到哪一天，并在这一天比较结果（默认：最后一个事件的日期）。")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="部署配置文件（默认 ./ducha.toml）。")
+@click.option("--as", "viewer", metavar="PERSON", default=None,
+              help="查看人的人员id：涉密事项只对有权知悉的人员列入（不写 --as 则不列入，也不计入各项数字）。")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
 @handle_errors
-def replay(variant, from_, to, config_path, as_json):
+def replay(variant, from_, to, config_path, viewer, as_json):
     """在政策变体下重放本部署的真实事件日志（只读，不写入），报告逾期、催办、升级处理、等次的差异及所涉规则。"""
     from ducha_core.replay import render_report, replay_deployment
 
-    report = replay_deployment(variant, config_path=config_path, start=from_, end=to)
+    report = replay_deployment(variant, config_path=config_path, start=from_, end=to, viewer=viewer)
     click.echo(dumps(report.to_json()) if as_json else render_report(report))
 
 

@@ -20,6 +20,9 @@ import click
 
 from ducha_core.cli.options import (
     DATE,
+    MATTER_ID,
+    REPORT_PERIOD,
+    TEXT,
     NamedChoice,
     command,
     dumps,
@@ -47,9 +50,22 @@ def as_option(required: bool = True) -> Callable:
                         else "查看人的人员id（涉密事项只对有权知悉的人员显示）。")
 
 
+#: where ``--late-entry`` keeps its reason for ``_record`` (the commands do not take it as a parameter)
+LATE_ENTRY = "ducha.late_entry"
+
+
+def _keep_late_entry(ctx: click.Context, _param, value):
+    if value is not None:
+        ctx.meta[LATE_ENTRY] = value
+    return value
+
+
 def on_option(func: Callable) -> Callable:
+    """--on, and --late-entry REASON (补录) for a step dated before the matter's latest one."""
+    func = click.option("--late-entry", metavar="REASON", default=None, expose_value=False, callback=_keep_late_entry,
+                        help="补录理由：日期早于本事项最近一步的，由督查室人员写明理由记为补录（保存记录时间）。")(func)
     return click.option("--on", "on", type=DATE, default=None, metavar="YYYY-MM-DD",
-                        help="办理日期，YYYY-MM-DD（默认今天）。")(func)
+                        help="办理日期，YYYY-MM-DD（默认今天；不能晚于今天）。")(func)
 
 
 def step_option(func: Callable) -> Callable:
@@ -99,11 +115,17 @@ def _open(config_path: str | None, jurisdiction: str | None = None):
     from ducha_core.config import load_config
     from ducha_core.ledger import Ledger
 
-    return Ledger.open(load_config(config_path, jurisdiction=jurisdiction))
+    # only `ducha init` (and `restore`) make a database; a missing one is refused saying so
+    return Ledger.open(load_config(config_path, jurisdiction=jurisdiction), create=False)
+
+
+def _now() -> date:
+    """Today (a write may not be dated after it); tests replace it."""
+    return date.today()
 
 
 def _today(on: date | None) -> date:
-    return on or date.today()
+    return on or _now()
 
 
 def _echo_state(ledger, state, action: str) -> None:
@@ -189,8 +211,11 @@ def _record(config_path, matter, action, on, actor, data, step: str | None = Non
     ledger = _open(config_path)
     try:
         _check_step(ledger, step)
-        given = {k: v for k, v in {**data, "step": step}.items() if v not in (None, (), "", [])}
-        state = ledger.record(matter, action, _today(on), actor, {**_extra_fields(ledger.policy.field_names), **given})
+        ctx = click.get_current_context(silent=True)
+        late = ctx.meta.get(LATE_ENTRY) if ctx is not None else None
+        given = {k: v for k, v in {**data, "step": step, "late_entry": late}.items() if v not in (None, (), "", [])}
+        state = ledger.record(matter, action, _today(on), actor, {**_extra_fields(ledger.policy.field_names), **given},
+                              today=_now())
         _echo_state(ledger, state, action)
         return state
     finally:
@@ -236,11 +261,28 @@ def write_command(func: Callable) -> Callable:
               help="部署配置文件的写入位置。")
 @handle_errors
 def init(jurisdiction, config_path):
-    """写一个带注释的 ducha.toml（部署配置：辖区、数据库、承办单位、人员和角色）。"""
-    from ducha_core.config import write_default_config
+    """写一个带注释的 ducha.toml（部署配置：辖区、数据库、承办单位、人员和角色）并创建空数据库。
 
+    \b
+    已有 ducha.toml 而其 database = 所指的数据库不存在时，只创建数据库。"""
+    from pathlib import Path
+
+    from ducha_core.config import DEFAULT_NAME, ConfigError, load_config, write_default_config
+    from ducha_core.store.sqlite import SQLiteStore
+
+    existing = Path(config_path) / DEFAULT_NAME if Path(config_path).is_dir() else Path(config_path)
+    if existing.is_file():
+        config = load_config(existing)  # a broken one says what is wrong with it
+        if config.jurisdiction == jurisdiction and not config.database.exists():
+            SQLiteStore(config.database, create=True).close()
+            click.echo(f"{existing} 已存在；已按其 database = 创建空数据库 {config.database}")
+            return
+        raise ConfigError(f"{existing}：文件已存在；请直接编辑它，或先删除（ducha init 不会覆盖已有文件；"
+                          "其数据库不存在时，按其辖区运行 ducha init 只创建数据库）")
     path = write_default_config(config_path, jurisdiction)
-    click.echo(f"已写入 {path}：请修改其中的承办单位和人员，然后 `ducha register --as 人员id ...`")
+    database = load_config(path).database
+    SQLiteStore(database, create=True).close()
+    click.echo(f"已写入 {path}，已创建空数据库 {database}：请修改其中的承办单位和人员，然后 `ducha register --as 人员id ...`")
 
 
 # --- registering ---------------------------------------------------------------------------------
@@ -249,12 +291,12 @@ def init(jurisdiction, config_path):
 def _register_options(func: Callable) -> Callable:
     for decorator in reversed([
         click.option("--kind", "-k", required=True, help="本辖区的事项类别id（见 `ducha articles`）。"),
-        click.option("--title", "-t", required=True, help="事项名称。"),
+        click.option("--title", "-t", type=TEXT, required=True, help="事项名称。"),
         click.option("--source", default=None, help="事项来源（批示、会议、文件号……）。"),
         click.option("--received", type=DATE, default=None, help="收到日期（默认同 --on）。"),
         click.option("--confidential", is_flag=True, help="涉密：只对督查室、知悉范围内的人员和承办单位显示。"),
         click.option("--viewer", "viewers", multiple=True, metavar="PERSON", help="知悉范围内的人员id；可重复。"),
-        click.option("--id", "matter_id", default=None, help="指定事项编号（默认 DC-<年份>-<序号>）。"),
+        click.option("--id", "matter_id", type=MATTER_ID, default=None, help="指定事项编号（默认 DC-<年份>-<序号>）。"),
     ]):
         func = decorator(func)
     return func
@@ -339,7 +381,7 @@ def remind(config_path, actor, on, matter, method, units, step, note):
 @command()
 @write_command
 @matter_argument
-@click.option("--period", default=None, metavar="YYYY-MM|YYYY-MM-DD",
+@click.option("--period", type=REPORT_PERIOD, default=None, metavar="YYYY-MM|YYYY-MM-DD",
               help="此次报送所属的期（默认当期，当期已报则为最近一期未报的）。")
 @note_option
 def progress(config_path, actor, on, matter, period, note):
@@ -489,7 +531,7 @@ def grade(config_path, actor, on, matter, units, grade, step, note):
 @command()
 @write_command
 @matter_argument
-@click.option("--note", required=True, help="督查发现的情况。")
+@click.option("--note", type=TEXT, required=True, help="督查发现的情况。")
 def finding(config_path, actor, on, matter, note):
     """记录督查发现（特约/政务督查员）。"""
     _record(config_path, matter, "finding", on, actor, {"note": note})
@@ -608,6 +650,29 @@ def _details(ledger, data: dict[str, Any]) -> str:
     return "；".join(parts)
 
 
+def _event_details(ledger, event) -> str:
+    """An event's data as ``show`` lists it; a late entry (补录) first, with when it was recorded."""
+    data = dict(event.data)
+    late = data.pop("late_entry", None)
+    text = _details(ledger, data)
+    if late is None:
+        return text
+    return f"补录（记录于 {_beijing_time(event.recorded_at)}，理由：{late}）" + (f"；{text}" if text else "")
+
+
+def _beijing_time(recorded_at: str | None) -> str:
+    """A stored UTC time as Beijing time, to the minute."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    try:
+        moment = datetime.fromisoformat(str(recorded_at))
+    except ValueError:
+        return str(recorded_at)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(timezone(timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
+
+
 @command()
 @config_option
 @read_jurisdiction_option
@@ -633,7 +698,7 @@ def show(config_path, jurisdiction, matter, as_of, actor, fmt, as_json):
             click.echo(dumps(record))
             return
         policy = book.policy
-        rows = [[e.seq, e.on, policy.action_name(e.action), book.config.person_name(e.actor), _details(book, e.data)]
+        rows = [[e.seq, e.on, policy.action_name(e.action), book.config.person_name(e.actor), _event_details(book, e)]
                 for e in state.events]
         if fmt == "csv":
             emit(fmt, ["序号", "日期", "步骤", "经办人", "内容"], rows, record)
@@ -767,25 +832,76 @@ def rebuild(config_path, workers):
 
 @command()
 @config_option
+@click.option("--head", "heads", multiple=True, metavar="SEQ:HASH",
+              help="此前 ducha verify 印出、记入登记簿或报送上级的末端：核对日志仍从它延续（未被改写、删除末尾或换成旧备份）；可重复。")
+@click.option("--full", is_flag=True, help="逐件核对全部事项的状态表与事件日志（默认抽查 100 件）。")
+@click.option("--seal", is_flag=True,
+              help="用 ducha.toml 的 key_file 签记现有日志（刚配置或换用密钥时；须其余校验都通过，最好同时给出 --head）。")
 @format_option
 @handle_errors
 @store_errors
-def verify(config_path, fmt, as_json):
-    """校验事件日志的哈希链：在 ducha 之外改动过的事件会被发现。"""
-    from ducha_core.config import load_config
-    from ducha_core.store import open_store
+def verify(config_path, heads, full, seal, fmt, as_json):
+    """校验记录：哈希链、只读保护、所记末端、密钥签记，以及事项状态表是否与事件日志一致。
 
-    store = open_store(load_config(config_path).database, create=False)
+    \b
+    通过时印出末端（序号:哈希）：请记入登记簿或报送上级，日后用 --head 序号:哈希 核对。
+    部署在 ducha.toml 配置 key_file（放在数据库目录之外的密钥文件）后，
+    不掌握密钥的人改写日志会被发现。各级校验能发现什么、不能发现什么，见 README。"""
+    from ducha_core.config import load_config
+    from ducha_core.ledger import Ledger
+    from ducha_core.store import open_store, parse_head
+
+    anchors = [parse_head(text) for text in heads]
+    config = load_config(config_path)
+    if seal and config.key_file is None:
+        raise InputError("--seal 须先在 ducha.toml 中配置 key_file（密钥文件，放在数据库所在目录之外）")
+    store = open_store(config.database, create=False, key_file=config.key_file)
     try:
-        report = store.verify()
+        report = store.verify(anchors, seal=seal)
     finally:
         store.close()
-    if output_format(fmt, as_json) == "json":
-        click.echo(dumps(report.to_json()))
-    elif report.ok:
-        click.echo(f"事件日志完整：{report.events} 个事件，哈希链有效（{report.head[:16]}…）")
+    try:  # the read model needs the policy; the log's check above does not
+        book = Ledger.open(config, create=False)
+    except DuchaError as exc:
+        model, unchecked = None, str(exc)
+    else:
+        try:
+            model, unchecked = book.check_read_model(full=full), ""
+        finally:
+            book.close()
+    problems = []
     if not report.ok:
-        raise click.ClickException(f"事件日志已被改动：{report.message}")
+        problems.append(f"事件日志已被改动：{'；'.join(report.problems)}")
+    if model is not None and model.differences:
+        shown = "、".join(model.differences[:5]) + ("等" if len(model.differences) > 5 else "")
+        problems.append(f"事项状态表与事件日志不一致：{len(model.differences)} 件事项不符：{shown}；"
+                        "请运行 ducha rebuild 由事件日志重建")
+    if model is not None and model.unreadable and report.ok:
+        problems.append(f"事项状态表未能与事件日志比对：{model.unreadable}")
+    if output_format(fmt, as_json) == "json":
+        click.echo(dumps({**report.to_json(), "ok": not problems, "log_ok": report.ok,
+                          "read_model": model.to_json() if model is not None else {"unchecked": unchecked}}))
+    elif not problems:
+        click.echo(f"事件日志完整：{report.events} 个事件，哈希链有效（{report.head[:16]}…）")
+        click.echo(f"末端：{report.head_text}（请记入登记簿或报送上级；日后用 ducha verify --head {report.head_text} 核对）")
+        for anchor in report.anchors:
+            seq = int(anchor.split(":", 1)[0])
+            click.echo(f"与所记末端相符：{anchor[:len(str(seq)) + 17]}…（其后又记录了 {report.events - seq} 个事件）")
+        if report.key == "none":
+            click.echo("未配置密钥文件：能写数据库文件的人可重算整条哈希链，只有用 --head 核对所记末端才能发现")
+        elif report.key == "ok":
+            click.echo("密钥签记有效")
+        for note in report.notes:
+            click.echo(f"注意：{note}")
+        if model is None:
+            click.echo(f"事项状态表未比对：{unchecked}")
+        elif model.stale:
+            click.echo("事项状态表按另一规则或日历生成（读取时均由事件日志重算），未比对；ducha rebuild 后可比对")
+        else:
+            scope = "全部" if model.full or model.checked == model.total else "抽查"
+            click.echo(f"事项状态表与事件日志一致（{scope} {model.checked} 件，共 {model.total} 件）")
+    if problems:
+        raise click.ClickException("；".join(problems))
 
 
 @command()
@@ -794,7 +910,7 @@ def verify(config_path, fmt, as_json):
 @handle_errors
 @store_errors
 def backup(config_path, dest):
-    """在使用中做一个一致的数据库备份。"""
+    """在使用中做一个一致的数据库备份（先写临时文件，检查无误后再改为 FILE；不覆盖已有文件）。"""
     from ducha_core.config import load_config
     from ducha_core.store import open_store
 
@@ -803,7 +919,27 @@ def backup(config_path, dest):
         path = store.backup(dest)
     finally:
         store.close()
-    click.echo(f"已备份到 {path}")
+    click.echo(f"已备份到 {path}（已检查；恢复：ducha restore {path}）")
+
+
+@command()
+@config_option
+@click.argument("source", metavar="BACKUP")
+@handle_errors
+@store_errors
+def restore(config_path, source):
+    """由备份恢复数据库：先检查备份（完整性、数据表、哈希链），不可用则不作任何改动；原数据库保存为 *.bak。"""
+    from ducha_core.config import load_config
+    from ducha_core.store.sqlite import restore as restore_file
+
+    done = restore_file(source, load_config(config_path).database)
+    if done.kept is None:
+        old = "原先没有数据库"
+    elif done.old_events is None:
+        old = f"原文件不可用，已移至 {done.kept}"
+    else:
+        old = f"原数据库（{done.old_events} 个事件）保存为 {done.kept}"
+    click.echo(f"已由 {source} 恢复 {done.database}：{done.events} 个事件，哈希链有效；{old}")
 
 
 @command("step")
@@ -829,3 +965,32 @@ for _command in (register, apply_cmd, approve, assign, accept, remind, progress,
     _command.context_settings.update(ignore_unknown_options=True, allow_extra_args=True)
     _command.help = (inspect.cleandoc(_command.help or "")
                      + "\n\n本辖区要求的其他要件可写作 --字段名 值（如 --plan、--next-steps）；各步骤的要件见 ducha fields 步骤id。")
+
+
+@command("switch-jurisdiction")
+@config_option
+@click.argument("new", metavar="ID")
+@as_option(True)
+@click.option("--reason", required=True, help="改按新辖区规定记录的理由（如 新文件施行、机构调整）。")
+@handle_errors
+@store_errors
+def switch_jurisdiction(config_path, new, actor, reason):
+    """改按另一辖区的规定记录：ducha.toml 的 jurisdiction 改为 ID 后，由督查室人员写明理由确认。
+
+    \b
+    事件日志记录其所依据的辖区；ducha.toml 改为另一辖区后，读写均被拒绝，
+    直至运行本命令。本命令先按新规定读取全部事项（读不通的不予切换），
+    再把切换（原辖区、新辖区、办理人、理由、时间）记入数据库并重建事项状态。"""
+    from ducha_core.config import load_config
+    from ducha_core.ledger import Ledger
+
+    config = load_config(config_path)
+    book = Ledger.open(config, check_jurisdiction=False)
+    try:
+        if new not in (config.jurisdiction, book.policy.id):
+            raise InputError(f"ducha.toml 的 jurisdiction 现为 {config.jurisdiction}，不是 {new}；"
+                             f"请先把 ducha.toml 改为 jurisdiction = \"{new}\"，再运行本命令")
+        old = book.switch_jurisdiction(actor, reason)
+        click.echo(f"已改按 {book.policy.id} 的规定记录（原 {old}）；理由：{reason.strip()}；已记入数据库并重建事项状态")
+    finally:
+        book.close()

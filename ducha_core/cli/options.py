@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import errno
 import functools
 import inspect
 import io
@@ -357,6 +358,18 @@ def section(formatter: click.HelpFormatter, name: str):
         formatter.dedent()
 
 
+#: what Python makes of bytes in sys.argv that are not UTF-8 (surrogateescape): lone surrogates
+_NOT_UTF8 = re.compile("[\ud800-\udfff]")
+
+
+def _printable(text: str) -> str:
+    """``text`` with its undecodable bytes shown as ``\\xff``."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 class _Chinese:
     """Chinese help (用法/选项/命令) and one-line Chinese errors, for a click command or group."""
 
@@ -367,6 +380,10 @@ class _Chinese:
     # errors: anything raised while parsing (make_context) or running (invoke), subcommands included
     def parse_args(self, ctx, args):
         try:
+            bad = next((a for a in args if isinstance(a, str) and _NOT_UTF8.search(a)), None)
+            if bad is not None:  # bytes that are not UTF-8, as Python passes them on in sys.argv
+                raise click.UsageError(f"参数 '{_printable(bad)}' 含有不是 UTF-8 编码的字节；"
+                                       "请以 UTF-8 输入（终端编码设为 UTF-8，如 LANG=zh_CN.UTF-8）", ctx)
             return super().parse_args(ctx, args)
         except click.UsageError as exc:
             if exc.ctx is None:  # click's parser leaves it out: the command at fault names itself
@@ -468,25 +485,122 @@ def handle_errors(func: Callable) -> Callable:
             return func(*args, **kwargs)
         except DuchaError as exc:
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:  # a file to write into a missing folder, through a file …
+            if isinstance(exc, BrokenPipeError):
+                raise
+            raise click.ClickException(os_error_text(exc)) from None
 
     return wrapper
 
 
+_OS_REASONS = {
+    errno.ENOENT: "文件或其所在目录不存在（目录须先建好）",
+    errno.ENOTDIR: "路径中有一段是文件而不是目录",
+    errno.EEXIST: "已有同名文件，不能作为目录",
+    errno.EISDIR: "这是一个目录，须为文件",
+    errno.EACCES: "没有读写权限",
+    errno.EPERM: "没有读写权限",
+    errno.ENOSPC: "磁盘已满",
+    errno.EROFS: "文件系统只读",
+    errno.ENAMETOOLONG: "文件名太长",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """One Chinese line for a file that cannot be read or written: which file, and why."""
+    reason = _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+    where = f"{_printable(str(exc.filename))}：" if exc.filename else ""
+    return f"无法读写文件 {where}{reason}；请检查路径和权限，本次未写入任何内容"
+
+
+#: the years a date may be in (as ``YEAR``): a typo such as 0001 or 9999 is refused, not recorded
+DATE_YEARS = (1949, 2200)
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 class DateType(click.ParamType):
-    """A date written YYYY-MM-DD."""
+    """A date written YYYY-MM-DD, and only so (not 20251009 or 2025-10-9), in 1949–2200: the one date
+    parser of every command (ledger, calendar, documents …)."""
 
     name = "YYYY-MM-DD"
 
     def convert(self, value: Any, param, ctx) -> date:
         if isinstance(value, date):
             return value
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
+        text = str(value).strip()
+        if not _ISO_DATE.fullmatch(text):
             self.fail(f"'{value}' 无效：不是日期，须写作 YYYY-MM-DD，如 2025-10-09", param, ctx)
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            self.fail(f"'{value}' 无效：没有这一天，须为实际存在的日期 YYYY-MM-DD，如 2025-10-09", param, ctx)
+        low, high = DATE_YEARS
+        if not low <= day.year <= high:
+            self.fail(f"'{value}' 无效：年份须在 {low}–{high} 之间，如 2025-10-09", param, ctx)
+        return day
 
 
 DATE = DateType()
+
+
+class ReportPeriodType(click.ParamType):
+    """The period a periodic report belongs to: its first day YYYY-MM-DD, its month YYYY-MM, or its
+    label as ``ducha obligations`` shows it (2025年第3季度)."""
+
+    name = "YYYY-MM|YYYY-MM-DD"
+
+    def convert(self, value: Any, param, ctx) -> str:
+        text = str(value).strip()
+        month = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})", text)
+        if month:
+            low, high = DATE_YEARS
+            if not 1 <= int(month[2]) <= 12 or not low <= int(month[1]) <= high:
+                self.fail(f"'{value}' 无效：须写作 YYYY-MM（月份 01–12，年份 {low}–{high}）或 YYYY-MM-DD，如 2025-09",
+                          param, ctx)
+            return f"{month[1]}-{int(month[2]):02d}"
+        if re.match(r"[0-9]{4}-", text):
+            return DATE.convert(text, param, ctx).isoformat()
+        if not text:
+            self.fail("不能为空：须写作 YYYY-MM 或 YYYY-MM-DD，如 2025-09", param, ctx)
+        return text
+
+
+REPORT_PERIOD = ReportPeriodType()
+
+
+class TextType(click.ParamType):
+    """Text that says something (a title, a finding): not empty or blank, on one line."""
+
+    name = "text"
+
+    def convert(self, value: Any, param, ctx) -> str:
+        text = str(value)
+        if not text.strip():
+            self.fail("不能为空，请写明内容", param, ctx)
+        if "\n" in text or "\r" in text:
+            self.fail(f"{text!r} 无效：须写在一行内（不含换行）", param, ctx)
+        return text
+
+
+TEXT = TextType()
+
+
+class MatterIdType(click.ParamType):
+    """A matter id given by hand (``--id``): written on command lines and stored comma-separated, so
+    no blank, comma, colon, semicolon, equals sign or line break."""
+
+    name = "ID"
+    _ID = re.compile(r"[^\s,:;=]+")
+
+    def convert(self, value: Any, param, ctx) -> str:
+        text = str(value)
+        if not self._ID.fullmatch(text):
+            self.fail(f"{text!r} 无效：编号不能为空，也不能含空格、逗号、冒号、分号、等号或换行，如 DC-2025-0001",
+                      param, ctx)
+        return text
+
+
+MATTER_ID = MatterIdType()
 
 FORMATS = NamedChoice({"table": "表格", "csv": "逗号分隔", "json": "JSON"})
 
@@ -538,11 +652,38 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join(lines)
 
 
+#: what makes a spreadsheet read a cell as a formula (OWASP CSV injection): = + - @, TAB, CR
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: a plain number (-3, +1.5, 12%) is a value, not a formula, and is written as it is
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
+#: where a spreadsheet splitting on another separator (; in many locales, TAB, a line) starts a cell
+_CELL_BREAKS = re.compile(r"([,;\t\r\n]+)")
+
+
+def _defuse(piece: str) -> str:
+    text = piece.lstrip(" ")
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text.rstrip(" ")):
+        return "'" + piece
+    return piece
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet reads as text, never as a formula (OWASP's rule): text starting
+    with = + - @ TAB or CR gets a leading ``'``, and so does each part of it after a separator or a
+    line break (``a;=cmd`` → ``a;'=cmd``). Numbers, and text that is a plain number, stay as they are."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    text = str(value)
+    parts = _CELL_BREAKS.split(text)
+    text = "".join(p if n % 2 else _defuse(p) for n, p in enumerate(parts))
+    return "'" + text if text.startswith(("\t", "\r")) else text
+
+
 def render_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerow([csv_cell(h) for h in headers])
+    writer.writerows([csv_cell(c) for c in row] for row in rows)
     return buffer.getvalue().rstrip("\n")
 
 

@@ -599,11 +599,11 @@ def prepare_dir(target: Path) -> None:
     """Create ``target``, or clear a previous demo there; refuse a directory that is not a demo."""
     if target.exists():
         if not target.is_dir():
-            raise InputError(f"{target} is a file; give a directory for the demo (--dir)")
+            raise InputError(f"{target} 是文件；--dir 须为示例部署的目录")
         if any(target.iterdir()):
             if not (target / MARKER).exists():
-                raise InputError(f"{target} is not empty and was not made by `ducha demo`; "
-                                 "give another --dir (the demo never overwrites other files)")
+                raise InputError(f"{target} 不是空目录，也不是 `ducha demo` 建的示例部署；"
+                                 "请另选 --dir（示例不会覆盖其他文件）")
             for child in target.iterdir():
                 if child.is_dir():
                     shutil.rmtree(child)
@@ -632,7 +632,7 @@ def default_jurisdiction() -> str:
         except DuchaError:
             continue
         return jid
-    raise InputError("no jurisdiction plugin is installed; install one (pip install -e .) and retry")
+    raise InputError("没有安装任何辖区插件；请先安装（pip install -e .）再试")
 
 
 @attrs.define
@@ -686,7 +686,7 @@ def build(target: str | Path, jurisdiction: str | None = None, *, year: int = 20
     timings: dict[str, float] = {}
     jid = jurisdiction or default_jurisdiction()
     if jid not in installed_ids():
-        raise InputError(f"unknown jurisdiction '{jid}'; installed: {', '.join(installed_ids())}")
+        raise InputError(f"没有辖区 '{jid}'；已安装的辖区：{', '.join(installed_ids())}")
     if as_of is None:
         today = date.today()
         as_of = today if today.year == year else date(year, 12, 31)

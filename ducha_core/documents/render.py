@@ -5,8 +5,15 @@ same name in a directory its ``ducha_template_dirs`` hook returns (``policy.temp
 plugin's first); the core defaults in ``ducha_core/templates`` come last (a ``ChoiceLoader``).
 
 HTML is the same Markdown rendered by markdown-it-py into ``document.html.j2`` (printable A4 page):
-one template per document serves both formats, so an override written once prints too. Raw HTML in
-Markdown is disabled, so a matter's title can never inject markup into the page.
+one template per document serves both formats, so an override written once prints too.
+
+User text is text (``escape_markdown``): every value a Markdown template interpolates (``{{ … }}``)
+is escaped for Markdown, so a title, a progress note or a reason cannot forge a heading, a rule, a
+list, a table cell, a link or an image; line breaks in it become spaces. Only what a template marks
+itself (``{{ x|safe }}``, a macro's or ``{% set %}`` block's output, built from escaped values) is
+written as Markdown. The HTML rendering is a second wall: raw HTML, links, images, autolinks and
+link reference definitions are switched off in markdown-it, so nothing in a document's HTML fetches
+or points anywhere.
 
 Markdown conventions the HTML page styles: the first ``# heading`` is the document's title (红头 for
 督查通报), a short paragraph (≤40 characters) right after it is the 文号 line (centred), ``---`` is
@@ -32,6 +39,7 @@ from typing import Any
 
 import attrs
 import jinja2
+import markupsafe
 
 from ducha_core.documents.snapshot import SHORT_LIGHT, Period, Snapshot, cn_date, parse_period
 from ducha_core.errors import InputError
@@ -124,7 +132,10 @@ def environment(policy: Any) -> jinja2.Environment:
     ])
     env = jinja2.Environment(
         loader=loader,
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "htm", "html.j2"), default_for_string=False),
+        # HTML pages: HTML escaping; Markdown documents: Markdown escaping (``_finalize``), with the
+        # Markup machinery on so that macros, ``{% set %}`` blocks and ``|safe`` are not escaped twice
+        autoescape=_autoescape,
+        finalize=_finalize,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -139,8 +150,58 @@ def environment(policy: Any) -> jinja2.Environment:
 
 
 def _cell(text: Any) -> str:
-    """Text safe inside a Markdown table cell (no pipes or line breaks)."""
-    return str("" if text is None else text).replace("|", "｜").replace("\n", " ").strip() or "—"
+    """Text for a Markdown table cell (no pipes or line breaks; "—" if empty). Still user text: the
+    output is escaped for Markdown like any other value."""
+    return _LINE_BREAKS.sub(" ", str("" if text is None else text)).replace("|", "｜").strip() or "—"
+
+
+#: template names written as Markdown (their interpolated values are escaped for Markdown)
+MARKDOWN_SUFFIXES = (".md.j2", ".md")
+#: characters with a meaning anywhere in a line of Markdown (inline syntax, tables, raw HTML, entities);
+#: an underscore inside a word (key_project, 事项_一) cannot open or close emphasis and is left as it is
+_MD_INLINE = re.compile(r"([\\`*\[\]<>!|&~#]|(?<![^\W_])_|_(?![^\W_]))")
+#: line breaks of any kind (with the blanks around them): a value never starts a new line or block
+_LINE_BREAKS = re.compile(r"[ \t]*(?:\r\n|[\r\n\v\f\x85\u2028\u2029])[ \t\r\n\v\f\x85\u2028\u2029]*")
+#: what opens a block when it starts a line: a list item or rule (- + =), an ordered list item (1. 1))
+_MD_LINE_START = re.compile(r"^(?:([-+=.])|(\d{1,9})([.)]))")
+_MD_UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _is_markdown(name: str | None) -> bool:
+    return bool(name) and str(name).endswith(MARKDOWN_SUFFIXES)
+
+
+def _autoescape(name: str | None) -> bool:
+    """Escape in HTML pages (HTML escaping) and in Markdown documents (Markdown escaping)."""
+    return bool(name) and (str(name).endswith((".html", ".htm", ".html.j2")) or _is_markdown(name))
+
+
+def escape_markdown(value: Any) -> markupsafe.Markup:
+    """``value`` as Markdown that reads as exactly its text: inline syntax (emphasis, code, links,
+    images, raw HTML, entities, table pipes, headings) backslash-escaped, line breaks turned into
+    spaces and leading blanks dropped, and a block marker at its start (``-`` ``+`` ``=`` ``1.``)
+    escaped, so that the value cannot open a heading, rule, list, quote or code block wherever a
+    template puts it."""
+    if hasattr(value, "__html__"):  # marked by the template itself (``|safe``, a macro's output)
+        return markupsafe.Markup(value)
+    text = _LINE_BREAKS.sub(" ", str(value)).replace("\t", " ").lstrip(" ")
+    text = _MD_INLINE.sub(r"\\\1", text)
+    text = _MD_LINE_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", text)
+    return markupsafe.Markup(text)
+
+
+def unescape_markdown(text: str) -> str:
+    """The text of escaped Markdown (the backslash escapes removed), e.g. for an HTML ``<title>``."""
+    return _MD_UNESCAPE.sub(r"\1", text)
+
+
+@jinja2.pass_context
+def _finalize(ctx: jinja2.runtime.Context, value: Any) -> Any:
+    """Every ``{{ … }}`` of a Markdown template is escaped for Markdown unless the template marked it
+    as Markdown itself (``|safe``, a macro's output); HTML templates are left to HTML autoescaping."""
+    if _is_markdown(ctx.name):
+        return escape_markdown(value)
+    return value
 
 
 def document_seq(
@@ -312,7 +373,9 @@ def _tidy(text: str) -> str:
 def markdown_to_html(text: str) -> str:
     from markdown_it import MarkdownIt
 
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+    # a document links to nothing and shows no image: user text escaped or not, no <a href>, <img> or raw HTML
+    md.disable(["link", "image", "autolink", "html_inline", "html_block", "reference"])
     # a line break inside a Chinese paragraph is not a space (it would show as a gap between characters)
     md.add_render_rule("softbreak", lambda *args, **kwargs: "")
     return md.render(text)
@@ -330,7 +393,8 @@ def render_html(snapshot: Snapshot, kind: str, subject: str | None, *, today: da
     markdown = render_markdown(snapshot, kind, subject, today=today)
     env = environment(snapshot.policy)
     spec = check_kind(snapshot.policy, kind)
-    title = next((line[2:].strip() for line in markdown.splitlines() if line.startswith("# ")), spec.name)
+    title = next((unescape_markdown(line[2:].strip()) for line in markdown.splitlines() if line.startswith("# ")),
+                 spec.name)
     return env.get_template(HTML_PAGE).render(
         body=_mark_docno(markdown_to_html(markdown)),
         title=title,

@@ -58,6 +58,9 @@ QUARTERS = "一二三四"
 def parse_period(text: str) -> Period:
     """``2025`` / ``2025-H1`` / ``2025-Q3`` / ``2025-09`` -> Period; anything else is an InputError."""
     text = str(text).strip().upper()
+    year = re.match(r"(\d{4})(?!\d)", text)
+    if year and not 1 <= int(year.group(1)) <= 9998:  # a date's years (0000, 9999-Q4 end in 10000)
+        raise InputError(f"期间 '{text}' 的年份 {year.group(1)} 无效：须为实际的年份，如 2025-Q3")
     if m := re.fullmatch(r"(\d{4})", text):
         y = int(m.group(1))
         return Period(text, date(y, 1, 1), date(y, 12, 31), f"{y}年")

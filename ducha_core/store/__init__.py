@@ -6,13 +6,20 @@ integer columns, ISO dates, JSON as text) so that a PostgreSQL backend can imple
 protocol for province-wide deployments.
 
 Each event is chained to the previous one: ``hash = sha256(canonical_json(event) + prev_hash)``,
-so an edit made outside ducha is found by ``verify``.
+so an edit made outside ducha is found by ``verify`` — unless whoever edits also recomputes every
+hash after the edit. Two anchors outside the file close that gap: the head (``SEQ:HASH``) that
+``verify`` prints, kept by the office and checked later with ``verify --head``; and a key file
+(``key_file`` in ``ducha.toml``): every append MACs the new head (``HMAC-SHA256(key, head)``, kept
+in ``meta``) after checking the MAC of the head it extends, so a log rewritten without the key no
+longer matches its MAC. See README "What the record guarantees".
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import date
@@ -21,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
-from ducha_core.errors import DuchaError
+from ducha_core.errors import DuchaError, InputError
 from ducha_core.events import Event
 
 if TYPE_CHECKING:
@@ -37,17 +44,127 @@ class StoreError(DuchaError):
 
 @attrs.frozen
 class VerifyReport:
-    """What ``verify`` found: ``ok`` if every event's hash and link hold and the head matches."""
+    """What ``verify`` found: ``ok`` if every event's hash and link hold, the head matches, the
+    append-only triggers are in place, every head given (``--head``) is in the log and, with a key,
+    the head's MAC holds. ``message`` is the first problem, ``problems`` all of them; ``notes``
+    say what was not checked (no key, events recorded before the key)."""
 
     ok: bool
     events: int
     head: str
     bad_seq: int | None = None
     message: str = ""
+    problems: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    #: the heads given (``SEQ:HASH``) that the log still extends
+    anchors: tuple[str, ...] = ()
+    #: "none" (no key file configured), "ok" (the head's MAC holds), "sealed" (MACed now, ``--seal``),
+    #: "bad" (it does not hold, or the log has no MAC though a key is configured), "unchecked" (the
+    #: chain is broken: the MAC was not looked at)
+    key: str = "none"
+    #: with a key: the events recorded before the key was first used (covered as they stood then)
+    key_since: int | None = None
+
+    @property
+    def head_text(self) -> str:
+        """The head as the office keeps it: ``SEQ:HASH`` (``verify --head`` takes it back)."""
+        return f"{self.events}:{self.head}"
 
     def to_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "events": self.events, "head": self.head, "bad_seq": self.bad_seq,
-                "message": self.message}
+        return {"ok": self.ok, "events": self.events, "head": self.head, "head_text": self.head_text,
+                "bad_seq": self.bad_seq, "message": self.message, "problems": list(self.problems),
+                "notes": list(self.notes), "anchors": list(self.anchors), "key": self.key,
+                "key_since": self.key_since}
+
+
+@attrs.frozen
+class ReadModelReport:
+    """What comparing the stored read model (``matters``, ``matter_units``, ``obligations``) with
+    a fresh fold of the log found: ``differences`` (one text per matter that differs, Chinese),
+    ``checked`` of ``total`` matters folded (all with ``full``); ``stale``: the rows were derived
+    under another policy or calendar (every read folds the log then), so nothing was compared."""
+
+    ok: bool
+    checked: int
+    total: int
+    full: bool
+    differences: tuple[str, ...] = ()
+    stale: bool = False
+    #: why the log could not be folded (a damaged event; ``verify`` of the log says which)
+    unreadable: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "checked": self.checked, "total": self.total, "full": self.full,
+                "differences": list(self.differences), "stale": self.stale, "unreadable": self.unreadable}
+
+
+#: ``matters`` columns by their Chinese name (what ``compare_rows`` reports)
+COLUMN_NAMES = {
+    "id": "编号", "kind": "类别", "title": "标题", "state": "状态", "lead_units": "主办单位", "co_units": "协办单位",
+    "responsible": "责任人", "due_date": "期限", "due_what": "应报事项", "due_name": "期限名称", "submitted": "报送日",
+    "closed": "办结日", "confidential": "涉密", "viewers": "知悉范围", "registered": "立项日", "last_on": "最近办理日",
+    "last_seq": "最近事件序号", "state_json": "状态摘要", "due_owed_by": "应报单位", "late_days": "逾期工作日",
+}
+
+
+def compare_rows(stored: MatterRows | None, fresh: MatterRows) -> list[str]:
+    """What differs between a matter's stored rows and those folded afresh from its log: the
+    Chinese names of the differing ``matters`` columns, then 承办单位表 / 期限义务表."""
+    if stored is None:
+        return ["事项状态表中没有该事项"]
+    (row, units, obligations), (fresh_row, fresh_units, fresh_obligations) = stored, fresh
+    out = [COLUMN_NAMES.get(name, name) for name, a, b in zip(MATTER_COLUMNS, row, fresh_row, strict=False)
+           if a != b]
+    if len(row) != len(fresh_row):
+        out.append("列数")
+    if sorted(map(tuple, units)) != sorted(map(tuple, fresh_units)):
+        out.append("承办单位表")
+    if sorted(map(repr, obligations)) != sorted(map(repr, fresh_obligations)):
+        out.append("期限义务表")
+    return out
+
+
+# --- anchors outside the file: the kept head, the key file ---------------------------------------
+
+_HEAD = re.compile(r"^\s*(\d{1,12})\s*[:：]\s*([0-9a-fA-F]{16,64})\s*$")
+
+
+def parse_head(text: str) -> tuple[int, str]:
+    """``SEQ:HASH`` as ``verify`` prints it (the hash may be shortened to its first 16 or more hex
+    digits) -> (seq, lower-case hash prefix). Raises InputError."""
+    match = _HEAD.match(str(text))
+    if not match:
+        raise InputError(f"--head '{text}' 格式不对：须写 序号:哈希（ducha verify 所印的末端，如 12:3f5a…，"
+                         "哈希至少写前 16 位）")
+    return int(match.group(1)), match.group(2).lower()
+
+
+#: the shortest key a key file may hold (bytes, after surrounding whitespace is stripped)
+MIN_KEY_BYTES = 16
+
+
+def read_key(path: str | Path) -> bytes:
+    """The key in a key file (its bytes, surrounding whitespace stripped). Raises StoreError."""
+    try:
+        key = Path(path).read_bytes().strip()
+    except OSError as exc:
+        raise StoreError(f"密钥文件 {path} 无法读取（{exc.strerror or exc}）；请检查 ducha.toml 的 key_file 和文件权限"
+                         "；本次未记录任何内容") from None
+    if len(key) < MIN_KEY_BYTES:
+        raise StoreError(f"密钥文件 {path} 太短（{len(key)} 字节，至少 {MIN_KEY_BYTES} 字节）；"
+                         "请用随机内容生成，如 head -c 32 /dev/urandom | base64 > 密钥文件")
+    return key
+
+
+def key_id(key: bytes) -> str:
+    """A fingerprint of a key that does not give the key away (kept in ``meta`` as ``key_id``)."""
+    return hmac.new(key, b"ducha key id", hashlib.sha256).hexdigest()[:16]
+
+
+def head_mac(key: bytes, seq: int, digest: str) -> str:
+    """The MAC of a head (the last event's seq and hash; seq 0 and ``GENESIS`` for an empty log).
+    The hash commits to every event before it, so this MAC covers the whole log."""
+    return hmac.new(key, f"ducha head {seq}:{digest}".encode(), hashlib.sha256).hexdigest()
 
 
 def dumps_data(data: Any) -> str:
@@ -189,8 +306,14 @@ class EventStore(Protocol):
 
     def last_event_date(self) -> date | None: ...
 
-    def matter_rows(self, *, unit: str | None = None, kind: str | None = None, registered_upto: str | None = None
-                    ) -> list[tuple]: ...
+    def matter_rows(self, *, unit: str | None = None, kind: str | None = None, registered_upto: str | None = None,
+                    created: bool = False) -> list[tuple]: ...
+
+    def created_data(self, matter: str) -> str | None: ...
+
+    def log_matters(self) -> list[str]: ...
+
+    def stored_rows(self, ids: Sequence[str]) -> dict[str, MatterRows]: ...
 
     def put_rows(self, rows: Sequence[MatterRows]) -> None: ...
 
@@ -202,15 +325,16 @@ class EventStore(Protocol):
 
     def replace_states(self, rows: Iterable[MatterRows]) -> int: ...
 
-    def verify(self) -> VerifyReport: ...
+    def verify(self, heads: Sequence[tuple[int, str]] = (), *, seal: bool = False) -> VerifyReport: ...
 
     def backup(self, dest: str | Path) -> Path: ...
 
     def close(self) -> None: ...
 
 
-def open_store(path: str | Path, *, create: bool = True) -> EventStore:
-    """Open (and on first use create) the store at ``path``; SQLite for a file path."""
+def open_store(path: str | Path, *, create: bool = True, key_file: str | Path | None = None) -> EventStore:
+    """Open (and on first use create) the store at ``path``; SQLite for a file path. ``key_file``:
+    the deployment's key (``key_file`` in ``ducha.toml``), read when the store appends or verifies."""
     from ducha_core.store.sqlite import SQLiteStore
 
-    return SQLiteStore(path, create=create)
+    return SQLiteStore(path, create=create, key_file=key_file)

@@ -469,13 +469,14 @@ def ducha_settings() -> list[Setting]:
                 "各科室督办的事项逾期后经催办几次仍未报送，读作“催办后落实效果不佳”、提出提级督查（第四条未定；0 = 不提出）。",
                 cite("第四条", "催办后落实效果不佳的事项")),
         Setting("quarterly_bulletin_day", None,
-                "季度督查通报的日期：第七条只规定“每季度”，未规定日期，由部署填写（如“季后第10个工作日”）。", cite("第七条")),
+                "季度督查通报的日期：第七条只规定“每季度”，未规定日期，由部署填写（如“季后第10个工作日”）。", cite("第七条"),
+                type="period"),
         Setting("praise_points", None, "通报表扬的考核加分：第十二条(四)只称“予以加分”，分值由市考核办定。",
-                cite("第十二条(四)")),
+                cite("第十二条(四)"), type="number"),
         Setting("interview_points", None, "被约谈的考核扣分：第十二条(四)只称“予以扣分”，分值由市考核办定。",
-                cite("第十二条(四)")),
+                cite("第十二条(四)"), type="number"),
         Setting("criticism_points", None, "通报批评的考核扣分：第十二条(四)只称“予以扣分”，分值由市考核办定。",
-                cite("第十二条(四)")),
+                cite("第十二条(四)"), type="number"),
     ]
 
 

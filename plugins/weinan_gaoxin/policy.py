@@ -325,7 +325,8 @@ def ducha_approvals() -> list[ApprovalRule]:
 def ducha_settings() -> list[Setting]:
     return [
         Setting("instruction_days", "5个工作日", "领导批示交办事项的办理时限（九：原则上5个工作日）。", cite("九")),
-        Setting("deduction_points", None, "落实不力扣减的分值：文件仅称“扣减一定分值”，由部署填写。", cite("十六(四)")),
+        Setting("deduction_points", None, "落实不力扣减的分值：文件仅称“扣减一定分值”，由部署填写。", cite("十六(四)"),
+                type="number"),
         Setting("order_grace", "5个工作日",
                 "督办令未写明期限时，下达后多久仍无进展报告即属“没有明显进展”、提出通报批评（十六(二)未定期限）；"
                 "默认5个工作日（参照九“5个工作日内报送办理结果”）。", cite("十六(二)", "下达督办令后，工作仍没有明显进展的")),

@@ -459,7 +459,7 @@ def ducha_settings() -> list[Setting]:
         Setting("chase_every", "5个工作日",
                 "逾期未报送的，催办后仍未报送，隔多久再提出催办（四(三)“适时进行催办”未定频次）。", cite("四(三)")),
         Setting("deduction_points", None, "“落实不力”考核项扣减的分值：文件仅称“予以扣分”，由部署填写。",
-                cite("六(三)", "在年度考评中予以扣分")),
+                cite("六(三)", "在年度考评中予以扣分"), type="number"),
     ]
 
 

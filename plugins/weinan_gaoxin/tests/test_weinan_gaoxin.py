@@ -589,6 +589,7 @@ def test_article_16_2_cli_order_waits_for_its_period_then_dismissed(tmp_path, mo
     monkeypatch.delenv("DUCHA_CONFIG", raising=False)
     (tmp_path / "ducha.toml").write_text(CLI_CONFIG, encoding="utf-8")
     runner = CliRunner()
+    assert runner.invoke(cli, ["init", "-j", "weinan_gaoxin"]).exit_code == 0  # creates the database ducha.toml names
 
     def run(*args):
         result = runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
