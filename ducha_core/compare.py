@@ -458,8 +458,10 @@ def render_markdown(table: Table) -> str:
 def render_csv(table: Table) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(_headers(table))
-    writer.writerows(_plain_rows(table))
+    from ducha_core.csvsafe import csv_cell
+
+    writer.writerow([csv_cell(h) for h in _headers(table)])
+    writer.writerows([csv_cell(c) for c in row] for row in _plain_rows(table))
     return buffer.getvalue().rstrip("\n")
 
 

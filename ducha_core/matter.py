@@ -595,12 +595,18 @@ class MatterEngine:
     # --- checks ----------------------------------------------------------------------------------
 
     def _check_role(self, transition, person: Person, state: MatterState | None, event: Event) -> None:
+        if event.data.get("late_entry") and self._is_office(person):
+            return  # 补录: the office records, with its reason, a step a unit took earlier (for the lead units)
         key = (id(transition), person.roles)
         unit_scoped = self._unit_scoped.get(key)
         if unit_scoped is None:
             unit_scoped = self._unit_scoped[key] = self._role_scope(transition, person, event)
         if state is not None and unit_scoped:
             self._check_unit(transition, person, state)
+
+    def _is_office(self, person: Person) -> bool:
+        policy = self.policy
+        return any(policy.roles[r].scope == "office" for r in person.roles if r in policy.roles)
 
     def _role_scope(self, transition, person: Person, event: Event) -> bool:
         """Whether the person may perform the transition only as a handling unit; refuses a person

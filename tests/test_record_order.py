@@ -232,3 +232,17 @@ def test_switching_jurisdiction_is_refused_until_done_explicitly(run, tmp_path):
         assert (entry["from"], entry["to"], entry["by"], entry["reason"]) == ("weinan_gaoxin", "zhoucun", "chen", "新文件施行")
     assert "无须切换" in refused(run, tmp_path, "switch-jurisdiction", "zhoucun", "--as", "chen", "--reason", "再次")
     run("verify")
+
+
+def test_the_office_records_a_units_earlier_report_as_a_late_entry(run, tmp_path):
+    # the unit's report of 10/13 reaches the ledger after the office's order of 10/20: the office records it as a
+    # 补录 with its reason (the unit cannot back-date it itself), and the record keeps when it was entered
+    mid = assigned(run)
+    run("order", mid, "--as", "chen", "--on", "2025-10-20")
+    run("submit", mid, "--as", "chen", "--on", "2025-10-13", "--late-entry", "单位10月13日纸质报送，补录", *SUBMIT)
+    data = json.loads(run("show", mid, "--json").output)
+    last = data["events"][-1]
+    assert (last["action"], last["on"], last["actor"]) == ("submit", "2025-10-13", "chen")
+    assert last["data"]["late_entry"] == "单位10月13日纸质报送，补录" and last["recorded_at"]
+    result = next(o for o in data["obligations"] if o["what"] == "result")
+    assert result["met_on"] == "2025-10-13"
