@@ -130,6 +130,10 @@ def _split(text: str) -> tuple[str, ...]:
     return tuple(text.split(",")) if text else ()
 
 
+#: fields written on one line (a line break in them would forge rows in `show` and documents)
+SINGLE_LINE_FIELDS = frozenset({"title", "source", "late_entry", "method", "type", "to", "grade", "document_number",
+                                "signer", "reason", "topic", "ledger", "handled_by", "kind"})
+
 #: what ``ducha due`` writes where a person must fill in a text (``ducha_core.confirm``)
 PLACEHOLDER_MARKS = ("〈待定", "〈待填写")
 
@@ -144,6 +148,8 @@ def _checked_values(data: dict[str, Any], on: date) -> dict[str, Any]:
             value = value.strip()
             if not value:
                 continue
+            if key in SINGLE_LINE_FIELDS and len(value.splitlines()) > 1:
+                raise InputError(f"--{key.replace('_', '-')} 须写在一行内（不含换行）：{value.splitlines()[0]}…")
             if any(mark in value for mark in PLACEHOLDER_MARKS):
                 raise InputError(f"--{key.replace('_', '-')} 仍是待填写的内容「{value}」；请改为实际内容后再运行")
         out[key] = value
@@ -331,6 +337,10 @@ class Ledger:
                     raise InputError(unknown_matter(matter))
                 if state is not None and "late_entry" not in data:
                     self._check_order(state, action, on)
+                elif "late_entry" in data and (state is None or not state.events or on >= state.events[-1].on):
+                    latest = state.events[-1].on if state is not None and state.events else None
+                    raise InputError(f"--late-entry 只用于日期早于本事项最近一步（{latest or '无'}）的补录；"
+                                     f"{on} 不早于它，请去掉 --late-entry 按正常步骤记录")
                 event = Event(matter, action, on, actor, data)
                 self.engine.check_new(state, event)
                 if action in CREATE_ACTIONS:

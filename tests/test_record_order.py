@@ -246,3 +246,21 @@ def test_the_office_records_a_units_earlier_report_as_a_late_entry(run, tmp_path
     assert last["data"]["late_entry"] == "单位10月13日纸质报送，补录" and last["recorded_at"]
     result = next(o for o in data["obligations"] if o["what"] == "result")
     assert result["met_on"] == "2025-10-13"
+
+
+def test_late_entry_only_for_a_step_dated_before_the_latest_and_texts_on_one_line(run, tmp_path):
+    mid = assigned(run)
+    run("order", mid, "--as", "chen", "--on", "2025-10-20")
+    line = refused(run, tmp_path, "remind", mid, "--as", "chen", "--on", "2025-10-21", "--method", "电话催办",
+                   "--late-entry", "不需要")
+    assert "--late-entry 只用于日期早于本事项最近一步（2025-10-20）的补录" in line
+    line = refused(run, tmp_path, "remind", mid, "--as", "chen", "--on", "2025-10-10", "--method", "电话催办",
+                   "--late-entry", "纸质\n# 伪造理由")
+    assert "--late-entry 须写在一行内（不含换行）" in line
+    line = refused(run, tmp_path, "register", "--as", "chen", "--on", "2025-10-21", "--kind", "instruction",
+                   "--title", "正常", "--source", "来源\u2028# 伪造来源")
+    assert "--source 须写在一行内" in line
+    # a several-line note stays one row of the history
+    run("progress", mid, "--as", "zhang", "--on", "2025-10-21", "--note", "第一行\n# 第二行")
+    out = run("show", mid).output
+    assert "第一行 ⏎ # 第二行" in out and "\n# 第二行" not in out

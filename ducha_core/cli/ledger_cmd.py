@@ -646,6 +646,8 @@ def _details(ledger, data: dict[str, Any]) -> str:
             value = ledger.policy.roles[value].name
         elif value is True:
             value = "是"
+        # a text of several lines stays one row of the history (a line break cannot forge a row)
+        value = " ⏎ ".join(str(value).splitlines()) if isinstance(value, str) else value
         parts.append(f"{ledger.policy.field_names.get(key, key)}={value}")
     return "；".join(parts)
 

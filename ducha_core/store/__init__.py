@@ -133,7 +133,7 @@ def parse_head(text: str) -> tuple[int, str]:
     """``SEQ:HASH`` as ``verify`` prints it (the hash may be shortened to its first 16 or more hex
     digits) -> (seq, lower-case hash prefix). Raises InputError."""
     match = _HEAD.match(str(text))
-    if not match:
+    if not match or int(match.group(1)) < 1:
         raise InputError(f"--head '{text}' 格式不对：须写 序号:哈希（ducha verify 所印的末端，如 12:3f5a…，"
                          "哈希至少写前 16 位）")
     return int(match.group(1)), match.group(2).lower()
