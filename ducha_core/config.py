@@ -26,7 +26,8 @@ from ducha_core.suggest import did_you_mean
 ENV_VAR = "DUCHA_CONFIG"
 DEFAULT_NAME = "ducha.toml"
 
-TOP_KEYS = ("jurisdiction", "database", "calendar", "plugins", "settings", "documents", "unit", "person", "key_file")
+TOP_KEYS = ("jurisdiction", "database", "calendar", "plugins", "settings", "documents", "unit", "person", "key_file",
+            "import")
 DOCUMENTS_KEYS = ("number_pattern",)
 UNIT_KEYS = ("id", "name", "head", "leader_in_charge", "responsible_person")
 PERSON_KEYS = ("id", "name", "roles", "unit", "title")
@@ -57,6 +58,8 @@ class DeploymentConfig:
     #: ``key_file = "/path/outside/ducha.key"``: the key that MACs the log's head (see README
     #: "What the record guarantees"); read only when the store appends or verifies
     key_file: Path | None = None
+    #: ``[import]`` field = "表头": the office's spreadsheet headers for ``ducha import`` (field -> header)
+    import_columns: dict[str, str] = attrs.field(factory=dict)
 
     @property
     def name(self) -> str:
@@ -230,7 +233,18 @@ def parse_config(
         path=file_path.resolve(),
         overridden=raw.get("jurisdiction") if jurisdiction and raw.get("jurisdiction") != jurisdiction else None,
         key_file=base / key_file if (key_file := _str(file, "key_file", raw.get("key_file"), required=False)) else None,
+        import_columns=_import_columns(file, raw.get("import", {})),
     )
+
+
+def _import_columns(file: str, table: Any) -> dict[str, str]:
+    """``[import]``: which column header of the office's spreadsheet holds each field (``ducha import``)."""
+    from ducha_core.importer import FIELDS
+
+    if not isinstance(table, dict):
+        raise _fail(file, "import 须为表，写作 [import]")
+    _check_keys(file, "import.", table, tuple(FIELDS))
+    return {key: _str(file, f"import.{key}", value) for key, value in table.items()}
 
 
 def _number_patterns(file: str, table: Any, policy: Any, *, check_kinds: bool = True) -> dict[str, str]:

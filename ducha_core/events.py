@@ -42,6 +42,8 @@ ACTIONS: dict[str, str] = {
     "accountability": "提出问责建议",
     "confirm_escalation": "确认升级处理",
     "dismiss": "不予处理（升级建议）",
+    "correct": "更正",
+    "withdraw": "撤销",
 }
 
 #: actions that create a matter (the first event of its log)
@@ -92,6 +94,8 @@ FIELD_NAMES = {
     "period": "报送所属期",
     "planned_start": "计划开始日期",
     "year": "考核年度",
+    "duplicate_ok": "确认重复登记",
+    "correction": "更正",
 }
 
 

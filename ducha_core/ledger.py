@@ -259,6 +259,22 @@ class Ledger:
                 raise ActionRefused(f"与 {state.id}「{state.title}」重复（{rule.citation.article}：{rule.name}）；"
                                     f"请并入该事项，或写明不同的督查主题（--topic）")
 
+    def _check_same_title(self, event: Event) -> None:
+        """Refuse a registration repeating the title and source of a matter of the same year (not
+        withdrawn), unless confirmed (``duplicate_ok``: ``--duplicate-ok``)."""
+        if event.action != "register" or event.data.get("duplicate_ok"):
+            return
+        title = "".join(str(event.data.get("title") or "").split())
+        source = "".join(str(event.data.get("source") or "").split())
+        if not title or not source:  # a matter with no source named: nothing to compare it by
+            return
+        for state in self.states():
+            if state.registered_on.year != event.on.year or state.state == "withdrawn":
+                continue
+            if "".join(state.title.split()) == title and "".join((state.source or "").split()) == source:
+                raise ActionRefused(f"{event.on.year}年已有同名同来源的事项 {state.id}「{state.title}」（来源：{state.source or '无'}）；"
+                                    "确属另一事项的，请加上 --duplicate-ok 确认重复登记")
+
     def is_office(self, person_id: str | None) -> bool:
         if person_id is None:
             return False
@@ -345,6 +361,8 @@ class Ledger:
                 self.engine.check_new(state, event)
                 if action in CREATE_ACTIONS:
                     self._check_duplicate(event)
+                    if today is not None:  # a step entered at the command line (not a demo or import)
+                        self._check_same_title(event)
                 new_state = self.engine.apply(state, event)
                 self._claim_read_model()
                 (stored,) = self.store.append([event])
@@ -551,15 +569,36 @@ class Ledger:
         for sid, state in policy.states.items():
             names = []
             for t in policy.actions_in(sid):
-                if t.target is None or t.target == sid:
+                if t.target is None or t.target == sid or t.action == "withdraw":  # 撤销: a correction, not a next step
                     continue
                 roles = "、".join(policy.roles[r].name for r in t.roles if r in policy.roles)
                 names.append(f"{t.name or policy.action_name(t.action)}（{roles}）")
             steps[sid] = "；".join(dict.fromkeys(names)) if not state.terminal else ""
         return steps
 
+    def unit_id(self, unit: str) -> str:
+        """A unit id from its id or its Chinese name (``config.units[u].name``); unknown: one line listing them."""
+        if unit in self.config.units:
+            return unit
+        for uid, u in self.config.units.items():
+            if u.name == unit:
+                return uid
+        units = self.config.units
+        names = f"{', '.join(units)}（{'、'.join(u.name for u in units.values())}）" if units else "（无）"
+        raise InputError(f"未知的单位 '{unit}'；{self.config.name} 中的单位：{names}")
+
+    def kind_id(self, kind: str) -> str:
+        """A kind id from its id or its Chinese name (``policy.kinds[k].name``); unknown: one line listing them."""
+        if kind in self.policy.kinds:
+            return kind
+        for kid, k in self.policy.kinds.items():
+            if k.name == kind:
+                return kid
+        raise InputError(f"未知的事项类别 '{kind}'；可用：{'、'.join(f'{k}（{v.name}）' for k, v in self.policy.kinds.items())}")
+
     def rows(self, *, as_of: date, unit: str | None = None, kind: str | None = None, status: str | None = None,
-             viewer: str | None = None, all_visible: bool = False) -> list[LedgerRow]:
+             viewer: str | None = None, all_visible: bool = False, search: str | None = None,
+             due_from: date | None = None, due_before: date | None = None) -> list[LedgerRow]:
         """The 台账 as of a day. ``status`` filters by state id, state name or light
         (red/yellow/green/done/none). Confidential matters are left out unless ``viewer`` may see
         them (see ``visible``) or ``all_visible`` (library callers that filter themselves).
@@ -567,11 +606,15 @@ class Ledger:
         Whether a matter is confidential, and who may see it, is read from the log (its first
         event, hash-chained; the handling units from a fold), never from the read model's columns,
         which can disagree with the log (``check_read_model`` reports that); a row of the read
-        model the log has no event of is left out. With ``all_visible`` the rows are as stored."""
-        if unit is not None and unit not in self.config.units:
-            raise InputError(f"未知的单位 '{unit}'；{self.config.name} 中的单位：{', '.join(self.config.units) or '（无）'}")
-        if kind is not None and kind not in self.policy.kinds:
-            raise InputError(f"未知的事项类别 '{kind}'；可用：{'、'.join(f'{k}（{v.name}）' for k, v in self.policy.kinds.items())}")
+        model the log has no event of is left out. With ``all_visible`` the rows are as stored.
+
+        ``unit``/``kind`` take an id or the Chinese name; ``search`` keeps rows whose title, id or
+        source contains it (case-insensitive); ``due_from``/``due_before`` keep rows whose due day
+        (the most urgent one) falls on or after / on or before the day."""
+        if unit is not None:
+            unit = self.unit_id(unit)
+        if kind is not None:
+            kind = self.kind_id(kind)
         if status is not None:
             names = {s.name: sid for sid, s in self.policy.states.items()}
             if status not in self.policy.states and status not in names and status not in LIGHTS:
@@ -622,7 +665,19 @@ class Ledger:
             rows = [r for r in rows if r.state == status or r.light == status]
         if not all_visible:
             rows = [r for r in rows if not r.confidential or self.visible(r, viewer)]
+        if due_from is not None:
+            rows = [r for r in rows if r.due is not None and r.due >= due_from]
+        if due_before is not None:
+            rows = [r for r in rows if r.due is not None and r.due <= due_before]
+        if search:
+            needle = search.casefold()
+            rows = [r for r in rows if needle in r.id.casefold() or needle in r.title.casefold()
+                    or needle in (self._source_of(r) or "").casefold()]
         return rows
+
+    def _source_of(self, row: LedgerRow) -> str:
+        """A row's 来源 (the matter's source), read from the stored matter (folded if need be)."""
+        return self.matter(row.id, as_of=row.as_of).source or ""
 
     def _row_from_columns(self, r: tuple, as_of: date, as_iso: str, cutoff: date) -> LedgerRow:
         (mid, kind, title, state, lead, co, resp, due, what, due_name, submitted, closed, conf, viewers,

@@ -94,7 +94,7 @@ __all__ = ["FIELD_NAMES", "LIGHT_NAMES", "MatterEngine", "MatterState", "clock_r
 
 #: actions that are steps of the unit's own work, not marks on the matter (bulletins, orders …)
 UNMARKED_ACTIONS = frozenset({"remind", "progress", "submit", "accept", "assign", "register", "approve",
-                              "set_deadline"})
+                              "set_deadline", "correct", "withdraw"})
 
 #: actions each handling unit performs once for itself (承办: every unit names its own 责任人)
 PER_UNIT_ACTIONS = frozenset({"accept"})
@@ -895,6 +895,46 @@ class MatterEngine:
         step = policy.transition(state.state, "set_deadline")
         self._replace_limits(state, event, day, name="另定办理时限", citation=step.citation if step else None,
                              rule="set_deadline", unit=unit, note=note)
+
+    def _on_correct(self, state: MatterState, event: Event) -> None:
+        """更正: the office corrects a title, source or kind with a reason; the old values stay in the
+        event (``correction``: 事项名称 旧→新 …), so the history shows them."""
+        policy = self.policy
+        changes = []
+        for field in ("title", "source", "kind"):
+            value = event.data.get(field)
+            if value is None or value == "":
+                continue
+            value = str(value).strip()
+            if field == "kind":
+                names = {k.name: k.id for k in policy.kinds.values()}
+                value = names.get(value, value)
+                if value not in policy.kinds:
+                    known = "、".join(f"{k.id}（{k.name}）" for k in policy.kinds.values())
+                    raise ActionRefused(f"类别 '{event.data[field]}' 不是{policy.jurisdiction.name}的事项类别；可用：{known}")
+            old = getattr(state, field) or ""
+            if value == old:
+                continue
+            changes.append((field, old, value))
+        if not changes:
+            raise ActionRefused("更正须写明新的事项名称、来源或类别（与现值不同）；请加上 --title、--source 或 --kind")
+        if not event.data.get("reason"):
+            raise ActionRefused("更正须写明理由；请加上 --reason")
+        for field, _old, value in changes:
+            setattr(state, field, value)
+
+        def shown(field: str, value: str) -> str:
+            if field == "kind" and value in policy.kinds:
+                return policy.kinds[value].name
+            return value or "（空）"
+
+        event.data.setdefault("correction", "；".join(
+            f"{policy.field_names.get(f, f)} {shown(f, o)}→{shown(f, n)}" for f, o, n in changes))
+
+    def _on_withdraw(self, state: MatterState, event: Event) -> None:
+        """撤销: a matter registered by mistake ends (terminal: excluded from figures) with a reason."""
+        if not event.data.get("reason"):
+            raise ActionRefused("撤销须写明理由；请加上 --reason")
 
     def _on_extension_refuse(self, state: MatterState, event: Event) -> None:
         if state.pending_extension is None:

@@ -69,6 +69,11 @@ DISMISS_CITATION_ARTICLE = "部署设置（不予处理）"
 
 #: the citation of the core's default 另定办理时限 step (no document states it: a deployment setting)
 SET_DEADLINE_CITATION_ARTICLE = "部署设置（另定办理时限）"
+#: the article the core's correction (更正) and withdrawal (撤销) steps cite
+CORRECT_CITATION_ARTICLE = "台账管理（更正）"
+WITHDRAW_CITATION_ARTICLE = "台账管理（撤销）"
+#: the core's terminal state of a matter registered by mistake (撤销)
+WITHDRAWN = "withdrawn"
 
 
 @attrs.frozen
@@ -532,7 +537,8 @@ def assemble(
     """Validate the parts of a policy and build its lookup tables."""
     jid = jurisdiction.id
     procedure: Procedure = parts["procedure"]
-    core_steps = (SET_DEADLINE_CITATION_ARTICLE, DISMISS_CITATION_ARTICLE)
+    core_steps = (SET_DEADLINE_CITATION_ARTICLE, DISMISS_CITATION_ARTICLE, CORRECT_CITATION_ARTICLE,
+                  WITHDRAW_CITATION_ARTICLE)
     if any(t.citation.article in core_steps for t in procedure.transitions):
         # the core's own steps from an earlier compilation (a variant of a compiled policy): made anew below
         procedure = attrs.evolve(procedure, transitions=tuple(
@@ -643,6 +649,7 @@ def assemble(
             procedure = attrs.evolve(procedure, transitions=(*procedure.transitions, t))
             for source in running:
                 transitions.setdefault((source, "set_deadline"), t)
+    procedure, states = _ledger_steps(jid, procedure, states, transitions, roles)
     jurisdiction = attrs.evolve(jurisdiction, document=_document_with_dates(jurisdiction.document, values.get("issued")))
     return Policy(
         jurisdiction=jurisdiction,
@@ -665,6 +672,34 @@ def assemble(
         field_names={**FIELD_NAMES, **parts.get("field_names", {})},
         lineage=lineage,
     )
+
+
+def _ledger_steps(jid: str, procedure: Procedure, states: dict[str, State],
+                  transitions: dict[tuple[str, str], Transition], roles: dict[str, Role]):
+    """The core's ledger steps for the office: 更正 (correct a title, source or kind, with a reason)
+    and 撤销 (withdraw a matter registered by mistake: the terminal state ``withdrawn``)."""
+    office_roles = tuple(r.id for r in roles.values() if r.scope == "office")
+    if not office_roles:
+        return procedure, states
+    added = []
+    if not any(t.action == "correct" for t in procedure.transitions):
+        t = Transition("correct", ("*",), None, office_roles,
+                       Citation(jid, CORRECT_CITATION_ARTICLE, "督查室写明理由后更正事项名称、来源或类别，原值保留在记录中"),
+                       "更正", requires=("reason",))
+        added.append(t)
+        transitions.setdefault(("*", "correct"), t)
+    if not any(t.action == "withdraw" for t in procedure.transitions):
+        if WITHDRAWN not in states:
+            states = {**states, WITHDRAWN: State(WITHDRAWN, "已撤销", terminal=True)}
+            procedure = attrs.evolve(procedure, states=(*procedure.states, states[WITHDRAWN]))
+        t = Transition("withdraw", (procedure.initial,), WITHDRAWN, office_roles,
+                       Citation(jid, WITHDRAW_CITATION_ARTICLE, "误登记的事项，督查室写明理由后撤销，不计入统计"),
+                       "撤销", requires=("reason",))
+        added.append(t)
+        transitions.setdefault((procedure.initial, "withdraw"), t)
+    if added:
+        procedure = attrs.evolve(procedure, transitions=(*procedure.transitions, *added))
+    return procedure, states
 
 
 @functools.lru_cache(maxsize=64)

@@ -1,6 +1,6 @@
 """Scaffold a jurisdiction plugin package (``ducha new-jurisdiction ID --name 名称``).
 
-Writes ``<dir>/ducha-<id>/``: a pyproject with the ``ducha`` entry point, a package
+Writes ``<dir>/ducha-<id>/`` (or ``<dir>`` itself when it is already named ``ducha-<id>``): a pyproject with the ``ducha`` entry point, a package
 ``ducha_<id>`` whose policy module has every hook stubbed and documented, an empty templates dir
 (overrides of the core's documents), an empty traceability table, a scenario test and the
 conformance suite. ``pip install -e`` it and ``ducha jurisdictions`` lists it; ``pytest`` in it passes.
@@ -40,8 +40,12 @@ def scaffold(jurisdiction_id: str, name: str, directory: str | Path = ".", *, le
     if jurisdiction_id in _installed().jurisdictions:
         raise InputError(f"辖区 '{jurisdiction_id}' 已安装；请另选一个id")
     package = f"ducha_{jurisdiction_id}"
-    root = Path(directory) / f"ducha-{jurisdiction_id.replace('_', '-')}"
-    if root.exists():
+    dist = f"ducha-{jurisdiction_id.replace('_', '-')}"
+    directory = Path(directory)
+    # ``--dir ../ducha-lintong`` names the package folder itself: write into it, not into a nested
+    # ``../ducha-lintong/ducha-lintong``.
+    root = directory if directory.name == dist else directory / dist
+    if root.exists() and (not root.is_dir() or any(root.iterdir())):
         raise InputError(f"{root} 已存在；请另选 --dir，或先删除它")
     context = {
         "id": jurisdiction_id,
@@ -49,7 +53,7 @@ def scaffold(jurisdiction_id: str, name: str, directory: str | Path = ".", *, le
         "level": level,
         "extends": extends,
         "package": package,
-        "dist": f"ducha-{jurisdiction_id.replace('_', '-')}",
+        "dist": dist,
     }
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), keep_trailing_newline=True,
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)

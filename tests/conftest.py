@@ -9,6 +9,15 @@ from ducha_core.policy import build_policy
 FIXTURES = Path(__file__).parent / "fixtures"
 TOY = FIXTURES / "toy_plugin.py"
 
+# The jurisdiction plugins ducha ships: its own suite tests these, not every plugin installed beside
+# it (a scaffolded ``ducha-lintong`` installed for development has its own tests).
+SHIPPED = ("weinan_gaoxin", "zhoucun", "ordos", "dazhan", "ankang")
+
+
+@pytest.fixture(scope="session")
+def shipped_ids():
+    return list(SHIPPED)
+
 
 @pytest.fixture(scope="session")
 def cal():

@@ -73,8 +73,8 @@ def test_ankang_has_no_extension_and_says_so(deployment):
     out = run("extension", "ask", mid, "--as", "u1_staff", "--on", "2025-10-09", "--reasons", "x", "--progress", "y",
               ok=False)
     assert "安康市《安康市政府系统督促检查工作办法》未规定延期程序；期限须改变的，由督查室另定办理时限（ducha set-deadline）" in out
-    out = run("step", "withdraw", mid, "--as", "u1_staff", "--on", "2025-10-09", ok=False)
-    assert "没有「withdraw」这一步骤；本辖区的步骤：" in out
+    out = run("step", "no_such_step", mid, "--as", "u1_staff", "--on", "2025-10-09", ok=False)
+    assert "没有「no_such_step」这一步骤；本辖区的步骤：" in out
 
 
 def test_dazhan_signoff_by_the_units_head_and_extension_by_the_principal(deployment):

@@ -7,10 +7,12 @@ import pytest
 from ducha_core.calendar import WorkingCalendar
 from ducha_core.documents import demo
 from ducha_core.policy import load_policy
-from ducha_core.registry import all_ids
+
+# only the plugins ducha ships (an installed scaffold such as ducha-lintong has its own tests)
+SHIPPED = ("weinan_gaoxin", "zhoucun", "ordos", "dazhan", "ankang")
 
 
-@pytest.mark.parametrize("jurisdiction", all_ids())
+@pytest.mark.parametrize("jurisdiction", SHIPPED)
 def test_planned_year_has_no_refused_step(jurisdiction, monkeypatch):
     planners = []
     original = demo.Planner.__init__

@@ -98,7 +98,7 @@ def test_weinan_scenario_hand_checked_dates():
     assert all(o.ok for o in check(s, [pol])), [o.describe() for o in check(s, [pol]) if not o.ok]
 
 
-@pytest.mark.parametrize("jid", all_ids())
+@pytest.mark.parametrize("jid", ("weinan_gaoxin", "zhoucun", "ordos", "dazhan", "ankang"))  # the shipped plugins
 def test_neutral_scenario_maps_kind_and_actors_onto_each_jurisdiction(jid):
     pol = resolve_policy(jid)
     # an explicit deadline at assignment: some documents (e.g. Dazhan 第十七条) require one

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import itertools
+import json
 import tomllib
 from collections.abc import Iterable, Sequence
 from importlib import resources
@@ -273,7 +274,103 @@ def read_file(path: str | Path) -> list[YearData]:
         raise CalendarDataError(
             f"{p}：无法读取日历文件（{e.strerror}）；请检查 --calendar（或 ducha.toml 的 calendar）给出的路径"
         ) from e
+    if p.suffix.lower() == ".json":
+        return parse_holiday_cn(raw, str(p))
     return _parse_bytes(raw, str(p))
+
+
+# ---------------------------------------------------------------------------------------------
+# holiday-cn JSON (https://github.com/NateScarlet/holiday-cn): {"year", "papers", "days": [...]}
+
+HOLIDAY_CN_KEYS = ("$schema", "$id", "year", "papers", "days")
+HOLIDAY_CN_DAY_KEYS = ("name", "date", "isOffDay")
+
+
+def parse_holiday_cn(raw: bytes, source: str) -> list[YearData]:
+    """Parse a holiday-cn style JSON file (one year object, or a list of them) into YearData.
+
+    Off days with the same name are grouped into runs of consecutive dates (one Holiday each);
+    ``isOffDay: false`` is a make-up working day.  Validated exactly like a TOML year."""
+    ctx = _Ctx(source)
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise CalendarDataError(f"{source}：不是 UTF-8 文本；请以 UTF-8 编码保存该文件") from e
+    except ValueError as e:
+        raise CalendarDataError(
+            f"{source}：不是有效的 JSON（{e}）；格式同 holiday-cn：{{\"year\": 2027, \"papers\": [...], \"days\": [...]}}"
+        ) from e
+    except RecursionError:
+        raise CalendarDataError(f"{source}：不是有效的 JSON（数组或对象嵌套过深）；请检查括号是否成对") from None
+    docs = doc if isinstance(doc, list) else [doc]
+    if not docs:
+        raise ctx.fail("是空列表；每一年写一个 {\"year\": ..., \"days\": [...]} 对象（holiday-cn 格式）")
+    years: list[YearData] = []
+    seen: set[int] = set()
+    for item in docs:
+        ctx.year = "?"
+        if not isinstance(item, dict):
+            raise ctx.fail("每一年须为一个 JSON 对象 {\"year\": ..., \"papers\": [...], \"days\": [...]}（holiday-cn 格式）")
+        y = item.get("year")
+        if not isinstance(y, int) or isinstance(y, bool) or not 1949 < y < 2200:
+            raise ctx.fail(f"\"year\": {y!r} 无效；请把年份写成数字（1950–2199），如 \"year\": 2027")
+        ctx.year = y
+        if y in seen:
+            raise ctx.fail("在同一文件中出现了两次；每年只保留一个对象")
+        seen.add(y)
+        _keys(ctx, item, HOLIDAY_CN_KEYS, "")
+        papers = item.get("papers", [])
+        if not isinstance(papers, list) or not all(isinstance(x, str) for x in papers):
+            raise ctx.fail("\"papers\" 须为放假通知网址（字符串）的列表")
+        days = item.get("days")
+        if not isinstance(days, list):
+            raise ctx.fail("缺少 \"days\" 或其不是列表；写作 \"days\": [{\"name\": ..., \"date\": ..., \"isOffDay\": true}]")
+        off: dict[str, list[_dt.date]] = {}
+        workdays: list[MakeupDay] = []
+        dated: set[_dt.date] = set()
+        for i, d in enumerate(days):
+            where = f"days[{i}]"
+            if not isinstance(d, dict):
+                raise ctx.fail(f"{where} 须写作 {{\"name\": ..., \"date\": \"YYYY-MM-DD\", \"isOffDay\": true/false}}")
+            _keys(ctx, d, HOLIDAY_CN_DAY_KEYS, f"{where}.")
+            name = _str(ctx, d, "name")
+            if not isinstance(d.get("date"), str):
+                raise ctx.fail(f"{where}（{name}）的 date = {d.get('date')!r} 不是日期；请写作 \"YYYY-MM-DD\"")
+            day = _date(ctx, d["date"], f"{where}（{name}）的 date")
+            is_off = d.get("isOffDay")
+            if not isinstance(is_off, bool):
+                raise ctx.fail(f"{where}（{name} {day}）的 isOffDay = {is_off!r} 无效；放假写 true，调休上班写 false")
+            if day in dated:
+                raise ctx.fail(f"{day} 出现了两次；每个日期只写一项")
+            dated.add(day)
+            if is_off:
+                off.setdefault(name, []).append(day)
+            else:
+                workdays.append(MakeupDay(day, name))
+        holidays: list[Holiday] = []
+        for name, dates in off.items():
+            dates.sort()
+            start = prev = dates[0]
+            for day in dates[1:]:
+                if day.toordinal() != prev.toordinal() + 1:
+                    holidays.append(Holiday(name, start, prev))
+                    start = day
+                prev = day
+            holidays.append(Holiday(name, start, prev))
+        holidays.sort(key=lambda h: h.start)
+        workdays.sort(key=lambda w: w.date)
+        yd = YearData(
+            year=y,
+            notice=papers[0] if papers else f"{y} 年放假安排（holiday-cn）",
+            published=None,
+            holidays=tuple(holidays),
+            workdays=tuple(workdays),
+            amendments=(),
+            source=source,
+        )
+        _check_year(yd)
+        years.append(yd)
+    return years
 
 
 def _parse_bytes(raw: bytes, source: str) -> list[YearData]:

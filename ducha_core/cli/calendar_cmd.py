@@ -19,7 +19,7 @@ import click
 
 from ducha_core.calendar import WorkingCalendar
 from ducha_core.calendar.engine import WEEKDAYS
-from ducha_core.cli.options import DATE, DATE_YEARS, DuchaGroup
+from ducha_core.cli.options import DATE, DATE_YEARS, DuchaGroup, emit, format_option, output_format
 from ducha_core.errors import DuchaError
 
 
@@ -44,6 +44,10 @@ MONTH = _MonthType()
 
 def _common(f: Callable) -> Callable:
     f = click.option("--json", "as_json", is_flag=True, help="输出 JSON，而不是文字。")(f)
+    return _calendar_options(f)
+
+
+def _calendar_options(f: Callable) -> Callable:
     f = click.option(
         "--strict",
         is_flag=True,
@@ -163,24 +167,27 @@ def last_workday_cmd(
 
 
 @calendar_group.command("years")
-@_common
-def years_cmd(calendar_files: tuple[str, ...], strict: bool, as_json: bool) -> None:
+@_calendar_options
+@format_option
+def years_cmd(calendar_files: tuple[str, ...], strict: bool, fmt: str, as_json: bool) -> None:
     """日历已有的年份，及各年的放假通知和数据来源。"""
     cal = _calendar(calendar_files, strict)
     rows = cal.years()
-    if as_json:
-        _echo_json(
-            [
-                {
-                    "year": r.year,
-                    "notice": r.notice,
-                    "published": r.published.isoformat() if r.published else None,
-                    "amendments": list(r.amendments),
-                    "source": r.source,
-                }
-                for r in rows
-            ]
-        )
+    fmt = output_format(fmt, as_json)
+    if fmt != "table":
+        records = [
+            {
+                "year": r.year,
+                "notice": r.notice,
+                "published": r.published.isoformat() if r.published else None,
+                "amendments": list(r.amendments),
+                "source": r.source,
+            }
+            for r in rows
+        ]
+        table = [[r["year"], r["notice"], r["published"] or "", "、".join(r["amendments"]), r["source"]]
+                 for r in records]
+        emit(fmt, ["年份", "通知文号", "发布日期", "调整通知", "来源"], table, records)
         return
     click.echo("| 年份 | 通知文号 | 发布日期 | 调整通知 | 来源 |")
     click.echo("|---|---|---|---|---|")

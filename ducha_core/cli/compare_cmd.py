@@ -12,7 +12,10 @@ from ducha_core.cli.options import (
     NamedChoice,
     command,
     dumps,
+    emit,
+    format_option,
     handle_errors,
+    output_format,
     plugin_path_option,
     render_table,
 )
@@ -174,21 +177,30 @@ def test(paths, specs, as_json, verbose, plugin_paths):
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="部署配置文件（默认 ./ducha.toml）。")
 @click.option("--as", "viewer", metavar="PERSON", default=None,
               help="查看人的人员id：涉密事项只对有权知悉的人员列入（不写 --as 则不列入，也不计入各项数字）。")
-@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+@format_option
 @handle_errors
-def replay(variant, from_, to, config_path, viewer, as_json):
+def replay(variant, from_, to, config_path, viewer, fmt, as_json):
     """在政策变体下重放本部署的真实事件日志（只读，不写入），报告逾期、催办、升级处理、等次的差异及所涉规则。"""
     from ducha_core.replay import render_report, replay_deployment
 
     report = replay_deployment(variant, config_path=config_path, start=from_, end=to, viewer=viewer)
-    click.echo(dumps(report.to_json()) if as_json else render_report(report))
+    fmt = output_format(fmt, as_json)
+    if fmt == "table":
+        click.echo(render_report(report))
+        return
+    # csv (and the other table formats): one row per unit, 现行 and 变体 side by side
+    headers = ["单位", "逾期（现行）", "逾期（变体）", "应催办（现行）", "应催办（变体）", "升级（现行）", "升级（变体）",
+               "等次（现行）", "等次（变体）", "扣分（现行）", "扣分（变体）", "所涉规则"]
+    rows = [[u.unit, *u.overdue, *u.reminders, *u.escalations, u.grades[0] or "", u.grades[1] or "",
+             *u.deductions, "；".join(u.rules)] for u in report.units]
+    emit(fmt, headers, rows, report.to_json())
 
 
 @command("new-jurisdiction")
 @click.argument("jurisdiction_id", metavar="ID")
 @click.option("--name", required=True, help="辖区的中文名称，如 某某区。")
 @click.option("--dir", "directory", type=click.Path(file_okay=False), default=".", show_default=True,
-              help="在此目录下创建插件包文件夹 ducha-<id>/。")
+              help="在此目录下创建插件包文件夹 ducha-<id>/；若此目录本身名为 ducha-<id>（可不存在或为空），就写在其中。")
 @click.option("--level", type=NamedChoice({"district": "区", "county": "县", "city": "市", "province": "省"}),
               default="district", show_default=True, help="行政层级：district 区、county 县、city 市、province 省。")
 @click.option("--extends", metavar="ID", help="在哪个已安装辖区的基础上修改（辖区id，即 Jurisdiction.extends）。")
@@ -199,4 +211,5 @@ def new_jurisdiction(jurisdiction_id, name, directory, level, extends):
 
     root = scaffold(jurisdiction_id, name, Path(directory), level=level, extends=extends)
     click.echo(f"已生成 {root}")
-    click.echo(f"下一步：python -m pip install -e {root}  然后  ducha jurisdictions ；测试：pytest {root}")
+    click.echo(f"下一步：python -m pip install -e {root}  然后  ducha jurisdictions ；"
+               f"测试：pytest -p ducha_core.conformance --ducha-jurisdiction {jurisdiction_id} {root}")

@@ -548,21 +548,32 @@ def _unit_names(ledger, units) -> str:
 @config_option
 @read_jurisdiction_option
 @click.option("--as-of", type=DATE, default=None, help="台账截至此日的情况（默认今天）。")
-@click.option("--unit", default=None, metavar="UNIT", help="只列此单位承办的事项。")
-@click.option("--kind", "-k", default=None, help="只列此类别的事项。")
+@click.option("--unit", default=None, metavar="UNIT", help="只列此单位承办的事项（单位id或名称，如 市住建局）。")
+@click.option("--kind", "-k", default=None, help="只列此类别的事项（类别id或名称）。")
 @click.option("--status", default=None, help="状态id或名称，或灯色：red（红灯）、yellow（黄灯）、green（绿灯）、done（已办结）、none（未交办）。")
+@click.option("--search", "-s", default=None, metavar="TEXT", help="只列标题、编号或来源含此文字的事项（不分大小写）。")
+@click.option("--due-before", type=DATE, default=None, metavar="YYYY-MM-DD", help="只列期限在此日或之前的事项。")
+@click.option("--this-week", is_flag=True, help="只列期限在 --as-of 至该周周日之间的事项。")
 @as_option(False)
 @format_option
 @handle_errors
 @store_errors
-def ledger(config_path, jurisdiction, as_of, unit, kind, status, actor, fmt, as_json):
+def ledger(config_path, jurisdiction, as_of, unit, kind, status, search, due_before, this_week, actor, fmt, as_json):
     """台账：每件事项的红黄绿灯、下一期限、由谁办理。"""
+    from datetime import timedelta
+
     book = _open(config_path, jurisdiction)
     try:
         day = as_of or date.today()
         if actor is not None:
             book.person(actor)
-        rows = book.rows(as_of=day, unit=unit, kind=kind, status=status, viewer=actor)
+        due_from = None
+        if this_week:
+            if due_before is not None:
+                raise InputError("--this-week 已确定时间窗（--as-of 至该周周日），不能与 --due-before 同用；请去掉其一")
+            due_from, due_before = day, day + timedelta(days=6 - day.weekday())
+        rows = book.rows(as_of=day, unit=unit, kind=kind, status=status, viewer=actor, search=search,
+                         due_from=due_from, due_before=due_before)
         fmt = output_format(fmt, as_json)
         if fmt == "json":
             click.echo(dumps({"as_of": day.isoformat(), "jurisdiction": book.policy.id,
@@ -700,8 +711,9 @@ def show(config_path, jurisdiction, matter, as_of, actor, fmt, as_json):
             click.echo(dumps(record))
             return
         policy = book.policy
-        rows = [[e.seq, e.on, policy.action_name(e.action), book.config.person_name(e.actor), _event_details(book, e)]
-                for e in state.events]
+        # numbered within this matter (1, 2, …), not by the log's global sequence
+        rows = [[n, e.on, policy.action_name(e.action), book.config.person_name(e.actor), _event_details(book, e)]
+                for n, e in enumerate(state.events, 1)]
         if fmt == "csv":
             emit(fmt, ["序号", "日期", "步骤", "经办人", "内容"], rows, record)
             return
@@ -909,19 +921,35 @@ def verify(config_path, heads, full, seal, fmt, as_json):
 @command()
 @config_option
 @click.argument("dest", metavar="FILE")
+@click.option("--with-config", is_flag=True,
+              help="同时把部署配置（ducha.toml）复制到备份旁，文件名为 FILE 去掉扩展名加 .toml。")
 @handle_errors
 @store_errors
-def backup(config_path, dest):
+def backup(config_path, dest, with_config):
     """在使用中做一个一致的数据库备份（先写临时文件，检查无误后再改为 FILE；不覆盖已有文件）。"""
+    from pathlib import Path
+
     from ducha_core.config import load_config
     from ducha_core.store import open_store
 
-    store = open_store(load_config(config_path).database, create=False)
+    config = load_config(config_path)
+    copy = Path(dest).with_suffix(".toml") if with_config else None
+    if copy is not None:
+        if config.path is None:
+            raise InputError("找不到部署配置文件，无法 --with-config")
+        if copy.exists():
+            raise InputError(f"{copy} 已存在，不覆盖；请换一个备份文件名")
+        if copy.resolve() == config.path.resolve():
+            raise InputError(f"{copy} 就是部署配置文件本身；请换一个备份文件名")
+    store = open_store(config.database, create=False)
     try:
         path = store.backup(dest)
     finally:
         store.close()
     click.echo(f"已备份到 {path}（已检查；恢复：ducha restore {path}）")
+    if copy is not None:
+        copy.write_bytes(config.path.read_bytes())
+        click.echo(f"部署配置已复制到 {copy}（恢复时放回原处，或用 --config {copy}）")
 
 
 @command()

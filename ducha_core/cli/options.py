@@ -602,7 +602,9 @@ class MatterIdType(click.ParamType):
 
 MATTER_ID = MatterIdType()
 
-FORMATS = NamedChoice({"table": "表格", "csv": "逗号分隔", "json": "JSON"})
+FORMATS = NamedChoice({"table": "表格", "csv": "逗号分隔", "json": "JSON", "xlsx": "Excel 表格"})
+#: where ``--out FILE`` is kept for ``emit`` (the option is not passed to the command function)
+OUT_KEY = "ducha.out"
 
 
 def json_option(func: Callable) -> Callable:
@@ -610,10 +612,27 @@ def json_option(func: Callable) -> Callable:
 
 
 def format_option(func: Callable) -> Callable:
-    """``--json`` and ``--format table|csv|json`` (``--json`` is short for ``--format json``)."""
+    """``--json``, ``--format table|csv|json|xlsx`` (``--json`` is short for ``--format json``) and
+    ``--out FILE`` (kept in the context for ``emit``, not passed to the command function)."""
     func = click.option("--format", "fmt", type=FORMATS, default="table", show_default=True,
-                        help="输出格式：table 表格、csv 逗号分隔、json。")(func)
+                        help="输出格式：table 表格、csv 逗号分隔、json、xlsx Excel 表格（须与 --out 同用）。")(func)
+    func = click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True), default=None,
+                        metavar="FILE", expose_value=False, callback=_remember_out,
+                        help="写入此文件而不是屏幕（xlsx 必须指定）。csv 写入文件时带 BOM（utf-8-sig），"
+                             "中文 Windows 的 Excel 可直接打开；输出到屏幕的 csv 不带 BOM。")(func)
     return json_option(func)
+
+
+def _remember_out(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if value is not None:
+        ctx.meta[OUT_KEY] = value
+    return value
+
+
+def output_path() -> str | None:
+    """The ``--out FILE`` of the running command, if any."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(OUT_KEY) if ctx is not None else None
 
 
 def output_format(fmt: str, as_json: bool) -> str:
@@ -663,11 +682,28 @@ def render_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return buffer.getvalue().rstrip("\n")
 
 
-def emit(fmt: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], records: Any) -> None:
-    """Print rows as a table or CSV, or ``records`` as JSON."""
+def emit(fmt: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], records: Any,
+         sheets: Mapping[str, Sequence[Sequence[Any]]] | None = None) -> None:
+    """Print rows as a table or CSV, or ``records`` as JSON; with ``--out FILE`` write them there
+    (CSV with a BOM); ``xlsx`` needs ``--out`` (see ``ducha_core.xlsx_export.write_xlsx``)."""
+    out = output_path()
+    if fmt == "xlsx":
+        if out is None:
+            raise OneLineError("--format xlsx 须同时用 --out 指定文件，如 --out 台账.xlsx", 2)
+        from ducha_core.xlsx_export import write_xlsx
+
+        write_xlsx(out, headers, rows, sheets)
+        click.echo(f"已写入 {out}", err=True)
+        return
     if fmt == "json":
-        click.echo(dumps(records))
+        text = dumps(records)
     elif fmt == "csv":
-        click.echo(render_csv(headers, rows))
+        text = render_csv(headers, rows)
     else:
-        click.echo(render_table(headers, rows))
+        text = render_table(headers, rows)
+    if out is None:
+        click.echo(text)
+        return
+    with open(out, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as handle:
+        handle.write(text.rstrip("\r\n") + "\r\n" if fmt == "csv" else text + "\n")
+    click.echo(f"已写入 {out}", err=True)

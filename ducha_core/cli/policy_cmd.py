@@ -16,7 +16,6 @@ from ducha_core.cli.options import (
     jurisdiction_option,
     output_format,
     plugin_path_option,
-    render_table,
 )
 
 
@@ -54,8 +53,9 @@ def jurisdictions(plugin_paths, fmt, as_json):
 
 @command("plugins")
 @plugin_path_option
+@format_option
 @handle_errors
-def plugins_cmd(plugin_paths):
+def plugins_cmd(plugin_paths, fmt, as_json):
     """列出已加载的插件及其实现的钩子。"""
     from ducha_core.registry import plugins_with
 
@@ -64,7 +64,8 @@ def plugins_cmd(plugin_paths):
     for name, plugin in plugins.manager.list_name_plugin():
         hooks = sorted(h.name for h in plugins.manager.get_hookcallers(plugin) or [])
         rows.append([name, len(hooks), ", ".join(h.removeprefix("ducha_") for h in hooks)])
-    click.echo(render_table(["插件", "钩子数", "钩子"], rows))
+    records = [{"plugin": r[0], "hook_count": r[1], "hooks": r[2].split(", ") if r[2] else []} for r in rows]
+    emit(output_format(fmt, as_json), ["插件", "钩子数", "钩子"], rows, records)
 
 
 @command()

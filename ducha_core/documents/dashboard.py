@@ -30,15 +30,23 @@ def _rate_colour(rate: float | None) -> str:
     return svg.PALETTE["red"]
 
 
+UNIT_CHART_LIMIT = 30  # units in the per-unit chart (the worst); 923 units would make it ~30,000 px tall
+
+
 def charts(snapshot: Snapshot) -> dict[str, str]:
     """The dashboard's SVG charts, as markup."""
     stats = [s for s in snapshot.unit_stats() if s.assigned]
-    by_rate = sorted(stats, key=lambda s: (-(s.rate if s.rate is not None else -1), -s.done, s.unit))
+    # worst first (a unit with nothing done yet counts as worst), capped: the full list is the table below
+    by_rate = sorted(stats, key=lambda s: (s.rate if s.rate is not None else -1, -s.done, s.unit))
+    shown = by_rate[:UNIT_CHART_LIMIT]
+    title = "各单位按时办结率"
+    if len(by_rate) > len(shown):
+        title += f"（最低的 {len(shown)} 个，共 {len(by_rate)} 个单位；全部见下方各单位情况表）"
     rate_chart = svg.hbar(
-        [(s.name, (s.rate or 0) * 100, f"{s.rate_text}（{s.on_time}/{s.done}）") for s in by_rate],
+        [(s.name, (s.rate or 0) * 100, f"{s.rate_text}（{s.on_time}/{s.done}）") for s in shown],
         max_value=100,
-        colors=[_rate_colour(s.rate) for s in by_rate],
-        title="各单位按时办结率",
+        colors=[_rate_colour(s.rate) for s in shown],
+        title=title,
     )
     counts = snapshot.light_counts()
     light_chart = svg.stacked_bar(

@@ -113,6 +113,11 @@ class Demo:
     scenarios: dict[str, str]
 
 
+def clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, with an ellipsis when cut (so a cut 类别 reads as cut)."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + rng.choice(GIVEN)
 
@@ -717,8 +722,8 @@ def build(target: str | Path, jurisdiction: str | None = None, *, year: int = 20
 
     table = render_table(
         ["编号", "类别", "事项", "状态", "灯", "期限", "下一步", "责任单位"],
-        [[r.id, snapshot.kind_name(r.kind)[:10], r.title[:18], r.status, LIGHT_NAMES.get(r.light, r.light),
-          r.due or "—", (r.next_step or "")[:16], snapshot.unit_names(r.owed_by or r.lead_units)] for r in ledger_rows],
+        [[r.id, clip(snapshot.kind_name(r.kind), 10), clip(r.title, 18), r.status, LIGHT_NAMES.get(r.light, r.light),
+          r.due or "—", clip(r.next_step or "", 16), snapshot.unit_names(r.owed_by or r.lead_units)] for r in ledger_rows],
     )
     docs_dir = target / "documents"
     docs_dir.mkdir()

@@ -1,0 +1,43 @@
+"""``ducha import FILE.xlsx|.csv``: register matters from the office's spreadsheet (see ``ducha_core.importer``)."""
+
+from __future__ import annotations
+
+import click
+
+from ducha_core.cli import ledger_cmd
+from ducha_core.cli.ledger_cmd import _open, as_option, config_option, store_errors
+from ducha_core.cli.options import command, handle_errors, render_table
+
+
+@command("import")
+@click.argument("file", metavar="FILE.xlsx|FILE.csv", type=click.Path(dir_okay=False))
+@config_option
+@as_option()
+@click.option("--dry-run", is_flag=True, help="只检查并列出将登记的事项，不写入。")
+@handle_errors
+@store_errors
+def import_cmd(file, config_path, actor, dry_run):
+    """导入：按督查室原有台账表格（每行一件事项）登记、交办事项。
+
+    表头默认：类别、事项名称、来源、收到日期、主办单位、协办单位、办理时限、责任人、交办日期；
+    可在 ducha.toml 的 [import] 中改写（如 title = "督办事项"）。单位、类别、人员可写 id 或名称。
+    每行按立项、交办、承办的规定检查；任何一行有错，一件也不写入。"""
+    from ducha_core.importer import FIELDS, plan, write
+
+    ledger = _open(config_path)
+    try:
+        today = ledger_cmd._now()
+        planned = plan(ledger, file, actor, today)
+        rows = [[p.row, p.matter_id, *(p.values.get(f) for f in FIELDS)] for p in planned]
+        if dry_run:
+            click.echo(render_table(["行号", "编号", *FIELDS.values()], rows))
+            click.echo(f"将登记 {len(planned)} 件事项（--dry-run：未写入）")
+            return
+        ids = write(ledger, planned, today)
+        for p, mid in zip(planned, ids, strict=True):
+            click.echo(f"第{p.row}行 → {mid} {p.values.get('title')}")
+        click.echo(f"已导入 {len(ids)} 件事项")
+    finally:
+        ledger.close()
+
+
