@@ -692,11 +692,19 @@ def _ledger_steps(jid: str, procedure: Procedure, states: dict[str, State],
         if WITHDRAWN not in states:
             states = {**states, WITHDRAWN: State(WITHDRAWN, "已撤销", terminal=True)}
             procedure = attrs.evolve(procedure, states=(*procedure.states, states[WITHDRAWN]))
-        t = Transition("withdraw", (procedure.initial,), WITHDRAWN, office_roles,
+        # a matter registered (or applied for) by mistake, also once it has been assigned: the states a
+        # registration leads to, and those an assignment leads to from them
+        registered = {t.target for t in procedure.transitions
+                      if t.action in ("register", "apply") and t.target and not states[t.target].terminal}
+        assigned = {t.target for t in procedure.transitions if t.action == "assign" and t.target
+                    and set(t.sources) & registered and not states[t.target].terminal}
+        sources = tuple(sorted(registered | assigned)) or (procedure.initial,)
+        t = Transition("withdraw", sources, WITHDRAWN, office_roles,
                        Citation(jid, WITHDRAW_CITATION_ARTICLE, "误登记的事项，督查室写明理由后撤销，不计入统计"),
                        "撤销", requires=("reason",))
         added.append(t)
-        transitions.setdefault((procedure.initial, "withdraw"), t)
+        for source in sources:
+            transitions.setdefault((source, "withdraw"), t)
     if added:
         procedure = attrs.evolve(procedure, transitions=(*procedure.transitions, *added))
     return procedure, states

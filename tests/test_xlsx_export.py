@@ -99,3 +99,31 @@ def test_format_option_keeps_command_signatures():
         click.echo(fmt)
 
     assert CliRunner().invoke(probe, ["--format", "xlsx", "--out", "x.xlsx"]).output.strip() == "xlsx"
+
+
+def test_dazhan_ledger_exports_one_sheet_per_special_ledger(tmp_path, monkeypatch):
+    """Dazhan 第二十二条 “综合台账+专项台账”: the xlsx has the 综合台账 and a sheet per 专项台账 named at registration."""
+    import openpyxl
+    from click.testing import CliRunner
+
+    from ducha_core.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DUCHA_CONFIG", raising=False)
+    runner = CliRunner()
+
+    def run(*args):
+        result = runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    run("init", "--jurisdiction", "dazhan")
+    run("register", "--as", "duchashi", "--on", "2025-09-26", "--kind", "decision", "--title", "招商引资项目落地",
+        "--draft-opinion", "拟交", "--ledger", "招商引资专项台账")
+    run("register", "--as", "duchashi", "--on", "2025-09-26", "--kind", "decision", "--title", "道路修复",
+        "--draft-opinion", "拟交")
+    run("ledger", "--as-of", "2025-09-30", "--format", "xlsx", "--out", "台账.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "台账.xlsx")
+    assert book.sheetnames == ["综合台账", "招商引资专项台账"]
+    assert book["综合台账"].max_row == 3 and book["招商引资专项台账"].max_row == 2
+    assert book["招商引资专项台账"]["B2"].value == "招商引资项目落地"

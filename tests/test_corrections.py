@@ -1,0 +1,79 @@
+"""Corrections an office makes (issue 14): 更正 a title, source or kind (old → new kept in the history),
+撤销 a matter registered by mistake (terminal, out of every figure), and a second registration of the same
+title and source in a year only with --duplicate-ok. Every refusal leaves the store byte-identical."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from ducha_core.cli import main
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DUCHA_CONFIG", raising=False)
+    runner = CliRunner()
+
+    def invoke(*args, ok=True):
+        result = runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+        assert (result.exit_code == 0) == ok, result.output
+        return result.output
+
+    invoke("init", "--jurisdiction", "weinan_gaoxin")
+    invoke.db = lambda: (tmp_path / "ducha.sqlite3").read_bytes()
+    return invoke
+
+
+def register(run, title="校舍维修", source="区长批示"):
+    return run("register", "--as", "duchashi", "--on", "2025-09-29", "--kind", "instruction", "--title", title,
+               "--source", source).split()[0]
+
+
+def test_correct_a_title_and_kind_keeps_the_old_values(run):
+    mid = register(run)
+    before = run.db()
+    assert "理由" in run("correct", mid, "--as", "duchashi", "--on", "2025-09-30", "--title", "校舍维修改造", ok=False)
+    assert "类别 'weather' 不是渭南高新区的事项类别" in run("correct", mid, "--as", "duchashi", "--on", "2025-09-30", "--kind", "weather",
+                                  "--reason", "登记有误", ok=False)
+    assert "无权" in run("correct", mid, "--as", "u1_staff", "--on", "2025-09-30", "--title", "x", "--reason", "y",
+                         ok=False)
+    assert run.db() == before
+    run("correct", mid, "--as", "duchashi", "--on", "2025-09-30", "--title", "校舍维修改造", "--reason", "名称笔误")
+    data = json.loads(run("show", mid, "--json"))
+    assert data["title"] == "校舍维修改造"
+    text = run("show", mid)
+    assert "校舍维修→校舍维修改造" in text.replace(" ", "") and "名称笔误" in text
+    assert "校舍维修改造" in run("ledger", "--as-of", "2025-09-30")
+
+
+def test_withdraw_ends_the_matter_and_drops_it_from_the_figures(run):
+    mid = register(run)
+    run("assign", mid, "--as", "duchashi", "--on", "2025-09-30", "--lead", "u1")
+    before = run.db()
+    assert "理由" in run("withdraw", mid, "--as", "duchashi", "--on", "2025-10-09", ok=False)
+    assert run.db() == before
+    run("withdraw", mid, "--as", "duchashi", "--on", "2025-10-09", "--reason", "误将同一批示登记两次")
+    data = json.loads(run("show", mid, "--json", "--as-of", "2025-12-31"))
+    assert data["status"] == "已撤销"
+    # nothing is owed, nothing is chased, nothing is deducted
+    due = json.loads(run("due", "--as-of", "2025-12-31", "--json"))["findings"]
+    assert [f for f in due if f["matter"] == mid] == []
+    assert json.loads(run("obligations", "--as-of", "2025-12-31", "--status", "owed", "--json"))["obligations"] == []
+    # a withdrawn matter takes no further step
+    assert run("remind", mid, "--as", "duchashi", "--on", "2025-10-10", "--method", "电话催办", ok=False)
+
+
+def test_the_same_title_and_source_twice_in_a_year_needs_confirmation(run):
+    register(run)
+    before = run.db()
+    out = run("register", "--as", "duchashi", "--on", "2025-10-09", "--kind", "instruction", "--title", "校舍 维修",
+              "--source", "区长批示", ok=False)
+    assert "--duplicate-ok" in out
+    assert run.db() == before
+    run("register", "--as", "duchashi", "--on", "2025-10-09", "--kind", "instruction", "--title", "校舍维修",
+        "--source", "区长批示", "--duplicate-ok")
+    register(run, source="党工委会议")  # another source is another matter
