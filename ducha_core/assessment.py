@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ducha_core.escalation import evaluate, event_units, unit_grades
+from ducha_core.escalation import evaluate, event_units, unit_grades, year_named
 from ducha_core.obligations import OFFICE, all_obligations
 
 if TYPE_CHECKING:
@@ -114,13 +114,6 @@ class UnitAssessment:
         }
 
 
-def _year_of(data: dict, on: date) -> int:
-    try:
-        return int(data.get("year") or on.year)
-    except (TypeError, ValueError):
-        return on.year
-
-
 def assess(policy: Policy, cal: WorkingCalendar, states: Sequence[MatterState], year: int, as_of: date,
            units: Sequence[str] = ()) -> list[UnitAssessment]:
     """Every unit's year ``year`` (the ``units`` given, and any other a fact names), in unit order.
@@ -136,7 +129,7 @@ def assess(policy: Policy, cal: WorkingCalendar, states: Sequence[MatterState], 
                 break
             for column, (action, match) in COUNTED.items():
                 if event.action == action and all(event.data.get(k) == v for k, v in match.items()) \
-                        and _year_of(event.data, event.on) == year:
+                        and year_named(event.data, event.on) == year:
                     for unit in event_units(event, state):
                         counts[unit][column] += 1
         for ob in all_obligations(state, end, cal, policy.convention):

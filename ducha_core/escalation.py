@@ -116,12 +116,16 @@ def event_units(event: Event, state: MatterState) -> tuple[str, ...]:
     return tuple(state.lead_units)
 
 
-def _year_of(event: Event) -> int:
-    year = event.data.get("year")
+def year_named(data: dict, day: date) -> int:
+    """The assessment year a step counts in: the one its data names (``--year``), else its day's."""
     try:
-        return int(year) if year else event.on.year
+        return int(data.get("year") or day.year)
     except (TypeError, ValueError):
-        return event.on.year
+        return day.year
+
+
+def _year_of(event: Event) -> int:
+    return year_named(event.data, event.on)
 
 
 class _Context:
@@ -389,7 +393,7 @@ def _pending(step: EscalationStep, fact: _Fact, ctx: _Context) -> _Fact | None:
             want = step.data.get("type")
             for state, _, event in ctx.confirm_of_action.get(step.proposes, ()):
                 if fact.unit in event_units(event, state) and (want is None or event.data.get("type") == want) \
-                        and _data_year(event.data, event.on) == fact.year:
+                        and _year_of(event) == fact.year:
                     return None
         return fact
     last = ctx.last_confirmed(step, fact.matter, fact.unit, fact.on)
@@ -427,14 +431,6 @@ def _grouped(facts: list[_Fact]) -> list[_Fact]:
         shown = "、".join(rest[:SHOWN_LAPSES]) + ("等" if len(rest) > SHOWN_LAPSES else "")
         out.append(attrs.evolve(group[0], reason=f"{group[0].reason}；另有{len(group) - 1}项逾期（期限 {shown}）"))
     return out
-
-
-def _data_year(data: dict, day: date) -> int:
-    year = data.get("year")
-    try:
-        return int(year) if year else day.year
-    except (TypeError, ValueError):
-        return day.year
 
 
 def evaluate(policy: Policy, cal: WorkingCalendar, states: Sequence[MatterState], as_of: date, *,

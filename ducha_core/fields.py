@@ -38,11 +38,9 @@ class StepField:
 def step_fields(policy: Policy, action: str | None = None) -> list[StepField]:
     """Every field the steps of ``policy`` take (of one step when ``action`` is given), once per
     step, field and reason, in procedure order."""
-    from ducha_core.matter import MatterEngine
     from ducha_core.rules import After, CountInYear
 
     names = policy.field_names
-    engine = MatterEngine(policy, None)  # type: ignore[arg-type]  # choices_for reads settings only
     out: list[StepField] = []
     seen: set[tuple[str, str, str]] = set()
 
@@ -58,13 +56,13 @@ def step_fields(policy: Policy, action: str | None = None) -> list[StepField]:
         step = t.name or policy.action_name(t.action)
         steps.setdefault(t.action, step)
         for field in t.requires:
-            add(t.action, step, field, "必填", engine.choices_for(t, field), t.citation.article)
+            add(t.action, step, field, "必填", policy.choices_for(t, field), t.citation.article)
         for kind, fields in t.requires_by_kind.items():
             for field in fields:
                 kind_name = policy.kinds[kind].name if kind in policy.kinds else kind
                 add(t.action, step, field, f"{kind_name}必填", (), t.citation.article)
         for field in t.choices:
-            add(t.action, step, field, "取值", engine.choices_for(t, field), t.citation.article)
+            add(t.action, step, field, "取值", policy.choices_for(t, field), t.citation.article)
         for owes in t.obliges:
             if owes.date_field:
                 add(t.action, step, owes.date_field, f"{owes.name}的期限", (), owes.citation.article)

@@ -314,15 +314,8 @@ class MatterEngine:
         return out
 
     def choices_for(self, transition, field: str) -> tuple[str, ...]:
-        """The values ``field`` may take on ``transition`` (``Transition.choices``: a setting's list
-        or its dict's keys); empty where any value goes."""
-        key = transition.choices.get(field)
-        if isinstance(key, tuple | list):
-            return tuple(key)
-        values = self.policy.settings.get(key) if key else None
-        if isinstance(values, dict):
-            return tuple(values)
-        return tuple(values) if isinstance(values, list | tuple) else ()
+        """The values ``field`` may take on ``transition`` (``Policy.choices_for``)."""
+        return self.policy.choices_for(transition, field)
 
     def check_new(self, state: MatterState | None, event: Event) -> None:
         """What a new step must satisfy beyond ``apply``'s checks (not re-judged when folding a

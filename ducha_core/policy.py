@@ -167,6 +167,17 @@ class Policy:
             self._limits_cache[key] = tuple(chosen)
         return self._limits_cache[key]
 
+    def choices_for(self, transition: Transition, field: str) -> tuple:
+        """The values ``field`` may take on ``transition`` (``Transition.choices``: its own tuple, or
+        a setting's list or its dict's keys); empty where any value goes."""
+        key = transition.choices.get(field)
+        if isinstance(key, tuple | list):
+            return tuple(key)
+        values = self.settings.get(key) if key else None
+        if isinstance(values, dict):
+            return tuple(values)
+        return tuple(values) if isinstance(values, list | tuple) else ()
+
     def extension_rule_for(self, kind: str) -> ExtensionRule | None:
         for rule in self.extension_rules:
             if kind in rule.kinds:
