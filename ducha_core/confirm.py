@@ -7,7 +7,7 @@ directory. A choice a person makes (a 催办方式, a 整改期限, the approvin
 suggestion that runs as printed and is listed in ``placeholders`` for the office to review; a text
 only a person can write (原因、下一步办理意见、不予处理的理由) is written 〈待填写：…〉, which the ledger
 refuses until it is replaced. ``command`` is the CLI line, quoted for a POSIX shell.
-``ducha due`` prints it; the demo records ``event_data`` through the ledger; a test runs every
+``ducha due`` prints it; the demo records ``data`` through the ledger; a test runs every
 printed command.
 """
 
@@ -220,8 +220,3 @@ _SHELL_SPECIAL = re.compile(r"[\s'\"\\$`!*?;&|<>(){}\[\]#~]")
 
 def _quote(text: str) -> str:
     return shlex.quote(text) if not text or _SHELL_SPECIAL.search(text) else text
-
-
-def event_data(conf: Confirmation) -> dict[str, Any]:
-    """The data the confirming event carries (as the command records it)."""
-    return dict(conf.data)

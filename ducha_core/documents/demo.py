@@ -26,7 +26,7 @@ from typing import Any
 
 import attrs
 
-from ducha_core.confirm import confirmation, event_data
+from ducha_core.confirm import confirmation
 from ducha_core.errors import ActionRefused, DuchaError, InputError
 from ducha_core.escalation import evaluate
 from ducha_core.events import Event
@@ -519,7 +519,7 @@ def _confirm_escalations(planner: Planner, year: int, end: date, bad_unit: str, 
             if conf is None or conf.actor is None or _last_on(planner, conf.matter) > day:
                 continue
             # a text left for a person to write (〈待填写〉) gets the demo's sample text instead
-            data = {k: v for k, v in event_data(conf).items() if not (isinstance(v, str) and v.startswith("〈"))}
+            data = {k: v for k, v in conf.data.items() if not (isinstance(v, str) and v.startswith("〈"))}
             if planner.apply(conf.matter, conf.action, day, data, actor=conf.actor):
                 confirmed.add(key)
         _criticise(planner, bad_unit, day)
