@@ -46,7 +46,7 @@ def _description(ob) -> str:
     deadline = ob.deadline
     lines = [f"应报：{ob.name}", f"期限：{ob.due.isoformat()}"]
     if deadline.name or deadline.rule:
-        lines.append(f"规则：{deadline.name or deadline.rule}" + (f"（{deadline.rule}）" if deadline.name and deadline.rule else ""))
+        lines.append(f"规则：{deadline.name or deadline.rule}")
     citation = deadline.citation
     if citation is not None:
         lines.append(f"依据：{citation.article}" + (f"「{citation.quote}」" if citation.quote else ""))

@@ -152,7 +152,10 @@ def _checked_values(data: dict[str, Any], on: date) -> dict[str, Any]:
             if key in SINGLE_LINE_FIELDS and len(value.splitlines()) > 1:
                 raise InputError(f"--{key.replace('_', '-')} 须写在一行内（不含换行）：{value.splitlines()[0]}…")
             if any(mark in value for mark in PLACEHOLDER_MARKS):
-                raise InputError(f"--{key.replace('_', '-')} 仍是待填写的内容「{value}」；请改为实际内容后再运行")
+                blanks = [f"--{k.replace('_', '-')}" for k, v in data.items()
+                          if isinstance(v, str) and any(m in v for m in PLACEHOLDER_MARKS)]
+                more = f"（待填写的共 {len(blanks)} 项：{'、'.join(blanks)}）" if len(blanks) > 1 else ""
+                raise InputError(f"--{key.replace('_', '-')} 仍是待填写的内容「{value}」；请改为实际内容后再运行{more}")
         out[key] = value
     if "year" in out:
         try:

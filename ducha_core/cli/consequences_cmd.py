@@ -129,7 +129,8 @@ def assessment(config_path, jurisdiction, year, as_of, fmt, as_json):
             basis = "；".join(f"{p.name}×{p.count}（{p.citation.split('「')[0]}）" for p in a.points)
             deducted = total(a.total(False)) if any(not p.bonus for p in a.points) else "0"
             added = total(a.total(True)) if any(p.bonus for p in a.points) else "0"
-            grade = a.grade or ""
+            graded = book.policy.grading is not None and book.policy.grading.grades
+            grade = a.grade or ("未评定" if graded else "—（文件未规定等次）")
             if a.forced:
                 grade += f"（规则要求：{'、'.join(a.forced)}，待评定）"
             rows.append([book.config.unit_name(a.unit), grade, a.grade_basis, *(a.counts[c] for c in COLUMN_NAMES), a.late, a.late_days,
