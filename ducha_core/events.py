@@ -96,6 +96,10 @@ FIELD_NAMES = {
     "year": "考核年度",
     "duplicate_ok": "确认重复登记",
     "correction": "更正",
+    # what a document states besides the step's own fields (``ducha_core.fields.DOCUMENT_FIELDS``)
+    "requirements": "任务要求",
+    "time": "约谈时间",
+    "place": "约谈地点",
 }
 
 

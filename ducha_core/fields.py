@@ -3,8 +3,9 @@
 ``step_fields(policy)`` lists, per step, every field a rule reads: required by the step (or by
 some matter kinds), chosen from the document's own list (``Transition.choices``), a date an
 obligation runs to, an approver or signer (``ApprovalRule``), or a flag a consequence waits for
-(a trigger's ``match``: ``finding --serious`` → 突出问题). ``ducha fields`` prints it; each field's
-Chinese name comes from ``Policy.field_names``.
+(a trigger's ``match``: ``finding --serious`` → 突出问题), or a field a document states when the step
+gives it (``DOCUMENT_FIELDS``: 约谈通知's time and place, 督查通知's 任务要求). ``ducha fields`` prints it;
+each field's Chinese name comes from ``Policy.field_names``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,16 @@ import attrs
 
 if TYPE_CHECKING:
     from ducha_core.policy import Policy
+
+
+#: optional fields a step carries for the document it issues (选填; the document omits what is not given):
+#: step -> (field, why). 约谈通知 states the time and place of the talk (the day is the step's ``--on``);
+#: 督查通知 states the 任务要求 (Weinan 七(二) "明确承办单位、任务要求、办理时限").
+DOCUMENT_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "interview": (("time", "选填：约谈通知载明的约谈时刻，如“上午9时”（日期即 --on）"),
+                  ("place", "选填：约谈通知载明的约谈地点")),
+    "assign": (("requirements", "选填：督查通知载明的任务要求（不写则取 --note）"),),
+}
 
 
 @attrs.frozen
@@ -66,6 +77,19 @@ def step_fields(policy: Policy, action: str | None = None) -> list[StepField]:
         for owes in t.obliges:
             if owes.date_field:
                 add(t.action, step, owes.date_field, f"{owes.name}的期限", (), owes.citation.article)
+        for field, why in DOCUMENT_FIELDS.get(t.action, ()):
+            add(t.action, step, field, why, (), t.citation.article)
+    # what an assignment names for the limits and reports it sets: the day a limit counts from
+    # where it is not the assignment's own (会议召开日期), and the reporting cycle where the
+    # document leaves the choice to the assignment (调度周期)
+    for limit in policy.time_limits:
+        anchor = policy.anchor_of(limit)
+        if anchor not in ("assigned", "registered", "received", None):
+            add("assign", steps.get("assign", "assign"), anchor, f"{limit.name}的起算日", (), limit.citation.article)
+    chosen = [c for c in policy.cycles if c.choice]
+    if chosen:
+        add("assign", steps.get("assign", "assign"), "cycle", "取值（部分类别须选）", tuple(c.id for c in chosen),
+            chosen[0].citation.article)
     for rule in policy.approvals:
         for a in rule.applies_to:
             if rule.approver_roles:

@@ -27,6 +27,9 @@ import attrs
 from ducha_core.errors import DuchaError, InputError
 from ducha_core.events import Event
 
+#: fields whose value is a person (written by name or id in the sheet)
+_PERSON_FIELDS = ("responsible_person", "responsible_leader", "approved_by", "viewers")
+
 #: field -> default header (the order is the order of the dry-run table)
 FIELDS: dict[str, str] = {
     "kind": "类别",
@@ -126,6 +129,15 @@ def read_table(path: str | Path) -> list[tuple[int, dict[str, Any]]]:
     return [(n, {names[i]: v for i, v in enumerate(r) if i < len(names) and names[i]}) for n, r in data]
 
 
+def unique_names(entries) -> dict[str, str]:
+    """Name → id for the names only one entry (unit or person) bears: a name two people share
+    (two 张伟) is not read as either; the sheet names them by id (``ledger_export`` writes it so)."""
+    count: dict[str, int] = {}
+    for v in entries.values():
+        count[v.name] = count.get(v.name, 0) + 1
+    return {v.name: k for k, v in entries.items() if count[v.name] == 1 and v.name not in entries}
+
+
 def _date(value: Any) -> date:
     if isinstance(value, date):
         return value
@@ -138,11 +150,78 @@ def _date(value: Any) -> date:
     raise InputError(f"'{value}' 不是日期；请写 YYYY-MM-DD")
 
 
+# --- the steps a row stands for ----------------------------------------------------------------------
+
+#: fields the fixed columns carry (FIELDS), so not asked for again by their Chinese names
+_COLUMN_FIELDS = {"kind", "title", "source", "received", "lead_units", "co_units", "deadline",
+                  "responsible_person", "unit"}
+
+
+def _approval_fields(policy, action: str, source: str | None) -> list[str]:
+    return [r.field for r in policy.approvals
+            if action in r.applies_to and r.field and (not r.states or source is None or source in r.states)]
+
+
+def bridge(policy, state: str):
+    """The step between registration and assignment where the procedure has one (Dazhan: 拟办意见
+    报领导审批 before 交办): a transition from ``state`` into a state ``assign`` starts from; None when
+    assignment follows registration directly. Raises InputError when no single step leads there."""
+    starts = {s for t in policy.procedure.transitions if t.action == "assign" for s in t.sources}
+    if state in starts:
+        return None
+    for t in policy.procedure.transitions:
+        if state in t.sources and t.target in starts:
+            return t
+    raise InputError(f"本辖区的事项登记后（{policy.states[state].name}）不能经一步到交办；请只登记，再按程序逐步办理")
+
+
+def extra_fields(policy) -> dict[str, str]:
+    """Fields (id → Chinese name) a row needs beyond the fixed columns, in step order: what
+    registration, the step before assignment (if any), assignment and acceptance require, and their
+    approvers (e.g. Dazhan 拟办意见、审批人、责任领导; Ordos 督促检查方案)."""
+    initial = policy.procedure.initial
+    out: dict[str, str] = {}
+    path = [t for t in policy.procedure.transitions if t.action == "register" and initial in t.sources][:1]
+    if path:
+        try:
+            step = bridge(policy, path[0].target)
+        except InputError:
+            step = None
+        if step is not None:
+            path.append(step)
+    from ducha_core.fields import step_fields
+
+    for t in path:
+        fields = [f.field for f in step_fields(policy, t.action) if not f.why.startswith("触发")] \
+            if t.action == "register" else [*t.requires, *_approval_fields(policy, t.action, t.sources[0])]
+        for field in fields:
+            if field not in _COLUMN_FIELDS:
+                out.setdefault(field, policy.field_names.get(field, field))
+    for action in ("assign", "accept"):
+        for f in step_fields(policy, action):
+            if not f.why.startswith("触发") and f.field not in _COLUMN_FIELDS:
+                out.setdefault(f.field, f.name)
+    return out
+
+
+def _takes(policy, t, field: str) -> bool:
+    from ducha_core.fields import step_fields
+
+    source = t.sources[0] if t.sources else None
+    if t.action in ("register", "assign", "accept"):
+        return any(f.field == field for f in step_fields(policy, t.action))
+    return field in t.requires or field in t.choices or field in _approval_fields(policy, t.action, source)
+
+
 # --- checking --------------------------------------------------------------------------------------
 
 
-def plan(ledger, path: str | Path, actor: str, today: date) -> list[PlannedMatter]:
-    """Read and check every row (nothing written); raises ImportFailed listing every problem."""
+def plan(ledger, path: str | Path, actor: str, today: date, duplicate_ok: bool = False) -> list[PlannedMatter]:
+    """Read and check every row (nothing written); raises ImportFailed listing every problem.
+
+    A row repeating the title and source of a matter of the same year (in the ledger, or an earlier
+    row of the file) is refused unless ``duplicate_ok`` (``--duplicate-ok``) confirms it. 责任人 may
+    name several people (、-separated): each accepts for their own unit."""
     from ducha_core.ledger import _checked_values
     from ducha_core.store import normalize_data
 
@@ -158,9 +237,16 @@ def plan(ledger, path: str | Path, actor: str, today: date) -> list[PlannedMatte
                          "（或在 ducha.toml 的 [import] 中写明对应的表头）")
     policy, config = ledger.policy, ledger.config
     kinds = {k: k for k in policy.kinds} | {v.name: k for k, v in policy.kinds.items()}
-    units = {u: u for u in config.units} | {v.name: k for k, v in config.units.items()}
-    people = {p: p for p in config.people} | {v.name: k for k, v in config.people.items()}
+    units = {u: u for u in config.units} | unique_names(config.units)
+    people = {p: p for p in config.people} | unique_names(config.people)
     counters: dict[int, int] = {}
+    seen: dict[tuple[int, str, str], int] = {}
+    wanted = extra_fields(policy)
+    person_fields = {*_PERSON_FIELDS, *(r.field for r in policy.approvals)}
+    transitions = policy.procedure.transitions
+    first = next(t for t in transitions if t.action == "register" and policy.procedure.initial in t.sources)
+    assign_t = next(t for t in transitions if t.action == "assign")
+    accept_t = next((t for t in transitions if t.action == "accept"), None)
     problems: list[Problem] = []
     planned: list[PlannedMatter] = []
 
@@ -196,14 +282,25 @@ def plan(ledger, path: str | Path, actor: str, today: date) -> list[PlannedMatte
                 else:
                     bad(field, f"未知的单位 '{name}'；{config.name} 中的单位："
                                + ("、".join(f"{u.id}（{u.name}）" for u in config.units.values()) or "（无）"))
-        person = None
-        if get["responsible_person"] is not None:
-            person = people.get(str(get["responsible_person"]))
-            if person is None:
-                bad("responsible_person", f"未知的人员 '{get['responsible_person']}'；{config.name} 中的人员："
+        persons: list[str] = []
+        for name in _SPLIT.split(str(get["responsible_person"] or "")):
+            if not name:
+                continue
+            if name in people:
+                persons.append(people[name])
+            elif sum(p.name == name for p in config.people.values()) > 1:
+                same = "、".join(k for k, p in config.people.items() if p.name == name)
+                bad("responsible_person", f"有多名人员名为 '{name}'（{same}）；请写人员id")
+            else:
+                bad("responsible_person", f"未知的人员 '{name}'；{config.name} 中的人员："
                     + ("、".join(f"{p.id}（{p.name}）" for p in config.people.values()) or "（无）"))
+        extras: dict[str, Any] = {}
+        for field, name in wanted.items():
+            value = raw.get(name, raw.get(field))
+            if value is not None:
+                extras[field] = people.get(str(value), value) if field in person_fields else value
         lead_given = bool(get["lead_units"])
-        if not lead_given and (get["co_units"] or get["deadline"] or get["assigned"] or person):
+        if not lead_given and (get["co_units"] or get["deadline"] or get["assigned"] or persons):
             bad("lead_units", "写了协办单位、办理时限、交办日期或责任人的，须写主办单位")
         on = dates["received"] or today
         assigned = dates["assigned"] or on
@@ -219,17 +316,38 @@ def plan(ledger, path: str | Path, actor: str, today: date) -> list[PlannedMatte
         counters.setdefault(on.year, ledger.store.max_number(f"{_prefix()}-{on.year}-"))
         counters[on.year] += 1
         mid = f"{_prefix()}-{on.year}-{counters[on.year]:04d}"
-        steps: list[tuple[str, date, str, dict[str, Any], str]] = [
-            ("register", on, actor, {"kind": kinds[str(kind)], "title": str(get["title"]),
-                                     "source": None if get["source"] is None else str(get["source"]),
-                                     "received": dates["received"]}, "kind")]
+        source = None if get["source"] is None else str(get["source"])
+        register = {"kind": kinds[str(kind)], "title": str(get["title"]), "source": source,
+                    "received": dates["received"]}
+        if duplicate_ok:
+            register["duplicate_ok"] = True
+        else:
+            key = (on.year, "".join(str(get["title"]).split()), "".join((source or "").split()))
+            if source and key in seen:
+                bad("title", f"与第{seen[key]}行同名同来源（{on.year}年）；确属另一事项的，请加上 --duplicate-ok 确认重复登记")
+            seen.setdefault(key, n)
+        register.update({f: v for f, v in extras.items() if _takes(policy, first, f)})
+        steps: list[tuple[str, date, str, dict[str, Any], str]] = [("register", on, actor, register, "kind")]
         if lead_given:
-            steps.append(("assign", assigned, actor, {"lead_units": picked["lead_units"], "co_units": picked["co_units"],
-                                                      "deadline": dates["deadline"]}, "lead_units"))
-        if person is not None:
+            try:
+                step = bridge(policy, first.target)
+            except InputError as exc:
+                bad("lead_units", str(exc))
+                problems += row_problems
+                continue
+            if step is not None:
+                data = {f: v for f, v in extras.items() if _takes(policy, step, f)}
+                approvers = [data[f] for f in _approval_fields(policy, step.action, first.target) if f in data]
+                steps.append((step.action, on, str(approvers[0]) if approvers else actor, data,
+                              next((f for f in data if f in wanted), "lead_units")))
+            data = {"lead_units": picked["lead_units"], "co_units": picked["co_units"], "deadline": dates["deadline"]}
+            data.update({f: v for f, v in extras.items() if f not in data and _takes(policy, assign_t, f)})
+            steps.append(("assign", assigned, actor, data, "lead_units"))
+        for person in dict.fromkeys(persons):
             unit = config.people[person].unit
-            steps.append(("accept", assigned, person, {"responsible_person": person, "unit": unit},
-                          "responsible_person"))
+            data = {"responsible_person": person, "unit": unit}
+            data.update({f: v for f, v in extras.items() if accept_t is not None and _takes(policy, accept_t, f)})
+            steps.append(("accept", assigned, person, data, "responsible_person"))
         state = None
         for action, day, who, data, field in steps:
             try:
@@ -239,10 +357,15 @@ def plan(ledger, path: str | Path, actor: str, today: date) -> list[PlannedMatte
                 ledger._check_people(data)
                 event = Event(mid, action, day, who, data)
                 ledger.engine.check_new(state, event)
+                if action == "register":
+                    ledger._check_duplicate(event)
+                    ledger._check_same_title(event)
                 state = ledger.engine.apply(state, event)
             except DuchaError as exc:
                 if action == "assign" and "期限" in str(exc) and get["deadline"] is not None:
                     field = "deadline"
+                if action == "register" and "重复" in str(exc):
+                    field = "title"
                 bad(field, f"{ledger.policy.action_name(action)}：{exc}")
                 break
         if row_problems:
@@ -252,7 +375,7 @@ def plan(ledger, path: str | Path, actor: str, today: date) -> list[PlannedMatte
         shown["kind"] = policy.kinds[kinds[str(kind)]].name
         shown["lead_units"] = "、".join(config.unit_name(u) for u in picked["lead_units"])
         shown["co_units"] = "、".join(config.unit_name(u) for u in picked["co_units"])
-        shown["responsible_person"] = config.person_name(person) if person else None
+        shown["responsible_person"] = "、".join(config.person_name(p) for p in dict.fromkeys(persons)) or None
         shown["received"], shown["assigned"] = on, assigned if lead_given else None
         if lead_given and dates["deadline"] is None:
             dues = [ob.due for ob in state.obligations if ob.due is not None and ob.starts == assigned]

@@ -163,6 +163,8 @@ class MatterEngine:
     _handlers: dict[str, Callable | None] = attrs.field(factory=dict, init=False, repr=False)
     #: (id of transition, roles of the actor) -> whether the actor acts only as a unit
     _unit_scoped: dict[tuple[int, tuple[str, ...]], bool] = attrs.field(factory=dict, init=False, repr=False)
+    #: set while a kind correction folds the history again under the corrected kind
+    _refolding: bool = attrs.field(default=False, init=False, repr=False)
 
     # --- public ----------------------------------------------------------------------------------
 
@@ -754,6 +756,13 @@ class MatterEngine:
         if unit in state.responsible:
             who = state.responsible[unit]
             raise ActionRefused(f"单位 {unit} 已承办事项 {state.id}（责任人 {who}）；每个承办单位承办一次")
+        try:
+            named = self.person(str(person))
+        except Exception:  # not a person of the directory: the ledger names the fault when it records
+            named = None
+        if named is not None and named.unit and unit and named.unit != unit:
+            raise ActionRefused(f"责任人 {named.name}（{person}）是单位 {named.unit} 的人员，不是 {unit} 的；"
+                                "每个承办单位明确本单位的责任人，请改 --responsible")
         state.responsible[unit] = person
 
     def _on_remind(self, state: MatterState, event: Event) -> None:
@@ -899,6 +908,8 @@ class MatterEngine:
             if value is None or value == "":
                 continue
             value = str(value).strip()
+            if field == "kind" and self._refolding:
+                continue  # the history is being folded under the kind a later correction gives
             if field == "kind":
                 names = {k.name: k.id for k in policy.kinds.values()}
                 value = names.get(value, value)
@@ -909,10 +920,13 @@ class MatterEngine:
             if value == old:
                 continue
             changes.append((field, old, value))
-        if not changes:
+        if not changes and not self._refolding:
             raise ActionRefused("更正须写明新的事项名称、来源或类别（与现值不同）；请加上 --title、--source 或 --kind")
         if not event.data.get("reason"):
             raise ActionRefused("更正须写明理由；请加上 --reason")
+        kind = next((new for field, _old, new in changes if field == "kind"), None)
+        if kind is not None and len(state.events) > 2:
+            self._refold_as_kind(state, kind)
         for field, _old, value in changes:
             setattr(state, field, value)
 
@@ -923,6 +937,26 @@ class MatterEngine:
 
         event.data.setdefault("correction", "；".join(
             f"{policy.field_names.get(f, f)} {shown(f, o)}→{shown(f, n)}" for f, o, n in changes))
+
+    def _refold_as_kind(self, state: MatterState, kind: str) -> None:
+        """A kind corrected after steps that depend on it (交办: the time limits of the kind): the
+        matter was always of the corrected kind, so its history so far is folded again as if it had
+        been registered so; every time limit, obligation and lateness is the corrected kind's,
+        counted from the same assignment. Raises ActionRefused when the history does not fit the
+        corrected kind (a step only the old kind has, a date the new kind's limits need)."""
+        history = [attrs.evolve(e, data={**e.data, "kind": kind}) if e.action in CREATE_ACTIONS else e
+                   for e in state.events[:-1]]
+        self._refolding = True
+        try:
+            refolded = self.fold(history)
+        except ActionRefused as exc:
+            raise ActionRefused(f"更正为「{self.policy.kinds[kind].name}」后按该类别重算时限时出错：{exc}；"
+                                "请核对类别，或撤销本事项后重新登记") from None
+        finally:
+            self._refolding = False
+        refolded.events = list(state.events)
+        for field in attrs.fields(MatterState):
+            setattr(state, field.name, getattr(refolded, field.name))
 
     def _on_withdraw(self, state: MatterState, event: Event) -> None:
         """撤销: a matter registered by mistake ends (terminal: excluded from figures) with a reason."""

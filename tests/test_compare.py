@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from ducha_core.cli import main
 from ducha_core.compare import SILENT, compare_policies, compare_scenario, render
-from ducha_core.registry import all_ids, resolve_policy
+from ducha_core.registry import resolve_policy
 from ducha_core.scenario import load_scenario
 
 HERE = Path(__file__).parent
@@ -26,8 +26,8 @@ def row(table, section, label):
     return next(r for r in table.rows if r.section == section and r.label == label)
 
 
-def test_every_installed_jurisdiction_is_a_column_and_every_dimension_a_section():
-    ids = all_ids()
+def test_every_shipped_jurisdiction_is_a_column_and_every_dimension_a_section():
+    ids = ["weinan_gaoxin", "zhoucun", "ordos", "dazhan", "ankang"]  # what ducha ships, not whatever is installed
     table = table_for(*ids)
     assert [c[0] for c in table.columns] == ids
     sections = {r.section for r in table.rows}

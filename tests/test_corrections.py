@@ -77,3 +77,26 @@ def test_the_same_title_and_source_twice_in_a_year_needs_confirmation(run):
     run("register", "--as", "duchashi", "--on", "2025-10-09", "--kind", "instruction", "--title", "校舍维修",
         "--source", "区长批示", "--duplicate-ok")
     register(run, source="党工委会议")  # another source is another matter
+
+
+def test_a_kind_corrected_after_assignment_takes_the_corrected_kinds_time_limits(run):
+    """A clerk registered an 人大代表建议 as 领导批示: assigned 2025-09-30, the 批示 limit (5个工作日, across
+    国庆: 10-09, 10-10, 10-11 调休, 10-13, 10-14) had passed when the office corrected the kind on
+    2025-10-20. The matter was always an 建议: its answer is owed in 3 months from the assignment
+    (2025-12-30), and no lateness against the wrong kind's limit stays on the record."""
+    mid = register(run)
+    run("assign", mid, "--as", "duchashi", "--on", "2025-09-30", "--lead", "u1")
+    ledger = json.loads(run("ledger", "--as-of", "2025-10-20", "--json"))["matters"][0]
+    assert (ledger["due"], ledger["light"]) == ("2025-10-14", "red")
+    before = run.db()
+    run("correct", mid, "--as", "duchashi", "--on", "2025-10-20", "--kind", "npc_suggestion", "--reason", "类别登记有误")
+    assert run.db() != before
+    ledger = json.loads(run("ledger", "--as-of", "2025-10-20", "--json"))["matters"][0]
+    assert (ledger["kind"], ledger["due"], ledger["light"], ledger["late_days"]) == ("npc_suggestion", "2025-12-30",
+                                                                                        "green", 0)
+    shown = json.loads(run("show", mid, "--json"))
+    owed = [o for o in shown["obligations"] if o.get("superseded_on") is None]
+    assert [o["due"] for o in owed if o["what"] in ("result", "answer")] == ["2025-12-30"]
+    # rebuilt from the log, the same answer (the fold is deterministic)
+    run("rebuild")
+    assert json.loads(run("ledger", "--as-of", "2025-10-20", "--json"))["matters"][0]["due"] == "2025-12-30"

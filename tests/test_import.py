@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import openpyxl
@@ -114,3 +115,63 @@ def test_csv_with_bom_and_mapping(run, tmp_path):
 
 def test_as_is_required(run, tmp_path):
     run("import", xlsx(tmp_path / "台账.xlsx", ROWS), ok=False)
+
+
+def test_a_repeated_title_and_source_needs_duplicate_ok(run, tmp_path):
+    """Issue 14 §5 in import: a row repeating the title and source of a matter of the same year (already
+    in the ledger, or an earlier row of the file) is refused, named by row, unless --duplicate-ok."""
+    db = tmp_path / "ducha.sqlite3"
+    run("import", xlsx(tmp_path / "a.xlsx", ROWS[:1]), "--as", "chen")
+    before = db.read_bytes()
+    again = [ROWS[0], [*ROWS[2][:1], "重要文件落实", "高新发〔2025〕1号", "2025-09-04"],
+             [*ROWS[2][:1], "重要文件落实", "高新发〔2025〕1号", "2025-09-05"]]
+    out = run("import", xlsx(tmp_path / "b.xlsx", again), "--as", "chen", ok=False).output
+    assert "第2行「事项名称」" in out and "DC-2025-0001" in out and "--duplicate-ok" in out
+    assert "第4行「事项名称」：与第3行同名同来源" in out
+    assert db.read_bytes() == before
+    out = run("import", xlsx(tmp_path / "b.xlsx", again), "--as", "chen", "--duplicate-ok").output
+    assert "已导入 3 件事项" in out
+
+
+def test_several_responsible_people_each_accept_for_their_unit(run, tmp_path):
+    config = (tmp_path / "ducha.toml").read_text(encoding="utf-8")
+    (tmp_path / "ducha.toml").write_text(config + '[[person]]\nid = "wang"\nname = "王芳"\nroles = ["unit"]\nunit = "czj"\n',
+                                         encoding="utf-8")
+    row = ["instruction", "校舍维修", "区长批示", date(2025, 9, 1), "jyj", "czj", None, "张伟、王芳", date(2025, 9, 2)]
+    run("import", xlsx(tmp_path / "c.xlsx", [row]), "--as", "chen")
+    shown = json.loads(run("show", "DC-2025-0001", "--json").output)
+    assert shown["responsible"] == {"jyj": "zhang", "czj": "wang"}
+
+
+def test_a_name_two_people_share_must_be_written_as_an_id(run, tmp_path):
+    config = (tmp_path / "ducha.toml").read_text(encoding="utf-8")
+    (tmp_path / "ducha.toml").write_text(config + '[[person]]\nid = "zhang2"\nname = "张伟"\nroles = ["unit"]\nunit = "czj"\n',
+                                         encoding="utf-8")
+    out = run("import", xlsx(tmp_path / "d.xlsx", ROWS[:1]), "--as", "chen", ok=False).output
+    assert "第2行「责任人」：有多名人员名为 '张伟'（zhang、zhang2）；请写人员id" in out
+
+
+def test_dazhan_rows_carry_the_draft_opinion_and_the_approving_leader(tmp_path, monkeypatch):
+    """Dazhan 第十条: 拟办意见 at registration, a leader's approval before 交办, and 责任领导 at acceptance
+    travel in their own columns (named as `ducha fields` names them); the approval is the leader's step."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DUCHA_CONFIG", raising=False)
+    monkeypatch.setattr(ledger_cmd, "_now", lambda: date(2025, 10, 10))
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", "-j", "dazhan"]).exit_code == 0
+    from ducha_core.config import load_config
+
+    config = load_config(tmp_path / "ducha.toml")
+    leader = next(p for p in config.people.values() if "leader_in_charge" in p.roles)
+    staff = next(p for p in config.people.values() if p.unit == "u1")
+    header = [*HEADER, "拟办意见", "审批领导", "责任领导"]
+    row = ["decision", "道路修复", "区委常委会", date(2025, 9, 1), "u1", None, date(2025, 9, 30), staff.name,
+           date(2025, 9, 3), "拟交区交通局办理", leader.name, "李局长"]
+    result = runner.invoke(main, ["import", str(xlsx(tmp_path / "dz.xlsx", [row], header)), "--as", "duchashi"])
+    assert result.exit_code == 0, result.output
+    shown = json.loads(runner.invoke(main, ["show", "DC-2025-0001", "--json"]).output)
+    assert [e["action"] for e in shown["events"]] == ["register", "approve", "assign", "accept"]
+    assert shown["events"][1]["actor"] == leader.id
+    missing = [row[0], "桥梁维修", *row[2:9], None, leader.name, "李局长"]
+    result = runner.invoke(main, ["import", str(xlsx(tmp_path / "dz2.xlsx", [missing], header)), "--as", "duchashi"])
+    assert result.exit_code != 0 and "第2行" in result.output and "拟办意见" in result.output

@@ -83,8 +83,8 @@ def test_demo_ledger_exports_to_xlsx(tmp_path, monkeypatch):
     ws = openpyxl.load_workbook(out)["台账"]
     assert ws.freeze_panes == "A2"
     headers = [c.value for c in ws[1]]
-    assert "灯" in headers and "期限" in headers
-    due = [ws.cell(row=r, column=headers.index("期限") + 1).value for r in range(2, ws.max_row + 1)]
+    assert "灯" in headers and "当前期限" in headers
+    due = [ws.cell(row=r, column=headers.index("当前期限") + 1).value for r in range(2, ws.max_row + 1)]
     assert any(isinstance(v, (date, datetime)) for v in due)
     assert ws.max_row >= 2
     csv_out = tmp_path / "台账.csv"
@@ -126,4 +126,57 @@ def test_dazhan_ledger_exports_one_sheet_per_special_ledger(tmp_path, monkeypatc
     book = openpyxl.load_workbook(tmp_path / "台账.xlsx")
     assert book.sheetnames == ["综合台账", "招商引资专项台账"]
     assert book["综合台账"].max_row == 3 and book["招商引资专项台账"].max_row == 2
-    assert book["招商引资专项台账"]["B2"].value == "招商引资项目落地"
+    assert book["招商引资专项台账"]["C1"].value == "事项名称"
+    assert book["招商引资专项台账"]["C2"].value == "招商引资项目落地"
+
+
+SHIPPED = ("weinan_gaoxin", "zhoucun", "ordos", "dazhan", "ankang")
+
+
+def _registration(state):
+    """What import carries of a matter: its registration, assignment and acceptance."""
+    assign = state.last("assign")
+    return {"kind": state.kind, "title": state.title, "source": state.source or "", "received": state.received_on,
+            "lead": state.lead_units, "co": state.co_units, "responsible": dict(state.responsible),
+            "deadline": str(assign.data.get("deadline") or "") if assign is not None else "",
+            "assigned": state.assigned_on}
+
+
+@pytest.mark.parametrize("jid", SHIPPED)
+def test_exported_demo_ledger_imports_back_as_the_same_matters(tmp_path, monkeypatch, jid):
+    """Done-when of the office-tools issue: an .xlsx written by export and read back by import
+    round-trips a demo ledger — every matter's kind, title, source, received date, lead and co units,
+    set deadline, responsible people and assignment date (Dazhan's 拟办意见、审批领导、责任领导 and
+    Ordos's 督促检查方案 travel in their own columns)."""
+    from ducha_core.cli import ledger_cmd, main
+    from ducha_core.config import load_config
+    from ducha_core.documents.demo import build
+    from ducha_core.ledger import Ledger
+
+    result = build(tmp_path / "demo", jid, matters=16)
+    runner = CliRunner()
+    out = tmp_path / "台账.xlsx"
+    done = runner.invoke(main, ["ledger", "--config", str(result.config), "--as-of", result.as_of.isoformat(),
+                                "--format", "xlsx", "--out", str(out)], catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    (fresh / "ducha.toml").write_text(result.config.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(fresh)
+    monkeypatch.delenv("DUCHA_CONFIG", raising=False)
+    monkeypatch.setattr(ledger_cmd, "_now", lambda: result.as_of)
+    assert runner.invoke(main, ["init", "-j", jid]).exit_code == 0
+    config = load_config(fresh / "ducha.toml")
+    office = next(p.id for p in config.people.values() if "office" in p.roles)
+    done = runner.invoke(main, ["import", str(out), "--as", office], catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+
+    with Ledger.open(load_config(result.config)) as old:
+        before = sorted((_registration(s) for s in old.states(as_of=result.as_of, explain=False)),
+                        key=lambda r: (r["received"], r["title"]))
+    with Ledger.open(config) as new:
+        after = sorted((_registration(s) for s in new.states(as_of=result.as_of, explain=False)),
+                       key=lambda r: (r["received"], r["title"]))
+    assert len(before) >= 10
+    assert after == before

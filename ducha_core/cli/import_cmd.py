@@ -14,20 +14,23 @@ from ducha_core.cli.options import command, handle_errors, render_table
 @config_option
 @as_option()
 @click.option("--dry-run", is_flag=True, help="只检查并列出将登记的事项，不写入。")
+@click.option("--duplicate-ok", is_flag=True,
+              help="确认重复登记：与本年已有事项（或表中前面的行）同名同来源的行也登记。")
 @handle_errors
 @store_errors
-def import_cmd(file, config_path, actor, dry_run):
+def import_cmd(file, config_path, actor, dry_run, duplicate_ok):
     """导入：按督查室原有台账表格（每行一件事项）登记、交办事项。
 
     表头默认：类别、事项名称、来源、收到日期、主办单位、协办单位、办理时限、责任人、交办日期；
     可在 ducha.toml 的 [import] 中改写（如 title = "督办事项"）。单位、类别、人员可写 id 或名称。
-    每行按立项、交办、承办的规定检查；任何一行有错，一件也不写入。"""
+    每行按立项、交办、承办的规定检查；任何一行有错，一件也不写入。责任人可写多人（用、分隔），
+    各自为本单位承接。与本年已有事项同名同来源的行须加 --duplicate-ok 确认。"""
     from ducha_core.importer import FIELDS, plan, write
 
     ledger = _open(config_path)
     try:
         today = ledger_cmd._now()
-        planned = plan(ledger, file, actor, today)
+        planned = plan(ledger, file, actor, today, duplicate_ok=duplicate_ok)
         rows = [[p.row, p.matter_id, *(p.values.get(f) for f in FIELDS)] for p in planned]
         if dry_run:
             click.echo(render_table(["行号", "编号", *FIELDS.values()], rows))

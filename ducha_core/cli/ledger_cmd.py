@@ -588,17 +588,14 @@ def ledger(config_path, jurisdiction, as_of, unit, kind, status, search, due_bef
             table.append([r.id, r.title, book.policy.kinds[r.kind].name if r.kind in book.policy.kinds else r.kind,
                           r.status, r.light_name, due, f"{r.next_step}{owed}", who + (f"（{people}）" if people else ""),
                           f"曾逾期{r.late_days}个工作日" if r.late_days else ""])
-        sheets = None
-        if fmt == "xlsx" and "ledger" in book.policy.field_names:
-            # a plugin whose matters name a 专项台账 at registration (Dazhan 第二十二条 “综合台账+专项台账”):
-            # the 综合台账 with every matter, then one sheet per 专项台账
-            named = {s.id: s.events[0].data.get("ledger") for s in book.states(as_of=day, explain=False) if s.events}
-            sheets = {"综合台账": table}
-            for row, r in zip(table, rows, strict=True):
-                if named.get(r.id):
-                    sheets.setdefault(str(named[r.id])[:31], []).append(row)
-        emit(fmt, ["编号", "事项", "类别", "状态", "灯", "期限", "下一步（由谁）", "承办单位（责任人）", "逾期记录"], table, None,
-             **({"sheets": sheets} if sheets else {}))
+        if fmt == "xlsx":
+            # the spreadsheet an office keeps: the columns `ducha import` reads, then the view's
+            from ducha_core.ledger_export import export_table
+
+            headers, xlsx_table, sheets = export_table(book, rows, day)
+            emit(fmt, headers, xlsx_table, None, **({"sheets": sheets} if sheets else {}))
+            return
+        emit(fmt, ["编号", "事项", "类别", "状态", "灯", "期限", "下一步（由谁）", "承办单位（责任人）", "逾期记录"], table, None)
         if fmt == "table":
             counts = {c: sum(1 for r in rows if r.light == c) for c in ("red", "yellow", "green")}
             click.echo(f"\n{day} 共 {len(rows)} 件：红灯 {counts['red']}，黄灯 {counts['yellow']}，绿灯 {counts['green']}")

@@ -264,6 +264,9 @@ class Planner:
         if actor is None:
             return False
         data = normalize_data(self.data_for(action, state, day, extra or {}))
+        own = self.people[actor].unit if actor in self.people else None
+        if action == "accept" and own in self.units and "responsible_person" in data:
+            data["responsible_person"] = self.units[own].responsible_person  # the accepting unit's own
         event = Event(matter, action, day, actor, data)
         try:
             self.engine.check_new(state, event)  # as the ledger will
