@@ -29,7 +29,7 @@ DEFAULT_NAME = "ducha.toml"
 TOP_KEYS = ("jurisdiction", "database", "calendar", "plugins", "settings", "documents", "unit", "person", "key_file",
             "import")
 DOCUMENTS_KEYS = ("number_pattern",)
-UNIT_KEYS = ("id", "name", "head", "leader_in_charge", "responsible_person")
+UNIT_KEYS = ("id", "name", "head", "leader_in_charge", "responsible_person", "line")
 PERSON_KEYS = ("id", "name", "roles", "unit", "title")
 #: ids are written on the command line and stored comma-separated in the read model
 _ID = re.compile(r"^[^\s,:;=]+$")
@@ -219,7 +219,12 @@ def parse_config(
             if value is not None and value not in people:
                 raise _fail(file, f"{where}{key} = '{value}' 不是人员 id；人员：{', '.join(people) or '（无）'}")
             refs[key] = value
-        units[uid] = Unit(uid, _str(file, where + "name", entry.get("name", uid)), **refs)
+        # 所属的口 (e.g. "工业口"): a bulletin "分口汇总" (Ankang 第七条) groups matters by it
+        line = _str(file, where + "line", entry.get("line"), required=False)
+        if line is not None and not line.strip():
+            raise _fail(file, f'{where}line = {line!r} 无效：须为口的名称，如 line = "工业口"；不分口的单位不写 line')
+        units[uid] = Unit(uid, _str(file, where + "name", entry.get("name", uid)), **refs,
+                          line=line.strip() if line else None)
 
     return DeploymentConfig(
         jurisdiction=jid,
@@ -347,12 +352,15 @@ def default_config_text(jurisdiction_id: str) -> str:
         "",
         f"# 角色（roles）取自本辖区文件：{roles_doc}",
         "",
-        "# 承办单位：head 第一责任人，leader_in_charge 分管负责人，responsible_person 具体责任人（人员 id）",
+        "# 承办单位：head 第一责任人，leader_in_charge 分管负责人，responsible_person 具体责任人（人员 id）；",
+        "# line 所属的口（如“工业口”“政府办口”）：督查通报“分口汇总”时按主办单位的口分组（如安康第七条），",
+        "# 不写 line 的单位列入“未分口单位”。",
         "[[unit]]",
         'id = "u1"',
         'name = "示例单位一"',
         'head = "u1_head"',
         'responsible_person = "u1_staff"',
+        '# line = "工业口"',
         "",
         "[[unit]]",
         'id = "u2"',
@@ -406,7 +414,8 @@ def _documents_text(policy: Any) -> list[str]:
         "",
         "# 公文文号（ducha doc）：按公文种类设定本单位的文号格式，{year} 为年份，{n} 为该年该类公文的序号。",
         "# 序号由台账记录按日期先后自动编排：督查通知单按交办、催办通知按催办、督查专报按向领导报告、",
-        "# 约谈通知按约谈记录，每年从1起；督查通报按通报期在该年的序次（如2025-Q3为3、2025-09为9）。",
+        "# 约谈通知按约谈、督办令按下达督办令记录，每年从1起；督查通报按通报期在该年的序次（如2025-Q3为3、2025-09为9），",
+        "# 年度考核汇总每年1份。",
         "# 各类公文分别编号，宜各用本单位的发文代字（〇〇为示例，须改写）。",
         "# 未设定的种类，公文上的文号一行留空，由督查室按本单位发文字号自行填写；ducha 不编造文号。",
         "# 本辖区文件规定了相应环节的公文：" + "、".join(f"{DOC_KINDS[k].name}（{k}）" for k in kinds),

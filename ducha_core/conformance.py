@@ -14,7 +14,18 @@ Checks, for one installed (or file-loaded) jurisdiction:
   from a list, dates or is approved in, and every field a trigger matches, has a Chinese name
   (so ``--field`` is accepted); a list a field chooses from is a non-empty setting; a trigger's
   action and a rung's proposed action are steps of the procedure; a value a trigger matches is one
-  the field may take.
+  the field may take; someone in the demo deployment holds the roles each step and approval needs
+  (``traceability.reach_problems``);
+- ``settings_read``: every setting is read — by a rule that names it or by the core by name
+  (``traceability.settings_read``); a setting nothing reads promises what nothing does;
+- ``traceability_honest``: every operational article is enforced and tested — its rules exist, are
+  read and reachable, and removing or neutralising each of them makes one of the article's own tests
+  fail (the knock-out check, ``ducha_core.knockout``; a subprocess, seconds per plugin). Placeholders
+  the scaffold left (TODO) and an empty table fail ``rules_cited`` and ``traceability_complete`` and
+  stop this check before it runs.
+
+``PENDING_HONEST`` lists, per check, the shipped plugins that do not pass it yet: their failure is an
+expected failure (xfail) in the suite, and passing it while listed is a failure (remove it from the list).
 
 Use it in three ways:
 
@@ -66,7 +77,15 @@ CONTRACTS: dict[str, tuple[bool, tuple[type, ...], bool]] = {
 }
 
 CHECKS = ("hook_contracts", "rules_cited", "states_reachable", "templates_render", "traceability_complete",
-          "rules_reachable")
+          "rules_reachable", "settings_read", "traceability_honest")
+
+#: TEMPORARY (issue 11): the shipped plugins that do not pass these checks yet. Their failure is an
+#: expected failure (xfail) wherever the suite runs them; a plugin listed here that passes is a failure
+#: ("remove it from PENDING_HONEST"). Remove entries as the plugins are mended, then this switch.
+PENDING_HONEST: dict[str, frozenset[str]] = {
+    "traceability_honest": frozenset({"weinan_gaoxin", "zhoucun", "ordos", "dazhan", "ankang"}),
+    "settings_read": frozenset({"weinan_gaoxin", "zhoucun", "ordos", "dazhan", "ankang"}),
+}
 
 
 class Subject:
@@ -77,6 +96,7 @@ class Subject:
         from ducha_core.registry import plugins_with
 
         self.id = jurisdiction_id
+        self.plugin_paths = tuple(plugin_paths)
         self.plugins = plugins_with(plugin_paths)
         self.plugin = self.plugins.plugin_object(jurisdiction_id)
         self._build = lambda: build_policy(self.plugins, jurisdiction_id)
@@ -169,6 +189,9 @@ def check_rules_cited(subject: Subject) -> list[str]:
     for s in p.setting_defs.values():
         if not s.doc.strip():
             problems.append(f"setting {s.key} is not documented (doc is empty)")
+    from ducha_core.traceability import placeholders
+
+    problems += [m for m in placeholders(p) if not m.startswith("条款对照表为空")]
     return problems
 
 
@@ -355,60 +378,51 @@ def check_traceability_complete(subject: Subject) -> list[str]:
                     problems.append(f"article {a.id} names test '{t}', which does not exist")
         elif not a.reason.strip():
             problems.append(f"article {a.id} is not operational but gives no reason")
+    from ducha_core.traceability import missing_articles
+
+    if not p.articles:
+        problems.append("条款对照表为空：请在 articles.toml 中为文件的每条每款写一个 [[article]]"
+                        "（可操作的列出规则 id 和测试，不可操作的写明理由）")
+    for article, who in missing_articles(p):
+        problems.append(f"条款 {article} 被 {who} 引用，但条款对照表中没有这一行：请补上（或改正引用）")
     return problems
 
 
 def check_rules_reachable(subject: Subject) -> list[str]:
-    from ducha_core.rules import After, CountInYear
+    from ducha_core.traceability import reach_problems
 
+    return [message for _rule, message in reach_problems(subject.policy)]
+
+
+def check_settings_read(subject: Subject) -> list[str]:
+    from ducha_core.traceability import settings_read
+
+    readers = settings_read(subject.policy)
+    return [f"设置 {key} 没有任何规则引用，核心也不按名读取：改变它什么也不改变；请让规则读取它"
+            "（如 TimeLimit.setting、Transition.choices），或删去它" for key in subject.policy.setting_defs
+            if key not in readers]
+
+
+def check_traceability_honest(subject: Subject) -> list[str]:
+    """Every operational article enforced and tested (runs the knock-out check in a subprocess)."""
+    import os
+
+    from ducha_core.knockout import RUNNING_ENV, run
+    from ducha_core.traceability import not_enforced, report, static_findings
+
+    if os.environ.get(RUNNING_ENV):
+        return []  # inside a knock-out session: no knock-out within a knock-out (never counts as noticing)
     p = subject.policy
-    names = p.field_names
-    problems: list[str] = []
-    actions = {t.action for t in p.procedure.transitions}
-
-    def named(field: str, where: str) -> None:
-        if field not in names:
-            problems.append(f"{where}: field '{field}' has no Chinese name (ducha_field_names), so the CLI refuses"
-                            f" --{field.replace('_', '-')}")
-
-    choices: dict[tuple[str, str], tuple] = {}
-    for t in p.procedure.transitions:
-        where = f"step '{t.action}'"
-        for field in (*t.requires, *(f for fs in t.requires_by_kind.values() for f in fs), *t.choices):
-            named(field, where)
-        for field, key in t.choices.items():
-            values = key if isinstance(key, tuple | list) else p.settings.get(key)
-            if not isinstance(values, list | tuple | dict) or not values:
-                problems.append(f"{where}: --{field} chooses from setting '{key}', which is not a non-empty list")
-            else:
-                choices[(t.action, field)] = tuple(values)
-        for owes in t.obliges:
-            for field in (*([owes.date_field] if owes.date_field else []), *owes.when):
-                named(field, f"{where} (obliges {owes.what})")
-    triggers = [(f"escalation '{s.id}'", s.trigger) for s in p.escalation]
-    if p.grading is not None:
-        triggers += [(f"grade rule '{r.id}'", r.trigger) for r in p.grading.rules]
-        triggers += [(f"deduction '{d.id}'", d.trigger) for d in p.grading.deductions]
-    for where, trigger in triggers:
-        if not isinstance(trigger, After | CountInYear):
-            continue
-        if trigger.action not in actions:
-            problems.append(f"{where}: waits for '{trigger.action}', which no step of the procedure records")
-        for field, value in trigger.match.items():
-            named(field, where)
-            allowed = choices.get((trigger.action, field))
-            if allowed and value not in allowed:
-                problems.append(f"{where}: matches {field}={value!r}, which --{field} refuses (allowed: {', '.join(map(str, allowed))})")
-    for step in p.escalation:
-        if step.proposes and step.proposes not in actions:
-            problems.append(f"escalation '{step.id}': proposes '{step.proposes}', which is not a step of the procedure")
-    for rule in p.approvals:
-        for action in rule.applies_to:
-            if action not in actions:
-                problems.append(f"approval '{rule.id}': applies to '{action}', which is not a step of the procedure")
-        if rule.applies_to:
-            for field in (rule.field, *rule.when, *([rule.start_field] if rule.advance else [])):
-                named(field, f"approval '{rule.id}'")
+    static = static_findings(p)
+    if static["errors"]:
+        return ["剔除检验未运行：先改正条款对照表与出处的错误 —— " + "；".join(static["errors"])]
+    if not any(a.operational for a in p.articles):
+        return ["条款对照表中没有可操作条款：没有任何规则被证明已执行且有测试"]
+    rep = report(p, run(subject.id, subject.plugin_paths, subject.root))
+    problems = [f"条款 {b['article']}：{b['rule'] or '—'} {b['status']}：{b['reason']}" for b in not_enforced(rep)]
+    if problems:
+        problems.insert(0, f"覆盖率 {rep['coverage']:.0%}（已执行且有测试 {rep['enforced_and_tested']}/{rep['operational']} 条；"
+                           f"ducha articles {subject.id} --check 列出详情）")
     return problems
 
 
@@ -419,6 +433,8 @@ CHECK_FUNCTIONS: dict[str, Callable[[Subject], list[str]]] = {
     "templates_render": check_templates_render,
     "traceability_complete": check_traceability_complete,
     "rules_reachable": check_rules_reachable,
+    "settings_read": check_settings_read,
+    "traceability_honest": check_traceability_honest,
 }
 
 
@@ -449,6 +465,21 @@ def run_checks(jurisdiction_id: str, plugin_paths: Sequence[str | Path] = (), ro
     return {name: func(subject) for name, func in CHECK_FUNCTIONS.items()}
 
 
+def judge(jurisdiction_id: str, check: str, problems: list[str]) -> None:
+    """Pass, fail (AssertionError listing what to mend) or, for a plugin in ``PENDING_HONEST``,
+    xfail — and fail once it passes while still listed."""
+    pending = jurisdiction_id in PENDING_HONEST.get(check, ())
+    if problems and pending:
+        import pytest
+
+        pytest.xfail(f"{jurisdiction_id} {check}：暂列于 ducha_core/conformance.py 的 PENDING_HONEST"
+                     f"（{len(problems)} 个问题，如：{problems[0]}）")
+    if problems:
+        raise AssertionError(f"{jurisdiction_id} 合规性检查 {check} 未通过，待完成：\n  " + "\n  ".join(problems))
+    if pending:
+        raise AssertionError(f"{jurisdiction_id} 已通过 {check}：请把它从 ducha_core/conformance.py 的 PENDING_HONEST 中删去")
+
+
 def conformance_tests(jurisdiction_id: str, plugin_paths: Sequence[str | Path] = (), root: str | Path | None = None
                       ) -> dict[str, Callable[[], None]]:
     """Test functions for a plugin's own test module: ``globals().update(conformance_tests("x"))``."""
@@ -462,8 +493,7 @@ def conformance_tests(jurisdiction_id: str, plugin_paths: Sequence[str | Path] =
     tests = {}
     for name, func in CHECK_FUNCTIONS.items():
         def test(func=func, name=name) -> None:
-            problems = func(subject())
-            assert not problems, f"{jurisdiction_id} {name}:\n  " + "\n  ".join(problems)
+            judge(jurisdiction_id, name, func(subject()))
 
         test.__name__ = f"test_conformance_{name}"
         tests[test.__name__] = test
@@ -497,9 +527,7 @@ def pytest_collection_modifyitems(session, config, items) -> None:
             self.jid, self.check = jid, check
 
         def runtest(self) -> None:
-            problems = CHECK_FUNCTIONS[self.check](_subject(self.jid, tuple(paths), str(config.rootpath)))
-            if problems:
-                raise AssertionError(f"{self.jid} {self.check}:\n  " + "\n  ".join(problems))
+            judge(self.jid, self.check, CHECK_FUNCTIONS[self.check](_subject(self.jid, tuple(paths), str(config.rootpath))))
 
         def repr_failure(self, excinfo, style=None):
             return str(excinfo.value)

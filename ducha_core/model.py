@@ -68,10 +68,13 @@ class Person:
 
 @attrs.frozen
 class Unit:
-    """承办单位: a unit that handles matters, with its 第一责任人, 分管负责人 and 具体责任人 (person ids)."""
+    """承办单位: a unit that handles matters, with its 第一责任人, 分管负责人 and 具体责任人 (person ids),
+    and the 口 (line of work) it belongs to, where the deployment gives one: a bulletin that is
+    "分口汇总" (Ankang 第七条) groups matters by their lead unit's 口."""
 
     id: str
     name: str
     head: str | None = None
     leader_in_charge: str | None = None
     responsible_person: str | None = None
+    line: str | None = None

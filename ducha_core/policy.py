@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 from collections.abc import Mapping
+from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -547,6 +549,10 @@ def assemble(
 ) -> Policy:
     """Validate the parts of a policy and build its lookup tables."""
     jid = jurisdiction.id
+    if (knocked := knockout_for(jid)) is not None:  # the traceability check (ducha_core.knockout)
+        from ducha_core.knockout import assemble_without
+
+        return assemble_without(knocked, jurisdiction, parts, settings, lineage)
     procedure: Procedure = parts["procedure"]
     core_steps = (SET_DEADLINE_CITATION_ARTICLE, DISMISS_CITATION_ARTICLE, CORRECT_CITATION_ARTICLE,
                   WITHDRAW_CITATION_ARTICLE)
@@ -721,8 +727,28 @@ def _ledger_steps(jid: str, procedure: Procedure, states: dict[str, State],
     return procedure, states
 
 
+# --- knock-out (the traceability check, ``ducha_core.knockout``) -------------------------------------
+
+#: "ID:RULE" (e.g. "ankang:setting:chase_every"): while set, ``assemble`` compiles jurisdiction ID with
+#: rule RULE removed or neutralised (``ducha_core.knockout.assemble_without``), so ``load_policy`` and
+#: ``build_policy`` both give the knocked-out policy, in this process and in any subprocess it starts.
+#: Unset (the normal case) changes nothing. ``load_policy`` caches per value.
+KNOCKOUT_ENV = "DUCHA_KNOCKOUT"
+#: True while ``assemble_without`` compiles the knocked-out parts (the hook does not apply twice)
+KNOCKOUT_APPLYING: ContextVar[bool] = ContextVar("ducha_knockout_applying", default=False)
+
+
+def knockout_for(jurisdiction_id: str) -> str | None:
+    """The rule id ``$DUCHA_KNOCKOUT`` knocks out of ``jurisdiction_id``, or None."""
+    spec = os.environ.get(KNOCKOUT_ENV)
+    if not spec or KNOCKOUT_APPLYING.get():
+        return None
+    jid, _, rule = spec.partition(":")
+    return rule if jid == jurisdiction_id and rule else None
+
+
 @functools.lru_cache(maxsize=64)
-def _cached(jurisdiction_id: str, settings_key: tuple) -> Policy:
+def _cached(jurisdiction_id: str, settings_key: tuple, knockout: str | None = None) -> Policy:
     from ducha_core.plugins import default_plugins
 
     return build_policy(default_plugins(), jurisdiction_id, dict(settings_key))
@@ -737,4 +763,4 @@ def load_policy(jurisdiction_id: str, settings: Mapping[str, Any] | None = None)
         from ducha_core.plugins import default_plugins
 
         return build_policy(default_plugins(), jurisdiction_id, settings)
-    return _cached(jurisdiction_id, key)
+    return _cached(jurisdiction_id, key, os.environ.get(KNOCKOUT_ENV))

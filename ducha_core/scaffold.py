@@ -3,7 +3,10 @@
 Writes ``<dir>/ducha-<id>/`` (or ``<dir>`` itself when it is already named ``ducha-<id>``): a pyproject with the ``ducha`` entry point, a package
 ``ducha_<id>`` whose policy module has every hook stubbed and documented, an empty templates dir
 (overrides of the core's documents), an empty traceability table, a scenario test and the
-conformance suite. ``pip install -e`` it and ``ducha jurisdictions`` lists it; ``pytest`` in it passes.
+conformance suite. ``pip install -e`` it and ``ducha jurisdictions`` lists it; ``pytest`` in it runs the
+scenario (which passes) and the conformance suite, which fails until the placeholders (``TODO``) are
+replaced by the document's own words and the traceability table is filled and true (the failures say
+what is left to do).
 The files come from ``ducha_core/scaffold_templates/`` (jinja2).
 """
 

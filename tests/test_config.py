@@ -195,7 +195,7 @@ def test_number_pattern_for_a_kind_the_jurisdiction_lacks(tmp_path):
     text += '[documents]\nnumber_pattern.interview = "鄂尔多斯市约字〔{year}〕{n}号"\n'
     message = error(tmp_path, text)
     assert "documents.number_pattern.interview：'interview' 不是 ordos 的公文（其程序没有" in message
-    assert message.endswith("可用的种类：assignment, reminder, special_report, bulletin")
+    assert message.endswith("可用的种类：assignment, reminder, special_report, bulletin, order")
 
 
 # --- ducha init: the documents' own names ------------------------------------------------------------

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from ducha_core.conformance import CHECK_FUNCTIONS, Subject, conformance_tests, run_checks
+from ducha_core.conformance import (
+    CHECK_FUNCTIONS,
+    PENDING_HONEST,
+    Subject,
+    conformance_tests,
+    judge,
+    run_checks,
+)
 from ducha_core.registry import all_ids
 
 FIVE = ("weinan_gaoxin", "zhoucun", "ordos", "dazhan", "ankang")
@@ -20,8 +27,18 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_plugin_conforms(jid, check):
     if jid not in all_ids():
         pytest.skip(f"{jid} is not installed yet")
-    problems = CHECK_FUNCTIONS[check](Subject(jid, root=ROOT))
-    assert problems == [], f"{jid} {check}:\n" + "\n".join(problems)
+    # a plugin still listed in PENDING_HONEST for this check xfails (and fails once it passes)
+    judge(jid, check, CHECK_FUNCTIONS[check](Subject(jid, root=ROOT)))
+
+
+def test_pending_is_a_temporary_list_of_shipped_plugins():
+    assert set(PENDING_HONEST) <= set(CHECK_FUNCTIONS)
+    assert all(ids <= set(FIVE) for ids in PENDING_HONEST.values())
+    with pytest.raises(AssertionError, match="PENDING_HONEST 中删去"):
+        judge("ankang", "traceability_honest", [])
+    with pytest.raises(AssertionError, match="未通过"):
+        judge("not_pending", "traceability_honest", ["条款 第一条：x 无测试证明"])
+    judge("not_pending", "traceability_honest", [])
 
 
 BROKEN = '''
@@ -75,6 +92,11 @@ def test_checks_fail_on_a_broken_plugin(tmp_path):
         "article 第一条 names unknown rule 'no_such_rule'",
         "article 第二条 is not operational but gives no reason",
     ]
+    assert result["settings_read"] == []  # it declares no setting; the core's own are all read
+    # the knock-out does not run on a table with errors: it says what to mend first
+    assert result["traceability_honest"] == [
+        "剔除检验未运行：先改正条款对照表与出处的错误 —— 条款对照表引用了不存在的规则 no_such_rule；"
+        "条款 第二条 标为不可操作，但未写理由"]
 
 
 def test_factory_gives_one_test_per_check():
@@ -90,7 +112,8 @@ def test_pytest_plugin_option_runs_the_suite(tmp_path):
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "ducha_core.conformance",
          "--ducha-plugin", str(path), "--ducha-jurisdiction", "broken", str(tmp_path)],
         capture_output=True, text=True, cwd=tmp_path)
-    assert "4 failed, 2 passed" in res.stdout, res.stdout + res.stderr  # templates_render and rules_reachable pass
+    # templates_render, rules_reachable and settings_read pass; traceability_honest stops at the table's errors
+    assert "5 failed, 3 passed" in res.stdout, res.stdout + res.stderr
     assert "cannot reach a terminal state" in res.stdout
 
 
@@ -123,7 +146,9 @@ def test_rules_reachable_flags_a_rule_the_cli_cannot_reach(toy_policy):
                                procedure=attrs.evolve(toy_policy.procedure, transitions=(
                                    *toy_policy.procedure.transitions, attrs.evolve(chooser, sources=("submitted",)))))
     problems = check_rules_reachable(Stub())
-    assert "escalation 'x': waits for 'finding', which no step of the procedure records" in problems
-    assert any("field 'urgent' has no Chinese name" in p for p in problems)
-    assert "escalation 'x': proposes 'fly', which is not a step of the procedure" in problems
-    assert any("chooses from setting 'no_such_list', which is not a non-empty list" in p for p in problems)
+    assert sorted(problems) == sorted([
+        "升级规则 'x'：等待 'finding'，但程序中没有记录它的步骤",
+        "升级规则 'x'：字段 'urgent' 没有中文名（ducha_field_names），命令行不接受 --urgent",
+        "升级规则 'x'：提议 'fly'，但它不是程序中的步骤",
+        "步骤 'order'：--method 的取值来自设置 'no_such_list'，但它不是非空列表",
+    ])

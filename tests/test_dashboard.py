@@ -153,6 +153,94 @@ def test_screenshot_in_headless_chromium(tmp_path, snapshot):
     assert white < 0.9 * len(colours)
 
 
+# --- fonts: Chinese text renders as Chinese, not as boxes --------------------------------------------
+
+
+def cjk_fonts() -> list[str]:
+    """The font families fontconfig has for Chinese (``fc-list :lang=zh``); [] without fontconfig."""
+    fc = shutil.which("fc-list")
+    if fc is None:
+        return []
+    out = subprocess.run([fc, ":lang=zh", "family"], capture_output=True, text=True, timeout=60, check=False)
+    return [line for line in out.stdout.splitlines() if line.strip()]
+
+
+#: three rows: two different Chinese strings, and private-use code points no font draws (boxes)
+FONT_ROWS = ("督查督办", "通报表扬", "\ue000\ue001\ue002\ue003")
+ROW_HEIGHT, GLYPH = 100, 64
+
+
+def glyph_rows(tmp_path, font_family: str, env: dict | None = None) -> list[list[frozenset]]:
+    """Each row of ``FONT_ROWS`` drawn by headless Chromium in ``font_family`` at 64 px, as the set of
+    dark pixels of each character's cell."""
+    rows_html = "".join(f'<div style="position:absolute;left:0;top:{i * ROW_HEIGHT}px">{text}</div>'
+                        for i, text in enumerate(FONT_ROWS))
+    page = tmp_path / "glyphs.html"
+    page.write_text(f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>'
+                    f"body {{ margin: 0; background: #fff; color: #000; font-family: {font_family};"
+                    f" font-size: {GLYPH}px; line-height: 1; }} div {{ white-space: nowrap; letter-spacing: 0; }}"
+                    f"</style></head><body>{rows_html}</body></html>", encoding="utf-8")
+    png = tmp_path / "glyphs.png"
+    cmd = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           f"--user-data-dir={tmp_path / 'glyph-profile'}", f"--screenshot={png}",
+           f"--window-size={GLYPH * 5},{ROW_HEIGHT * len(FONT_ROWS)}", page.resolve().as_uri()]
+    subprocess.run(cmd, capture_output=True, timeout=120, check=False, env=env)
+    assert png.exists(), "no screenshot"
+    width, _height, rows = _png_pixels(png.read_bytes())
+    bpp = len(rows[0]) // width
+    cells: list[list[frozenset]] = []
+    for r in range(len(FONT_ROWS)):
+        ink = {(x, y - r * ROW_HEIGHT) for y in range(r * ROW_HEIGHT, (r + 1) * ROW_HEIGHT)
+               for x in range(width) if min(rows[y][x * bpp:x * bpp + 3]) < 128}
+        # each character's cell, its ink moved to the cell's origin (glyphs are 1 em = 64 px wide)
+        cells.append([frozenset((x - c * GLYPH, y) for x, y in ink if c * GLYPH <= x < (c + 1) * GLYPH)
+                      for c in range(4)])
+    return cells
+
+
+def assert_cjk_renders(cells: list[list[frozenset]]) -> None:
+    """A box (豆腐块) for every character fails: boxes are the same shape whatever the character."""
+    one, two, boxes = cells
+    assert all(one) and all(two), "a Chinese character drew nothing"
+    shapes = set(one) | set(two)
+    assert len(shapes) == 7, "different characters drew the same shape: boxes, not glyphs"  # 督 twice
+    assert not shapes & set(boxes), "a Chinese character drew the shape of a missing glyph"
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (apt-get install chromium)")
+def test_chinese_text_renders_not_boxes(tmp_path):
+    """The dashboard's and the documents' fonts draw Chinese (the screenshot test above only sees
+    colours, and passed on a page of boxes)."""
+    if not cjk_fonts():
+        pytest.skip("no Chinese font installed (fc-list :lang=zh is empty): apt-get install fonts-noto-cjk")
+    from importlib.resources import files
+
+    for template in ("dashboard.html.j2", "document.html.j2"):
+        css = files("ducha_core").joinpath("templates", template).read_text(encoding="utf-8")
+        family = re.search(r"body \{[^}]*?font-family: ([^;]+);", css, re.S).group(1)
+        (tmp_path / template).mkdir()
+        assert_cjk_renders(glyph_rows(tmp_path / template, " ".join(family.split())))
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (apt-get install chromium)")
+def test_the_font_check_fails_on_boxes(tmp_path):
+    """With fontconfig shown only a Latin font (DejaVu), Chinese is drawn as boxes, and the check says so."""
+    dejavu = Path("/usr/share/fonts/truetype/dejavu")
+    if not dejavu.is_dir():
+        pytest.skip("DejaVu fonts are not installed (apt-get install fonts-dejavu-core)")
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(f'<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+                    f"<dir>{dejavu}</dir><cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>",
+                    encoding="utf-8")
+    import os
+
+    env = dict(os.environ, FONTCONFIG_FILE=str(conf))
+    cells = glyph_rows(tmp_path, '"Noto Sans CJK SC", sans-serif', env=env)
+    with pytest.raises(AssertionError, match=r"boxes|missing glyph|drew nothing"):
+        assert_cjk_renders(cells)
+
+
 def test_long_tables_are_capped(snapshot, monkeypatch):
     from ducha_core.documents import dashboard
 

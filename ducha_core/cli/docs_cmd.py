@@ -1,6 +1,7 @@
 """`ducha doc`, `ducha report`, `ducha demo`: documents (公文), the static dashboard and the demo.
 
 ducha doc assignment DC-2025-0012 --format html --out 督查通知单.html
+ducha doc assignment DC-2025-0012 --format docx --out 督查通知单.docx
 ducha doc bulletin 2025-Q3
 ducha report --html 看板/ --as-of 2025-09-30
 ducha demo --jurisdiction ankang --dir ./ducha-demo
@@ -15,9 +16,12 @@ from pathlib import Path
 import click
 
 from ducha_core.cli.options import DATE, YEAR, NamedChoice, command, handle_errors
+from ducha_core.documents.render import DOC_KINDS
 
-KINDS = {"assignment": "督查通知单", "reminder": "催办通知", "special_report": "督查专报", "bulletin": "督查通报",
-         "interview": "约谈通知"}
+#: the document kinds and their names (``DOC_KINDS``), for the KIND argument
+KINDS = {k: spec.name for k, spec in DOC_KINDS.items()}
+#: output formats and what they are
+FORMATS = {"md": "Markdown", "html": "可打印的 A4 网页", "docx": "Word 文件（GB/T 9704-2012 公文格式）"}
 
 
 def _config_option(func):
@@ -44,10 +48,11 @@ def _snapshot(config_path, as_of: date, viewer: str | None):
 @command()
 @click.argument("kind", type=NamedChoice(KINDS), metavar="KIND")
 @click.argument("subject", metavar="MATTER|PERIOD")
-@click.option("--format", "fmt", type=NamedChoice({"md": "Markdown", "html": "可打印的 A4 网页"}), default="md",
-              show_default=True, help="md 为 Markdown，html 为可打印的 A4 网页。")
+@click.option("--format", "fmt", type=NamedChoice(FORMATS), default=None,
+              help="md 为 Markdown（默认），html 为可打印的 A4 网页，docx 为 Word 文件（须用 --out）；"
+                   "不写则按 --out 的扩展名（.html、.docx）。")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None, metavar="FILE",
-              help="写入此文件（默认打印到终端）。")
+              help="写入此文件（默认打印到终端；docx 必须写入文件）。")
 @click.option("--as-of", "as_of", type=DATE, default=None,
               help="台账截至此日的情况（默认今天；督查通报取该期的最后一天，若更早）。")
 @_config_option
@@ -60,21 +65,35 @@ def doc(kind, subject, fmt, out, as_of, config_path, viewer):
     KIND：assignment 督查通知单，reminder 催办通知，special_report 督查专报（一事一报），
     bulletin 督查通报（PERIOD：2025、2025-H1、2025-Q3、2025-09），interview 约谈通知。
     其余公文的 MATTER 为事项编号。"""
-    from ducha_core.documents.render import DOC_KINDS, render
+    from ducha_core.documents.render import layout, render_document
     from ducha_core.documents.snapshot import parse_period
+    from ducha_core.errors import InputError
 
+    suffix = Path(out).suffix.lower().lstrip(".") if out else ""
+    by_suffix = {"htm": "html", "html": "html", "docx": "docx", "md": "md"}.get(suffix)
+    if fmt is None:
+        fmt = by_suffix or "md"
+    elif by_suffix and by_suffix != fmt and "docx" in (fmt, by_suffix):
+        raise InputError(f"--out {out} 的扩展名是 .{suffix}，与 --format {fmt} 不符；请改用 --format {by_suffix} "
+                         f"或改文件名")
+    if fmt == "docx" and not out:
+        raise InputError("docx 是二进制文件，不能打印到终端；请用 --out 指定文件，如 --out 公文.docx")
     day = as_of or date.today()
     if DOC_KINDS[kind].subject == "period":
         period = parse_period(subject)
         if as_of is None:
             day = min(period.end, date.today())
     snapshot = _snapshot(config_path, day, viewer)
-    text = render(snapshot, kind, subject, fmt)
+    document = render_document(snapshot, kind, subject)
+    content = layout(document, fmt, snapshot.policy)
     if out:
-        Path(out).write_text(text, encoding="utf-8")
-        click.echo(f"{DOC_KINDS[kind].name}已写入 {out}", err=True)
+        if isinstance(content, bytes):
+            Path(out).write_bytes(content)
+        else:
+            Path(out).write_text(content, encoding="utf-8")
+        click.echo(f"{document.name}已写入 {out}", err=True)
     else:
-        click.echo(text, nl=False)
+        click.echo(content, nl=False)
 
 
 @command()
@@ -118,6 +137,6 @@ def demo(jurisdiction, target, year, as_of, quiet):
     click.echo(f"  数据库  {result.database}")
     for key, path in result.documents.items():
         if key.endswith(".html"):
-            click.echo(f"  公文    {path}（及 .md）")
+            click.echo(f"  公文    {path}（及 .md、.docx）")
     click.echo(f"  看板    {result.dashboard}")
     click.echo(f"试一试：cd {result.dir} && ducha ledger --as-of {result.as_of} && ducha due --as-of {result.as_of}")

@@ -117,20 +117,72 @@ def deadline(jurisdiction, kind, from_: date, meeting, plugin_paths, fmt, as_jso
 
 @command()
 @click.argument("jurisdiction", metavar="ID")
+@click.option("--check", is_flag=True,
+              help="同时运行剔除检验：逐条剔除条款所引的规则，重跑该条所引的测试，至少一个失败才算有测试证明"
+                   "（每个辖区约 3–4 秒）。")
 @plugin_path_option
 @format_option
 @handle_errors
-def articles(jurisdiction, plugin_paths, fmt, as_json):
-    """条款对照表：每条每款对应的规则与测试，或不可操作的理由；并给出可操作条款的覆盖率。"""
-    from ducha_core.registry import resolve_policy
-    from ducha_core.traceability import coverage
+def articles(jurisdiction, check, plugin_paths, fmt, as_json):
+    """条款对照表：每条每款的状态（已执行且有测试、无测试证明、CLI不可达、未被读取、非操作性条款）及其规则与测试。
+
+    \b
+    不加 --check 只做静态检查（规则是否存在、能否从命令行使用、是否被核心读取、
+    规则引用的条款是否在表中），不计算覆盖率；加 --check 运行剔除检验，
+    覆盖率只计“已执行且有测试”的条款。"""
+    from ducha_core.errors import InputError
+    from ducha_core.registry import is_variant_spec, plugins_with, resolve_policy
+    from ducha_core.traceability import STATUS_NAMES, not_enforced, report
 
     policy = resolve_policy(jurisdiction, plugin_paths=plugin_paths)
-    report = coverage(policy)
+    result = None
+    if check:
+        if is_variant_spec(jurisdiction):
+            raise InputError("剔除检验只用于已安装或 --plugin 加载的辖区id，不用于政策变体文件")
+        from ducha_core.knockout import run
+
+        result = run(policy.id, plugin_paths)
+    rep = report(policy, result, plugins=None if is_variant_spec(jurisdiction) else plugins_with(plugin_paths))
+    command_line = f"ducha articles {jurisdiction} --check" + "".join(f" --plugin {p}" for p in plugin_paths)
+    if result is None:
+        rep["note"] = f"剔除检验未运行：覆盖率（只计已执行且有测试的条款）未计算；运行 {command_line}"
     fmt = output_format(fmt, as_json)
-    rows = [[a.id, "是" if a.operational else "否", a.summary, ", ".join(a.rules) or "—",
-             ", ".join(a.tests) or "—", a.reading or a.reason] for a in policy.articles]
-    emit(fmt, ["条款", "可操作", "内容", "规则", "测试", "解读/理由"], rows, report)
-    if fmt == "table":
-        click.echo(f"\n可操作条款 {report['operational']} 条，已编码并有测试 {report['covered']} 条，"
-                   f"覆盖率 {report['coverage']:.0%}")
+
+    def tests_of(a: dict) -> str:
+        return ", ".join(t.rsplit("::", 1)[-1] for t in a["tests"]) or "—"
+
+    def note_of(a: dict) -> str:
+        if a["status"] == "not_operational":
+            return a["reason"]
+        if a["status"] == "tested":
+            return a["reading"]
+        return a["detail"]
+
+    rows = [[a["id"], a["status_name"], a["summary"], ", ".join(a["rules"]) or "—", tests_of(a), note_of(a)]
+            for a in rep["articles"]]
+    emit(fmt, ["条款", "状态", "内容", "规则", "测试", "说明"], rows, rep)
+    if fmt != "table":
+        return
+    bad = not_enforced(rep)
+    if bad:
+        click.echo(f"\n未达到“{STATUS_NAMES['tested']}”的条款与规则（条款、规则、状态、原因）：")
+        for b in bad:
+            click.echo(f"  {b['article']}  {b['rule'] or '—'}  {b['status']}  {b['reason']}")
+    if rep["errors"]:
+        click.echo("\n错误：")
+        for e in rep["errors"]:
+            click.echo(f"  {e}")
+    if rep["hints"]:
+        click.echo("\n提示：")
+        for h in rep["hints"]:
+            click.echo(f"  {h}")
+    n = rep["operational"]
+    if result is None:
+        click.echo(f"\n可操作条款 {n} 条；静态检查无问题 {rep['statically_clear']} 条"
+                   f"（名义覆盖率 {rep['nominal_coverage']:.0%}：只核对列出的规则与测试名称，不证明规则被执行、被测试）。")
+        click.echo(f"未运行剔除检验：覆盖率（只计已执行且有测试的条款）未计算。运行 {command_line}"
+                   "（逐条剔除所引规则并重跑所引测试）。")
+    else:
+        seconds = result.get("seconds", 0)
+        click.echo(f"\n可操作条款 {n} 条，已执行且有测试 {rep['enforced_and_tested']} 条，覆盖率 {rep['coverage']:.0%}"
+                   f"（剔除检验：{result['knockouts']} 条规则，{result['test_runs']} 次测试运行，用时 {seconds} 秒）")

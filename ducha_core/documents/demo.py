@@ -45,6 +45,10 @@ DEPARTMENTS = (
     ("jtysj", "交通运输局"), ("nyncj", "农业农村局"), ("wjj", "卫生健康局"), ("scjgj", "市场监管局"),
     ("yjglj", "应急管理局"),
 )
+#: the 口 (line of work) of each demo department, so a bulletin that groups by 口 (Ankang 第七条 分口汇总)
+#: has groups to show; the local governments below the jurisdiction are their own 口
+LINES = {"fgj": "经济口", "scjgj": "经济口", "nyncj": "农业农村口", "zrzyj": "城建口", "zjj": "城建口",
+         "jtysj": "城建口", "sthjj": "城建口", "jyj": "社会事业口", "wjj": "社会事业口", "yjglj": "社会事业口"}
 LOCAL = {  # the units below the jurisdiction: streets for a district or county, districts for a city
     "district": (("jd_cg", "城关街道"), ("jd_xh", "新华街道"), ("jd_df", "东风街道")),
     "county": (("z_cg", "城关镇"), ("z_xh", "新华镇"), ("z_df", "东风镇")),
@@ -148,7 +152,8 @@ def directory_people(policy: Any, level: str, rng: random.Random) -> tuple[dict[
         head, staff = f"{uid}_head", f"{uid}_staff"
         people[head] = Person(head, _name(rng), unit_roles, uid, f"{name}主要负责人")
         people[staff] = Person(staff, _name(rng), unit_roles, uid, f"{name}督查联络员")
-        units[uid] = Unit(uid, name, head=head, leader_in_charge=leader_in_charge, responsible_person=staff)
+        units[uid] = Unit(uid, name, head=head, leader_in_charge=leader_in_charge, responsible_person=staff,
+                          line=LINES.get(uid, "属地口"))
     return units, people
 
 
@@ -589,7 +594,7 @@ def config_text(demo: Demo, policy: Any) -> str:
         lines.append(f"{key} = {_toml_str(value)}  # 示例值：文件未载明，部署填写")
     for unit in demo.units.values():
         lines += ["", "[[unit]]", f"id = {_toml_str(unit.id)}", f"name = {_toml_str(unit.name)}"]
-        for key in ("head", "leader_in_charge", "responsible_person"):
+        for key in ("head", "leader_in_charge", "responsible_person", "line"):
             value = getattr(unit, key)
             if value:
                 lines.append(f"{key} = {_toml_str(value)}")
@@ -674,8 +679,10 @@ def pick_subjects(snapshot: Any) -> dict[str, str]:
     interviewed = first(lambda r: r.matter.last("interview") is not None,
                         first(lambda r: any(e.data.get("step") for e in r.matter.events), red))
     q = (snapshot.as_of.month - 1) // 3 + 1
+    ordered = first(lambda r: r.matter.last("order") is not None, red)
     subjects = {"assignment": assigned, "reminder": red, "special_report": report,
-                "bulletin": f"{snapshot.as_of.year}-Q{q}", "interview": interviewed}
+                "bulletin": f"{snapshot.as_of.year}-Q{q}", "interview": interviewed, "order": ordered,
+                "assessment": str(snapshot.as_of.year)}
     return {kind: subjects[kind] for kind in available_kinds(snapshot.policy) if kind in subjects}
 
 
@@ -686,7 +693,7 @@ def build(target: str | Path, jurisdiction: str | None = None, *, year: int = 20
     from ducha_core.cli.options import render_table
     from ducha_core.config import load_config
     from ducha_core.documents.dashboard import write_dashboard
-    from ducha_core.documents.render import DOC_KINDS, render
+    from ducha_core.documents.render import layout, render_document
     from ducha_core.documents.snapshot import Snapshot
     from ducha_core.ledger import Ledger
     from ducha_core.registry import resolve_policy
@@ -735,10 +742,15 @@ def build(target: str | Path, jurisdiction: str | None = None, *, year: int = 20
     for kind, subject in pick_subjects(snapshot).items():
         if subject is None:
             continue
-        stem = f"{DOC_KINDS[kind].name}_{subject}"
-        for fmt in ("md", "html"):
+        document = render_document(snapshot, kind, subject)
+        stem = f"{document.name}_{subject}"  # the document's own name (渭南: 督办通知, not 催办通知)
+        for fmt in ("md", "html", "docx"):
             path = docs_dir / f"{stem}.{fmt}"
-            path.write_text(render(snapshot, kind, subject, fmt), encoding="utf-8")
+            content = layout(document, fmt, snapshot.policy)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
             documents[f"{kind}.{fmt}"] = path
     timings["documents"] = time.perf_counter() - t0
     t0 = time.perf_counter()

@@ -3,6 +3,12 @@
 A ``Snapshot`` is built from a ``Ledger`` (``Snapshot.from_ledger``) or, without a store, from
 events folded through a ``MatterEngine`` (``Snapshot.from_events``: tests, the demo's planner).
 Everything here is computed from matter states; nothing is stored.
+
+What documents say comes from here, read from the record as the CLI wrote it: the words of a step
+(``said``: ``--note``, ``--reason`` …), why it was taken (``reason``: what was recorded, else the rule it
+confirmed), the period's praise, criticism and returns (``Mark``), the time limits not kept
+(``Lateness``, from the obligations), what a step asks and who took it (``StepFacts``), the time limits
+an assignment set, the 口 of a matter (``by_line``) and a unit's year (``assessment``).
 """
 
 from __future__ import annotations
@@ -15,17 +21,59 @@ from typing import Any
 
 import attrs
 
+from ducha_core.assessment import WAITING
 from ducha_core.errors import InputError
 from ducha_core.escalation import Finding, evaluate
+from ducha_core.escalation import year_named as _year_named
 from ducha_core.events import Event
 from ducha_core.matter import LIGHT_NAMES, MatterEngine, MatterState, light
 from ducha_core.model import Person, Unit
-from ducha_core.obligations import OFFICE, all_obligations, headline, result_on_time
+from ducha_core.obligations import OFFICE, Obligation, all_obligations, headline, result_on_time
 
 LIGHTS = ("red", "yellow", "green", "done", "none")
 SHORT_LIGHT = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "done": "已办结/已报送", "none": "未交办"}
 #: marks that show a matter was escalated (提级, 督办令, 重点督办, 约谈, 通报批评, 问责)
 ESCALATION_ACTIONS = ("order", "priority_chase", "escalate", "interview", "accountability", "rectification_plan")
+
+
+#: what a unit does to meet an obligation of each kind (``Obligation.what``), for "仍未报送办理结果"
+WHAT_VERBS = {
+    "result": "报送办理结果",
+    "answer": "答复",
+    "plan": "提出办理方案",
+    "progress": "报送进展情况",
+    "cycle": "报送",
+    "explanation": "说明情况",
+    "rectification": "报送整改情况",
+    "rectification_plan": "报送书面整改方案",
+    "improvement": "报送进展",
+    "followup": "报送办理结果",
+}
+#: the fields in which a step records what it says, in the order a document quotes them: the CLI's
+#: options (``--method``, ``--reason``, ``--reasons``, ``--progress``, ``--note`` …) and the fields a
+#: jurisdiction asks for (形象进度, 印证资料, 整改方案); the first four are quoted without their name
+SAID_FIELDS = ("note", "summary", "reason", "reasons", "method", "progress", "visible_progress", "evidence", "plan",
+               "requirements")
+_PLAIN = frozenset({"note", "summary", "reason", "reasons"})
+BULLETIN_NAMES = {"praise": "通报表扬", "criticism": "通报批评"}
+#: the unit's 口 when its ``line`` is not set in ``ducha.toml`` (分口汇总)
+NO_LINE = "未分口单位"
+
+
+def _condition(rule_name: str) -> str:
+    """What a rule's name says happened, without the consequence it names: "经约谈仍无明显进展：认定“较差”，
+    全市通报批评…" -> "经约谈仍无明显进展"; "下达督办令后仍无明显进展，通报批评" -> "下达督办令后仍无明显进展"."""
+    head = rule_name.split("：")[0]
+    return re.sub(r"，(?:予以)?(?:通报批评|通报表扬)$", "", head)
+
+
+def _day(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        return None
 
 
 def _as_dict(items: Any, key: str = "id") -> dict[str, Any]:
@@ -109,6 +157,89 @@ class Row:
         return self.matter.title
 
 
+@attrs.frozen
+class Lateness:
+    """A time limit a unit did not keep, read from the matter's obligations (never from its registration
+    or a limit since changed): ``status`` ``late`` (met after its last day), ``superseded`` (changed by
+    an extension or a new limit after its last day had passed), ``overdue`` (still owed, its last day
+    passed as of ``as_of``) or ``missed`` (漏报: no longer expected, never met). ``days``: working days
+    late — to the day met, the day changed, or ``as_of``; 0 when missed."""
+
+    matter: MatterState
+    obligation: Obligation
+    status: str
+    days: int
+    as_of: date
+    units_text: str
+
+    @property
+    def name(self) -> str:
+        return self.obligation.name
+
+    @property
+    def due(self) -> date | None:
+        return self.obligation.due
+
+    @property
+    def verb(self) -> str:
+        return WHAT_VERBS.get(self.obligation.what, "报送")
+
+    @property
+    def text(self) -> str:
+        """One clause: 交办通知明确的办理时限于2025年11月5日到期，截至2025年12月31日已逾期40个工作日仍未报送办理结果."""
+        head = f"{self.name}于{cn_date(self.due)}到期"
+        if self.status == "late":
+            return f"{head}，{cn_date(self.obligation.met_on)}才{self.verb}，逾期{self.days}个工作日"
+        if self.status == "superseded":
+            return f"{head}，逾期{self.days}个工作日后变更期限"
+        if self.status == "overdue":
+            return f"{head}，截至{cn_date(self.as_of)}已逾期{self.days}个工作日仍未{self.verb}"
+        return f"{head}，未{self.verb}（漏报）"
+
+
+@attrs.frozen
+class Mark:
+    """A step the office recorded on a matter as documents cite it (通报表扬/批评, 督办令, 约谈, 退回 …).
+    ``reason``: what was recorded with it (``--reason``, ``--note`` …), else the name of the rule that
+    called for it (``--step``), else ""; ``article``: that rule's article."""
+
+    matter: MatterState
+    event: Event
+    units: tuple[str, ...]
+    units_text: str
+    reason: str
+    article: str
+
+    @property
+    def on(self) -> date:
+        return self.event.on
+
+
+@attrs.frozen
+class StepFacts:
+    """What a matter document says about the step it serves (约谈, 督办令, 催办): who took it, when and
+    where, who approved it, why (``reason``, ``rule``), what it asks of the units (``obligations``
+    it created, with their last days) and the time limits overdue on its day (``overdue``).
+    ``event`` is None when the step is not recorded yet (``day`` is then the snapshot's day)."""
+
+    matter: MatterState
+    event: Event | None
+    day: date
+    actor: str  # the person's name
+    actor_title: str  # their title, else the name of their role the step allows
+    approver: str
+    approver_title: str  # the name of the approver's role (市政府), without its gloss in parentheses
+    units: tuple[str, ...]
+    units_text: str
+    reason: str
+    rule: Any  # the EscalationStep (or GradeRule) the step confirmed, if any
+    article: str
+    obligations: tuple[Obligation, ...]
+    overdue: tuple[Lateness, ...]
+    data: dict[str, Any]
+    reminded: int = 0  # reminders (催办/督办) recorded before it, on or before its day
+
+
 @attrs.define
 class UnitStats:
     """A unit's figures over the matters it leads (主办)."""
@@ -121,7 +252,8 @@ class UnitStats:
     late: int = 0
     overdue: int = 0  # open and past the deadline (red)
     open: int = 0
-    returns: int = 0
+    returns: int = 0  # 退回重新办理 in the period (all, when no period)
+    lapses: int = 0  # time limits not kept in the period (met late, changed late, overdue, missed)
     praise: int = 0
     criticism: int = 0
     escalations: int = 0
@@ -338,6 +470,293 @@ class Snapshot:
                 out.append((state, evs))
         return out
 
+    # --- what documents say (facts read from the record; nothing made up) ------------------------
+
+    def said(self, event: Event, *, kind: bool = True, until: bool = True) -> str:
+        """What a step records in words, as the CLI writes it (``--note``, ``--reason``, ``--reasons``,
+        ``--method``, ``--progress`` …, and a jurisdiction's own fields such as 形象进度), joined with
+        "；"; a choice from the document's list (督查发现的情形 …) by its name; a 通报 says which (表扬 or
+        批评) unless ``kind`` is false, a date it sets (``--until``) unless ``until`` is false; "" when
+        nothing was said."""
+        data = event.data
+        parts: list[str] = []
+        for key in SAID_FIELDS:
+            value = data.get(key)
+            if isinstance(value, bool) or value is None or isinstance(value, list | dict):
+                continue
+            text = str(value).strip()
+            if not text or any(text in p for p in parts):
+                continue
+            parts.append(text if key in _PLAIN else f"{self.policy.field_names.get(key, key)}：{text}")
+        for key, name in self._choice_names(event).items():
+            parts.append(f"{self.policy.field_names.get(key, key)}：{name}")
+        day = _day(data.get("until")) if until else None
+        if day is not None:
+            parts.append(f"期限至{cn_date(day)}")
+        if kind and event.action == "bulletin" and data.get("type") in BULLETIN_NAMES:
+            parts.insert(0, BULLETIN_NAMES[data["type"]])
+        return "；".join(parts)
+
+    def _choice_names(self, event: Event) -> dict[str, str]:
+        """Fields of ``event`` whose value comes from a list the document names (a setting's dict:
+        value -> name), other than those ``said`` quotes already."""
+        out: dict[str, str] = {}
+        for t in self.policy.procedure.transitions:
+            if t.action != event.action:
+                continue
+            for key, setting in t.choices.items():
+                names = self.policy.settings.get(setting) if isinstance(setting, str) else None
+                value = event.data.get(key)
+                if key not in SAID_FIELDS and isinstance(names, dict) and value in names:
+                    out[key] = str(names[value])
+        return out
+
+    def step_rule(self, event: Event) -> Any:
+        """The escalation rung (or forced-grade rule) a step confirmed (its ``--step``), or None."""
+        step = event.data.get("step")
+        if not step:
+            return None
+        for rule in self.policy.escalation:
+            if rule.id == step:
+                return rule
+        if self.policy.grading is not None:
+            for rule in self.policy.grading.rules:
+                if rule.id == step:
+                    return rule
+        return None
+
+    def reason(self, event: Event) -> str:
+        """Why a step was taken, as recorded: what it says (``said``: reason, note …), else the name
+        of the rule it confirmed; "" when neither was recorded (a document then gives no reason
+        rather than a made-up one)."""
+        text = self.said(event, kind=False, until=False)
+        if text:
+            return text
+        rule = self.step_rule(event)
+        return _condition(getattr(rule, "name", "")) if rule is not None else ""
+
+    def mark(self, state: MatterState, event: Event) -> Mark:
+        units = tuple(self.event_units(state, event))
+        rule = self.step_rule(event)
+        return Mark(state, event, units, self.unit_names(units), self.reason(event),
+                    rule.citation.article if rule is not None and rule.citation else "")
+
+    def praise(self, period: Period | None = None) -> list[Mark]:
+        """The period's 通报表扬, each with its units and recorded reason."""
+        return [self.mark(s, e) for s, e in self.bulletins("praise", period)]
+
+    def criticism(self, period: Period | None = None) -> list[Mark]:
+        """The period's 通报批评, each with its units and recorded reason."""
+        return [self.mark(s, e) for s, e in self.bulletins("criticism", period)]
+
+    def returns(self, period: Period | None = None) -> list[Mark]:
+        """The period's 退回重新办理 (review_return), each with the recorded reason (办理质量)."""
+        return [self.mark(s, e) for s, e in self.marks(("review_return",), period)]
+
+    def findings_recorded(self, state: MatterState) -> list[Mark]:
+        """督查发现 recorded on a matter (``ducha finding --note``), with what was found."""
+        return [self.mark(state, e) for e in state.events if e.action == "finding" and e.on <= self.as_of]
+
+    def unit_obligations(self, state: MatterState, upto: date | None = None) -> list[Obligation]:
+        """The time limits the handling units owe on ``state`` (not the office's own), as of ``upto``."""
+        upto = upto or self.as_of
+        return [o for o in all_obligations(state, upto, self.calendar, self.policy.convention)
+                if o.owed_by != (OFFICE,)]
+
+    def _lateness(self, state: MatterState, ob: Obligation, status: str, days: int, day: date) -> Lateness:
+        return Lateness(state, ob, status, days, day, self.unit_names(ob.owed_by))
+
+    def overdue(self, state: MatterState, day: date | None = None) -> list[Lateness]:
+        """The time limits on ``state`` still owed and past their last day as of ``day`` (the
+        snapshot's day): each with its own last day and the working days since (``Lateness``)."""
+        day = min(day or self.as_of, self.as_of)
+        return [self._lateness(state, o, "overdue", self.calendar.workdays_between(o.due, day), day)
+                for o in self.unit_obligations(state, day) if o.due is not None and o.status(day) == "overdue"]
+
+    def lateness(self, state: MatterState, period: Period | None = None, *, waiting: bool = False) -> list[Lateness]:
+        """The time limits on ``state`` not kept, in ``period`` (the whole record when None): met
+        late or changed late within it, still overdue at its end (or the snapshot's day, if earlier),
+        missed with a last day within it. The waiting period after a 督办令 or 通报 (``WAITING``) is
+        left out unless ``waiting``: its lapse is the fact of a consequence, listed as such."""
+        start = period.start if period is not None else None
+        ref = min(self.as_of, period.end) if period is not None else self.as_of
+        out: list[Lateness] = []
+        for o in self.unit_obligations(state, ref):
+            if o.due is None or (o.what in WAITING and not waiting):
+                continue
+            status = o.status(ref)
+            if status == "late" and (start is None or o.met_on >= start):
+                out.append(self._lateness(state, o, "late", o.late_by, ref))
+            elif status == "superseded" and o.late_by and (start is None or o.superseded_on >= start):
+                out.append(self._lateness(state, o, "superseded", o.late_by, ref))
+            elif status == "overdue":
+                out.append(self._lateness(state, o, "overdue", self.calendar.workdays_between(o.due, ref), ref))
+            elif status == "missed" and (start is None or o.due >= start):
+                out.append(self._lateness(state, o, "missed", 0, ref))
+        return out
+
+    def period_lateness(self, period: Period) -> list[Lateness]:
+        """Every time limit not kept in ``period`` on the matters live in it (``lateness``), by last day."""
+        found = [x for s in self.in_period(period) for x in self.lateness(s, period)]
+        return sorted(found, key=lambda x: (x.due or date.max, x.matter.registered_on, x.matter.id))
+
+    def time_limits(self, state: MatterState) -> list[str]:
+        """The time limits the assignment set, as a 督查通知 states them (七(二) 明确……办理时限): each
+        fixed limit's last day (or 随办随报) with its name and article, each recurring report's cycle:
+        "2025年9月8日前（领导批示交办事项报送办理结果，九）"; the owing units are named where they are
+        not the lead units. Empty before assignment (nothing is said rather than "按本通知要求")."""
+        if state.assigned_on is None:
+            return []
+        out: list[str] = []
+        leads = set(state.lead_units)
+        for o in sorted(state.obligations, key=lambda o: o.due or date.max):
+            if o.starts != state.assigned_on or o.source != -1 or o.supersedes or o.rework_of or o.owed_by == (OFFICE,):
+                continue
+            due = o.deadline
+            when = f"{cn_date(due.date)}前" if due.date is not None else due.date_text
+            if due.date is not None and due.provisional:
+                when += "（暂定）"
+            why = "，".join(x for x in (o.name, due.citation.article if due.citation else "") if x)
+            text = f"{when}（{why}）"
+            if set(o.owed_by) != leads:  # owed by some of the units only (各牵头单位分别报送 …)
+                text = f"{self.unit_names(o.owed_by)}{text}"
+            if text not in out:
+                out.append(text)
+        for series in state.series:
+            if series.starts != state.assigned_on or series.owed_by == (OFFICE,):
+                continue
+            text = f"{series.cycle.due.describe()}前（{series.cycle.name}，{series.cycle.citation.article}）"
+            if text not in out:
+                out.append(text)
+        return out
+
+    def requirements(self, state: MatterState) -> str:
+        """The 任务要求 the assignment recorded (``assign --requirements``, else its ``--note``); ""."""
+        event = state.last("assign")
+        if event is None:
+            return ""
+        for key in ("requirements", "note"):
+            value = event.data.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+        return ""
+
+    def step_facts(self, state: MatterState, action: str) -> StepFacts:
+        """The latest ``action`` step recorded on ``state`` up to the snapshot's day, as a document
+        about it states it (``StepFacts``): for 约谈通知 (leader, time, place, approval, the
+        obligations it creates), 督办令 (its last day) and 催办通知 (lateness on the reminder's day)."""
+        event = next((e for e in reversed(state.events) if e.action == action and e.on <= self.as_of), None)
+        if event is None:
+            return StepFacts(state, None, self.as_of, "", "", "", "", tuple(state.lead_units),
+                             self.unit_names(state.lead_units), "", None, "", (), tuple(self.overdue(state)), {})
+        index = state.events.index(event)
+        person = self.people.get(event.actor)
+        transition = next((t for t in self.policy.procedure.transitions if t.action == action), None)
+        role = next((self.policy.roles[r].name for r in (person.roles if person else ())
+                     if transition is not None and r in transition.roles and r in self.policy.roles), "")
+        approver_id = event.data.get("approved_by")
+        approver = self.people.get(approver_id) if approver_id else None
+        approver_role = next((self.policy.roles[r].name.split("（")[0] for r in (approver.roles if approver else ())
+                              if r in self.policy.roles), "")
+        rule = self.step_rule(event)
+        created = tuple(o for o in state.obligations if o.source == index)
+        units = tuple(self.event_units(state, event))
+        return StepFacts(
+            state, event, event.on, self.person_name(event.actor), (person.title if person else "") or role,
+            self.person_name(approver_id) if approver_id else "", approver_role,
+            units, self.unit_names(units), self.reason(event), rule,
+            rule.citation.article if rule is not None and rule.citation else "",
+            created, tuple(self.overdue(state, event.on)), dict(event.data),
+            sum(1 for e in state.events[:index] if e.action == "remind"),
+        )
+
+    def transition(self, action: str) -> Any:
+        """The procedure's (first) step for ``action``, for its name and article; None if it has none."""
+        return next((t for t in self.policy.procedure.transitions if t.action == action), None)
+
+    def step_name(self, action: str) -> str:
+        """What the document calls the paper a step issues: its step name without 下达 (下达督办令 -> 督办令,
+        下达督办通知 -> 督办通知), else the core's name of the action."""
+        t = self.transition(action)
+        name = (t.name if t is not None and t.name else "") or self.policy.action_name(action)
+        return name.removeprefix("下达")
+
+    def consequences(self, action: str) -> list[Any]:
+        """The rungs of the ladder that follow when what an ``action`` step asks is not done (an ``After``
+        trigger on its obligation): 督办令后仍无明显进展 -> 通报批评 (Weinan 十六(二))."""
+        return [r for r in self.policy.escalation
+                if getattr(r.trigger, "action", None) == action and getattr(r.trigger, "obligation", None)]
+
+    def owed(self, ob: Obligation) -> str:
+        """What an obligation asks, with its last day: "2025年10月9日前报送书面整改方案"."""
+        verb = WHAT_VERBS.get(ob.what, "报送")
+        return f"{cn_date(ob.due)}前{verb}" if ob.due is not None else f"{ob.deadline.date_text}{verb}"
+
+    def criticisms_in_year(self, units: Iterable[str], year: int, upto: date | None = None) -> list[Mark]:
+        """The 通报批评 of any of ``units`` counting in ``year`` up to ``upto`` (the snapshot's day),
+        on every matter: what 十六(二) "一年内受到通报批评两次" counts."""
+        upto = upto or self.as_of
+        wanted = set(units)
+        return [self.mark(s, e) for s, e in self.marks(("bulletin",))
+                if e.data.get("type") == "criticism" and e.on <= upto and year_of(e) == year
+                and wanted & set(self.event_units(s, e))]
+
+    # --- 分口 (Ankang 第七条) ------------------------------------------------------------------------
+
+    def line_of(self, state: MatterState) -> str:
+        """The 口 a matter is reported under: its first lead (主办) unit's ``line`` in ``ducha.toml``,
+        else ``NO_LINE``."""
+        for unit in state.lead_units:
+            u = self.units.get(unit)
+            if u is not None and getattr(u, "line", None):
+                return u.line
+            break
+        return NO_LINE
+
+    def by_line(self, groups: Mapping[str, Sequence[MatterState]]) -> list[tuple[str, dict[str, list[MatterState]]]]:
+        """``groups`` (category -> matters, e.g. ``by_progress_status``) split by 口: (口, category ->
+        matters) in the order the deployment lists its units' 口, ``NO_LINE`` last."""
+        order = [u.line for u in self.units.values() if getattr(u, "line", None)]
+        found: dict[str, dict[str, list[MatterState]]] = {}
+        for category, states in groups.items():
+            for state in states:
+                line = self.line_of(state)
+                found.setdefault(line, {c: [] for c in groups})[category].append(state)
+        rank = {line: i for i, line in reversed(list(enumerate(order)))}
+        return sorted(found.items(), key=lambda kv: (kv[0] == NO_LINE, rank.get(kv[0], len(rank)), kv[0]))
+
+    # --- 年度考核汇总 ------------------------------------------------------------------------------
+
+    def assessment(self, period: Period) -> list[Any]:
+        """Every unit's year (``ducha_core.assessment.assess``) for the 年度考核汇总: ``period`` must
+        be a whole year. Counted over every matter in the log (confidential ones too: a unit's
+        figures do not show them), as of the snapshot's day."""
+        from ducha_core.assessment import assess
+
+        if period.start.month != 1 or period.end.month != 12 or period.start.year != period.end.year:
+            raise InputError(f"年度考核汇总按年度汇总：请写年份，如 {period.start.year}（不是 {period.key}）")
+        states = self._every if self._every is not None else self.states
+        return assess(self.policy, self.calendar, states, period.start.year, self.as_of, units=list(self.units))
+
+    def assessment_columns(self) -> list[tuple[str, str]]:
+        """(column, name) of the year summary's counts the procedure can record (通报表扬, 约谈 …)."""
+        from ducha_core.assessment import COLUMN_NAMES, COUNTED
+
+        steps = {t.action for t in self.policy.procedure.transitions}
+        return [(c, COLUMN_NAMES[c]) for c, (action, _) in COUNTED.items() if action in steps]
+
+    def assessment_office(self) -> str:
+        """Who the year summary goes to: the document's role for the assessment office (市考核办), else 考核办."""
+        return next((r.name.split("（")[0] for r in self.policy.roles.values() if "考核" in r.name), "考核办")
+
+    def year_marks(self, year: int) -> list[Mark]:
+        """The year's 通报表扬, 通报批评, 约谈, 督办令/重点督办 and 问责建议 (by the year each counts in),
+        for the 年度考核汇总's detail."""
+        from ducha_core.assessment import COUNTED
+
+        actions = tuple({a for a, _ in COUNTED.values()})
+        return [self.mark(s, e) for s, e in self.marks(actions) if year_of(e) == year and e.on <= self.as_of]
+
     def unit_stats(self, period: Period | None = None) -> list[UnitStats]:
         """Figures per unit (lead units), over matters done in ``period`` (all, when None)."""
         stats: dict[str, UnitStats] = {}
@@ -354,7 +773,6 @@ class Snapshot:
             for unit in state.lead_units:
                 s = get(unit)
                 s.assigned += 1
-                s.returns += state.returns
                 finished = state.submitted_on or state.closed_on
                 if row.done and (period is None or period.covers(finished)):
                     s.done += 1
@@ -368,6 +786,9 @@ class Snapshot:
                     s.open += 1
                 if state.grade:
                     s.grades.append(state.grade)
+            for late in self.lateness(state, period):
+                for unit in late.obligation.owed_by:
+                    get(unit).lapses += 1
             for event in state.events:
                 if period is not None and not period.covers(event.on):
                     continue
@@ -378,6 +799,9 @@ class Snapshot:
                             get(unit).praise += 1
                         elif event.data.get("type") == "criticism":
                             get(unit).criticism += 1
+                elif event.action == "review_return":  # 退回重新办理 (办理质量)
+                    for unit in units:
+                        get(unit).returns += 1
                 elif event.action in ESCALATION_ACTIONS:
                     for unit in units:
                         get(unit).escalations += 1
@@ -442,6 +866,11 @@ class Snapshot:
                 elif event.action in ESCALATION_ACTIONS or event.action == "bulletin":
                     bucket["escalated"] += 1
         return months
+
+
+def year_of(event: Event) -> int:
+    """The year a step counts in (the ``--year`` it names, else its day's)."""
+    return _year_named(event.data, event.on)
 
 
 def cn_date(day: date | None) -> str:
