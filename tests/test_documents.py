@@ -254,9 +254,10 @@ def test_every_kind_renders_for_every_installed_jurisdiction(jid, cal):
 #: Ankang (第十二条(三) 约谈) have a 约谈 step; all five have 交办, 催办, 向领导报告 and 通报
 EXPECTED_KINDS = {
     # 督办令 where the procedure has the order step (Weinan 十六(二), Ordos 责成/限期整改, Dazhan 督办通知);
-    # the year's 考核汇总 where grades are recorded as a step (Ankang 第十二条)
-    "weinan_gaoxin": ["assignment", "reminder", "special_report", "bulletin", "interview", "order"],
-    "zhoucun": ["assignment", "reminder", "special_report", "bulletin"],
+    # the year's 考核汇总 where the year's results go into the annual assessment as grades or points
+    # (Ankang 第十二条(四), Weinan 十六(四), Zhoucun 六(三))
+    "weinan_gaoxin": ["assignment", "reminder", "special_report", "bulletin", "interview", "order", "assessment"],
+    "zhoucun": ["assignment", "reminder", "special_report", "bulletin", "assessment"],
     "ordos": ["assignment", "reminder", "special_report", "bulletin", "order"],
     "dazhan": ["assignment", "reminder", "special_report", "bulletin", "order"],
     "ankang": ["assignment", "reminder", "special_report", "bulletin", "interview", "assessment"],
@@ -273,6 +274,8 @@ def _installed_policy(jid):
 def test_available_kinds_are_the_steps_the_document_has(jid):
     policy = _installed_policy(jid)
     steps = {t.action for t in policy.procedure.transitions}
+    if policy.grading is not None and (policy.grading.rules or policy.grading.deductions):
+        steps.add("grading")  # the 考核汇总 exists where the year's results become grades or points
     assert available_kinds(policy) == EXPECTED_KINDS[jid]
     for kind, spec in DOC_KINDS.items():
         assert (kind in available_kinds(policy)) == (spec.step in steps), (jid, kind)

@@ -61,6 +61,9 @@ class DocKind:
     step: str
 
 
+#: the "step" of a kind that exists where the policy grades units or deducts points for the year
+GRADING = "grading"
+
 DOC_KINDS: dict[str, DocKind] = {
     k.id: k
     for k in (
@@ -72,10 +75,11 @@ DOC_KINDS: dict[str, DocKind] = {
         # 督办令 (Weinan 十六(二) "下达督办令后"; Dazhan 第十四条(十二) 督办通知; Ordos 第十六条 责成落实):
         # where the procedure has the order step
         DocKind("order", "order_notice.md.j2", "督办令", "matter", "order"),
-        # 年度考核汇总 for the assessment office (Ankang 第十二条(四) 年底前汇总报送市考核办), subject a
-        # year: where the procedure has its assessment step (评定等次, 第十二条(一)); the figures of every
-        # jurisdiction are in `ducha assessment --year`
-        DocKind("assessment", "assessment_summary.md.j2", "年度考核汇总", "period", "grade"),
+        # 年度考核汇总 for the assessment office, subject a year: where the document carries the year's
+        # supervision results into the annual assessment as grades or points (GRADING: Ankang 第十二条(四)
+        # 年底前汇总报送市考核办; Weinan 十六(四) 年度目标责任考核中扣减分值; Zhoucun 六(三) 年度考评中予以扣分);
+        # the figures of every jurisdiction are in `ducha assessment --year`
+        DocKind("assessment", "assessment_summary.md.j2", "年度考核汇总", "period", GRADING),
     )
 }
 HTML_PAGE = "document.html.j2"
@@ -84,7 +88,12 @@ NUMBER_FIELDS = ("year", "n")
 
 
 def _steps(policy: Any) -> set[str]:
-    return {t.action for t in policy.procedure.transitions}
+    """The steps of the procedure, and GRADING where the policy grades units or deducts points."""
+    steps = {t.action for t in policy.procedure.transitions}
+    grading = policy.grading
+    if grading is not None and (grading.rules or grading.deductions):
+        steps.add(GRADING)
+    return steps
 
 
 def available_kinds(policy: Any) -> list[str]:
@@ -107,7 +116,7 @@ def check_kind(policy: Any, kind: str) -> DocKind:
         raise InputError(f"unknown document kind '{kind}'; kinds: {', '.join(available_kinds(policy))}")
     if spec.step not in _steps(policy):
         j = policy.jurisdiction
-        action = ACTIONS.get(spec.step, spec.step)
+        action = "年度考核（等次或扣分）" if spec.step == GRADING else ACTIONS.get(spec.step, spec.step)
         raise InputError(f"{j.name}《{j.document.title}》未规定{action}环节，没有{spec.name}（{kind}）；"
                          f"本辖区可生成的公文：{kinds_text(policy)}")
     return spec
