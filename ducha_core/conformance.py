@@ -24,9 +24,6 @@ Checks, for one installed (or file-loaded) jurisdiction:
   the scaffold left (TODO) and an empty table fail ``rules_cited`` and ``traceability_complete`` and
   stop this check before it runs.
 
-``PENDING_HONEST`` lists, per check, the shipped plugins that do not pass it yet: their failure is an
-expected failure (xfail) in the suite, and passing it while listed is a failure (remove it from the list).
-
 Use it in three ways:
 
 1. as a pytest plugin: ``pytest -p ducha_core.conformance --ducha-jurisdiction ID [--ducha-plugin PATH]``;
@@ -78,14 +75,6 @@ CONTRACTS: dict[str, tuple[bool, tuple[type, ...], bool]] = {
 
 CHECKS = ("hook_contracts", "rules_cited", "states_reachable", "templates_render", "traceability_complete",
           "rules_reachable", "settings_read", "traceability_honest")
-
-#: TEMPORARY (issue 11): the shipped plugins that do not pass these checks yet. Their failure is an
-#: expected failure (xfail) wherever the suite runs them; a plugin listed here that passes is a failure
-#: ("remove it from PENDING_HONEST"). Remove entries as the plugins are mended, then this switch.
-PENDING_HONEST: dict[str, frozenset[str]] = {
-    "traceability_honest": frozenset({"weinan_gaoxin", "zhoucun", "ordos", "dazhan", "ankang"}),
-    "settings_read": frozenset({"weinan_gaoxin", "zhoucun", "ordos", "dazhan", "ankang"}),
-}
 
 
 class Subject:
@@ -466,18 +455,9 @@ def run_checks(jurisdiction_id: str, plugin_paths: Sequence[str | Path] = (), ro
 
 
 def judge(jurisdiction_id: str, check: str, problems: list[str]) -> None:
-    """Pass, fail (AssertionError listing what to mend) or, for a plugin in ``PENDING_HONEST``,
-    xfail — and fail once it passes while still listed."""
-    pending = jurisdiction_id in PENDING_HONEST.get(check, ())
-    if problems and pending:
-        import pytest
-
-        pytest.xfail(f"{jurisdiction_id} {check}：暂列于 ducha_core/conformance.py 的 PENDING_HONEST"
-                     f"（{len(problems)} 个问题，如：{problems[0]}）")
+    """Pass, or fail with an AssertionError listing what to mend."""
     if problems:
         raise AssertionError(f"{jurisdiction_id} 合规性检查 {check} 未通过，待完成：\n  " + "\n  ".join(problems))
-    if pending:
-        raise AssertionError(f"{jurisdiction_id} 已通过 {check}：请把它从 ducha_core/conformance.py 的 PENDING_HONEST 中删去")
 
 
 def conformance_tests(jurisdiction_id: str, plugin_paths: Sequence[str | Path] = (), root: str | Path | None = None

@@ -428,6 +428,17 @@ def run(jurisdiction_id: str, plugin_paths: Sequence[str | Path] = (), root: str
     roots = subject.search_roots()
     nodes = sorted({t for arts in wanted.values() for tests in arts.values() for t in tests})
     found, missing = resolve_tests(nodes, roots)
+    # one run per process for the same plugin, tests and files (the plugin's own suite and the
+    # conformance suite both ask for it in one `pytest`); any file changed since: run again
+    module = getattr(subject.plugins.plugin_object(jurisdiction_id), "__file__", None) \
+        if jurisdiction_id in subject.plugins.jurisdictions else None
+    watched = {f for f, _ in found.values()}
+    if module:
+        watched |= {str(p) for p in Path(module).resolve().parent.rglob("*") if p.suffix in (".py", ".toml")}
+    key = (jurisdiction_id, tuple(map(str, plugin_paths)), str(root), tuple(rules or ()), os.environ.get(KNOCKOUT_ENV),
+           tuple(sorted((f, *_stamp(f)) for f in watched)))
+    if key in _RESULTS:
+        return _RESULTS[key]
     result: dict[str, Any] = {"jurisdiction": jurisdiction_id, "rules": {}, "missing": dict(missing), "failing": {},
                               "knockouts": 0, "test_runs": 0}
     # compile each knock-out here first: one that does not compile is reported, not run
@@ -484,7 +495,20 @@ def run(jurisdiction_id: str, plugin_paths: Sequence[str | Path] = (), root: str
                 result["rules"][rule]["notes"] = outcome["notes"]
     result["knockouts"] = len(wanted)
     result["seconds"] = round(time.perf_counter() - started, 1)
+    _RESULTS[key] = result
     return result
+
+
+#: results of ``run`` in this process, by what they depend on (see ``run``)
+_RESULTS: dict[tuple, dict[str, Any]] = {}
+
+
+def _stamp(path: str) -> tuple[int, int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (0, 0)
+    return (st.st_mtime_ns, st.st_size)
 
 
 def _common_root(files: list[Path], roots: Sequence[Path]) -> Path:

@@ -15,7 +15,6 @@ import pytest
 from click.testing import CliRunner
 
 from ducha_core.cli import main
-from ducha_core.conformance import PENDING_HONEST
 from ducha_core.errors import DuchaError
 from ducha_core.scaffold import scaffold
 
@@ -68,8 +67,6 @@ def test_scaffold_installs_lists_and_says_what_is_left_to_do(tmp_path, extends):
         failed = set(re.findall(r"^FAILED tests/test_conformance\.py::test_conformance_(\w+)", tests.stdout, re.M))
         expected = {"rules_cited", "traceability_honest"} if extends else {
             "rules_cited", "traceability_complete", "traceability_honest"}
-        # an extension also inherits its base's pending defects (ducha_core/conformance.py: PENDING_HONEST)
-        expected |= {c for c, ids in PENDING_HONEST.items() if extends in ids and c != "traceability_honest"}
         assert failed == expected, out
         assert f"{len(expected)} failed, {9 - len(expected)} passed" in tests.stdout, out  # + the scenario file
         assert "文件标题仍是占位符「TODO：文件标题」：请在 ducha_jurisdiction() 中填写" in tests.stdout

@@ -114,10 +114,9 @@ def test_every_default_given_back_as_an_override_is_accepted(jid):
     ("ordos", "default_report_days", 15, '写作 "15个工作日" 或 "15日"'),
     ("ankang", "warning_window", "abc", "设置 warning_window = 'abc'：须为 0 或更大的整数"),
     ("dazhan", "order_after_chases", "2", "设置 order_after_chases = '2'：须为 0 或更大的整数"),
-    ("dazhan", "ledgers", "专项台账", '设置 ledgers = \'专项台账\'：须为带引号的文字组成的列表（至少一项），如 ledgers = ["综合台账", "专项台账"]'),
+    ("dazhan", "supervision_methods", "走访", '设置 supervision_methods = \'走访\'：须为带引号的文字组成的列表（至少一项）'),
     ("ordos", "finding_types", ["deviation"], "设置 finding_types = ['deviation']：须为表"),
     ("weinan_gaoxin", "issued", 20240601, "设置 issued = 20240601 不是日期；请写 YYYY-MM-DD"),
-    ("weinan_gaoxin", "bulletin_every", 4, '设置 bulletin_every = 4：须为带引号的文字，如 bulletin_every = "quarter"'),
 ])
 def test_the_issues_examples_are_refused_with_the_fix(jid, key, value, message):
     with pytest.raises(PolicyError) as info:

@@ -178,8 +178,7 @@ def articles(jurisdiction, check, plugin_paths, fmt, as_json):
             click.echo(f"  {h}")
     n = rep["operational"]
     if result is None:
-        click.echo(f"\n可操作条款 {n} 条；静态检查无问题 {rep['statically_clear']} 条"
-                   f"（名义覆盖率 {rep['nominal_coverage']:.0%}：只核对列出的规则与测试名称，不证明规则被执行、被测试）。")
+        click.echo(f"\n可操作条款 {n} 条；静态检查无问题 {rep['statically_clear']} 条。")
         click.echo(f"未运行剔除检验：覆盖率（只计已执行且有测试的条款）未计算。运行 {command_line}"
                    "（逐条剔除所引规则并重跑所引测试）。")
     else:

@@ -14,7 +14,13 @@ Readings of this document (a deployment can change those marked with a setting t
   owed under 第九条 (会议决定事项 30个工作日, 年度重点任务每月) not in by its day proposes 重点督办.
 - 第四条 "转交市政府督查室提级督查": read as a transfer of matters the 副秘书长 and the office's sections
   (科室) supervise, i.e. the kinds of 第六条 (``SECTION_KINDS``); the matters of 第五条 are the 督查室's own
-  already, so nothing is transferred to it.
+  already, so nothing is transferred to it. The section (or 副秘书长, or the 督查室 receiving it) records the
+  transfer; "经市政府秘书长同意" is an approval (``escalate_to_office``): the step names the 秘书长 who agreed.
+- 第十条 "报市委督查室备案", 第十二条(三) "移送相关执纪执法部门" and "约谈结果报市政府主要领导": the step that
+  sends a thing to another body names the person of that body who received it (备案签收, 移送签收, 阅签), so a
+  filing, referral or report addressed to anyone else is refused (approval rules with their own fields).
+- 第七条 "建立督查台账，对重点工作实行动态化管理": a matter whose completion has passed review is closed
+  (办结, 台账销号) by the office or its sections, after which nothing more is done on it.
 - 第十二条(三) "约谈之日起一周内": 7 calendar days, the interview day not counted, a last day on a rest
   day moving to the next working day (民法典第二百零一条、第二百零三条). Setting
   ``rectification_plan_within`` holds it (any period, e.g. "5个工作日"); the chase of a missing written plan
@@ -156,14 +162,14 @@ def ducha_roles() -> list[Role]:
              "约谈（第十二条(三)）；审批计划外督查检查（第十条）"),
         Role("government", "市政府（审定）", "leader", cite("第十二条(三)", "报经市政府同意后"), "同意约谈意见"),
         Role("principal_leader", "市政府主要领导", "leader", cite("第十二条(三)", "约谈结果报市政府主要领导"),
-             "接收约谈结果"),
+             "阅签报来的约谈结果（第十二条(三)）"),
         Role("inspector", "政务督查员", "inspector", cite("第十一条", "建立市政务督查员工作制度"), "记录督查发现"),
         Role("party_office", "市委督查室", "other", cite("第十条", "由市政府督查室报市委督查室备案"),
-             "会同制定年度计划；接收计划外督查检查备案"),
+             "会同制定年度计划；签收计划外督查检查的备案（第十条）"),
         Role("assessment_office", "市考核办", "other",
              cite("第十二条(四)", "市考核办根据《年度目标责任考核办法》对相关单位予以加分或扣分"), "年度考核加分或扣分"),
         Role("discipline", "执纪执法部门", "other",
-             cite("第十二条(三)", "失职渎职、违纪违法等问题，移送相关执纪执法部门"), "接收移送"),
+             cite("第十二条(三)", "失职渎职、违纪违法等问题，移送相关执纪执法部门"), "签收移送的问题（第十二条(三)）"),
     ]
 
 
@@ -207,9 +213,9 @@ def ducha_procedure() -> Procedure:
             t("accept", ("assigned",), "accepted", UNIT, cite("第八条", "对落实工作负总责"), "承办落实"),
             t("remind", OPEN, None, (*OFFICE, "deputy_secretary_general"),
               cite("第四条、第六条", "负责对应市政府领导分管联系工作的督促检查；交办、督办和反馈"), "督办"),
-            t("escalate", ("assigned", "accepted", "returned"), "escalated", ("secretary_general",),
+            t("escalate", ("assigned", "accepted", "returned"), "escalated", (*OFFICE, "deputy_secretary_general"),
               cite("第四条", "催办后落实效果不佳的事项，经市政府秘书长同意后，可转交市政府督查室提级督查"),
-              "提级督查（经秘书长同意转交督查室）", requires=("reason",), kinds=SECTION_KINDS),
+              "提级督查（经秘书长同意转交督查室）", requires=("reason", "approved_by"), kinds=SECTION_KINDS),
             t("progress", OPEN, None, UNIT, cite("第九条", "报送会议决定事项进展情况……项目类进展情况要说明形象进度"),
               "报送进展情况", requires_by_kind={k: ("visible_progress",) for k in PROJECT_KINDS}),
             t("submit", OPEN, "submitted", UNIT, cite("第九条", "已完成工作要报送印证资料"), "报送完成情况",
@@ -220,7 +226,8 @@ def ducha_procedure() -> Procedure:
               requires=("reason",)),
             t("report_up", ("passed",), "reported", (*OFFICE, "deputy_secretary_general"),
               cite("第六条", "交办、督办和反馈工作"), "反馈"),
-            t("close", ("passed", "reported"), "closed", OFFICE, cite("第七条", "“已完成”"), "办结（已完成）"),
+            t("close", ("passed", "reported"), "closed", OFFICE,
+              cite("第七条", "建立督查台账，对重点工作实行动态化管理"), "办结（台账销号）"),
             # 第十条: an inspection outside the annual plan
             t("apply", ("new",), "applied", (*UNIT, "section"),
               cite("第十条", "确因特殊情况需要开展的，应提前7个工作日向市政府督查室申报"), "申报计划外督查检查",
@@ -230,7 +237,7 @@ def ducha_procedure() -> Procedure:
             t("reject", ("applied",), "rejected", ("leader_in_charge",), cite("第十条", "经市政府分管领导审批后方可实施"),
               "不予批准"),
             t("report_up", ("inspection_approved",), "inspection_filed", ("office",),
-              cite("第十条", "并由市政府督查室报市委督查室备案"), "报市委督查室备案"),
+              cite("第十条", "并由市政府督查室报市委督查室备案"), "报市委督查室备案", requires=("filing_signoff",)),
             # 第十二条: use of the results
             t("priority_chase", ("*",), None, ("office",),
               cite("第十二条(三)", "由市政府督查室进行重点督办，责令限期整改"), "重点督办（责令限期整改）",
@@ -251,6 +258,8 @@ def ducha_procedure() -> Procedure:
                             period=WorkingDays(30), setting="interview_progress_within",
                             reading="“经约谈仍无明显进展”读作自约谈之日起设置 interview_progress_within（默认30个工作日，"
                                     "参照第九条会议决定事项30个工作日内报送进展）内没有进展报告或完成情况；书面整改方案本身不算进展"),)),
+            t("interview_result", ("*",), None, ("leader_in_charge", "office"),
+              cite("第十二条(三)", "约谈结果报市政府主要领导"), "约谈结果报市政府主要领导", requires=("principal_signoff",)),
             t("rectification_plan", ("*",), None, ("unit_head",),
               cite("第十二条(三)", "被约谈单位主要负责人必须在约谈之日起一周内向市政府详细说明情况，提出切实可行的书面整改方案"),
               "书面整改方案", requires=("plan",)),
@@ -260,7 +269,7 @@ def ducha_procedure() -> Procedure:
               cite("第十二条(一)", "依次为：优秀、良好、合格、较差四个等次"), "评定等次"),
             t("accountability", ("*",), None, ("office",),
               cite("第十二条(三)", "失职渎职、违纪违法等问题，移送相关执纪执法部门"), "移送执纪执法部门",
-              requires=("reason",)),
+              requires=("reason", "referral_signoff")),
             t("finding", ("*",), None, ("inspector", "office"), cite("第十一条", "建立市政务督查员工作制度"),
               "记录督查发现"),
         ),
@@ -326,9 +335,10 @@ def ducha_escalation_ladder() -> list[EscalationStep]:
             Overdue(chased=2, chased_setting="escalate_after_chases", chase_wait=WorkingDays(5),
                     chase_wait_setting="chase_every"), "escalate",
             cite("第四条", "对于涉及面广、事关全局、综合性强、协调难度大且催办后落实效果不佳的事项，经市政府秘书长同意后，可转交市政府督查室提级督查"),
-            by_role="secretary_general", kinds=SECTION_KINDS,
+            by_role="section", kinds=SECTION_KINDS,
             reading="各科室督办的事项（第六条）逾期后经催办达设置 escalate_after_chases 次（默认2次）、达到该次数的那次督办后 chase_every（默认5个工作日）仍未报送，读作“催办后落实效果不佳”，"
-                    "提出提级督查；是否“涉及面广、事关全局……”由秘书长同意时判断",
+                    "提出提级督查：由督办的科室（或副秘书长）记录转交，须写明秘书长的同意（--approved-by）；"
+                    "是否“涉及面广、事关全局……”由秘书长同意时判断",
         ),
         EscalationStep(
             "progress_report_late", "不按期报送进展情况：重点督办，责令限期整改", 1,
@@ -353,6 +363,14 @@ def ducha_escalation_ladder() -> list[EscalationStep]:
             by_role="office",
             reading="书面整改方案期限（设置 rectification_plan_within，默认一周）届满未报的，提出催报，仍未报的每隔 chase_every"
                     "（默认5个工作日）再提出；文件未定另外的后果",
+        ),
+        EscalationStep(
+            "interview_result_report", "约谈后：约谈结果报市政府主要领导", 3,
+            After("interview", at_once=True), "interview_result",
+            cite("第十二条(三)", "由市政府分管领导对相关责任单位主要负责人进行约谈，约谈结果报市政府主要领导"),
+            by_role="leader_in_charge",
+            reading="每次约谈当日起提出“约谈结果报市政府主要领导”，直至记录该步骤（须写明阅签的市政府主要领导 --principal-signoff）；"
+                    "文件未定报送期限",
         ),
         EscalationStep(
             "interview_no_progress", "经约谈仍无明显进展：认定“较差”，全市通报批评并在新闻媒体公开曝光", 4,
@@ -412,8 +430,9 @@ def ducha_reporting_cycles() -> list[ReportingCycle]:
         ReportingCycle(
             "quarterly_bulletin", "季度督查通报（按“已完成”“进展顺利”“进展缓慢”分口汇总）", "quarter", AsItHappens(),
             cite("第七条", "市政府督查室每季度按“已完成”“进展顺利”“进展缓慢”三个方面，分口予以汇总通报"),
-            reporter="office",
-            reading="文件只规定每季度通报一次，未规定日期；通报在各科室报送季度台账之后，日期见设置 quarterly_bulletin_day",
+            reporter="office", setting="quarterly_bulletin_day",
+            reading="文件只规定每季度通报一次，未规定日期：默认不设日期（随办随报）；部署可用设置 quarterly_bulletin_day 定日期"
+                    "（自季度首日起算，如“3个月”即下一季度首个工作日）",
         ),
         ReportingCycle(
             "monthly_annual_tasks", "年度重点任务（公开承诺事项）当月进展", "month", EndOf("month"),
@@ -434,16 +453,24 @@ def ducha_reporting_cycles() -> list[ReportingCycle]:
 @hookimpl
 def ducha_approvals() -> list[ApprovalRule]:
     return [
-        ApprovalRule("escalate_to_office", "转交市政府督查室提级督查", "escalate", ("secretary_general",),
-                     cite("第四条", "经市政府秘书长同意后，可转交市政府督查室提级督查")),
+        ApprovalRule("escalate_to_office", "转交市政府督查室提级督查：市政府秘书长同意", "escalate", ("secretary_general",),
+                     cite("第四条", "经市政府秘书长同意后，可转交市政府督查室提级督查"), applies_to=("escalate",)),
         ApprovalRule("unplanned_inspection", "未列入年度计划的督查检查事项：分管领导审批", "inspection", ("leader_in_charge",),
-                     cite("第十条", "经市政府分管领导审批后方可实施，并由市政府督查室报市委督查室备案"),
-                     filed_with="市委督查室", applies_to=("approve",), states=("applied",)),
+                     cite("第十条", "经市政府分管领导审批后方可实施"), applies_to=("approve",), states=("applied",)),
+        ApprovalRule("unplanned_inspection_filing", "计划外督查检查报市委督查室备案：市委督查室签收", "inspection",
+                     ("party_office",), cite("第十条", "并由市政府督查室报市委督查室备案"),
+                     applies_to=("report_up",), states=("inspection_approved",), field="filing_signoff"),
         ApprovalRule("unplanned_inspection_advance", "未列入年度计划的督查检查事项：提前7个工作日申报", "inspection", (),
                      cite("第十条", "确因特殊情况需要开展的，应提前7个工作日向市政府督查室申报"),
                      advance=WorkingDays(-7), applies_to=("apply",)),
         ApprovalRule("interview_opinion", "约谈意见", "interview", ("government",),
                      cite("第十二条(三)", "由市政府督查室提出约谈意见，报经市政府同意后"), applies_to=("interview",)),
+        ApprovalRule("interview_result_to_principal", "约谈结果报市政府主要领导：主要领导阅签", "interview",
+                     ("principal_leader",), cite("第十二条(三)", "约谈结果报市政府主要领导"),
+                     applies_to=("interview_result",), field="principal_signoff"),
+        ApprovalRule("referral_to_discipline", "移送执纪执法部门：执纪执法部门签收", "accountability", ("discipline",),
+                     cite("第十二条(三)", "对于工作落实中发现的失职渎职、违纪违法等问题，移送相关执纪执法部门"),
+                     applies_to=("accountability",), field="referral_signoff"),
     ]
 
 
@@ -469,8 +496,9 @@ def ducha_settings() -> list[Setting]:
                 "各科室督办的事项逾期后经催办几次仍未报送，读作“催办后落实效果不佳”、提出提级督查（第四条未定；0 = 不提出）。",
                 cite("第四条", "催办后落实效果不佳的事项")),
         Setting("quarterly_bulletin_day", None,
-                "季度督查通报的日期：第七条只规定“每季度”，未规定日期，由部署填写（如“季后第10个工作日”）。", cite("第七条"),
-                type="period"),
+                "季度督查通报的日期：第七条只规定“每季度”，未规定日期。默认不设（办公室日历中不列日期）；"
+                "部署可写一个期限，自每季度首日起算（如“3个月”即下一季度首个工作日，“每季度末最后1个工作日”即与各科室台账同日）。",
+                cite("第七条"), type="period"),
         Setting("praise_points", None, "通报表扬的考核加分：第十二条(四)只称“予以加分”，分值由市考核办定。",
                 cite("第十二条(四)"), type="number"),
         Setting("interview_points", None, "被约谈的考核扣分：第十二条(四)只称“予以扣分”，分值由市考核办定。",
@@ -499,4 +527,7 @@ def ducha_field_names() -> dict[str, str]:
         "model_unit_candidate": "列入先进单位评选范围",  # 第十二条(二)
         "approval": "审批",  # 第十二条(三): 报经市政府同意
         "misconduct": "失职渎职、违纪违法问题",  # 第十二条(三): finding --misconduct
+        "filing_signoff": "市委督查室备案签收人",  # 第十条: 报市委督查室备案
+        "principal_signoff": "市政府主要领导阅签人",  # 第十二条(三): 约谈结果报市政府主要领导
+        "referral_signoff": "执纪执法部门签收人",  # 第十二条(三): 移送相关执纪执法部门
     }

@@ -30,6 +30,13 @@ Readings of this document (a deployment can change each through ``[settings]``):
   A 突出问题 (``finding --serious``) is reported to the 区委主要领导 and ordered at once (及时).
 - 第七条(三) "适时加以催办": an overdue report is chased again every ``chase_every`` (5个工作日); after
   ``order_after_chases`` (2) chases unanswered for ``chase_every`` a 督办通知 is proposed (第十八条 催办督办).
+- 第二十二条 "综合台账+专项台账", 第二十六条 责任清单 and 第二十七条 科级领导干部督查工作档案 are the core's
+  ledger export (``ducha ledger --format xlsx``: 综合台账 and one sheet per 专项台账 named at registration,
+  with 主办单位、办理时限、责任人、责任领导、状态、逾期记录); 第二十八条 考核 is ``ducha assessment``. The
+  rules set no 等次 or points (no grading scheme).
+- 第二十五条 经授权开展工作: a 督查发现 names who authorised it (``--authorised-by``), a person of the 区委督查部门
+  or a 区委领导 (approval rule ``finding_authorisation``); the 区委's 聘任 is the deployment's giving a person
+  the role ``special_inspector``.
 """
 
 from __future__ import annotations
@@ -45,7 +52,6 @@ from ducha_core.rules import (
     ApprovalRule,
     EscalationStep,
     ExtensionRule,
-    GradingScheme,
     MatterKind,
     Overdue,
     Owes,
@@ -359,14 +365,6 @@ def ducha_escalation_ladder() -> list[EscalationStep]:
 
 
 @hookimpl
-def ducha_grading_scheme() -> GradingScheme:
-    return GradingScheme(
-        grades=(),
-        citation=cite("第二十八条", "考核结果纳入各责任单位年度综合目标绩效考评的重要内容"),
-    )
-
-
-@hookimpl
 def ducha_reporting_cycles() -> list[ReportingCycle]:
     return [
         ReportingCycle("weekly_agreed_check", "重大议定事项进展情况周督查", "week", parse_period(WEEKLY_CHECK_DUE),
@@ -410,10 +408,13 @@ def ducha_approvals() -> list[ApprovalRule]:
         ApprovalRule("report_signoff", "书面综合报告经单位主要负责同志审核、签发", "submit", ("unit_head",),
                      cite("第二十条(一)", "经单位主要负责同志审核、签发后，加盖单位公章报送交办单位"),
                      applies_to=("submit",), field="head_signoff", same_unit=True),
-        ApprovalRule("special_inspector_appointment", "区委特约督查员由区委聘任", "appoint", ("standing_committee",),
-                     cite("第二十五条", "由区委聘任的区委特约督查员")),
-        ApprovalRule("public_bulletin", "在新闻媒体上公开通报公示", "bulletin", OFFICE,
-                     cite("第二十六条(一)", "根据需要在新闻媒体上公开通报公示")),
+        # 第二十五条 经授权开展工作: the person who authorised a finding is named (--authorised-by) and is the
+        # 区委督查部门 (under whose lead the 特约督查员 work) or a 区委领导; the 聘任 itself is the deployment's
+        # giving a person the role special_inspector in ducha.toml
+        ApprovalRule("finding_authorisation", "督查发现须经区委督查部门或区委领导授权", "finding",
+                     (*OFFICE, *LEADERS, "supervision_leader"),
+                     cite("第二十五条", "在区委督查部门领导下，经授权开展工作"),
+                     applies_to=("finding",), field="authorised_by"),
     ]
 
 
@@ -422,9 +423,6 @@ def ducha_settings() -> list[Setting]:
     return [
         Setting("supervision_methods", list(METHODS), "督促检查方式（第十四条（一）至（十三）列举）；催办时须注明方式。",
                 cite("第十四条", "开展区委督促检查工作采取的主要方式")),
-        Setting("ledgers", ["综合台账", "专项台账"],
-                "“综合台账+专项台账”：立项时以 data {\"ledger\": \"专项台账名\"} 归入专项台账，未注明的入综合台账。",
-                cite("第二十二条", "建立“综合台账+专项台账”的督查落实体系")),
         Setting("instruction_offices", ["区委办公室", "区政府办公室", "区委常委工作所在部门"],
                 "区委领导批示件归口办理机关（立项时 data {\"handled_by\": …}）。",
                 cite("第十八条", "区委领导批示件分别由区委办公室、区政府办公室、区委常委工作所在部门负责办理")),
@@ -442,8 +440,6 @@ def ducha_settings() -> list[Setting]:
                 "逾期未报告的，催办后仍未报告，隔多久再提出催办（第七条(三)“适时加以催办”未定频次）。", cite("第七条(三)")),
         Setting("order_after_chases", 2,
                 "逾期后经催办几次仍未报告即提出下达督办通知（第十八条“及时催办督办”未定；0 = 不提出）。", cite("第十八条")),
-        Setting("organisation_department", "区委组织部", "科级领导干部督查工作档案的接收部门（第二十七条“组织部门”）。",
-                cite("第二十七条", "每年度将督查工作档案移送组织部门")),
     ]
 
 
@@ -466,7 +462,9 @@ def ducha_field_names() -> dict[str, str]:
         "authorised_by": "授权人",  # 第二十五条: 经授权开展工作
         "serious": "突出问题",  # 第十四条(十二): finding --serious
         "topic": "督查主题",  # 第十六条: 避免多头督查、重复督查 (apply --topic)
-        "ledger": "专项台账",  # 第二十二条: “综合台账+专项台账” (register --ledger NAME)
+        # 第二十二条 “综合台账+专项台账” (register --ledger NAME): every matter is in the 综合台账; the core's
+        # export (ducha ledger --format xlsx) gives each 专项台账 named at registration a sheet of its own
+        "ledger": "专项台账",
         "handled_by": "归口办理机关",  # 第十八条: 批示件分别由区委办公室、区政府办公室…负责办理
         "public": "公开通报公示",  # 第二十六条: 坚持定期通报公示
         "media": "在新闻媒体上公开",  # 第二十六条(一): 根据需要在新闻媒体上公开通报公示

@@ -17,8 +17,22 @@ Readings of this document (a deployment can change the values through ``[setting
   lead unit's report is in. A report returned for rework (第十五条) is owed again by every lead unit.
 - 第十六条, 第二十二条: the consequences follow a finding of the office (调查核实) whose ``type`` names
   the situation (``finding_types``); they are proposals the office confirms.
-- 第三条 保守秘密: a matter registered with ``confidential`` and ``viewers`` is shown only to the
-  office, its handling units and its viewers, and never listed in a bulletin.
+- 第三条 is a statement of principles (依法督查 … 保守秘密): it names no matter that is secret and no one who
+  may know it, so it sets no rule of its own. A matter registered with ``confidential`` and ``viewers`` (the
+  core's 涉密 registration, the same in every jurisdiction) is shown only to the office, its handling units
+  and its viewers, and this plugin's bulletin leaves it out.
+- 第六条, 第八条: the 市人民政府办公厅 is the competent department (主管部门) and the 督查室 its specialised body,
+  working "在市人民政府和市人民政府办公厅的直接领导和授权下": every step of the supervising body may be taken by
+  the 办公厅 (``general_office``) as well as by the 督查室 (``office``); day to day the 督查室 takes them.
+- 第十二条第一款 "对难以协调解决的问题，要及时向上级反映", 第十三条 "必要时提请上级协调": a unit or the office asks
+  (``escalate``, with its reason); the 上级 (``superior``) or a leader of the 市人民政府 (``leader``) records the
+  coordination (``coordinate``, with its 协调意见). The document sets no time for it.
+- 第二十条: the seven forms (听取汇报 … 开展问卷调查, setting ``check_methods``) are the values of a tracking
+  step's ``method`` (跟踪督办) and of a finding's ``form`` (调查核实 by which form), as the office chooses.
+- 第二十一条 "要与其它监督部门通力合作，不定期或定期评价各职能部门履行职责、依法行政、工作效率、服务质量和廉洁勤政等
+  情况": the office or another supervising department (``supervisors``) records an evaluation of a handling
+  unit (``evaluate``: 评价内容 from ``evaluation_aspects``, 评价结果 in words); the document sets no grades
+  and no period, so none are counted.
 """
 
 from __future__ import annotations
@@ -93,23 +107,28 @@ def ducha_roles() -> list[Role]:
         Role("office", "市人民政府督查室", "office", cite("第八条", "市人民政府办公厅负责督促检查工作的专门机构"),
              "立项登记、拟定方案、交办、跟踪督办、审核、报告、登记组卷归档（第十一条）"),
         Role("general_office", "市人民政府办公厅", "office", cite("第六条", "市人民政府系统督促检查工作的主管部门"),
-             "协助市人民政府及领导抓好督促检查工作"),
+             "主管督促检查工作，协助市人民政府及领导抓好督促检查工作；督查室在其直接领导和授权下开展工作（第八条），"
+             "督查室的各步骤办公厅均可办理"),
         Role("unit", "承办单位", "unit", cite("第七条", "是市人民政府督促检查工作的承办单位"),
              "落实具体责任人，按时限报告处理和落实情况（第十二条）"),
         Role("unit_head", "承办单位主要负责人（第一责任人）", "unit", cite("第七条", "其主要负责人是抓落实的第一责任人"),
              "签发书面报告（第十二条第三款）"),
         Role("leader", "市人民政府及其领导", "leader", cite("第十六条", "及时报告市人民政府"),
-             "作出批示、指示，听取报告"),
+             "作出批示、指示，听取报告；督查室提请上级协调的，协调分歧（第十三条）"),
         Role("superior", "上级", "other", cite("第十二条第一款", "对难以协调解决的问题，要及时向上级反映"),
-             "协调承办单位之间难以解决的分歧（第十三条 必要时提请上级协调）"),
-        Role("supervisors", "其它监督部门", "other", cite("第二十一条", "要与其它监督部门通力合作"), "参与督促检查评价"),
+             "协调承办单位之间难以解决的分歧（第十三条 必要时提请上级协调），记录协调意见"),
+        Role("supervisors", "其它监督部门", "other", cite("第二十一条", "要与其它监督部门通力合作"),
+             "与督查机构通力合作，评价各职能部门履行职责、依法行政、工作效率、服务质量和廉洁勤政等情况"),
     ]
 
 
-OFFICE = ("office",)
+#: the supervising body: the 督查室 and the 办公厅 it works under (第六条, 第八条)
+OFFICE = ("office", "general_office")
 UNIT = ("unit", "unit_head")
 OPEN = ("assigned", "accepted", "returned")
 LIVE = ("registered", "assigned", "accepted", "submitted", "returned", "passed", "closed")
+#: a matter with handling units, also once closed or archived: its units may be evaluated (第二十一条)
+ASSIGNED_ON = ("assigned", "accepted", "submitted", "returned", "passed", "closed", "archived")
 
 
 @hookimpl
@@ -152,12 +171,15 @@ def ducha_procedure() -> Procedure:
               "说明未能按时落实的情况"),
             t("extension_grant", OPEN, None, OFFICE, cite("第十三条", "督促承办单位按要求落实督促检查事项"), "另定落实期限"),
             t("extension_refuse", OPEN, None, OFFICE, cite("第十三条", "督促承办单位按要求落实督促检查事项"), "维持原定期限"),
-            t("escalate", OPEN, None, ("office", *UNIT),
+            t("escalate", OPEN, None, (*OFFICE, *UNIT),
               cite("第十三条", "单位之间有意见分歧不能解决的，应按政策规定和领导指示做好协调工作，必要时提请上级协调"),
               "提请上级协调", requires=("reason",)),
+            t("coordinate", OPEN, None, ("superior", "leader"), cite("第十三条", "必要时提请上级协调"),
+              "上级协调", requires=("decision",)),
             t("report_up", LIVE, None, OFFICE, cite("第十一条", "适时检查并报告落实情况"), "报告落实情况"),
+            # 第二十条: the forms by which the office learns the facts (--form), from the same list as 跟踪督办
             t("finding", ("*",), None, OFFICE, cite("第十六条", "要主动、认真地调查核实"), "调查核实",
-              choices={"type": "finding_types"}),
+              choices={"type": "finding_types", "form": "check_methods"}),
             # 责成 follows a finding whenever it is made: also on a matter already reported or closed (落实走样)
             t("order", tuple(x for x in LIVE if x != "registered"), None, OFFICE,
               cite("第十六条", "责成各级各有关部门尽快落实"), "责成落实/限期整改",
@@ -169,6 +191,10 @@ def ducha_procedure() -> Procedure:
             t("bulletin", ("*",), None, OFFICE, cite("第二十二条", "表彰奖励……还要通报批评"), "通报"),
             t("accountability", ("*",), None, OFFICE, cite("第二十二条", "要调查核实，提出处理意见"), "提出处理意见",
               requires=("reason",)),
+            t("evaluate", ASSIGNED_ON, None, (*OFFICE, "supervisors"),
+              cite("第二十一条", "各级人民政府督促检查机构要与其它监督部门通力合作，不定期或定期评价各职能部门履行职责、"
+                   "依法行政、工作效率、服务质量和廉洁勤政等情况"),
+              "督促检查评价", requires=("aspect", "evaluation"), choices={"aspect": "evaluation_aspects"}),
             t("close", ("passed",), "closed", OFFICE, cite("第十一条", "对办结的事项，督促检查机构要及时登记"), "办结登记"),
             t("archive", ("closed",), "archived", OFFICE, cite("第十一条", "组卷，按有关规定移交档案部门"), "组卷移交档案部门"),
         ),
@@ -205,7 +231,7 @@ def ducha_extension_rules() -> list[ExtensionRule]:
             cite("第十二条第三款", "因特殊情况未能按时落实或难以落实的，要说明情况"),
             ask_before_deadline=False,
             requires=("reasons",),
-            granted_by=("office",),
+            granted_by=OFFICE,
             reading="文件只要求说明情况，未要求在期限前提出，也未规定由谁另定期限；督查室可据以另定期限，否则原期限不变",
         )
     ]
@@ -283,6 +309,8 @@ FINDING_TYPES = {
 
 CHECK_METHODS = ("听取汇报", "列席会议", "召开座谈会", "现场查访", "暗访督查", "调阅原始资料", "开展问卷调查")
 
+EVALUATION_ASPECTS = ("履行职责", "依法行政", "工作效率", "服务质量", "廉洁勤政")
+
 
 @hookimpl
 def ducha_settings() -> list[Setting]:
@@ -298,11 +326,11 @@ def ducha_settings() -> list[Setting]:
         Setting("finding_types", dict(FINDING_TYPES),
                 "调查核实发现的情形（finding 的 type）及其后果依据：第十六条、第二十二条。", cite("第二十二条")),
         Setting("check_methods", list(CHECK_METHODS),
-                "督促检查方式（第二十条），跟踪督办记录的 method 可取其一。", cite("第二十条", "通过听取汇报、列席会议……等形式")),
-        Setting("confidentiality", "by_matter",
-                "保守秘密（第三条）：登记时标明 confidential=true 及 viewers 的事项，只有督查室、其承办单位和 viewers "
-                "所列人员可见，通报中不列出。by_matter = 逐件标明（文件未规定哪些事项涉密）。",
-                cite("第三条", "保守秘密的原则")),
+                "督促检查的形式（第二十条）：跟踪督办（remind --method）和调查核实（finding --form）取其一；"
+                "文件写“等形式”，部署可增列。", cite("第二十条", "通过听取汇报、列席会议……等形式")),
+        Setting("evaluation_aspects", list(EVALUATION_ASPECTS),
+                "督促检查评价的内容（第二十一条）：督促检查评价（evaluate --aspect）取其一；文件写“等情况”，部署可增列。",
+                cite("第二十一条", "评价各职能部门履行职责、依法行政、工作效率、服务质量和廉洁勤政等情况")),
     ]
 
 
@@ -330,4 +358,8 @@ def ducha_field_names() -> dict[str, str]:
     """Chinese names of the data fields this plugin's own steps and escalations carry."""
     return {
         "refer": "处理方式",  # 第二十二条: 按有关规定处理
+        "decision": "协调意见",  # 第十三条: 上级协调
+        "form": "督促检查形式",  # 第二十条: 调查核实的形式
+        "aspect": "评价内容",  # 第二十一条: 履行职责、依法行政……
+        "evaluation": "评价结果",  # 第二十一条
     }

@@ -23,6 +23,13 @@ Readings of this document (a deployment can change each through ``[settings]``):
   after ``order_after_chases`` (2) chases, unanswered for ``chase_every`` after the second, a 督办令 is proposed.
 - 十六(二)(三) "一年内": the calendar year (core setting ``year_window``); "三次及以上": the third and each
   later criticism proposes 问责建议.
+- 七(七) "定期收集、汇总、整理、分析……应视情况印发督查通报": the document fixes no period and has the
+  bulletin issued as the situation requires, so no cycle is set; the office issues a bulletin when it
+  decides (``ducha bulletin``, ``ducha doc bulletin PERIOD`` for the period it chooses).
+- 十五 "由区督查室提出问责建议": the proposal names its ground, one of 十五(一)…(六) (``accountability_grounds``).
+  十六(三) "经区党工委、管委会主要领导审定后，由区纪检监察部门……进行问责" is the one place the document
+  says how a 问责建议 reaches the 纪检、监察、组织部门: every 问责建议 is recorded with the principal leader
+  who 审定 it; the 纪检、监察、组织部门 record the outcome (问责及处理结果) on the matter.
 - 十六(四) "久拖不改、落实不力 … 扣减一定分值": one deduction per 通报批评 and one per result overdue or met
   late (in the year the lateness arose); the points are a setting (the document gives no figure).
 """
@@ -169,7 +176,10 @@ def ducha_procedure() -> Procedure:
             t("interview", ("*",), None, LEADERS, cite("十六(一)", "党工委、管委会有关领导对责任单位负责人进行约谈"), "督查约谈"),
             t("rectification_plan", ("*",), None, UNIT, cite("十六(二)", "由责任单位向党工委、管委会作出书面检查"), "书面检查"),
             t("accountability", ("*",), None, OFFICE, cite("十五", "视情节轻重由区督查室提出问责建议"), "提出问责建议",
-              requires=("reason",)),
+              requires=("reason", "ground"), choices={"ground": "accountability_grounds"}),
+            t("accountability_outcome", ("*",), None, ("discipline",),
+              cite("十五", "由纪检、监察、组织部门依据《中国共产党问责条例》、《中国共产党纪律处分条例》等有关规定严肃问责"),
+              "问责及处理结果", requires=("outcome",)),
             t("escalate", OPEN, None, OFFICE, cite("十四(二)", "经区党工委、管委会主要领导同志批准，……召集有关部门召开协调会"),
               "协调会/联合督查", requires=("approved_by",)),
             t("finding", ("*",), None, OFFICE, cite("十三", "创新督查工作方式方法"), "记录督查发现"),
@@ -317,7 +327,8 @@ def ducha_approvals() -> list[ApprovalRule]:
         ApprovalRule("bulletin", "以党工委、管委会名义通报表扬或批评", "bulletin", ("principal_leader",),
                      cite("十四(五)", "经区党工委、管委会主要领导同意"), applies_to=("bulletin",)),
         ApprovalRule("accountability", "问责建议", "accountability", ("principal_leader",),
-                     cite("十六(三)", "经区党工委、管委会主要领导审定")),
+                     cite("十六(三)", "由区督查室提出问责建议，经区党工委、管委会主要领导审定后，由区纪检监察部门依据有关规定进行问责"),
+                     applies_to=("accountability",)),
     ]
 
 
@@ -337,10 +348,7 @@ def ducha_settings() -> list[Setting]:
         Setting("chase_methods", list(CHASE_METHODS),
                 "督办方式（十三(一)至(十二)）：催办记录的 method 取其一。", cite("十三", "创新督查工作方式方法")),
         Setting("accountability_grounds", list(ACCOUNTABILITY_GROUNDS),
-                "问责情形（十五(一)至(六)）：问责建议的 reason 写明所属情形。", cite("十五")),
-        Setting("bulletin_every", "quarter",
-                "督查通报的周期：七(七)只说“定期……视情况印发督查通报”，未定周期；默认每季度，部署可改为 month/year。",
-                cite("七(七)", "定期收集、汇总、整理、分析")),
+                "问责情形（十五(一)至(六)）：问责建议（accountability）的 --ground 取其一。", cite("十五")),
     ]
 
 
@@ -377,4 +385,6 @@ def ducha_field_names() -> dict[str, str]:
     return {
         "revoke_awards": "取消年度评先树优资格",  # 十六(二)
         "deviation": "不落实或执行偏差问题",  # 十六(一): finding --deviation
+        "ground": "问责情形",  # 十五(一)…(六): accountability --ground
+        "outcome": "问责及处理结果",  # 十五、十六(三): accountability_outcome --outcome
     }

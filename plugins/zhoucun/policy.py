@@ -45,6 +45,15 @@ Readings of this document (a deployment can change each through ``[settings]``):
   ("每月最后1个工作日"), ``quarterly_dispatch_due`` ("每季度末最后1个工作日"), ``year_end_completion_due``
   ("年底前最后1个工作日") replace each cycle's due period.
 - 五(三) "次日提出办理方案": a plan not in by its day proposes a 催办 (四(三)).
+- 三(一) 综合督查 "由区政府主要领导同志授权，区政府督查室组织力量集中开展": the office's step ``inspect`` on a
+  matter, which must name the authorising 主要领导 (``--approved-by``, ApprovalRule ``comprehensive_inspection``).
+  专项督查 "由部门、单位负责，经向区政府报批备案后" is the procedure of 四(一) (``apply`` with the 督查室, ``approve``
+  by the 区政府: ApprovalRule ``plan_filing``, cited by both articles).
+- 四(三) "电话催报、逐件催办、实地督办、暗访核查等形式": a 催办's ``--method`` must be one of setting
+  ``chase_methods`` (default the four named); "等" is read as leaving further methods to the deployment's list.
+- 三(四) 问题线索督查法、“四不两直”暗访工作法 describe how the inspectors work in the field (no notice, no
+  escort …): nothing the ledger can hold or check; an unannounced visit is recorded as a 催办 by 暗访核查
+  (四(三)) or a finding (三(三)).
 """
 
 from __future__ import annotations
@@ -217,7 +226,7 @@ def ducha_procedure() -> Procedure:
               cite("五(三)", "承办责任部门、单位要立即承接办理"), "承接办理", requires=("responsible_person",)),
             t("remind", OPEN, None, OFFICE,
               cite("四(三)", "采取电话催报、逐件催办、实地督办、暗访核查等形式适时进行催办"), "跟踪督办、催办",
-              requires=("method",)),
+              requires=("method",), choices={"method": "chase_methods"}),
             t("progress", OPEN, None, UNIT,
               cite("四(四)", "按时反馈推进落实情况"), "反馈推进落实情况"),
             t("overdue_report", OPEN, None, UNIT,
@@ -271,6 +280,11 @@ def ducha_procedure() -> Procedure:
                                     "已报送办理结果或已办结的事项不再产生"),)),
             t("bulletin", ("*",), None, OFFICE,
               cite("六(三)", "将通过《周村督查》在全区进行通报"), "《周村督查》通报"),
+            # 三(一) 综合督查: the office organises it on a matter once the 区政府主要领导同志 has authorised it
+            # (ApprovalRule comprehensive_inspection: --approved-by must name a 主要领导)
+            t("inspect", ("registered", *OPEN), None, OFFICE,
+              cite("三(一)", "由区政府主要领导同志授权，区政府督查室组织力量集中开展综合督查"),
+              "组织综合督查（经区政府主要领导同志授权）", requires=("approved_by",)),
             t("finding", ("*",), None, ("office", "invited_inspector", "third_party"),
               cite("三(三)", "将特邀督查员与第三方评估相结合"), "记录督查发现"),
         ),
@@ -419,15 +433,16 @@ def ducha_reporting_cycles() -> list[ReportingCycle]:
 @hookimpl
 def ducha_approvals() -> list[ApprovalRule]:
     return [
-        ApprovalRule("plan_filing", "按年度《督查检查考核计划》提报、备案督查活动，经区政府审批", "inspection",
-                     ("government", "principal_leader"),
-                     cite("四(一)", "严格按照年初制定《督查检查考核计划》要求，对督查事项实行审批备案制度"),
+        # 三(一) 专项督查 "经向区政府报批备案" and 四(一) "提报、备案督查活动，经区政府审批同意" are one procedure:
+        # the unit files (apply) with the 督查室, the 区政府 approves (approve)
+        ApprovalRule("plan_filing", "部门、单位的督查活动（专项督查）按年度《督查检查考核计划》提报、备案，经区政府审批",
+                     "inspection", ("government", "principal_leader"),
+                     cite("三(一)、四(一)", "由部门、单位负责，经向区政府报批备案后……组织开展专项督查；"
+                                          "区政府各部门、单位按程序向区政府督查室提报、备案督查活动，经区政府审批同意后，按计划开展督查工作"),
                      filed_with="区政府督查室", applies_to=("approve",)),
-        ApprovalRule("special_inspection", "部门、单位组织专项督查须报批备案", "inspection", ("government",),
-                     cite("三(一)", "由部门、单位负责，经向区政府报批备案后……组织开展专项督查"),
-                     filed_with="区政府督查室"),
         ApprovalRule("comprehensive_inspection", "综合督查由区政府主要领导同志授权", "inspection", ("principal_leader",),
-                     cite("三(一)", "由区政府主要领导同志授权，区政府督查室组织力量集中开展综合督查")),
+                     cite("三(一)", "由区政府主要领导同志授权，区政府督查室组织力量集中开展综合督查"),
+                     applies_to=("inspect",)),
         ApprovalRule("result_signoff", "办理结果经区政府分管领导同志阅签", "submit", ("leader_in_charge",),
                      cite("四(四)", "经区政府分管领导同志阅签后，将办理结果以书面形式报送区政府督查室"),
                      applies_to=("submit",), field="leader_signoff"),
@@ -441,11 +456,9 @@ def ducha_settings() -> list[Setting]:
                 "主要领导临时交办事项提报办理意见或结果的时限（五(三)“一般在5日内”）。默认读作5个自然日"
                 "（期满日遇休息日顺延）；可改为“5个工作日”。", cite("五(三)", "一般在5日内提报办理意见或结果")),
         Setting("chase_methods", list(CHASE_METHODS),
-                "催办方式（四(三)列举，“等”表示可用其他方式）；催办时须注明方式。",
+                "催办方式（四(三)列举的四种）：催办（remind）时 --method 须为其中之一，否则不予记录。"
+                "文件写“等形式”，其他方式由部署在本列表中增列（如加上“书面催办”）。",
                 cite("四(三)", "采取电话催报、逐件催办、实地督办、暗访核查等形式")),
-        Setting("unannounced_visit_rules", ["不发通知", "不打招呼", "不听汇报", "不用陪同", "直奔基层", "直插现场"],
-                "“四不两直”暗访工作法（三(四)）：以 finding 记录，data {\"method\": \"四不两直\"}。",
-                cite("三(四)", "“不发通知、不打招呼、不听汇报、不用陪同，直奔基层、直插现场”的“四不两直”暗访工作法")),
         *(Setting(f"{cid}_due", due,
                   f"{CYCLE_NAMES[cid]}的报送期限（五(四)未定周期内的报送日）：自周期首日（周一、月初、季初、年初）起算的期间，"
                   "如“每月最后1个工作日”“5个工作日”。", cite("五(四)", "以周、月、季、年为周期，按周期调度推进情况"))

@@ -10,6 +10,7 @@ Dates are checked by hand against the State Council holiday notices:
 from __future__ import annotations
 
 import json
+import os
 import re
 from datetime import date as D
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from ducha_core import knockout
 from ducha_core.assessment import assess
 from ducha_core.calendar import WorkingCalendar
 from ducha_core.cli import main as cli
@@ -25,11 +27,12 @@ from ducha_core.documents.snapshot import Snapshot
 from ducha_core.errors import ActionRefused
 from ducha_core.escalation import evaluate
 from ducha_core.events import Event as E
+from ducha_core.knockout import RUNNING_ENV
 from ducha_core.matter import MatterEngine, light
 from ducha_core.model import Unit
 from ducha_core.periods import AsAssigned
 from ducha_core.policy import load_policy
-from ducha_core.traceability import coverage
+from ducha_core.traceability import not_enforced, report
 
 ID = "weinan_gaoxin"
 PLUGIN_DIR = Path(__file__).resolve().parents[1]
@@ -170,6 +173,27 @@ def test_article_7_3_accept_names_responsible_person():
     assert state.state == "accepted" and state.responsible["u1"] == "赵六"
 
 
+def test_article_7_3_result_reported_to_the_office_within_its_time_limit():
+    # 九: assigned Tue 9/30, due Tue 10/14 (10/1–10/8 off: 10/9, 10/10, Sat 10/11 make-up, 10/13, 10/14)
+    base = [reg("M14", D(2025, 9, 29)), assign("M14", D(2025, 9, 30)),
+            E("M14", "accept", D(2025, 9, 30), "unit:u1", {"responsible_person": "李四"})]
+    state = fold(*base)
+    assert state.state == "accepted" and state.due.date == D(2025, 10, 14)
+    # 向区督查室报告办理结果 on the last day: met on time, the matter awaits the office's review (七(五))
+    on_time = ENG.apply(state, E("M14", "submit", D(2025, 10, 14), "unit:u1", REPORT))
+    assert on_time.state == "submitted" and on_time.submitted_on == D(2025, 10, 14)
+    (result,) = [ob for ob in on_time.obligations if ob.what == "result"]
+    assert (result.met_on, result.late_by, result.status(D(2025, 10, 20))) == (D(2025, 10, 14), 0, "met")
+    assert light(POL, CAL, on_time, D(2025, 10, 20)) == "done"
+    # reported Thu 10/16 instead: 10/15, 10/16 = 2 working days late
+    late = ENG.apply(state, E("M14", "submit", D(2025, 10, 16), "unit:u1", REPORT))
+    (result,) = [ob for ob in late.obligations if ob.what == "result"]
+    assert (result.late_by, result.status(D(2025, 10, 20))) == (2, "late")
+    # the unit reports to the office: the office does not file the unit's result for it
+    with pytest.raises(ActionRefused, match="无权「上报办理报告」"):
+        ENG.apply(state, E("M14", "submit", D(2025, 10, 14), "office", REPORT))
+
+
 def test_article_7_4_chase_keeps_state_and_records_method():
     state = fold(reg("M7", D(2025, 5, 6)), assign("M7", D(2025, 5, 6)),
                  E("M7", "remind", D(2025, 5, 8), "office", {"method": "实地督查"}))
@@ -242,6 +266,16 @@ def test_article_8_documents_report_by_their_own_time_limit():
     assert state.due.citation.article == "七(二)"
     assert light(POL, CAL, state, D(2025, 5, 27)) == "yellow"  # 5/28, 5/29, 5/30: 3 working days left
     assert light(POL, CAL, state, D(2025, 6, 3)) == "red"
+    # 按时限要求报告办理结果: reported Fri 5/30, on the last day, it is met
+    reported = ENG.apply(state, E("K2", "submit", D(2025, 5, 30), "unit:u1", REPORT))
+    assert reported.state == "submitted"
+    (result,) = [ob for ob in reported.obligations if ob.what == "result"]
+    assert (result.met_on, result.status(D(2025, 6, 3))) == (D(2025, 5, 30), "met")
+    assert light(POL, CAL, reported, D(2025, 6, 3)) == "done"
+    # reported Tue 6/3 (after Mon 6/2 端午节 holiday 5/31–6/2): 6/3 is the first working day after 5/30
+    late = ENG.apply(state, E("K2", "submit", D(2025, 6, 3), "unit:u1", REPORT))
+    (result,) = [ob for ob in late.obligations if ob.what == "result"]
+    assert (result.late_by, result.status(D(2025, 6, 3))) == (1, "late")
 
 
 # --- 九 five working days and extension ---------------------------------------------------------
@@ -294,6 +328,31 @@ def test_article_9_extension_asked_before_deadline_with_reasons_and_progress():
     granted = ENG.apply(asked, E("N4", "extension_grant", D(2025, 10, 14), "office", {"until": "2025-10-21"}))
     assert granted.due.date == D(2025, 10, 21) and granted.due.rule == "extension:extension"
     assert light(POL, CAL, granted, D(2025, 10, 16)) != "red"
+
+
+def test_article_9_refused_extension_keeps_the_limit_and_progress_is_reported_any_time():
+    # assigned Tue 9/30, due Tue 10/14 (10/9, 10/10, Sat 10/11 make-up, 10/13, 10/14)
+    state = fold(reg("N7", D(2025, 9, 29)), assign("N7", D(2025, 9, 30)))
+    # 领导特别关注的重要督查事项随时报告: progress may be reported on any day, even in the holiday (Fri 10/3)
+    state = ENG.apply(state, E("N7", "progress", D(2025, 10, 3), "unit:u1", {"note": "已召开专题会"}))
+    state = ENG.apply(state, E("N7", "progress", D(2025, 10, 9), "unit:u1"))
+    assert state.progress_on == [D(2025, 10, 3), D(2025, 10, 9)] and state.state == "assigned"
+    # progress is the unit's report: the office does not report it for the unit
+    with pytest.raises(ActionRefused, match="无权「报告阶段性进展」"):
+        ENG.apply(state, E("N7", "progress", D(2025, 10, 9), "office"))
+    asked = ENG.apply(state, E("N7", "extension_ask", D(2025, 10, 13), "unit:u1",
+                               {"reasons": "情况复杂", "progress": "已完成调查"}))
+    assert asked.pending_extension["asked_on"] == D(2025, 10, 13)
+    # the office does not agree (Tue 10/14): the five working days stand, the result is overdue from Wed 10/15
+    with pytest.raises(ActionRefused, match="无权「不同意延长办理期限」"):
+        ENG.apply(asked, E("N7", "extension_refuse", D(2025, 10, 14), "unit:u1"))
+    refused = ENG.apply(asked, E("N7", "extension_refuse", D(2025, 10, 14), "office", {"reason": "非情况复杂"}))
+    assert refused.pending_extension is None and refused.extensions == []
+    assert refused.due.date == D(2025, 10, 14) and refused.due.rule == "instruction_result"
+    assert light(POL, CAL, refused, D(2025, 10, 15)) == "red"
+    # nothing is left to grant once refused
+    with pytest.raises(ActionRefused, match="尚无延期申请"):
+        ENG.apply(refused, E("N7", "extension_grant", D(2025, 10, 14), "office", {"until": "2025-10-21"}))
 
 
 def test_article_9_no_extension_for_kinds_the_article_does_not_govern():
@@ -392,9 +451,57 @@ def test_article_13_twelve_chase_methods():
     state = fold(reg("C1", D(2025, 5, 6)), assign("C1", D(2025, 5, 6)))
     with pytest.raises(ActionRefused, match="催办方式"):
         ENG.apply(state, E("C1", "remind", D(2025, 5, 7), "office"))
+    # a new reminder names one of the twelve (十三(一)…(十二)), in the document's words
+    assert methods == ["书面调度", "电话催办", "实地督查", "调度督查", "联合督查", "跟踪督查",
+                       "调查复核", "督查调研", "回访调研", "专业评估", "民意调查", "舆论监督"]
+    with pytest.raises(ActionRefused, match=r"「督办」的催办方式须为书面调度、电话催办、.*舆论监督之一"):
+        ENG.check_new(state, E("C1", "remind", D(2025, 5, 7), "office", {"method": "口头提醒"}))
     for i, method in enumerate(methods):
-        state = ENG.apply(state, E("C1", "remind", D(2025, 5, 7), "office", {"method": method}))
+        data = {"method": method}
+        if method in ("调度督查", "联合督查"):  # 十四(二): with the principal leader's approval
+            data["approved_by"] = "principal_leader"
+        event = E("C1", "remind", D(2025, 5, 7), "office", data)
+        ENG.check_new(state, event)
+        state = ENG.apply(state, event)
         assert state.reminders[i][1] == method
+
+
+def test_article_13_4_5_dispatch_and_joint_inspection_need_principal_leaders_approval():
+    # 十三(四) 调度督查 (召集相关责任单位), 十三(五) 联合督查 (联合督查组): 十四(二) 经主要领导同志批准
+    state = fold(reg("C4", D(2025, 5, 6)), assign("C4", D(2025, 5, 6), co=("u2", "u3")))
+    for method in ("调度督查", "联合督查"):
+        with pytest.raises(ActionRefused, match=r"「督办」须经党工委、管委会主要领导批准（十四\(二\)）"):
+            ENG.check_new(state, E("C4", "remind", D(2025, 5, 7), "office", {"method": method}))
+        with pytest.raises(ActionRefused, match="不是党工委、管委会主要领导"):
+            ENG.check_new(state, E("C4", "remind", D(2025, 5, 7), "office", {"method": method, "approved_by": "leader"}))
+        ENG.check_new(state, E("C4", "remind", D(2025, 5, 7), "office", {"method": method, "approved_by": "principal_leader"}))
+    # a phone chase (十三(二)) needs no approval
+    ENG.check_new(state, E("C4", "remind", D(2025, 5, 7), "office", {"method": "电话催办"}))
+    # the meeting or the joint group itself is recorded as 协调会/联合督查 (escalate), approved by the principal leader
+    with pytest.raises(ActionRefused, match="审批领导"):
+        ENG.apply(state, E("C4", "escalate", D(2025, 5, 8), "office"))
+    with pytest.raises(ActionRefused, match="不是党工委、管委会主要领导"):
+        ENG.check_new(state, E("C4", "escalate", D(2025, 5, 8), "office", {"approved_by": "leader"}))
+    event = E("C4", "escalate", D(2025, 5, 8), "office", {"approved_by": "principal_leader", "note": "联合督查组实地督查"})
+    ENG.check_new(state, event)
+    held = ENG.apply(state, event)
+    assert held.marks[-1].action == "escalate" and held.state == "assigned"
+    with pytest.raises(ActionRefused, match="无权「协调会/联合督查」"):
+        ENG.apply(state, E("C4", "escalate", D(2025, 5, 8), "unit:u1", {"approved_by": "principal_leader"}))
+
+
+def test_article_13_7_8_10_review_research_and_assessment_recorded_as_findings():
+    # 调查复核（“回头看”）、督查调研、专业评估: what they find is recorded on the matter by the office
+    state = fold(reg("C5", D(2025, 5, 6)), assign("C5", D(2025, 5, 6), deadline="2025-06-30"),
+                 E("C5", "submit", D(2025, 5, 20), "unit:u1", REPORT), E("C5", "review_pass", D(2025, 5, 21), "office"))
+    notes = ("调查复核：回头看，整改到位", "督查调研：症结在审批环节", "专业评估：第三方评估良好")
+    for n, note in enumerate(notes):
+        state = ENG.apply(state, E("C5", "finding", D(2025, 6, 2 + n), "office", {"note": note}))
+    assert [(e.action, e.on, e.data["note"]) for e in state.marks if e.action == "finding"] == [
+        ("finding", D(2025, 6, 2), notes[0]), ("finding", D(2025, 6, 3), notes[1]), ("finding", D(2025, 6, 4), notes[2])]
+    assert state.state == "passed"  # a finding moves nothing
+    with pytest.raises(ActionRefused, match="无权「记录督查发现」"):
+        ENG.apply(state, E("C5", "finding", D(2025, 6, 5), "unit:u1", {"note": "自查"}))
 
 
 def test_article_14_coordination_needs_principal_leaders_approval():
@@ -416,6 +523,12 @@ def test_article_14_5_bulletin_needs_principal_leaders_consent():
     with pytest.raises(ActionRefused, match="type praise"):
         ENG.apply(state, E("C3", "bulletin", D(2025, 5, 7), "office", {"type": "warning", "approved_by": "主任"}))
     assert ENG.apply(state, criticism("C3", D(2025, 5, 7))).marks[-1].data["type"] == "criticism"
+    # 经区党工委、管委会主要领导同意: the consent of a 有关领导 who is not the principal leader does not do,
+    # for a 通报表扬 as for a 通报批评
+    for kind in ("praise", "criticism"):
+        with pytest.raises(ActionRefused, match=r"不是党工委、管委会主要领导：「通报」须经党工委、管委会主要领导批准（十四\(五\)）"):
+            ENG.check_new(state, E("C3", "bulletin", D(2025, 5, 7), "office", {"type": kind, "approved_by": "leader"}))
+        ENG.check_new(state, E("C3", "bulletin", D(2025, 5, 7), "office", {"type": kind, "approved_by": "principal_leader"}))
 
 
 # --- 十五 accountability, 十六 ladder ----------------------------------------------------------
@@ -423,14 +536,40 @@ def test_article_14_5_bulletin_needs_principal_leaders_consent():
 
 def test_article_15_accountability_proposed_by_office_naming_the_ground():
     grounds = POL.settings["accountability_grounds"]
-    assert len(grounds) == 6
+    # 十五(一)…(六), in order
+    assert grounds == ["执行不力、落实不到位或未按时限要求贯彻落实", "不予办理、互相推诿、不积极协商或经多次协调仍不配合",
+                       "工作质量未达要求、把关不严、随意变通、虚报瞒报", "不接受督查、不认真配合、妨碍干扰阻挠督查",
+                       "打击报复陷害反映问题的干部群众，督查人员失职失责", "应予以问责的其他情形"]
     state = fold(reg("Q1", D(2025, 5, 6)), assign("Q1", D(2025, 5, 6)))
-    with pytest.raises(ActionRefused, match="理由"):
-        ENG.apply(state, E("Q1", "accountability", D(2025, 5, 7), "office"))
-    with pytest.raises(ActionRefused, match="无权"):
-        ENG.apply(state, E("Q1", "accountability", D(2025, 5, 7), "unit:u1", {"reason": grounds[1]}))
-    state = ENG.apply(state, E("Q1", "accountability", D(2025, 5, 7), "office", {"reason": grounds[1]}))
-    assert state.marks[-1].data["reason"].startswith("不予办理")
+
+    def proposal(**data):
+        return E("Q1", "accountability", D(2025, 5, 7), "office", {"approved_by": "principal_leader", **data})
+
+    # the office proposes (视情节轻重由区督查室提出问责建议), stating what happened and the situation of 十五 it is
+    with pytest.raises(ActionRefused, match="缺少理由、问责情形（十五）"):
+        ENG.apply(state, proposal())
+    with pytest.raises(ActionRefused, match="缺少问责情形（十五）"):
+        ENG.apply(state, proposal(reason="两次协调仍不派员"))
+    with pytest.raises(ActionRefused, match="无权「提出问责建议」"):
+        ENG.apply(state, E("Q1", "accountability", D(2025, 5, 7), "unit:u1", {"reason": "x", "ground": grounds[1]}))
+    # a situation the document does not list is refused
+    with pytest.raises(ActionRefused, match=r"「提出问责建议」的问责情形须为执行不力.*应予以问责的其他情形之一（十五；设置 accountability_grounds）"):
+        ENG.check_new(state, proposal(reason="态度不好", ground="工作态度差"))
+    # each of the six may be named
+    for ground in grounds:
+        event = proposal(reason="经核实", ground=ground)
+        ENG.check_new(state, event)
+        assert ENG.apply(state, event).marks[-1].data["ground"] == ground
+    # 由纪检、监察、组织部门……严肃问责: they, not the office, record the outcome on the matter
+    proposed = ENG.apply(state, proposal(reason="两次协调仍不派员", ground=grounds[1]))
+    with pytest.raises(ActionRefused, match="缺少问责及处理结果（十五）"):
+        ENG.apply(proposed, E("Q1", "accountability_outcome", D(2025, 6, 10), "discipline"))
+    for actor in ("office", "principal_leader", "unit:u1"):
+        with pytest.raises(ActionRefused, match="无权「问责及处理结果」"):
+            ENG.apply(proposed, E("Q1", "accountability_outcome", D(2025, 6, 10), actor, {"outcome": "诫勉谈话"}))
+    held = ENG.apply(proposed, E("Q1", "accountability_outcome", D(2025, 6, 10), "discipline", {"outcome": "对分管负责人诫勉谈话"}))
+    assert [(e.action, e.actor) for e in held.marks[-2:]] == [("accountability", "office"), ("accountability_outcome", "discipline")]
+    assert held.marks[-1].data["outcome"] == "对分管负责人诫勉谈话"
 
 
 def _proposals(states, as_of, category="escalation", pol=POL):
@@ -738,6 +877,12 @@ def test_article_16_2_criticism_ladder_counted_per_unit_per_year():
     ]
     twice = next(s for s in POL.escalation if s.id == "criticism_twice")
     assert twice.proposes == "interview" and twice.data == {"revoke_awards": True} and twice.by_role == "principal_leader"
+    # the principal leader talks with the unit's head (Tue 6/3), recording the rung: no longer proposed
+    talked = ENG.apply(second, E("L3", "interview", D(2025, 6, 3), "principal_leader",
+                                 {"step": "criticism_twice", "revoke_awards": True}))
+    assert ("criticism_twice", "u1", "L3") not in _proposals([done_2024, first, other, talked, third], D(2025, 6, 3))
+    with pytest.raises(ActionRefused, match="无权「督查约谈」"):
+        ENG.apply(second, E("L3", "interview", D(2025, 6, 3), "unit:u1", {"step": "criticism_twice"}))
     # three or more → proposal of organisational action
     assert ("criticism_thrice", "u1", "L4", D(2025, 8, 20), 2025, "count:3") in _found(everything, D(2025, 8, 31))
     assert next(s for s in POL.escalation if s.id == "criticism_thrice").proposes == "accountability"
@@ -760,13 +905,26 @@ def test_article_16_3_third_and_every_later_criticism_in_a_year_proposes_account
         ("criticism_thrice", "u1", "Y1", D(2025, 11, 20), 2025, "count:4"),
         ("criticism_twice", "u1", "Y1", D(2025, 5, 20), 2025, "count:2"),
     ]
+    # the 问责建议 is 审定 by the principal leader (经区党工委、管委会主要领导审定后): without it, or by another
+    # leader, it is refused; the ground is one of 十五's (执行不力 …)
+    three = fold(*base, *(criticism("Y1", d) for d in days[:3]))
+    data = {"reason": "一年内受到通报批评三次", "ground": POL.settings["accountability_grounds"][0],
+            "step": "criticism_thrice"}
+    with pytest.raises(ActionRefused, match=r"「提出问责建议」须经党工委、管委会主要领导批准（十六\(三\)）；请加上 --approved-by"):
+        ENG.check_new(three, E("Y1", "accountability", D(2025, 9, 1), "office", data))
+    with pytest.raises(ActionRefused, match="不是党工委、管委会主要领导"):
+        ENG.check_new(three, E("Y1", "accountability", D(2025, 9, 1), "office", {**data, "approved_by": "leader"}))
+    proposed = E("Y1", "accountability", D(2025, 9, 1), "office", {**data, "approved_by": "principal_leader"})
+    ENG.check_new(three, proposed)
     # 问责建议 for the third (Mon 9/1) does not cover the fourth (11/20)
-    state = fold(*base, *(criticism("Y1", d) for d in days[:3]),
-                 E("Y1", "accountability", D(2025, 9, 1), "office", {"reason": "一年内受到通报批评三次",
-                                                                     "step": "criticism_thrice"}),
-                 criticism("Y1", days[3]))
+    state = fold(*base, *(criticism("Y1", d) for d in days[:3]), proposed, criticism("Y1", days[3]))
     assert _found([state], D(2025, 11, 20), rules=("criticism_thrice",)) == [
         ("criticism_thrice", "u1", "Y1", D(2025, 11, 20), 2025, "count:4")]
+    # 由区纪检监察部门……进行问责，由区党群工作部……进行组织处理: the outcome is theirs to record
+    dealt = ENG.apply(state, E("Y1", "accountability_outcome", D(2025, 10, 15), "discipline", {"outcome": "通报批评、诫勉谈话"}))
+    assert dealt.marks[-1].action == "accountability_outcome"
+    with pytest.raises(ActionRefused, match="无权「问责及处理结果」"):
+        ENG.apply(state, E("Y1", "accountability_outcome", D(2025, 10, 15), "office", {"outcome": "x"}))
 
 
 def test_article_16_2_december_and_january_are_one_year_only_when_rolling():
@@ -937,9 +1095,11 @@ EXPECTED_ARTICLES = (
 
 def test_articles_every_article_and_paragraph_traced():
     assert [a.id for a in POL.articles] == EXPECTED_ARTICLES
-    report = coverage(POL)
-    assert report["unknown_rules"] == []
-    assert report["coverage"] == 1.0
+    static = report(POL)
+    assert static["errors"] == [] and static["unknown_rules"] == [] and static["missing_articles"] == []
+    # no cited rule is declared data only (未被读取) or out of the command line's reach (CLI不可达)
+    assert not_enforced(static) == []
+    assert static["statically_clear"] == static["operational"] == 55
     names = set(re.findall(r"^def (test_\w+)", Path(__file__).read_text(encoding="utf-8"), re.M))
     for article in POL.articles:
         if article.operational:
@@ -961,7 +1121,8 @@ def test_article_7_templates_notice_report_bulletin_interview():
     snap = Snapshot.from_events(POL, CAL, events, D(2025, 10, 10), units=units)
     notice = render_markdown(snap, "assignment", "X1")
     assert "# 督查通知" in notice and "主办单位：经济发展局" in notice and "协办单位：财政局" in notice
-    assert "2025-10-14" in notice and "发文字号、签发人" in notice
+    # 九: assigned Tue 9/30, 5 working days → Tue 10/14 (10/1–10/8 off, Sat 10/11 worked)
+    assert "办理时限：2025年10月14日前（领导批示交办事项报送办理结果，九）" in notice and "发文字号、签发人" in notice
     assert "电话催办" in render_markdown(snap, "reminder", "X1")
     assert "一事一报" in render_markdown(snap, "special_report", "X1")
     assert "十六(一)" in render_markdown(snap, "interview", "X1")
@@ -973,11 +1134,18 @@ def test_article_7_templates_notice_report_bulletin_interview():
         assert (PLUGIN_DIR / "templates" / f"{name}.md.j2").exists()
 
 
-def test_article_9_cli_deadline_and_articles():
+def test_article_9_cli_deadline():
     runner = CliRunner()
     out = runner.invoke(cli, ["deadline", "--jurisdiction", ID, "--kind", "instruction", "--from", "2025-09-30", "--json"])
     assert out.exit_code == 0, out.output
     record = json.loads(out.output[out.output.index("{"):])
     assert record["deadlines"][0]["date"] == "2025-10-14" and record["deadlines"][0]["citation_article"] == "九"
-    out = runner.invoke(cli, ["articles", ID])
-    assert out.exit_code == 0 and "覆盖率 100%" in out.output
+
+
+@pytest.mark.skipif(bool(os.environ.get(RUNNING_ENV)), reason="已在剔除检验之中")
+def test_articles_every_operational_article_enforced_and_tested():
+    # the knock-out check (ducha articles weinan_gaoxin --check): each rule an article cites, removed or
+    # neutralised, makes one of that article's own tests fail
+    honest = report(POL, knockout.run(ID, root=PLUGIN_DIR.parents[1]))
+    assert not_enforced(honest) == []
+    assert (honest["enforced_and_tested"], honest["operational"], honest["coverage"]) == (55, 55, 1.0)
