@@ -163,8 +163,6 @@ class MatterEngine:
     _handlers: dict[str, Callable | None] = attrs.field(factory=dict, init=False, repr=False)
     #: (id of transition, roles of the actor) -> whether the actor acts only as a unit
     _unit_scoped: dict[tuple[int, tuple[str, ...]], bool] = attrs.field(factory=dict, init=False, repr=False)
-    #: set while a kind correction folds the history again under the corrected kind
-    _refolding: bool = attrs.field(default=False, init=False, repr=False)
 
     # --- public ----------------------------------------------------------------------------------
 
@@ -908,8 +906,6 @@ class MatterEngine:
             if value is None or value == "":
                 continue
             value = str(value).strip()
-            if field == "kind" and self._refolding:
-                continue  # the history is being folded under the kind a later correction gives
             if field == "kind":
                 names = {k.name: k.id for k in policy.kinds.values()}
                 value = names.get(value, value)
@@ -920,15 +916,15 @@ class MatterEngine:
             if value == old:
                 continue
             changes.append((field, old, value))
-        if not changes and not self._refolding:
+        if not changes:
             raise ActionRefused("更正须写明新的事项名称、来源或类别（与现值不同）；请加上 --title、--source 或 --kind")
         if not event.data.get("reason"):
             raise ActionRefused("更正须写明理由；请加上 --reason")
-        kind = next((new for field, _old, new in changes if field == "kind"), None)
-        if kind is not None and len(state.events) > 2:
-            self._refold_as_kind(state, kind)
         for field, _old, value in changes:
             setattr(state, field, value)
+        kind = next((new for field, _old, new in changes if field == "kind"), None)
+        if kind is not None:
+            self._reassign_as_kind(state, event, kind)
 
         def shown(field: str, value: str) -> str:
             if field == "kind" and value in policy.kinds:
@@ -938,25 +934,42 @@ class MatterEngine:
         event.data.setdefault("correction", "；".join(
             f"{policy.field_names.get(f, f)} {shown(f, o)}→{shown(f, n)}" for f, o, n in changes))
 
-    def _refold_as_kind(self, state: MatterState, kind: str) -> None:
-        """A kind corrected after steps that depend on it (交办: the time limits of the kind): the
-        matter was always of the corrected kind, so its history so far is folded again as if it had
-        been registered so; every time limit, obligation and lateness is the corrected kind's,
-        counted from the same assignment. Raises ActionRefused when the history does not fit the
-        corrected kind (a step only the old kind has, a date the new kind's limits need)."""
-        history = [attrs.evolve(e, data={**e.data, "kind": kind}) if e.action in CREATE_ACTIONS else e
-                   for e in state.events[:-1]]
-        self._refolding = True
+    def _reassign_as_kind(self, state: MatterState, event: Event, kind: str) -> None:
+        """A kind corrected after assignment: the unit was told the old kind's limits, so what it
+        owed under them stands (met, late or missed, on the record); from the correction the
+        corrected kind's limits apply, counted from the correction day as if the assignment were
+        notified again (更正后重新明确办理时限), superseding what is still owed. A matter whose
+        handling has ended keeps its obligations: only its kind is corrected. Raises ActionRefused
+        when the assignment does not fit the corrected kind (e.g. it needs --deadline or --meeting)."""
+        assign = state.last("assign")
+        if assign is None or self.policy.states[state.state].done:
+            return
+        trial = state.copy()
+        trial.kind, trial.obligations, trial.series = kind, [], []
         try:
-            refolded = self.fold(history)
+            self._on_assign(trial, Event(state.id, "assign", event.on, event.actor, dict(assign.data)))
         except ActionRefused as exc:
-            raise ActionRefused(f"更正为「{self.policy.kinds[kind].name}」后按该类别重算时限时出错：{exc}；"
-                                "请核对类别，或撤销本事项后重新登记") from None
-        finally:
-            self._refolding = False
-        refolded.events = list(state.events)
-        for field in attrs.fields(MatterState):
-            setattr(state, field.name, getattr(refolded, field.name))
+            raise ActionRefused(f"更正为「{self.policy.kinds[kind].name}」后按该类别重新明确时限时出错：{exc}") from None
+        old = {ob.id for ob in state.obligations if ob.starts == assign.on}
+        owed = [ob for ob in state.obligations if ob.id in old and ob.met_on is None and ob.superseded_on is None
+                and ob.ended_on is None]
+        for new in trial.obligations:
+            added = self._add(state, what=new.what, name=new.name, owed_by=new.owed_by, starts=event.on,
+                              deadline=new.deadline, met_by=new.met_by, limit=new.limit)
+            for ob in owed:
+                if ob.superseded_on is None and ob.owed_by == new.owed_by and (
+                        ob.what == new.what or {ob.what, new.what} <= {"result", "answer"}):
+                    ob.supersede(event.on, added.id, self.calendar)
+        for ob in owed:  # what the corrected kind does not ask for at all ends (missed if already past due)
+            if ob.superseded_on is None:
+                ob.ended_on = event.on
+        fresh = {x.id for x in trial.series}
+        for x in state.series:  # the old kind's recurring reports end; the same cycle continues
+            if x.starts == assign.on and x.ended_on is None and x.id not in fresh:
+                x.ended_on = event.on
+        known = {x.id for x in state.series}
+        state.series += [x for x in trial.series if x.id not in known]
+        self._sync_due(state)
 
     def _on_withdraw(self, state: MatterState, event: Event) -> None:
         """撤销: a matter registered by mistake ends (terminal: excluded from figures) with a reason."""

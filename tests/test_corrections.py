@@ -80,10 +80,11 @@ def test_the_same_title_and_source_twice_in_a_year_needs_confirmation(run):
 
 
 def test_a_kind_corrected_after_assignment_takes_the_corrected_kinds_time_limits(run):
-    """A clerk registered an 人大代表建议 as 领导批示: assigned 2025-09-30, the 批示 limit (5个工作日, across
-    国庆: 10-09, 10-10, 10-11 调休, 10-13, 10-14) had passed when the office corrected the kind on
-    2025-10-20. The matter was always an 建议: its answer is owed in 3 months from the assignment
-    (2025-12-30), and no lateness against the wrong kind's limit stays on the record."""
+    """A clerk registered an 人大代表建议 as 领导批示: assigned 2025-09-30, the unit was told the 批示 limit
+    (5个工作日 across 国庆: 10-09, 10-10, 10-11 调休, 10-13, 10-14) and missed it; the office corrects the
+    kind on 2025-10-20. What the unit was told stands: that limit is superseded on 10-20, 4 working days
+    late (10-15, 10-16, 10-17, 10-20). From the correction the 建议's answer limit applies as a new notice:
+    3 months from 2025-10-20, 2026-01-20 (Tuesday)."""
     mid = register(run)
     run("assign", mid, "--as", "duchashi", "--on", "2025-09-30", "--lead", "u1")
     ledger = json.loads(run("ledger", "--as-of", "2025-10-20", "--json"))["matters"][0]
@@ -92,11 +93,24 @@ def test_a_kind_corrected_after_assignment_takes_the_corrected_kinds_time_limits
     run("correct", mid, "--as", "duchashi", "--on", "2025-10-20", "--kind", "npc_suggestion", "--reason", "类别登记有误")
     assert run.db() != before
     ledger = json.loads(run("ledger", "--as-of", "2025-10-20", "--json"))["matters"][0]
-    assert (ledger["kind"], ledger["due"], ledger["light"], ledger["late_days"]) == ("npc_suggestion", "2025-12-30",
-                                                                                        "green", 0)
-    shown = json.loads(run("show", mid, "--json"))
-    owed = [o for o in shown["obligations"] if o.get("superseded_on") is None]
-    assert [o["due"] for o in owed if o["what"] in ("result", "answer")] == ["2025-12-30"]
+    assert (ledger["kind"], ledger["due"], ledger["light"]) == ("npc_suggestion", "2026-01-20", "green")
+    shown = json.loads(run("show", mid, "--json", "--as-of", "2025-10-20"))
+    results = {o["due"]: o for o in shown["obligations"] if o["what"] in ("result", "answer")}
+    assert set(results) == {"2025-10-14", "2026-01-20"}
+    assert (results["2025-10-14"]["status"], results["2025-10-14"]["late_by"]) == ("superseded", 4)
+    assert results["2025-10-14"]["superseded_by"] == results["2026-01-20"]["id"]
+    assert results["2026-01-20"]["status"] == "open"
     # rebuilt from the log, the same answer (the fold is deterministic)
     run("rebuild")
-    assert json.loads(run("ledger", "--as-of", "2025-10-20", "--json"))["matters"][0]["due"] == "2025-12-30"
+    assert json.loads(run("ledger", "--as-of", "2025-10-20", "--json"))["matters"][0]["due"] == "2026-01-20"
+
+
+def test_a_kind_corrected_after_the_matter_ended_changes_only_the_kind(run):
+    """Correcting the kind of a withdrawn (ended) matter asks nothing new of anyone."""
+    mid = register(run)
+    run("assign", mid, "--as", "duchashi", "--on", "2025-09-30", "--lead", "u1")
+    run("withdraw", mid, "--as", "duchashi", "--on", "2025-10-09", "--reason", "误登记")
+    before = json.loads(run("show", mid, "--json", "--as-of", "2025-10-10"))["obligations"]
+    run("correct", mid, "--as", "duchashi", "--on", "2025-10-10", "--kind", "npc_suggestion", "--reason", "类别登记有误")
+    after = json.loads(run("show", mid, "--json", "--as-of", "2025-10-10"))
+    assert after["kind"] == "npc_suggestion" and after["obligations"] == before
