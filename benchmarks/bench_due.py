@@ -4,11 +4,13 @@
     python benchmarks/bench_due.py --dir /tmp/ducha-province --as-of 2025-12-31
 
 Measures, best of ``--repeat`` runs:
-- fold: every matter folded from the log as of the day (``Ledger.states(explain=False)``) — the floor
-  ``due`` cannot go below, since the rules read the folded matters;
+- fold: every matter folded from the log as of the day (``Ledger.states(explain=False)``) — what
+  ``due`` read before it chose the matters in SQL (the ratios are to it);
 - evaluate: the consequences over those states (``escalation.evaluate``);
 - confirm: the command that confirms each finding (``confirm.confirmation``), where the code has it;
-- ``--year``: the same for the assessment year of ``--as-of`` evaluated after it ended.
+- ``--year``: the same for the assessment year of ``--as-of`` evaluated after it ended;
+- the fast path ``ducha due`` takes: the matters chosen from the read model in SQL
+  (``Ledger.due_states``), folded and evaluated (checked to find the same).
 Prints a markdown table with the ratio of each to the fold.
 """
 
@@ -44,6 +46,9 @@ def main() -> None:
     t_fold, states = best(lambda: ledger.states(as_of=day, explain=False), args.repeat)
     t_eval, findings = best(lambda: evaluate(ledger.policy, ledger.calendar, states, day), args.repeat)
     rows = [("fold (floor)", t_fold, len(states)), ("evaluate", t_eval, len(findings))]
+    # what ``ducha due`` folds now: the matters chosen in SQL from the read model (``Ledger.due_states``)
+    t_fast, fast = best(lambda: evaluate(ledger.policy, ledger.calendar, ledger.due_states(as_of=day), day), args.repeat)
+    assert [f.to_json() for f in fast] == [f.to_json() for f in findings], "the fast path must find the same"
     try:
         from ducha_core.confirm import confirmation
     except ImportError:
@@ -63,6 +68,7 @@ def main() -> None:
     for name, seconds, items in rows:
         print(f"| {name} | {seconds:.2f} | {items:,} | {seconds / t_fold:.2f} |")
     print(f"| due (fold + evaluate + confirm) | {total:.2f} | | {total / t_fold:.2f} |")
+    print(f"| due_states (matters chosen in SQL) + evaluate | {t_fast:.2f} | {len(fast):,} | {t_fast / t_fold:.2f} |")
     ledger.close()
 
 

@@ -28,7 +28,7 @@ DEFAULT_NAME = "ducha.toml"
 
 TOP_KEYS = ("jurisdiction", "database", "calendar", "plugins", "settings", "documents", "unit", "person", "key_file",
             "import")
-DOCUMENTS_KEYS = ("number_pattern",)
+DOCUMENTS_KEYS = ("issuer", "number_pattern")
 UNIT_KEYS = ("id", "name", "head", "leader_in_charge", "responsible_person", "line")
 PERSON_KEYS = ("id", "name", "roles", "unit", "title")
 #: ids are written on the command line and stored comma-separated in the read model
@@ -52,6 +52,9 @@ class DeploymentConfig:
     people: dict[str, Person] = attrs.field(factory=dict)
     #: 文号 patterns by document kind: ``[documents] number_pattern.assignment = "渭高督字〔{year}〕{n}号"``
     number_patterns: dict[str, str] = attrs.field(factory=dict)
+    #: 发文机关 (``[documents] issuer = "渭南高新区党工委督查室"``): every document's 发文机关标志, 署名 and
+    #: 印发机关; "" : the jurisdiction's office (``policy.jurisdiction.office``)
+    issuer: str = ""
     path: Path | None = None
     #: the file's own jurisdiction when ``jurisdiction`` was overridden (read-only commands)
     overridden: str | None = None
@@ -166,6 +169,7 @@ def parse_config(
 
     policy = _policy(file, jid, plugins, settings, jurisdiction is not None)
     number_patterns = _number_patterns(file, raw.get("documents", {}), policy, check_kinds=jurisdiction is None)
+    issuer = _issuer(file, raw.get("documents", {}))
 
     people: dict[str, Person] = {}
     raw_people = raw.get("person", [])
@@ -235,6 +239,7 @@ def parse_config(
         units=units,
         people=people,
         number_patterns=number_patterns,
+        issuer=issuer,
         path=file_path.resolve(),
         overridden=raw.get("jurisdiction") if jurisdiction and raw.get("jurisdiction") != jurisdiction else None,
         key_file=base / key_file if (key_file := _str(file, "key_file", raw.get("key_file"), required=False)) else None,
@@ -276,6 +281,18 @@ def _number_patterns(file: str, table: Any, policy: Any, *, check_kinds: bool = 
             raise _fail(file, f"{key} = {pattern!r} 不能用作文号格式：{problem}")
         out[kind] = pattern
     return out
+
+
+def _issuer(file: str, table: Any) -> str:
+    """``[documents] issuer = "渭南高新区党工委督查室"``: the 发文机关 every document names (发文机关标志,
+    署名, 印发机关); "" when not set (the documents name the jurisdiction's office)."""
+    if not isinstance(table, dict) or "issuer" not in table:
+        return ""
+    value = table["issuer"]
+    if not isinstance(value, str) or not value.strip() or "\n" in value or "\r" in value:
+        raise _fail(file, f"documents.issuer = {value!r} 无效：须为发文机关全称（一行非空文字），"
+                          f'如 issuer = "渭南高新区党工委督查室"；不写则用本辖区督查机构的名称')
+    return value.strip()
 
 
 def _policy(file: str, jid: str, plugins: tuple[Path, ...], settings: dict, overridden: bool):
@@ -347,6 +364,7 @@ def default_config_text(jurisdiction_id: str) -> str:
         else:
             lines.append(f"# {key} = {_toml_value(setting.default)}")
     lines += _documents_text(policy)
+    lines += _import_text(policy)
     roles_doc = "；".join(f"{r.id}={r.name}" for r in policy.roles.values())
     lines += [
         "",
@@ -404,26 +422,53 @@ def _is_head(name: str) -> bool:
     return "主要负责" in name or "第一责任人" in name
 
 
+#: the level prefix of an office's short name (区督查室): dropped after the jurisdiction's own name
+_LEVEL_PREFIX = {"district": "区", "county": "县", "city": "市", "province": "省"}
+
+
 def _documents_text(policy: Any) -> list[str]:
     """The ``[documents]`` table of the default file: a commented 文号 pattern per document kind the
     jurisdiction has (none is set: a 文号 is left blank until the deployment writes its own)."""
     from ducha_core.documents.render import DOC_KINDS, available_kinds
 
     kinds = available_kinds(policy)
+    office = policy.jurisdiction.office
     lines = [
         "",
-        "# 公文文号（ducha doc）：按公文种类设定本单位的文号格式，{year} 为年份，{n} 为该年该类公文的序号。",
-        "# 序号由台账记录按日期先后自动编排：督查通知单按交办、催办通知按催办、督查专报按向领导报告、",
-        "# 约谈通知按约谈、督办令按下达督办令记录，每年从1起；督查通报按通报期在该年的序次（如2025-Q3为3、2025-09为9），",
-        "# 年度考核汇总每年1份。",
-        "# 各类公文分别编号，宜各用本单位的发文代字（〇〇为示例，须改写）。",
+        "# 公文（ducha doc）。",
+        f"# issuer：发文机关全称，用作各类公文的发文机关标志、署名和印发机关；不写则为“{office}”。",
+        "# 文号：按公文种类设定本单位的文号格式，{year} 为年份，{n} 为该年该类公文的序号；各类公文分别编号。",
+        "# 事项公文的序号由台账记录按日期先后编排，每年从1起：督查通知单按交办、催办通知按催办、",
+        "# 督查专报按向领导报告、约谈通知按约谈、督办令按下达督办令的记录（先记录该环节，才有该公文）。",
+        "# 督查通报、年度考核汇总在印发时编号：ducha doc bulletin 2025-Q3 --issue 取该年该类的下一个序号",
+        "# 并登记在数据库中，重新生成时沿用原号，已用的号不再使用；不加 --issue 的预览显示“（未编号：预览）”。",
+        "# 宜各用本单位的发文代字（〇〇为示例，须改写）。",
         "# 未设定的种类，公文上的文号一行留空，由督查室按本单位发文字号自行填写；ducha 不编造文号。",
         "# 本辖区文件规定了相应环节的公文：" + "、".join(f"{DOC_KINDS[k].name}（{k}）" for k in kinds),
         "[documents]",
+        f'# issuer = "{policy.jurisdiction.name}{office.removeprefix(_LEVEL_PREFIX.get(policy.jurisdiction.level, ""))}"'
+        "    # 发文机关全称（示例，须改写）",
     ]
     for kind in kinds:
         example = "第{n}期" if DOC_KINDS[kind].subject == "period" else "〇〇督字〔{year}〕{n}号"
         lines.append(f'# number_pattern.{kind} = "{example}"    # {DOC_KINDS[kind].name}')
+    return lines
+
+
+def _import_text(policy: Any) -> list[str]:
+    """The ``[import]`` table of the default file, commented: the headers ``ducha import`` reads by
+    default, each changeable to the office's own."""
+    from ducha_core.importer import FIELDS, extra_fields
+
+    extra = "、".join(extra_fields(policy).values())
+    lines = [
+        "",
+        "# 导入（ducha import 台账.xlsx）：原有台账每行一件事项。下列为默认表头；本单位表头不同的，去掉 # 改写。",
+        "# 单位、人员、类别可写名称或 id；多个单位或责任人用、分隔。"
+        + (f"本辖区另需的列按其名称读取：{extra}。" if extra else ""),
+        "[import]",
+    ]
+    lines += [f'# {field} = "{header}"' for field, header in FIELDS.items()]
     return lines
 
 

@@ -226,45 +226,23 @@ def check_states_reachable(subject: Subject) -> list[str]:
     return problems
 
 
-def _sample_snapshot(policy):
-    """A documents-layer snapshot with one matter (registered, assigned, reminded, criticised)."""
+def _sample_snapshot(policy, plugins=None):
+    """A documents-layer snapshot of a planned sample year (the demo's planner: units, people and a
+    year of steps the procedure allows), and the subject of each document kind: a matter on which
+    the kind's step was recorded, or a period."""
     from ducha_core.calendar import WorkingCalendar
+    from ducha_core.documents.demo import pick_subjects, plan_settings, plan_year
     from ducha_core.documents.snapshot import Snapshot
-    from ducha_core.model import Unit
-    from ducha_core.scenario import parse_scenario, run
+    from ducha_core.policy import build_policy
 
-    kind = next(iter(policy.kinds), "other")
-    scen = parse_scenario(f"""
-[[matter]]
-id = "DC-2025-0001"
-kind = "{kind}"
-title = "示例事项"
-received = "2025-09-29"
-assigned = "2025-09-30"
-units = ["u1"]
-
-[[event]]
-on = "2025-10-15"
-matter = "DC-2025-0001"
-action = "remind"
-data = {{ method = "电话催办" }}
-
-[[event]]
-on = "2025-10-16"
-matter = "DC-2025-0001"
-action = "interview"
-
-[[event]]
-on = "2025-10-17"
-matter = "DC-2025-0001"
-action = "criticism"
-""", "<conformance>")
     cal = WorkingCalendar.default()
-    today = date(2025, 10, 20)
-    snap = run(scen, policy, today, cal)
-    states = [m.state for m in snap.matters.values() if m.state is not None]
-    units = {"u1": Unit("u1", "示例单位")}
-    return Snapshot(policy, cal, today, states, units, {}), states
+    year, today = 2025, date(2025, 12, 31)
+    probe = plan_settings(policy, year)
+    if probe and plugins is not None:  # a document with no issued date: plan as a deployment that states one
+        policy = build_policy(plugins, policy.id, probe)
+    demo = plan_year(policy, cal, year=year, as_of=today, matters=30)
+    snap = Snapshot.from_events(policy, cal, demo.events, today, demo.units, demo.people)
+    return snap, pick_subjects(snap)
 
 
 def check_templates_render(subject: Subject) -> list[str]:
@@ -284,7 +262,7 @@ def check_templates_render(subject: Subject) -> list[str]:
             problems.append(f"template dir {d} does not exist")
     env = docs.environment(p)
     by_template = {k.template: k for k in docs.DOC_KINDS.values()}
-    snapshot = states = None
+    snapshot = subjects = None
     for d in own:
         if not d.is_dir():
             continue
@@ -303,13 +281,14 @@ def check_templates_render(subject: Subject) -> list[str]:
                 continue
             if snapshot is None:
                 try:
-                    snapshot, states = _sample_snapshot(p)
+                    snapshot, subjects = _sample_snapshot(p, subject.plugins)
                 except Exception as exc:
-                    problems.append(f"cannot build a sample matter to render templates: {exc}")
+                    problems.append(f"cannot build a sample year to render templates: {exc}")
                     return problems
-            subject_id = (states[0].id if states else None) if kind.subject == "matter" else "2025-10"
+            subject_id = subjects.get(kind.id)
             if subject_id is None:
-                problems.append(f"template {name}: the procedure did not let a sample matter be registered")
+                problems.append(f"template {name}: no sample matter on which the '{kind.step}' step was recorded "
+                                "(the demo planner could not take it)")
                 continue
             try:
                 text = docs.render_markdown(snapshot, kind.id, subject_id)

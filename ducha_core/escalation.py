@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ducha_core.errors import DuchaError
 from ducha_core.events import Event
 from ducha_core.matter import MatterState
 from ducha_core.model import Citation
@@ -139,11 +140,7 @@ class _Context:
         self._obligations: dict[int, list] = {}
         self.events: dict[str, list[Event]] = {}
         # the actions a trigger counts or waits after, and the grades (one pass over the log)
-        triggers = [s.trigger for s in policy.escalation]
-        if policy.grading is not None:
-            triggers += [r.trigger for r in policy.grading.rules] + [d.trigger for d in policy.grading.deductions]
-        watched = {t.action for t in triggers if isinstance(t, After | CountInYear)} | {"grade"}
-        watched |= {s.proposes for s in policy.escalation if isinstance(s.trigger, UnitGrade)}
+        watched = watched_actions(policy)
         self.of_action: dict[str, list[tuple[MatterState, int, Event]]] = defaultdict(list)
         # (step, matter, unit) -> [(day, action)]; (step, unit) -> [(day, year)]; (unit, year) -> [(day, grade, matter)]
         self.by_step: dict[tuple, list[tuple[date, str]]] = defaultdict(list)
@@ -212,6 +209,91 @@ class _Context:
         worst = max((g for _, g, _ in recorded), key=lambda g: rank.get(g, -1))
         day, grade, matter = max(r for r in recorded if r[1] == worst)
         return grade, day, matter
+
+
+def _triggers(policy: Policy) -> list[Trigger]:
+    triggers = [s.trigger for s in policy.escalation]
+    if policy.grading is not None:
+        triggers += [r.trigger for r in policy.grading.rules] + [d.trigger for d in policy.grading.deductions]
+    return triggers
+
+
+def watched_actions(policy: Policy) -> frozenset[str]:
+    """The actions whose events an evaluation reads across matters: those a trigger counts or waits
+    after, grades, and what a rung on a unit's grade proposes (which confirms it on any matter)."""
+    watched = {t.action for t in _triggers(policy) if isinstance(t, After | CountInYear)} | {"grade"}
+    watched |= {s.proposes for s in policy.escalation if isinstance(s.trigger, UnitGrade)}
+    return frozenset(watched)
+
+
+def yearly_steps(policy: Policy) -> frozenset[str]:
+    """The rungs on a unit's count or grade: a step carrying one of these ids confirms the unit's fact
+    whichever matter it is recorded on."""
+    return frozenset(s.id for s in policy.escalation if isinstance(s.trigger, CountInYear | UnitGrade))
+
+
+@attrs.frozen
+class OverdueScan:
+    """Matters an ``Overdue`` trigger can find a fact in: those with an obligation of a kind in
+    ``what``, owed by a unit, whose last day is before the day of evaluation and which was not met on
+    time by then; only matters not ended (``open_only``); only last days from ``due_from`` on (the
+    fact must fall in the assessment year), if given."""
+
+    what: tuple[str, ...]
+    open_only: bool
+    due_from: date | None = None
+
+
+@attrs.frozen
+class FoldSelection:
+    """Which matters ``evaluate`` can find something in (``fold_selection``), for a caller that keeps
+    each matter's state, obligations and marked events (a read model) and folds only those: every
+    matter an ``OverdueScan`` names; every matter with an event of a ``watched`` action or carrying
+    one of the ``steps`` (``data.step``); with ``first_lead``, for each unit the first matter (by id)
+    it leads, which a grade's finding names; and any matter changed after the day."""
+
+    day: date
+    overdue: tuple[OverdueScan, ...]
+    watched: frozenset[str]
+    steps: frozenset[str]
+    first_lead: bool
+
+
+def fold_selection(policy: Policy, cal: WorkingCalendar, as_of: date, *, year: int | None = None) -> FoldSelection:
+    """What an evaluation (``evaluate(policy, cal, states, as_of, year=year)``) reads, so that a
+    caller can leave out the matters it cannot find a fact in (see ``FoldSelection``); the findings
+    over the matters selected are those over every matter."""
+    day = min(as_of, date(year, 12, 31)) if year is not None else as_of
+    assessment = year if year is not None else as_of.year
+    scans: list[OverdueScan] = []
+    for step in policy.escalation:
+        if isinstance(step.trigger, Overdue):
+            scans.append(OverdueScan(_overdue_kinds(step.trigger), not step.after_end))
+    grading = [] if policy.grading is None else [*policy.grading.rules, *policy.grading.deductions]
+    for rule in grading:
+        trigger = rule.trigger
+        if isinstance(trigger, Overdue):  # a fact of the assessment year: its day is in that year
+            scans.append(OverdueScan(_overdue_kinds(trigger), False,
+                                     _first_due(cal, assessment, trigger.by_workdays)))
+    return FoldSelection(day, tuple(scans), watched_actions(policy), yearly_steps(policy),
+                         any(isinstance(t, UnitGrade) for t in _triggers(policy)))
+
+
+def _overdue_kinds(trigger: Overdue) -> tuple[str, ...]:
+    return tuple(sorted(set(trigger.what) | ({"cycle"} if "progress" in trigger.what else set())))
+
+
+def _first_due(cal: WorkingCalendar, year: int, by: int) -> date | None:
+    """The earliest last day whose lapse arises in ``year`` (``_fact_day`` on or after 1 January);
+    None where the calendar cannot say."""
+    start = date(year, 1, 1)
+    try:
+        day = start
+        while _fact_day(cal, day - timedelta(days=1), by) >= start:
+            day -= timedelta(days=1)
+    except DuchaError:
+        return None
+    return day
 
 
 def _window(policy: Policy, day: date) -> tuple[date, date]:

@@ -71,7 +71,8 @@ FIELD_NAMES = {
     "responsible_leader": "责任领导",
     "task_book": "任务书",
     "approved_by": "审批领导",
-    "plan": "督促检查方案",
+    "plan": "方案",  # a plugin names its own (Ordos 督促检查方案, Ankang 书面整改方案)
+    "cycle": "调度周期",
     "note": "说明",
     "unit": "单位",
     "deadline": "办理时限",
@@ -121,3 +122,20 @@ class Event:
     recorded_at: str = ""
     prev_hash: str = ""
     hash: str = ""
+
+
+#: the steps with a command of their own, and how the command line spells the others
+_OWN_COMMANDS = frozenset({"accept", "apply", "approve", "archive", "assign", "bulletin", "close", "correct", "dismiss",
+                           "escalate", "finding", "grade", "interview", "order", "progress", "register", "remind",
+                           "submit", "withdraw"})
+_SPELLED = {"review_pass": "review --pass", "review_return": "review --return", "extension_ask": "extension ask",
+            "extension_grant": "extension grant", "extension_refuse": "extension refuse",
+            "set_deadline": "set-deadline"}
+
+
+def command_for(action: str) -> str:
+    """How the command line records ``action``: ``review --pass``, ``extension ask``, ``remind`` …,
+    else ``step ACTION`` (the command for a plugin's own steps)."""
+    if action in _SPELLED:
+        return _SPELLED[action]
+    return action if action in _OWN_COMMANDS else f"step {action}"

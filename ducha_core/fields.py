@@ -19,10 +19,13 @@ if TYPE_CHECKING:
 
 
 #: optional fields a step carries for the document it issues (选填; the document omits what is not given):
-#: step -> (field, why). 约谈通知 states the time and place of the talk (the day is the step's ``--on``);
-#: 督查通知 states the 任务要求 (Weinan 七(二) "明确承办单位、任务要求、办理时限").
+#: step -> (field, why). 约谈通知 is sent before the talk: the step's ``--on`` is the day the interview is
+#: decided and the notice issued (its 成文日期), ``--time`` when the talk is held (free text with its date,
+#: which may be later; a time alone is on the ``--on`` day), ``--place`` where; 督查通知 states the 任务要求
+#: (Weinan 七(二) "明确承办单位、任务要求、办理时限").
 DOCUMENT_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
-    "interview": (("time", "选填：约谈通知载明的约谈时刻，如“上午9时”（日期即 --on）"),
+    "interview": (("time", "选填：约谈的时间，约谈通知照录，如“2025年10月20日上午9时”（可晚于 --on；"
+                           "--on 为决定约谈、发出通知之日；只写“上午9时”则为 --on 当日）"),
                   ("place", "选填：约谈通知载明的约谈地点")),
     "assign": (("requirements", "选填：督查通知载明的任务要求（不写则取 --note）"),),
 }

@@ -2,7 +2,7 @@
 
 One all-day event per obligation that has a last day: a stable UID (the same obligation gives
 the same UID on every run, so a subscribed calendar updates instead of duplicating), SUMMARY
-"事项标题：应报事项", DTSTART the last day (VALUE=DATE), DTEND the day after, DESCRIPTION the
+"编号 事项标题：应报事项", DTSTART the last day (VALUE=DATE), DTEND the day after, DESCRIPTION the
 rule and its citation (article and quote).
 """
 
@@ -45,8 +45,8 @@ def resolve_unit(config, unit: str) -> str:
 def _description(ob) -> str:
     deadline = ob.deadline
     lines = [f"应报：{ob.name}", f"期限：{ob.due.isoformat()}"]
-    if deadline.name or deadline.rule:
-        lines.append(f"规则：{deadline.name or deadline.rule}")
+    if deadline.name and deadline.name != ob.name:  # the rule's name, where it says more than 应报
+        lines.append(f"规则：{deadline.name}")
     citation = deadline.citation
     if citation is not None:
         lines.append(f"依据：{citation.article}" + (f"「{citation.quote}」" if citation.quote else ""))
@@ -77,7 +77,7 @@ def build_calendar(pairs: Iterable[tuple], *, unit_name: str = "", stamp: date |
         ev = Event()
         ev.add("uid", uid)
         ev.add("dtstamp", dtstamp)
-        ev.add("summary", f"{state.title}：{ob.name}")
+        ev.add("summary", f"{state.id} {state.title}：{ob.name}")
         ev.add("dtstart", ob.due)
         ev.add("dtend", ob.due + timedelta(days=1))
         ev.add("description", _description(ob))

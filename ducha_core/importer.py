@@ -217,7 +217,16 @@ def _takes(policy, t, field: str) -> bool:
 
 
 def plan(ledger, path: str | Path, actor: str, today: date, duplicate_ok: bool = False) -> list[PlannedMatter]:
-    """Read and check every row (nothing written); raises ImportFailed listing every problem.
+    """The matters to register (``plan_rows`` without the rows left out)."""
+    return plan_rows(ledger, path, actor, today, duplicate_ok)[0]
+
+
+def plan_rows(ledger, path: str | Path, actor: str, today: date, duplicate_ok: bool = False
+              ) -> tuple[list[PlannedMatter], list[tuple[int, str, str]]]:
+    """Read and check every row (nothing written): the matters to register, and the rows left out
+    (row, title, status) because their 状态 says the matter has ended or was withdrawn (an exported
+    ledger's finished matters: their history is not in the sheet). Raises ImportFailed listing every
+    problem.
 
     A row repeating the title and source of a matter of the same year (in the ledger, or an earlier
     row of the file) is refused unless ``duplicate_ok`` (``--duplicate-ok``) confirms it. 责任人 may
@@ -249,6 +258,18 @@ def plan(ledger, path: str | Path, actor: str, today: date, duplicate_ok: bool =
     accept_t = next((t for t in transitions if t.action == "accept"), None)
     problems: list[Problem] = []
     planned: list[PlannedMatter] = []
+    # a row whose 状态 (the exported ledger's column) says the matter has ended or was withdrawn: its
+    # history is not in the sheet, so it is left out (reported), not brought back as a live matter
+    ended_names = {s.name for s in policy.states.values() if s.done} | {"已撤销", "已办结"}
+    skipped: list[tuple[int, str, str]] = []
+    configured = getattr(config, "import_columns", {})
+    header = set().union(*(r.keys() for _, r in table))
+    for field, name in configured.items():
+        if name not in header:
+            default = FIELDS.get(field)
+            also = f"（文件中有默认表头「{default}」，但 [import] 把{default}指向了「{name}」）" if default in header else ""
+            raise InputError(f"{path}：ducha.toml [import] {field} = \"{name}\"，文件中没有此列{also}；"
+                             "请改正 [import] 或表头")
 
     for n, raw in table:
         row_problems: list[Problem] = []
@@ -307,8 +328,21 @@ def plan(ledger, path: str | Path, actor: str, today: date, duplicate_ok: bool =
         for field, day in (("received", dates["received"]), ("assigned", dates["assigned"])):
             if day is not None and day > today:
                 bad(field, f"{day} 晚于今天 {today}：不能记录尚未发生的步骤")
-        if dates["assigned"] is not None and dates["assigned"] < on:
+        received_ok = get["received"] is None or dates["received"] is not None  # a bad date is reported once
+        if received_ok and dates["assigned"] is not None and dates["assigned"] < on:
             bad("assigned", f"交办日期 {dates['assigned']} 早于收到日期 {on}")
+        if received_ok and dates["deadline"] is not None and dates["deadline"] < assigned:
+            bad("deadline", f"办理时限 {dates['deadline']} 早于交办日期 {assigned}；请给出以后的日期")
+        source = None if get["source"] is None else str(get["source"])
+        if not duplicate_ok and get["title"] is not None and source:
+            key = (on.year, "".join(str(get["title"]).split()), "".join(source.split()))
+            if key in seen:
+                bad("title", f"与第{seen[key]}行同名同来源（{on.year}年）；确属另一事项的，请加上 --duplicate-ok 确认重复登记")
+            seen.setdefault(key, n)
+        status = str(raw.get("状态") or "").strip()
+        if status in ended_names:
+            skipped.append((n, str(get["title"] or ""), status))
+            continue
         if row_problems:
             problems += row_problems
             continue
@@ -316,16 +350,10 @@ def plan(ledger, path: str | Path, actor: str, today: date, duplicate_ok: bool =
         counters.setdefault(on.year, ledger.store.max_number(f"{_prefix()}-{on.year}-"))
         counters[on.year] += 1
         mid = f"{_prefix()}-{on.year}-{counters[on.year]:04d}"
-        source = None if get["source"] is None else str(get["source"])
         register = {"kind": kinds[str(kind)], "title": str(get["title"]), "source": source,
                     "received": dates["received"]}
         if duplicate_ok:
             register["duplicate_ok"] = True
-        else:
-            key = (on.year, "".join(str(get["title"]).split()), "".join((source or "").split()))
-            if source and key in seen:
-                bad("title", f"与第{seen[key]}行同名同来源（{on.year}年）；确属另一事项的，请加上 --duplicate-ok 确认重复登记")
-            seen.setdefault(key, n)
         register.update({f: v for f, v in extras.items() if _takes(policy, first, f)})
         steps: list[tuple[str, date, str, dict[str, Any], str]] = [("register", on, actor, register, "kind")]
         if lead_given:
@@ -383,7 +411,7 @@ def plan(ledger, path: str | Path, actor: str, today: date, duplicate_ok: bool =
         planned.append(PlannedMatter(n, mid, [s[:4] for s in steps], shown))
     if problems:
         raise ImportFailed(problems)
-    return planned
+    return planned, skipped
 
 
 def _prefix() -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import re
 import warnings
 from collections.abc import Sequence
 from datetime import date
@@ -23,12 +24,12 @@ import attrs
 from ducha_core.calendar import WorkingCalendar
 from ducha_core.config import DeploymentConfig
 from ducha_core.errors import ActionRefused, DuchaError, InputError
-from ducha_core.escalation import Finding, evaluate
+from ducha_core.escalation import Finding, evaluate, fold_selection, watched_actions, yearly_steps
 from ducha_core.events import CREATE_ACTIONS, Event
 from ducha_core.matter import LIGHT_NAMES, MatterEngine, MatterState, light, unknown_matter
 from ducha_core.model import Person
 from ducha_core.obligations import OWED, Obligation
-from ducha_core.policy import Policy
+from ducha_core.policy import WITHDRAWN, Policy
 from ducha_core.store import (
     MATTER_COLUMNS,
     EventStore,
@@ -43,13 +44,18 @@ from ducha_core.store import (
 )
 
 #: the version of what the read model derives (part of ``Ledger.model_key``: a new version rebuilds)
-READ_MODEL_VERSION = 3
+READ_MODEL_VERSION = 4
 
+#: where a CSV line may hold a cell ``csv_cell`` would change: after its start or a separator (quotes and
+#: spaces skipped), = + - @ TAB or CR (``Ledger.ledger_csv`` makes such a row the slow way)
+_LINE_FORMULA = re.compile(r'(?:^|[,;\t\r\n])[ "]*[=+\-@\t\r]')
+#: the columns of ``ducha ledger`` (``Ledger.row_cells``)
+LEDGER_HEADERS = ("编号", "事项", "类别", "状态", "灯", "期限", "下一步（由谁）", "承办单位（责任人）", "逾期记录")
 #: matter ids the ledger gives: DC-<year>-<number>
 ID_PREFIX = "DC"
 UNIT_FIELDS = ("lead_units", "co_units", "units", "unit")
 PERSON_FIELDS = ("responsible_person", "viewers")
-LIGHTS = ("green", "yellow", "red", "done", "none")
+LIGHTS = ("green", "yellow", "red", "done", "none", "withdrawn")
 #: store meta: the jurisdiction (policy id) the event log is recorded under, and its recorded switches
 RECORDED_JURISDICTION = "recorded_jurisdiction"
 JURISDICTION_HISTORY = "jurisdiction_history"
@@ -181,6 +187,8 @@ class Ledger:
         self._cache: dict[str, tuple[int, MatterState]] = {}
         self._next_steps = self._describe_next_steps()
         self._clock = {sid for sid, s in policy.states.items() if s.clock_running}
+        # what the consequences read across matters: the read model marks the matters holding it
+        self._watched, self._yearly = watched_actions(policy), yearly_steps(policy)
         self._hook = None
         self._model_of: str | None = None  # the model key the read model was built under
         self._model_key: str | None = None
@@ -253,7 +261,7 @@ class Ledger:
         topic = "".join(str(event.data.get("topic") or event.data.get("title") or "").split())
         if not rules or not topic:
             return
-        for state in self._registered_in(event.on.year):
+        for state in self._registered_in(event.on.year, kind=event.data.get("kind"), topic=topic):
             if state.kind != event.data.get("kind") or policy.states[state.state].terminal:
                 continue
             first = state.events[0].data if state.events else {}
@@ -262,12 +270,20 @@ class Ledger:
                 raise ActionRefused(f"与 {state.id}「{state.title}」重复（{rule.citation.article}：{rule.name}）；"
                                     f"请并入该事项，或写明不同的督查主题（--topic）")
 
-    def _registered_in(self, year: int) -> list[MatterState]:
-        """The matters registered in ``year``, folded: only those (found through the read model's
-        ``registered`` column), not the whole log, so a registration costs what its year holds."""
-        at = MATTER_COLUMNS.index("registered")
-        rows = self.store.matter_rows(registered_upto=f"{year}-12-31")
-        ids = [r[0] for r in rows if str(r[at]) >= f"{year}-01-01"]
+    def _registered_in(self, year: int, *, kind: Any = None, title: str | None = None,
+                       topic: str | None = None) -> list[MatterState]:
+        """The matters registered in ``year`` that may repeat a registration, folded: found through
+        the read model (its ``registered`` index), and where it is current, only those of the
+        ``kind`` with the same ``topic`` (the first event's topic, else the title) or the same
+        ``title``, blanks ignored, compared in SQL — not the year's matters, so a registration costs
+        what it may repeat. The callers check the folded states as before."""
+        start, end = f"{year}-01-01", f"{year}-12-31"
+        if self._read_model_usable() and hasattr(self.store, "registered_ids") and self.store.at_head():
+            ids = self.store.registered_ids(start, end, kind=kind if isinstance(kind, str) else None,
+                                            title=title, topic=topic)
+        else:
+            at = MATTER_COLUMNS.index("registered")
+            ids = [r[0] for r in self.store.matter_rows(registered_upto=end) if str(r[at]) >= start]
         return [s for s in (self._state_for_update(m) for m in ids) if s is not None]
 
     def _check_same_title(self, event: Event) -> None:
@@ -279,7 +295,7 @@ class Ledger:
         source = "".join(str(event.data.get("source") or "").split())
         if not title or not source:  # a matter with no source named: nothing to compare it by
             return
-        for state in self._registered_in(event.on.year):
+        for state in self._registered_in(event.on.year, title=title):
             if state.state == "withdrawn":
                 continue
             if "".join(state.title.split()) == title and "".join((state.source or "").split()) == source:
@@ -346,6 +362,7 @@ class Ledger:
             raise InputError(f"'{on}' 不是日期；请写 YYYY-MM-DD")
         data = _checked_values(normalize_data(data), on)
         self.person(actor)
+        self._ids_for_names(data)
         self._check_units(data)
         self._check_people(data)
         if matter is None and action not in CREATE_ACTIONS:
@@ -484,7 +501,8 @@ class Ledger:
 
             settings = sorted((k, repr(v)) for k, v in self.policy.settings.items())
             years = [(y.year, y.notice, tuple(y.amendments), str(y.source)) for y in self.calendar.years()]
-            digest = hashlib.sha256(repr((READ_MODEL_VERSION, settings, years)).encode("utf-8")).hexdigest()[:16]
+            marked = (sorted(self._watched), sorted(self._yearly))  # what the rows' marks are of
+            digest = hashlib.sha256(repr((READ_MODEL_VERSION, settings, years, marked)).encode("utf-8")).hexdigest()[:16]
             self._model_key = f"{self.policy.id}|{digest}"
         return self._model_key
 
@@ -552,6 +570,17 @@ class Ledger:
             self._known(matter_id)
         return self._fold(events)
 
+    def step_count(self, action: str, *, year: int, upto: date, before: Event | None = None) -> int:
+        """How many ``action`` steps the log has in ``year`` dated up to ``upto`` — of every matter,
+        confidential ones too — and, with ``before``, ordered before that event (by day, then as
+        recorded): the 文号 of one matter's document is one more (``documents.render.document_seq``),
+        counted in SQL along the (action, day) index, not over every matter's state."""
+        start, end = date(year, 1, 1), min(upto, date(year, 12, 31))
+        if end < start:
+            return 0
+        key = (before.on.isoformat(), before.seq) if before is not None else None
+        return self.store.count_steps(action, start.isoformat(), end.isoformat(), key)
+
     def states(self, *, as_of: date | None = None, explain: bool = True) -> list[MatterState]:
         """Every matter's state, folded from the log (as of a day if given). Unfiltered: use
         ``visible`` to leave out confidential matters a person may not see.
@@ -587,6 +616,21 @@ class Ledger:
             steps[sid] = "；".join(dict.fromkeys(names)) if not state.terminal else ""
         return steps
 
+    def _ids_for_names(self, data: dict[str, Any]) -> None:
+        """Units and a kind written by their Chinese names (``--lead 区教育局``, ``--kind 领导批示``)
+        become their ids, in place; anything else is left for the checks that name what is known."""
+        units = self.config.units
+        named = {u.name: uid for uid, u in units.items()}
+        for field in UNIT_FIELDS:
+            value = data.get(field)
+            if isinstance(value, str):
+                data[field] = value if value in units else named.get(value, value)
+            elif isinstance(value, list):
+                data[field] = [v if v in units else named.get(v, v) for v in value]
+        kind = data.get("kind")
+        if isinstance(kind, str) and kind not in self.policy.kinds:
+            data["kind"] = next((k for k, v in self.policy.kinds.items() if v.name == kind), kind)
+
     def unit_id(self, unit: str) -> str:
         """A unit id from its id or its Chinese name (``config.units[u].name``); unknown: one line listing them."""
         if unit in self.config.units:
@@ -609,7 +653,8 @@ class Ledger:
 
     def rows(self, *, as_of: date, unit: str | None = None, kind: str | None = None, status: str | None = None,
              viewer: str | None = None, all_visible: bool = False, search: str | None = None,
-             due_from: date | None = None, due_before: date | None = None) -> list[LedgerRow]:
+             due_from: date | None = None, due_before: date | None = None,
+             ids: Sequence[str] | None = None) -> list[LedgerRow]:
         """The 台账 as of a day. ``status`` filters by state id, state name or light
         (red/yellow/green/done/none). Confidential matters are left out unless ``viewer`` may see
         them (see ``visible``) or ``all_visible`` (library callers that filter themselves).
@@ -621,7 +666,7 @@ class Ledger:
 
         ``unit``/``kind`` take an id or the Chinese name; ``search`` keeps rows whose title, id or
         source contains it (case-insensitive); ``due_from``/``due_before`` keep rows whose due day
-        (the most urgent one) falls on or after / on or before the day."""
+        (the most urgent one) falls on or after / on or before the day; ``ids``: only those matters."""
         if unit is not None:
             unit = self.unit_id(unit)
         if kind is not None:
@@ -636,7 +681,8 @@ class Ledger:
         usable = self._read_model_usable()
         check = not all_visible  # who may see a matter: from the log, not from the stored columns
         raw = self.store.matter_rows(unit=unit if usable else None, kind=kind if usable else None,
-                                     registered_upto=as_iso, created=check)
+                                     registered_upto=as_iso, created=check,
+                                     **({"ids": ids} if ids is not None else {}))
         rows: list[LedgerRow] = []
         stale: list[str] = []
         cutoff = self.calendar.add_workdays(as_of, int(self.policy.settings.get("warning_window", 3)) + 1)
@@ -686,6 +732,141 @@ class Ledger:
                     or needle in (self._source_of(r) or "").casefold()]
         return rows
 
+    def row_cells(self, row: LedgerRow) -> list[Any]:
+        """A row as ``ducha ledger`` prints it, one cell per ``LEDGER_HEADERS``."""
+        config, kinds = self.config, self.policy.kinds
+
+        def names(units: Sequence[str]) -> str:
+            return "、".join(config.unit_name(u) for u in units)
+
+        who = names(row.lead_units + row.co_units)
+        people = "、".join(config.person_name(p) for p in row.responsible.values())
+        owed = f"（{names(row.owed_by)}）" if row.owed_by else ""
+        due = row.due or ("无期限" if row.next_step == "无期限" or (row.owed_by and not row.due) else "")
+        return [row.id, row.title, kinds[row.kind].name if row.kind in kinds else row.kind, row.status, row.light_name,
+                due, f"{row.next_step}{owed}", who + (f"（{people}）" if people else ""),
+                f"曾逾期{row.late_days}个工作日" if row.late_days else ""]
+
+    def ledger_csv(self, *, as_of: date, unit: str | None = None, kind: str | None = None,
+                   viewer: str | None = None) -> str | None:
+        """``render_csv(LEDGER_HEADERS, [row_cells(r) for r in rows(as_of=..., unit=..., kind=...,
+        viewer=...)])``, the same text, with SQL making most lines: a row the read model answers as it
+        stands (as of a day on or after its last event, not confidential in the log, one unit per
+        list, no cell a spreadsheet could take for a formula) is made in one query, without a
+        ``LedgerRow``; the others come from ``rows`` and ``row_cells``. None where the read model
+        cannot answer (derived under another policy or calendar) or a name would need quoting."""
+        from ducha_core.cli.options import render_csv
+
+        if not self._read_model_usable() or not hasattr(self.store, "conn"):
+            return None
+        if unit is not None:
+            unit = self.unit_id(unit)
+        if kind is not None:
+            kind = self.kind_id(kind)
+        policy, config = self.policy, self.config
+        texts = [*(u.name for u in config.units.values()), *(p.name for p in config.people.values()),
+                 *(k.name for k in policy.kinds.values()), *(s.name for s in policy.states.values()),
+                 *self._next_steps.values(), *LIGHT_NAMES.values()]
+        if any(re.search(r'[",\r\n]', t) for t in texts):
+            return None
+
+        def lit(text: str) -> str:
+            return "'" + text.replace("'", "''") + "'"
+
+        def case(expr: str, mapping: dict[str, str], default: str) -> str:
+            return f"CASE {expr} " + " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in mapping.items()) + \
+                f" ELSE {default} END"
+
+        def quoted(expr: str) -> str:  # the csv module's minimal quoting
+            return f"""CASE WHEN {expr} GLOB '*[",\n\r]*' THEN '"' || replace({expr}, '"', '""') || '"' ELSE {expr} END"""
+
+        def unit_name(expr: str) -> str:
+            return f"coalesce((SELECT name FROM temp.ducha_unit_names WHERE id = {expr}), {expr})"
+
+        conn = self.store.conn
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS ducha_unit_names (id TEXT PRIMARY KEY, name TEXT)")
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS ducha_person_names (id TEXT PRIMARY KEY, name TEXT)")
+        conn.execute("DELETE FROM temp.ducha_unit_names")
+        conn.execute("DELETE FROM temp.ducha_person_names")
+        conn.executemany("INSERT INTO temp.ducha_unit_names VALUES (?, ?)", [(k, u.name) for k, u in config.units.items()])
+        conn.executemany("INSERT INTO temp.ducha_person_names VALUES (?, ?)",
+                         [(k, p.name) for k, p in config.people.items()])
+        clock = ", ".join(lit(s) for s in sorted(self._clock)) or "NULL"
+        done = ", ".join(lit(s) for s, st in policy.states.items() if st.terminal) or "NULL"
+        owed = "(m.due_what IS NOT NULL AND m.due_owed_by != '')"
+        # the states whose next step reads 无期限 (the clock runs with no limit, or the policy says so)
+        untimed = ", ".join(lit(s) for s in sorted(self._clock | {k for k, v in self._next_steps.items() if v == "无期限"}))
+        untimed = untimed or "NULL"
+        step = (f"CASE WHEN m.due_what IS NOT NULL THEN coalesce(m.due_name, '') WHEN m.state IN ({clock}) THEN '无期限'"
+                f" ELSE {case('m.state', self._next_steps, lit(''))} END")
+        light = (f"CASE WHEN m.state = {lit(WITHDRAWN)} THEN 'withdrawn'"
+                 " WHEN m.due_what IS NOT NULL THEN (CASE WHEN m.due_date IS NULL THEN 'green'"
+                 " WHEN :as_of > m.due_date THEN 'red' WHEN m.due_date < :cutoff THEN 'yellow' ELSE 'green' END)"
+                 f" WHEN m.state IN ({clock}) THEN 'green' WHEN m.state IN ({done}) OR m.submitted IS NOT NULL"
+                 " THEN 'done' ELSE 'none' END")
+        lead, co = unit_name("m.lead_units"), unit_name("m.co_units")
+        person = "substr(m.responsible, instr(m.responsible, '=') + 1)"
+        person_name = f"coalesce((SELECT name FROM temp.ducha_person_names WHERE id = {person}), {person})"
+        cells = [
+            quoted("m.id"),
+            quoted("m.title"),
+            case("m.kind", {k: v.name for k, v in policy.kinds.items()}, quoted("m.kind")),
+            case("m.state", {k: v.name for k, v in policy.states.items()}, "NULL"),
+            case(f"({light})", LIGHT_NAMES, "NULL"),
+            f"CASE WHEN m.due_date IS NOT NULL THEN m.due_date WHEN {owed} OR (m.due_what IS NOT NULL AND m.due_name = '无期限')"
+            f" OR (m.due_what IS NULL AND m.state IN ({untimed})) THEN '无期限' ELSE '' END",
+            f"({step}) || CASE WHEN {owed} THEN '（' || {unit_name('m.due_owed_by')} || '）' ELSE '' END",
+            f"CASE WHEN m.lead_units != '' AND m.co_units != '' THEN {lead} || '、' || {co}"
+            f" WHEN m.lead_units != '' THEN {lead} WHEN m.co_units != '' THEN {co} ELSE '' END"
+            f" || CASE WHEN instr(m.responsible, '=') > 0 THEN coalesce('（' || nullif({person_name}, '') || '）', '')"
+            " ELSE '' END",
+            "CASE WHEN m.late_days THEN '曾逾期' || m.late_days || '个工作日' ELSE '' END",
+        ]
+        # rows made by ``rows``: folded (changed after the day, a recurring report overdue), lists of
+        # several units, a state the policy does not know, a 期限 name that would need quoting
+        slow = ("m.last_on > :as_of OR (m.due_what = 'cycle' AND m.due_date IS NOT NULL AND :as_of > m.due_date)"
+                " OR instr(m.lead_units, ',') OR instr(m.co_units, ',') OR instr(m.due_owed_by, ',')"
+                " OR instr(m.responsible, ';') OR m.due_name GLOB '*[\",\n\r]*'"
+                f" OR m.state NOT IN ({', '.join(lit(k) for k in policy.states)})")
+        line = " || ',' || ".join(cells)
+        sql = (f"SELECT m.id, CASE WHEN {slow} THEN NULL ELSE {line} END,"
+               " (SELECT instr(e.data, '\"confidential\"') FROM events e WHERE e.matter = m.id ORDER BY e.seq LIMIT 1)"
+               " FROM matters m")
+        args: dict[str, Any] = {"as_of": as_of.isoformat(), "cutoff": self.calendar.add_workdays(
+            as_of, int(policy.settings.get("warning_window", 3)) + 1).isoformat()}
+        if unit is not None:
+            sql += " JOIN matter_units u ON u.matter = m.id AND u.unit = :unit"
+            args["unit"] = unit
+        sql += " WHERE m.registered <= :as_of"
+        if kind is not None:
+            sql += " AND m.kind = :kind"
+            args["kind"] = kind
+        lines: list[str | None] = []
+        folded: list[str] = []
+        suspect = _LINE_FORMULA.search
+        for mid, line, created in conn.execute(sql + " ORDER BY m.id", args):
+            if created is None:  # not in the log (``verify`` reports it)
+                continue
+            if line is None or created or suspect(line):
+                folded.append(mid)
+                lines.append(None)
+            else:
+                lines.append(line)
+        if folded:
+            rows = {r.id: r for r in self.rows(as_of=as_of, unit=unit, kind=kind, viewer=viewer, ids=folded)}
+            made = iter(folded)
+            out: list[str] = []
+            for line in lines:
+                if line is not None:
+                    out.append(line)
+                    continue
+                row = rows.get(next(made))
+                if row is not None:
+                    out.append(render_csv(["-"], [self.row_cells(row)]).split("\r\n", 1)[1].rstrip("\r"))
+            lines = out
+        head = render_csv(LEDGER_HEADERS, [])
+        return "\r\n".join([head.rstrip("\r"), *lines]) + "\r" if lines else head
+
     def _source_of(self, row: LedgerRow) -> str:
         """A row's 来源 (the matter's source), read from the stored matter (folded if need be)."""
         return self.matter(row.id, as_of=row.as_of).source or ""
@@ -695,7 +876,9 @@ class Ledger:
          registered, _last_on, _last_seq, _json, owed_by, late_days) = r
         policy = self.policy
         running = state in self._clock
-        if what is not None:  # an obligation is owed (the most urgent one's day, if it has one)
+        if state == WITHDRAWN:  # 撤销 (as matter.light)
+            colour = "withdrawn"
+        elif what is not None:  # an obligation is owed (the most urgent one's day, if it has one)
             if due is None:
                 colour = "green"
             elif as_iso > due:
@@ -734,7 +917,18 @@ class Ledger:
         events = state.events
         last_on = max(e.on for e in events) if events else state.registered_on
         obligations = (engine or self.engine).obligations(state, last_on, include_next=True)
-        return state_row(state, obligations), unit_rows(state), obligation_rows(state, obligations)
+        return state_row(state, obligations, marks=self._marks(events)), unit_rows(state), obligation_rows(state, obligations)
+
+    def _marks(self, events: Sequence[Event]) -> list[str]:
+        """What of the events the consequences read across matters (``escalation.watched_actions``,
+        ``yearly_steps``): the read model keeps it, so ``due`` folds only the matters holding it."""
+        watched, yearly = self._watched, self._yearly
+        found = {e.action for e in events if e.action in watched}
+        for e in events:
+            step = e.data.get("step")
+            if isinstance(step, str) and step in yearly:
+                found.add(f"step:{step}")
+        return sorted(found)
 
     def obligations(self, *, as_of: date, start: date | None = None, until: date | None = None,
                     unit: str | None = None, status: str | None = None, viewer: str | None = None,
@@ -769,9 +963,78 @@ class Ledger:
         found.sort(key=lambda pair: (pair[1].due or date.max, pair[0].id, pair[1].id))
         return found
 
-    def due(self, *, as_of: date) -> list[Finding]:
-        """Escalations, forced grades and deductions the rules call for as of a day."""
-        return evaluate(self.policy, self.calendar, self.states(as_of=as_of, explain=False), as_of)
+    def due(self, *, as_of: date, year: int | None = None) -> list[Finding]:
+        """Escalations, forced grades and deductions the rules call for as of a day (``year``: of
+        that assessment year, see ``escalation.evaluate``)."""
+        return evaluate(self.policy, self.calendar, self.due_states(as_of=as_of, year=year), as_of, year=year)
+
+    def due_states(self, *, as_of: date, year: int | None = None) -> list[MatterState]:
+        """The matters ``evaluate(policy, calendar, states, as_of, year=year)`` can find something in,
+        folded as ``states(as_of=as_of, explain=False)`` folds them, in id order; the findings over
+        them are those over every matter. Chosen in SQL from the read model
+        (``escalation.fold_selection``, ``store.matters_to_fold``): the matters with an obligation
+        owed past its last day or met late, those whose events a count, a grade or a waiting period
+        reads, and those changed after ``as_of``; every matter where the read model cannot answer
+        (derived under another policy or calendar, or behind the log)."""
+        store = self.store
+        if not self._read_model_usable() or not hasattr(store, "matters_to_fold") or not store.at_head():
+            return self.states(as_of=as_of, explain=False)
+        selection = fold_selection(self.policy, self.calendar, as_of, year=year)
+        ended = sorted(sid for sid, s in self.policy.states.items() if s.done)
+        scans = [(scan.what, scan.open_only, scan.due_from.isoformat() if scan.due_from else None)
+                 for scan in selection.overdue]
+        ids = store.matters_to_fold(as_of=as_of.isoformat(), day=selection.day.isoformat(), overdue=scans,
+                                    ended=ended, first_lead=selection.first_lead)
+        return self._fold_matters(ids, as_of)
+
+    def matter_findings(self, matter_id: str, *, as_of: date) -> list[Finding]:
+        """What the rules call for as of a day about one matter, as a document about it lists them:
+        the findings ``evaluate`` gives over every matter that name the matter, or no matter but one
+        of its units (a unit's grade). Folded: the matter, the matters whose events a count, a grade
+        or a confirmation of one reads (the read model's marks), the first matter each of its units
+        leads (a grade's finding names it) and, where grades are read, the matters changed after
+        the day — not every matter. Every matter where the read model cannot answer."""
+        state = self.matter(matter_id, as_of=as_of)
+        store = self.store
+        if not self._read_model_usable() or not hasattr(store, "marked_matters") or not store.at_head():
+            states = self.states(as_of=as_of, explain=False)
+        else:
+            selection = fold_selection(self.policy, self.calendar, as_of)
+            ids = {matter_id, *store.marked_matters()}
+            if selection.first_lead:
+                ids.update(store.first_leads(sorted(state.units), as_of.isoformat()))
+                ids.update(store.changed_after(as_of.isoformat()))
+            states = self._fold_matters(sorted(ids), as_of)
+        units = set(state.units)
+        return [f for f in evaluate(self.policy, self.calendar, states, as_of)
+                if f.matter == matter_id or (f.matter is None and f.unit in units)]
+
+    def confirmation_states(self, findings: Sequence[Finding], states: Sequence[MatterState], *,
+                            as_of: date) -> dict[str, MatterState]:
+        """Matter id -> state, for ``confirm.confirmation``: ``states`` (``due_states``), and for a
+        unit's yearly finding (a count, a grade), every matter of the unit as of ``as_of`` — the
+        confirmation may be recorded on any of them (the first one that allows the step)."""
+        by_id = {s.id: s for s in states}
+        units = sorted({f.unit for f in findings if f.yearly and f.unit})
+        if units and hasattr(self.store, "matters_to_fold"):
+            ids = [r[0] for unit in units for r in self.store.matter_rows(unit=unit, registered_upto=as_of.isoformat())
+                   if r[0] not in by_id]
+            by_id.update((s.id, s) for s in self._fold_matters(ids, as_of))
+        return by_id
+
+    def _fold_matters(self, ids: Sequence[str], as_of: date | None) -> list[MatterState]:
+        """Some matters folded (as of a day) with the bulk engine, in id order; those with no event
+        by the day are left out (as ``states`` leaves them out)."""
+        engine = self._bulk()
+        out = []
+        with _collector_paused():
+            for history in self.store.histories(bulk=True, ids=ids):
+                if as_of is not None:
+                    history = [e for e in history if e.on <= as_of]
+                    if not history:
+                        continue
+                out.append(self._fold(history, engine))
+        return out
 
     # --- maintenance -------------------------------------------------------------------------------
 
@@ -856,6 +1119,8 @@ class Ledger:
                 count = self.store.replace_states(rows)
         else:
             count = self._rebuild_in_parts(workers)
+        if hasattr(self.store, "recount_ids"):  # the matter-id counters, like the read model, from the log
+            self.store.recount_ids()
         self.store.set_meta("jurisdiction", self.model_key)
         self._model_of = self.model_key
         self._cache.clear()
@@ -940,15 +1205,26 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
+#: objects left from a bulk fold past which the collector is not merely re-enabled (``_collector_paused``)
+FREEZE_AFTER = 50_000
+
+
 @contextlib.contextmanager
 def _collector_paused():
-    """Pause the cyclic garbage collector while folding in bulk (many objects, no cycles)."""
+    """Pause the cyclic garbage collector while folding in bulk (many objects, no cycles). The
+    objects the fold leaves (the folded states the caller keeps) are then moved out of the
+    collector's generations (``gc.freeze``) before it runs again: otherwise its next collections
+    traverse all of them, several times over (a quarter of a command's time at 200,000 matters).
+    They are still freed when no longer referenced; only cycles among them would outlive the process'
+    use of them."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was:
+            if gc.get_count()[0] >= FREEZE_AFTER:
+                gc.freeze()
             gc.enable()
 
 

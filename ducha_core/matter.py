@@ -16,7 +16,7 @@ import attrs
 
 from ducha_core import deadlines as dl
 from ducha_core.errors import ActionRefused
-from ducha_core.events import CREATE_ACTIONS, FIELD_NAMES, Event
+from ducha_core.events import CREATE_ACTIONS, FIELD_NAMES, Event, command_for
 from ducha_core.model import Citation, Person
 from ducha_core.obligations import DEFAULT_MET_BY, OFFICE, Obligation, Series, all_obligations, headline
 from ducha_core.periods import AsAssigned, resolve
@@ -203,13 +203,13 @@ class MatterEngine:
             if action.startswith("extension"):
                 hint = "；期限须改变的，由督查室另定办理时限（ducha set-deadline）" if "set_deadline" in known else ""
                 return f"{doc}未规定延期程序{hint}"
-            steps = "、".join(dict.fromkeys(f"{policy.action_name(a)}（{a}）" for a in sorted(known)))
+            steps = "、".join(dict.fromkeys(f"{policy.action_name(a)}（ducha {command_for(a)}）" for a in sorted(known)))
             return f"{doc}没有「{action}」这一步骤；本辖区的步骤：{steps}"
         if action.startswith("extension") and state is not None:
             rule = policy.extension_rule_for(state.kind)
             if rule is None:
                 return f"{doc}未规定{policy.kinds[state.kind].name if state.kind in policy.kinds else state.kind}的延期程序"
-        allowed = sorted({f"{policy.action_name(t.action)}（{t.action}）" for t in policy.actions_in(current)})
+        allowed = sorted({f"{policy.action_name(t.action)}（ducha {command_for(t.action)}）" for t in policy.actions_in(current)})
         return (f"「{policy.action_name(action)}」不能在「{policy.states[current].name}」状态下进行；"
                 f"此时可以：{'、'.join(allowed) or '（无）'}")
 
@@ -1006,6 +1006,8 @@ def light(policy: Policy, cal: WorkingCalendar, state: MatterState, as_of: date)
     any kind: result, progress, a recurring report, a rectification): red when its last day has
     passed, yellow within the warning window (working days), green otherwise or when nothing owed
     has a day; done when nothing is owed and the unit's part is done; none before assignment."""
+    if state.state == "withdrawn":  # 撤销 (policy.WITHDRAWN): registered by mistake, out of every figure
+        return "withdrawn"
     obligations = all_obligations(state, as_of, cal, policy.convention, include_next=True)
     urgent = headline(obligations, as_of)
     if urgent is None:
@@ -1026,4 +1028,5 @@ def light_for(due: date | None, cal: WorkingCalendar, as_of: date, window: int) 
     return "green"
 
 
-LIGHT_NAMES = {"green": "绿灯（正常）", "yellow": "黄灯（临期）", "red": "红灯（逾期）", "done": "已办结/已报送", "none": "未交办"}
+LIGHT_NAMES = {"green": "绿灯（正常）", "yellow": "黄灯（临期）", "red": "红灯（逾期）", "done": "已办结/已报送", "none": "未交办",
+               "withdrawn": "已撤销"}

@@ -135,16 +135,19 @@ def fold_all(policy, cal, histories: dict[str, list[Event]], end: date,
              directory: Callable = role_directory) -> Side:
     import time
 
+    from ducha_core.ledger import _collector_paused
+
     t0 = time.perf_counter()
-    engine = MatterEngine(policy, cal, directory)
+    engine = MatterEngine(policy, cal, directory, explain=False)  # a replay shows no deadline's explanation
     states: dict[str, MatterState] = {}
     refused: dict[str, str] = {}
-    for mid, history in histories.items():
-        state, event, exc = engine.fold_until_refused(e for e in history if e.on <= end)
-        if exc is not None:
-            refused[mid] = f"{event.on} {event.action}: {exc}"
-        if state is not None:
-            states[mid] = state
+    with _collector_paused():  # many objects, no cycles (as a rebuild folds)
+        for mid, history in histories.items():
+            state, event, exc = engine.fold_until_refused(e for e in history if e.on <= end)
+            if exc is not None:
+                refused[mid] = f"{event.on} {event.action}: {exc}"
+            if state is not None:
+                states[mid] = state
     lights = {mid: light(policy, cal, s, end) for mid, s in states.items()}
     overdue = set()
     for mid, s in states.items():
@@ -325,7 +328,8 @@ def replay(events: Iterable[Event], base, variant, cal, *, start: date | None = 
 
 
 def read_only_events(database: Path) -> list[Event]:
-    """Every event of a deployment's database, read through a read-only connection."""
+    """Every event of a deployment's database, read through a read-only connection, in bulk:
+    without their hashes, equal data sharing one dict (which must not be changed)."""
     import sqlite3
 
     from ducha_core.store.sqlite import SQLiteStore
@@ -338,8 +342,11 @@ def read_only_events(database: Path) -> list[Event]:
         raise InputError(f"{database}：无法以只读方式打开（{exc}）；请检查文件及其目录的读取权限") from None
     store = SQLiteStore.__new__(SQLiteStore)  # reuse its readers on a read-only connection
     store.conn, store.path, store._in_tx = conn, Path(database), False
+    from ducha_core.ledger import _collector_paused
+
     try:
-        return [e for history in store.histories() for e in history]
+        with _collector_paused():
+            return [e for history in store.histories(bulk=True) for e in history]
     except sqlite3.Error as exc:
         raise InputError(f"{database}：不是可用的 ducha 数据库（{exc}）；请检查部署文件中的 database 路径") from None
     finally:

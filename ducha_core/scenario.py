@@ -47,7 +47,7 @@ PLACEHOLDER = "（情景自动补齐）"
 #: facts the runner never makes up: a missing one is refused (the scenario must state it)
 NEVER_FILLED = frozenset({"deadline", "until", "meeting", "received"})
 
-_LIGHTS = ("green", "yellow", "red", "done", "none")
+_LIGHTS = ("green", "yellow", "red", "done", "none", "withdrawn")
 
 
 class ScenarioError(InputError):

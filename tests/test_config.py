@@ -182,7 +182,7 @@ def test_documents_number_patterns_are_read(tmp_path):
     ('[documents]\nnumber_pattern.assignment = "渭高督字〔{year}〕号"\n', "documents.number_pattern.assignment = '渭高督字〔{year}〕号' 不能用作文号格式：缺少 {n}（年内序号）"),
     ('[documents]\nnumber_pattern.assignment = "{month}-{n}"\n', "格式中只能用 {year}（年份）和 {n}（年内序号）"),
     ('[documents]\nnumber_pattern.assignment = 3\n', "须为非空文字"),
-    ('[documents]\nnumber = "x"\n', "未知的键 documents.number；可用的键：number_pattern"),
+    ('[documents]\nnumber = "x"\n', "未知的键 documents.number；可用的键：issuer, number_pattern"),
     ('[documents]\nnumber_pattern = "x"\n', "documents.number_pattern 须为表"),
 ])
 def test_documents_number_patterns_are_checked(tmp_path, table, expected):

@@ -65,6 +65,11 @@ def test_withdraw_ends_the_matter_and_drops_it_from_the_figures(run):
     assert json.loads(run("obligations", "--as-of", "2025-12-31", "--status", "owed", "--json"))["obligations"] == []
     # a withdrawn matter takes no further step
     assert run("remind", mid, "--as", "duchashi", "--on", "2025-10-10", "--method", "电话催办", ok=False)
+    # the ledger says 已撤销, not 已办结, and it is not among the finished ones
+    row = json.loads(run("ledger", "--as-of", "2025-12-31", "--json"))["matters"][0]
+    assert (row["light"], row["status"]) == ("withdrawn", "已撤销")
+    assert json.loads(run("ledger", "--as-of", "2025-12-31", "--status", "done", "--json"))["matters"] == []
+    assert "已办结" not in run("ledger", "--as-of", "2025-12-31")
 
 
 def test_the_same_title_and_source_twice_in_a_year_needs_confirmation(run):

@@ -148,13 +148,14 @@ def test_confidential_matters_only_for_those_entitled(tmp_path):
     with Ledger.open(config) as ledger:
         ledger.record("SECRET-1", "register", D(2025, 12, 1), "office_li",
                       {"kind": "instruction", "title": "保密事项", "confidential": True})
+        ledger.record("SECRET-1", "assign", D(2025, 12, 1), "office_li", {"lead_units": ["zjj"]})
         public = Snapshot.from_ledger(ledger, D(2025, 12, 31))
         office = Snapshot.from_ledger(ledger, D(2025, 12, 31), viewer="office_li")
         other_unit = Snapshot.from_ledger(ledger, D(2025, 12, 31), viewer="jyj_staff")
     assert "SECRET-1" not in {s.id for s in public.states} | {s.id for s in other_unit.states}
     assert "SECRET-1" in {s.id for s in office.states}
     runner = CliRunner()
-    hidden = runner.invoke(main, ["doc", "special_report", "SECRET-1", "--config", str(result.config)])
+    hidden = runner.invoke(main, ["doc", "assignment", "SECRET-1", "--config", str(result.config)])
     assert hidden.exit_code != 0 and "没有事项 SECRET-1" in hidden.output
-    shown = runner.invoke(main, ["doc", "special_report", "SECRET-1", "--config", str(result.config), "--as", "office_li"])
+    shown = runner.invoke(main, ["doc", "assignment", "SECRET-1", "--config", str(result.config), "--as", "office_li"])
     assert shown.exit_code == 0 and "保密事项" in shown.output

@@ -337,6 +337,14 @@ def _path_to_assigned(jid: str) -> tuple[list[dict], list[tuple[str, ...]]]:
 
 
 SHIPPED = ("weinan_gaoxin", "zhoucun", "ordos", "dazhan", "ankang")
+_PASS = ("review", "A", "--as", "duchashi", "--on", "2025-09-16", "--pass")
+#: the steps before a 督查专报 where the report comes after the result passed review
+TO_REPORT = {
+    "weinan_gaoxin": [("submit", "A", "--as", "u1_head", "--on", "2025-09-15", "--document-number", "示例局发〔2025〕1号",
+                       "--signer", "u1负责人", "--seal"), _PASS],
+    "ankang": [("submit", "A", "--as", "u1_head", "--on", "2025-09-15", "--evidence", "验收报告"), _PASS],
+    "dazhan": [("submit", "A", "--as", "u1_head", "--on", "2025-09-15", "--head-signoff", "u1_head", "--seal"), _PASS],
+}
 
 
 @pytest.mark.parametrize("jid", SHIPPED)
@@ -348,7 +356,13 @@ def test_fault5_special_report_quotes_progress_notes_and_findings(tmp_path, jid)
     d.run("progress", "A", "--as", "u1_staff", "--on", "2025-09-10", "--note", "已完成主体工程的六成")
     finding = ("finding", "A", "--as", "duchashi", "--on", "2025-09-12", "--note", "现场查看施工进度滞后")
     d.run(*finding, *(("--authorised-by", "duchashi") if jid == "dazhan" else ()))
+    # a 督查专报 exists once the report (report_up) is recorded: Ordos 第十一条 and Zhoucun 六(三) report while
+    # the matter runs; Weinan 七(六), Ankang and Dazhan 第七条(四) after the result passed review
+    for step in TO_REPORT.get(jid, ()):
+        d.run(*step)
+    d.run("step", "report_up", "A", "--as", "duchashi", "--on", "2025-09-16")
     text = d.doc("special_report", "A", D(2025, 9, 30))
+    assert "2025年9月16日" in text  # dated the day it was reported
     assert "已完成主体工程的六成" in text
     assert "现场查看施工进度滞后" in text
     assert "2025年9月10日" in text and "2025年9月12日" in text
@@ -376,8 +390,8 @@ def test_fault6_assignment_notice_states_requirements_and_time_limits(tmp_path):
     assert "2025年9月8日前" in text and "按本通知要求" not in text
     # not assigned yet: no time limit line at all
     run("register", "--as", "duchashi", "--on", "2025-09-02", "--kind", "decision", "--title", "尚未交办的事项", "--id", "C")
-    text = d.doc("assignment", "C", D(2025, 9, 2))
-    assert "办理时限" not in text and "按本通知要求" not in text
+    with pytest.raises(InputError, match="没有记录交办（assign），没有督查通知单；先记录：ducha assign C"):
+        d.doc("assignment", "C", D(2025, 9, 2))
 
 
 def test_fault6_requirements_field_is_listed_and_reachable(tmp_path):
@@ -545,12 +559,12 @@ def test_fault9_interview_names_the_progress_report_that_is_late(tmp_path):
 
 #: the command and fixed options that record each step a document serves
 COMMANDS = {"progress": ("progress",), "finding": ("finding",), "interview": ("interview",), "order": ("order",),
-            "bulletin": ("bulletin", "--type", "criticism"), "remind": ("remind",)}
+            "bulletin": ("bulletin", "--type", "criticism"), "remind": ("remind",), "report_up": ("step", "report_up")}
 #: what the office writes with each (the fields documents quote)
 WORDS = {"progress": {"note": "已完成年度目标的八成"}, "finding": {"note": "现场核查发现进度滞后"},
          "interview": {"time": "上午9时", "place": "第一会议室", "note": "逾期未报送办理结果"},
          "order": {"note": "限期报送办理结果"}, "bulletin": {"note": "逾期未报送且经督办仍无进展"},
-         "remind": {"note": "请于本周内报送"}}
+         "remind": {"note": "请于本周内报送"}, "report_up": {"note": "报请领导审阅"}}
 
 
 def _record_through_cli(runner, config, ledger, state, action: str, day: D) -> bool:
@@ -613,10 +627,14 @@ def demo_years(tmp_path_factory):
             last = max(e.on for s in ledger.states() for e in s.events)
             day = CAL.roll_forward(last)
             open_ = [s for s in ledger.states(as_of=day) if not ledger.policy.states[s.state].done and s.lead_units]
+            used: dict[str, str] = {}
             for action in COMMANDS:
-                for state in open_:
-                    if _record_through_cli(runner, result.config, ledger, state, action, day):
+                # the 督查专报 (report_up) of the matter whose progress and finding were recorded, where it may be
+                first = [s for s in open_ if s.id == used.get("progress")] if action == "report_up" else []
+                for state in first or open_:
+                    if _record_through_cli(runner, result.config, ledger, ledger.matter(state.id), action, day):
                         done.add(action)
+                        used[action] = state.id
                         break
         out[jid] = (result.config, day, done)
     return out
@@ -626,9 +644,8 @@ def _subjects(snap, kind: str) -> list[str]:
     spec = DOC_KINDS[kind]
     if spec.subject == "period":
         return ["2025"] if kind == "assessment" else ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2025-H2", "2025"]
-    if kind in ("assignment", "special_report"):
-        return [s.id for s in snap.states]
-    return [s.id for s in snap.states if s.last(spec.step) is not None] or [snap.states[-1].id]
+    # a matter document exists once its step is recorded
+    return [s.id for s in snap.states if snap.step_event(s, spec.step) is not None]
 
 
 @pytest.mark.parametrize("jid", SHIPPED)
@@ -639,7 +656,10 @@ def test_fault10_every_template_renders_strictly_over_a_demo_year(demo_years, ji
 
     config, day, done = demo_years[jid]
     steps = {t.action for t in load_policy(jid, {"issued": "2024-03-01"} if jid == "weinan_gaoxin" else {}).procedure.transitions}
-    assert done == set(COMMANDS) & steps, done  # every step a document serves, recorded through the CLI
+    # every step a document serves, recorded through the CLI (a 督查专报 where the matter may be reported while
+    # it runs: Ordos, Zhoucun; elsewhere only after its result passed review)
+    assert done - {"report_up"} == (set(COMMANDS) - {"report_up"}) & steps, done
+    assert ("report_up" in done) == (jid in ("ordos", "zhoucun")), done
     with Ledger.open(load_config(config)) as ledger:
         snap = Snapshot.from_ledger(ledger, day, all_visible=True)
     assert environment(snap.policy).undefined is jinja2.StrictUndefined  # a missing field raises, never a blank
@@ -658,7 +678,9 @@ def test_fault10_every_template_renders_strictly_over_a_demo_year(demo_years, ji
     recorded = {w for words in WORDS.values() for w in words.values() if len(w) > 4}
     texts = "".join(plain(render(snap, kind, s, "md")) for kind in kinds if DOC_KINDS[kind].subject == "matter"
                     for s in _subjects(snap, kind) if any(e.on == day for e in snap.matter(s).events))
-    expected = {"已完成年度目标的八成", "现场核查发现进度滞后", "请于本周内报送"}
+    expected = {"请于本周内报送"}
+    if "report_up" in done:  # quoted by the 督查专报 of that matter
+        expected |= {"已完成年度目标的八成", "现场核查发现进度滞后"}
     if "interview" in kinds:
         expected |= {"第一会议室", "逾期未报送办理结果"}
     if "order" in kinds:

@@ -34,6 +34,7 @@ from ducha_core.documents.render import (
     renumber_lists,
     signoff_indents,
 )
+from ducha_core.documents.snapshot import cn_date
 from ducha_core.events import Event as E
 from ducha_core.model import Unit
 from ducha_core.policy import load_policy
@@ -86,7 +87,9 @@ def texts(word) -> list[str]:
 def test_docx_of_every_kind_has_the_gbt_9704_structure(jid, cal):
     patterns = {k: f"测{k}〔{{year}}〕{{n}}号" for k in ("assignment", "reminder", "special_report", "interview",
                                                        "order", "assessment")} | {"bulletin": "第{n}期"}
-    snap = demo_snapshot(jid, cal, number_patterns=patterns)
+    # the period documents as issued (numbered from the store's register: ``ducha doc … --issue``)
+    snap = demo_snapshot(jid, cal, number_patterns=patterns,
+                         issued={("bulletin", "2025-Q4"): (2025, 4), ("assessment", "2025"): (2025, 1)})
     picked = pick_subjects(snap)
     assert {"assignment", "reminder", "special_report", "bulletin"} <= set(picked), jid
     for kind, subject in picked.items():
@@ -129,12 +132,14 @@ def test_docx_of_every_kind_has_the_gbt_9704_structure(jid, cal):
         at = max(i for i, t in enumerate(all_text) if t == doc.plain("signature"))
         signature, when = paras[at], paras[at + 1]
         assert signature.alignment == when.alignment == WD_ALIGN_PARAGRAPH.RIGHT, where
-        assert when.text == "2025年12月31日" and CN_DATE.match(when.text), where
+        # a matter document is dated the day its step was recorded; a period document the period's day
+        day = D(2025, 12, 31) if by_period else snap.step_event(snap.matter(subject), DOC_KINDS[kind].step).on
+        assert when.text == cn_date(day) and CN_DATE.match(when.text), where
         # 版记: the last table, named, 印发机关 left and 印发日期 right
         banji = word.tables[-1]
         assert banji._tbl.tblPr.find(qn("w:tblDescription")).get(qn("w:val")) == "版记"
         last = [c.text for c in banji.rows[-1].cells]
-        assert last == [OFFICE[jid], "2025年12月31日印发"], where
+        assert last == [OFFICE[jid], f"{cn_date(day)}印发"], where
         # body: 仿宋 3号 (16 pt) for East Asian text, fixed 28.95 pt lines (22 a page)
         normal = word.styles["Normal"]
         fonts = normal.element.rPr.rFonts
@@ -263,6 +268,7 @@ def small_snapshot(cal, **kw):
     evs = [
         E("M1", "register", D(2025, 9, 29), "office", {"kind": "instruction", "title": "背街小巷整治"}),
         E("M1", "assign", D(2025, 9, 30), "office", {"lead_units": ["u1"]}),
+        E("M1", "remind", D(2025, 10, 20), "office", {"method": "电话"}),
     ]
     return Snapshot.from_events(load_policy("weinan_gaoxin"), cal, evs, D(2025, 10, 20), units=UNITS, **kw)
 
@@ -284,13 +290,14 @@ def test_signature_and_chinese_date_on_their_own_lines(jid, cal):
     """Was "区督查室2025-12-31" on one line (Ordos, Weinan: ``{{ office }}\\n{{ today }}``)."""
     snap = demo_snapshot(jid, cal)
     subject = pick_subjects(snap)["reminder"]
+    day = cn_date(snap.step_event(snap.matter(subject), "remind").on)  # dated the day of the 催办
     md = render(snap, "reminder", subject)
-    assert f"\n\n{OFFICE[jid]}\\\n2025年12月31日\n\n---\n" in md
+    assert f"\n\n{OFFICE[jid]}\\\n{day}\n\n---\n" in md
     # the 落款 paragraph is the 署名, a line break, the date in Chinese: no ISO date, nothing else
-    assert md.split("\n\n---\n")[-2].rsplit("\n\n", 1)[-1] == f"{OFFICE[jid]}\\\n2025年12月31日"
+    assert md.split("\n\n---\n")[-2].rsplit("\n\n", 1)[-1] == f"{OFFICE[jid]}\\\n{day}"
     html = render(snap, "reminder", subject, "html")
     assert re.search(rf'<p class="signature" style="padding-right: [\d.]+em">{OFFICE[jid]}</p>\n'
-                     r'<p class="date" style="padding-right: [\d.]+em">2025年12月31日</p>', html)
+                     rf'<p class="date" style="padding-right: [\d.]+em">{day}</p>', html)
 
 
 def test_ordered_lists_are_numbered_without_gaps(cal):
@@ -356,7 +363,8 @@ def test_cli_docx_needs_out_and_writes_a_word_file(tmp_path):
     assert "督办通知已写入" in ok.output
     word = open_docx(out.read_bytes())
     assert word.paragraphs[0].text == "区督查室"
-    assert "督办通知" in texts(word) and "2025年12月31日" in texts(word)
+    # dated the day of its latest 督办 (13 February: reminded 11 and 13 February), not the --as-of day
+    assert "督办通知" in texts(word) and "2025年2月13日" in texts(word) and "2025年12月31日" not in texts(word)
     # without --format, the file's extension says it; Markdown is never written into a .docx
     by_name = tmp_path / "按扩展名.docx"
     ok = runner.invoke(main, ["doc", "assignment", "DC-2025-0001", "--config", config, "--out", str(by_name)])

@@ -74,6 +74,19 @@ def test_due_before_and_this_week(run):
     assert ids(run("ledger", "--as-of", "2025-10-20", "--this-week", "--json")) == ["DC-2025-0003"]
     assert ids(run("ledger", "--as-of", "2025-10-13", "--this-week", "--json")) == ["DC-2025-0001", "DC-2025-0002"]
     assert "不能与 --due-before 同用" in run("ledger", "--this-week", "--due-before", "2025-10-20", ok=False)
+    # 本周 is Monday to Sunday: on Wednesday 10-22, Monday's overdue 0003 is still this week's
+    assert ids(run("ledger", "--as-of", "2025-10-22", "--this-week", "--json")) == ["DC-2025-0003"]
+    week = json.loads(run("obligations", "--as-of", "2025-10-22", "--this-week", "--unit", "区教育局", "--json"))
+    assert [(o["matter"], o["due"]) for o in week["obligations"]] == [("DC-2025-0003", "2025-10-20")]
+
+
+def test_steps_take_units_and_kinds_by_their_chinese_names(run):
+    run("register", "--as", "chen", "--on", "2025-10-14", "--kind", "领导同志批示、交办事项", "--title", "食堂改造")
+    run("assign", "DC-2025-0004", "--as", "chen", "--on", "2025-10-14", "--lead", "区教育局", "--co", "区财政局")
+    shown = json.loads(run("show", "DC-2025-0004", "--json"))
+    assert (shown["kind"], shown["lead_units"], shown["co_units"]) == ("instruction", ["jyj"], ["czj"])
+    out = run("assign", "DC-2025-0003", "--as", "chen", "--on", "2025-10-14", "--lead", "区交通局", ok=False)
+    assert "区交通局" in out and len(out.strip().splitlines()) == 1
 
 
 def test_units_summary(run):

@@ -54,7 +54,7 @@ def test_ical_of_a_unit_parses_with_stable_unique_uids(demo, tmp_path):
         s, o = expected[str(e["UID"])]
         start, end = e.decoded("DTSTART"), e.decoded("DTEND")
         assert type(start) is date and start == o.due and end == o.due + timedelta(days=1)
-        assert str(e["SUMMARY"]) == f"{s.title}：{o.name}"
+        assert str(e["SUMMARY"]) == f"{s.id} {s.title}：{o.name}"  # the matter's number first
         if o.deadline.citation is not None:
             assert o.deadline.citation.article in str(e["DESCRIPTION"])
 

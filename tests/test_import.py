@@ -175,3 +175,38 @@ def test_dazhan_rows_carry_the_draft_opinion_and_the_approving_leader(tmp_path, 
     missing = [row[0], "桥梁维修", *row[2:9], None, leader.name, "李局长"]
     result = runner.invoke(main, ["import", str(xlsx(tmp_path / "dz2.xlsx", [missing], header)), "--as", "duchashi"])
     assert result.exit_code != 0 and "第2行" in result.output and "拟办意见" in result.output
+
+
+def test_one_bad_date_is_one_error_and_each_error_names_its_own_column(run, tmp_path):
+    """A bad 收到日期 is reported once (not again as 交办日期 早于 today); a 办理时限 before the 交办日期 is
+    the 办理时限's fault; a repeated title and source is caught even when the earlier row has an error."""
+    rows = [["instruction", "校舍维修", "区长批示", "2025-10-32", "jyj", None, None, None, "2025-09-02"],
+            ["instruction", "食堂改造", None, "2025-09-01", "jyj", None, "2025-09-01", None, "2025-09-03"],
+            ["nokind", "道路整修", "区长批示", "2025-09-01", None, None, None, None, None],
+            ["instruction", "道路整修", "区长批示", "2025-09-02", None, None, None, None, None]]
+    result = run("import", xlsx(tmp_path / "bad.xlsx", rows), "--as", "chen", ok=False)
+    lines = result.output.strip().splitlines()
+    assert lines[:4] == ["错误：第2行「收到日期」：'2025-10-32' 不是日期；请写 YYYY-MM-DD",
+                         "错误：第3行「办理时限」：办理时限 2025-09-01 早于交办日期 2025-09-03；请给出以后的日期",
+                         "错误：第4行「类别」：未知的类别 'nokind'；可用：" + lines[2].split("可用：")[1],
+                         "错误：第5行「事项名称」：与第4行同名同来源（2025年）；确属另一事项的，请加上 --duplicate-ok 确认重复登记"]
+    assert lines[-1] == "错误：共 4 处错误；未导入任何事项（改正后重新导入；可先加 --dry-run 检查）"
+
+
+def test_rows_of_ended_matters_are_left_out_and_named(run, tmp_path):
+    header = [*HEADER, "状态"]
+    rows = [[*ROWS[0], "已办结（注结销号）"], [*ROWS[1], "承接办理中"], [*ROWS[2], "已撤销"]]
+    out = run("import", xlsx(tmp_path / "s.xlsx", rows, header), "--as", "chen").output
+    assert "第2行「校舍维修」状态为已办结（注结销号）：已结束的事项不导入" in out
+    assert "第4行「重要文件落实」状态为已撤销：已结束的事项不导入" in out
+    assert "已导入 1 件事项" in out and "DC-2025-0001 食堂改造" in out
+
+
+def test_a_configured_column_missing_from_the_file_is_an_error(run, tmp_path):
+    config = (tmp_path / "ducha.toml").read_text(encoding="utf-8")
+    (tmp_path / "ducha.toml").write_text(config + '\n[import]\ndeadline = "完成时限"\n', encoding="utf-8")
+    db = tmp_path / "ducha.sqlite3"
+    before = db.read_bytes()
+    out = run("import", xlsx(tmp_path / "a.xlsx", ROWS), "--as", "chen", ok=False).output
+    assert "[import] deadline = \"完成时限\"，文件中没有此列（文件中有默认表头「办理时限」" in out
+    assert db.read_bytes() == before

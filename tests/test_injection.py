@@ -49,13 +49,16 @@ def _policies():
 POLICIES = _policies()
 
 
-def _snapshot(policy, title: str, note: str = "按计划推进") -> Snapshot:
+def _snapshot(policy, title: str, note: str = "按计划推进", *, reported: bool = False) -> Snapshot:
     kind = "instruction" if "instruction" in policy.kinds else next(iter(policy.kinds))
     events = [
         E("M1", "register", D(2025, 9, 29), "office", {"kind": kind, "title": title}),
         E("M1", "assign", D(2025, 9, 30), "office", {"lead_units": ["u1"]}),
         E("M1", "progress", D(2025, 10, 9), "unit:u1", {"note": note}),
     ]
+    if reported:  # a 督查专报 exists once the report is recorded (Weinan 七(六): after the review passed)
+        events += [E("M1", "submit", D(2025, 10, 10), "unit:u1", REPORT), E("M1", "review_pass", D(2025, 10, 13), "office"),
+                   E("M1", "report_up", D(2025, 10, 13), "office")]
     return Snapshot.from_events(policy, CAL, events, D(2025, 10, 20), units=UNITS)
 
 
@@ -94,7 +97,7 @@ def test_the_title_in_markdown_reads_as_text_on_one_line():
 
 @pytest.mark.parametrize("which", ["core"])
 def test_a_progress_note_is_no_image_and_no_link_in_the_special_report(which):
-    snap = _snapshot(POLICIES[which], "整治背街小巷", EVIL_NOTE)
+    snap = _snapshot(POLICIES[which], "整治背街小巷", EVIL_NOTE, reported=True)
     markdown = render(snap, "special_report", "M1")
     assert "\\!\\[x\\](http://evil/x.png)" in markdown and "\\[link\\](http://evil)" in markdown  # escaped
     assert "\\<img src=http://evil/y.png\\>" in markdown and "\\<http://evil/z\\>" in markdown

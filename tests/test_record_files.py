@@ -27,6 +27,7 @@ from ducha_core.events import Event
 from ducha_core.ledger import Ledger
 from ducha_core.store import StoreError
 from ducha_core.store import sqlite as store_sqlite
+from ducha_core.store.schema import SCHEMA_VERSION
 from ducha_core.store.sqlite import BrokenDatabase, SQLiteStore, check_copy, file_trouble
 
 CONFIG = """
@@ -382,7 +383,7 @@ def test_a_read_only_database_needing_migration_says_so(site):
     conn.commit()
     conn.close()
     before = _listing(site.root)
-    with pytest.raises(StoreError, match="数据库结构版本 2 须升级到 3，但以只读方式打开；请在可写时运行一次 ducha verify"):
+    with pytest.raises(StoreError, match=f"数据库结构版本 2 须升级到 {SCHEMA_VERSION}，但以只读方式打开；请在可写时运行一次 ducha verify"):
         SQLiteStore(site.db, create=False, readonly=True)
     assert _listing(site.root) == before
 

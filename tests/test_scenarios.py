@@ -63,7 +63,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     (NEUTRAL.replace('assigned = "2025-09-30"', 'assigned = "2025-09-28"'), 11, "matter[0].assigned",
      "交办日期 2025-09-28 早于立项日期 2025-09-29；交办不得早于立项"),
     (NEUTRAL + '\n[[expect]]\nmatter = "A"\nlight = "purple"\n', 28, "expect[0].light",
-     "'purple' 无效；应为 green, yellow, red, done, none 之一"),
+     "'purple' 无效；应为 green, yellow, red, done, none, withdrawn 之一"),
     (NEUTRAL + '\n[[expect]]\ndue = "2025-10-14"\n', 26, "expect[0]", "检查 due 须指明事项：matter = \"…\""),
 ])
 def test_errors_name_line_and_key(text, line, key, message):

@@ -204,7 +204,7 @@ def test_a_wrong_typed_setting_in_ducha_toml_is_one_line_on_the_command_line(tmp
     ('database = "ducha.sqlite3"', 'databse = "ducha.sqlite3"', "未知的键 databse；"),
     ('[settings]\n', '[setting]\n', "未知的键 setting；"),
     ('head = "u1_head"', 'haed = "u1_head"', "未知的键 unit[1].haed；"),
-    ('title = ', 'titel = ', "未知的键 person[1].titel；"),
+    ('\ntitle = ', '\ntitel = ', "未知的键 person[1].titel；"),  # a key at a line's start, not a comment
     ('[settings]\n', '[settings]\nstrict_calender = true\n', "没有设置项 'strict_calender'；"),
 ])
 def test_an_unknown_config_key_names_the_nearest_valid_one(tmp_path, old, new, message):

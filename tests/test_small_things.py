@@ -96,3 +96,23 @@ def test_unit_chart_worst_first_and_capped(monkeypatch):
     values = [v for _n, v, _t in items]
     assert values == sorted(values) and values[0] == 0
     assert "共 100 个单位" in kw["title"]
+
+
+def test_an_out_file_must_carry_its_formats_extension_and_backup_makes_no_folders(tmp_path, monkeypatch):
+    """`ledger --format xlsx --out x.csv` wrote an Excel file named .csv; `backup /nonexistent/x` made a
+    folder at the root. Both are refused in one line, nothing written."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DUCHA_CONFIG", raising=False)
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", "-j", "weinan_gaoxin"]).exit_code == 0
+    before = (tmp_path / "ducha.sqlite3").read_bytes()
+    for args, message in (
+            (["ledger", "--format", "xlsx", "--out", "x.csv"], "--out x.csv 的扩展名与 --format xlsx 不符；请用 --out 文件名.xlsx"),
+            (["ledger", "--format", "csv", "--out", "x.xlsx"], "--out x.xlsx 的扩展名与 --format csv 不符；请用 --out 文件名.csv"),
+            (["ledger", "--out", "x.xlsx"], "--out x.xlsx 的扩展名与 --format table 不符；请用 --format xlsx"),
+            (["backup", str(tmp_path / "nope" / "x.sqlite3")], "目录不存在；请先建好目录")):
+        result = runner.invoke(main, args)
+        assert result.exit_code != 0 and message in result.output, (args, result.output)
+        assert len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "x.csv").exists() and not (tmp_path / "x.xlsx").exists() and not (tmp_path / "nope").exists()
+    assert (tmp_path / "ducha.sqlite3").read_bytes() == before

@@ -148,7 +148,7 @@ def test_migration_from_version_1_fills_unit_index(tmp_path):
     conn.commit()
     conn.close()
     store = open_store(path)
-    assert store.user_version() == SCHEMA_VERSION == 3
+    assert store.user_version() == SCHEMA_VERSION == len(MIGRATIONS)
     assert store.conn.execute("SELECT unit, matter, role FROM matter_units ORDER BY unit").fetchall() == [
         ("czj", "M1", "co"), ("jyj", "M1", "lead")]
     # v3: the obligations table, and the matter row's owing units and lateness (filled by the next rebuild)

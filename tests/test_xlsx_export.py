@@ -145,7 +145,8 @@ def _registration(state):
 @pytest.mark.parametrize("jid", SHIPPED)
 def test_exported_demo_ledger_imports_back_as_the_same_matters(tmp_path, monkeypatch, jid):
     """Done-when of the office-tools issue: an .xlsx written by export and read back by import
-    round-trips a demo ledger — every matter's kind, title, source, received date, lead and co units,
+    round-trips a demo ledger (60 matters, no --duplicate-ok) — every open matter's kind, title, source,
+    received date, lead and co units,
     set deadline, responsible people and assignment date (Dazhan's 拟办意见、审批领导、责任领导 and
     Ordos's 督促检查方案 travel in their own columns)."""
     from ducha_core.cli import ledger_cmd, main
@@ -153,7 +154,7 @@ def test_exported_demo_ledger_imports_back_as_the_same_matters(tmp_path, monkeyp
     from ducha_core.documents.demo import build
     from ducha_core.ledger import Ledger
 
-    result = build(tmp_path / "demo", jid, matters=16)
+    result = build(tmp_path / "demo", jid)
     runner = CliRunner()
     out = tmp_path / "台账.xlsx"
     done = runner.invoke(main, ["ledger", "--config", str(result.config), "--as-of", result.as_of.isoformat(),
@@ -173,8 +174,11 @@ def test_exported_demo_ledger_imports_back_as_the_same_matters(tmp_path, monkeyp
     assert done.exit_code == 0, done.output
 
     with Ledger.open(load_config(result.config)) as old:
-        before = sorted((_registration(s) for s in old.states(as_of=result.as_of, explain=False)),
-                        key=lambda r: (r["received"], r["title"]))
+        states = old.states(as_of=result.as_of, explain=False)
+        ended = [s for s in states if old.policy.states[s.state].done]
+        before = sorted((_registration(s) for s in states if s not in ended), key=lambda r: (r["received"], r["title"]))
+    # the matters that ended are left out, each named (their handling is not in the sheet)
+    assert done.output.count("已结束的事项不导入") == len(ended) > 0
     with Ledger.open(config) as new:
         after = sorted((_registration(s) for s in new.states(as_of=result.as_of, explain=False)),
                        key=lambda r: (r["received"], r["title"]))

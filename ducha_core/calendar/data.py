@@ -11,7 +11,6 @@ import itertools
 import json
 import tomllib
 from collections.abc import Iterable, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -388,7 +387,12 @@ def _parse_bytes(raw: bytes, source: str) -> list[YearData]:
 
 
 def shipped_years() -> list[YearData]:
-    raw = resources.files("ducha_core.calendar").joinpath("holidays.toml").read_bytes()
+    try:  # read directly (importing importlib.resources costs more than reading the file)
+        raw = Path(__file__).with_name("holidays.toml").read_bytes()
+    except OSError:  # not installed as plain files (e.g. from a zip)
+        from importlib import resources
+
+        raw = resources.files("ducha_core.calendar").joinpath("holidays.toml").read_bytes()
     return _parse_bytes(raw, SHIPPED)
 
 

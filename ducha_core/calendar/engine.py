@@ -1,9 +1,10 @@
 """WorkingCalendar: working days of mainland China, O(1) per query.
 
-At load time the whole span (first known year .. last known year + PROVISIONAL_YEARS) is laid out
-once: ``_flags`` (1 = working day) per day, ``_rank`` (working days up to and including each
-day) and ``_wd`` (the working days, as dates, in order).  Counting working days is then index
-arithmetic: no per-call day-by-day walk.
+The span is first known year .. last known year + PROVISIONAL_YEARS. At load time the known years
+are laid out: ``_flags`` (1 = working day) per day, ``_rank`` (working days up to and including
+each day) and ``_wd`` (the working days, as dates, in order); a provisional year (its lunar
+festivals computed) is laid out when a query first reaches it. Counting working days is then
+index arithmetic: no per-call day-by-day walk.
 
 Counting rule (民法典 第二百零一条、第二百零三条): the start day is not counted; the n-th working
 day after ``d`` is the answer; a period ending on a rest day ends on the next working day.
@@ -96,45 +97,52 @@ class WorkingCalendar:
         self._size = size
         self._prov_index = self._known_end - self._base + 1  # first provisional index
 
-        # special days: ordinal -> (kind, name, notice, provisional)
+        # special days: ordinal -> (kind, name, notice, provisional); provisional years are added
+        # as a query first reaches them (``_grow``): computing their lunar festivals is costly
         special: dict[int, tuple[str, str, str | None, bool]] = {}
         for d, (kind, name, notice) in _data.resolve_days(self._years).items():
             o = d.toordinal()
             if self._base <= o <= self._known_end:
                 special[o] = (kind, name, notice, False)
-        for y in range(last + 1, last + PROVISIONAL_YEARS + 1):
-            for d, name, _makeup in provisional_holidays(y):
-                o = d.toordinal()
-                if self._known_end < o <= self._span_end.toordinal():
-                    special[o] = ("holiday", name, None, True)
         self._special = special
 
-        # flags: weekday pattern, then special days
-        flags = bytearray(size)
-        wd0 = _dt.date.fromordinal(self._base).weekday()
-        for i in range(size):
-            flags[i] = 1 if (wd0 + i) % 7 < 5 else 0
-        for o, (kind, *_rest) in special.items():
-            flags[o - self._base] = 1 if kind == "workday" else 0
-        self._flags = flags
+        # laid out so far (indices [0, _built)): flags (1 = working day), rank, working days, runs
+        self._flags = bytearray()
+        self._rank: list[int] = []
+        self._wd: list[_dt.date] = []
+        self._wd_ord: list[int] = []
+        self._runs: list[_Run] = []
+        self._run_ends: list[int] = []
+        self._built = 0
+        self._built_year = first - 1
+        self._lay_out(self._known_end - self._base + 1)
+        self._built_year = last
 
-        rank: list[int] = [0] * size
-        wd: list[_dt.date] = []
-        wd_ord: list[int] = []
-        c = 0
-        for i in range(size):
-            if flags[i]:
+    def _lay_out(self, upto: int) -> None:
+        """Lay out the days of indices [_built, upto): weekday pattern, then the special days."""
+        lo, hi = self._built, upto
+        if hi <= lo:
+            return
+        base = self._base
+        wd0 = _dt.date.fromordinal(base + lo).weekday()
+        flags = bytearray(1 if (wd0 + k) % 7 < 5 else 0 for k in range(hi - lo))
+        special = self._special
+        days = sorted(o for o in special if base + lo <= o < base + hi)
+        for o in days:
+            flags[o - base - lo] = 1 if special[o][0] == "workday" else 0
+        rank, wd_ord = self._rank, self._wd_ord
+        c = rank[-1] if rank else 0
+        for k, flag in enumerate(flags, start=lo):
+            if flag:
                 c += 1
-                wd_ord.append(self._base + i)
-            rank[i] = c
-        wd = [_dt.date.fromordinal(o) for o in wd_ord]
-        self._rank = rank
-        self._wd = wd
-        self._wd_ord = wd_ord
-
+                wd_ord.append(base + k)
+            rank.append(c)
+        self._wd.extend(_dt.date.fromordinal(o) for o in wd_ord[len(self._wd):])
+        self._flags += flags
+        self._built = hi
         # runs of special days for facts_between (sorted, non-overlapping)
-        runs: list[_Run] = []
-        for o in sorted(special):
+        runs = self._runs
+        for o in days:
             kind, name, _notice, prov = special[o]
             if (
                 kind == "holiday"
@@ -146,11 +154,24 @@ class WorkingCalendar:
                 r = runs[-1]
                 weekdays = r.has_weekday + ((o,) if _dt.date.fromordinal(o).weekday() < 5 else ())
                 runs[-1] = attrs.evolve(r, end=o, has_weekday=weekdays)
+                self._run_ends[-1] = o
                 continue
             weekdays = (o,) if _dt.date.fromordinal(o).weekday() < 5 else ()
             runs.append(_Run(o, o, kind, name, prov, weekdays))
-        self._runs = runs
-        self._run_ends = [r.end for r in runs]
+            self._run_ends.append(o)
+
+    def _grow(self, i: int) -> None:
+        """Lay out the provisional years up to the one holding index ``i`` (at most the span's end)."""
+        year = min(_dt.date.fromordinal(self._base + min(i, self._size - 1)).year, self._span_end.year)
+        end = self._span_end.toordinal()
+        while self._built_year < year:
+            y = self._built_year + 1
+            for d, name, _makeup in provisional_holidays(y):
+                o = d.toordinal()
+                if self._known_end < o <= end:
+                    self._special[o] = ("holiday", name, None, True)
+            self._lay_out(_dt.date(y, 12, 31).toordinal() - self._base + 1)
+            self._built_year = y
 
     # -----------------------------------------------------------------------------------------
     # construction
@@ -173,6 +194,8 @@ class WorkingCalendar:
         if 0 <= i < self._size:
             if self.strict and i >= self._prov_index:
                 raise self._provisional_error(d)
+            if i >= self._built:
+                self._grow(i)
             return i
         raise self._range_error(d)
 
@@ -239,6 +262,8 @@ class WorkingCalendar:
             raise self._range_error(d)
         if self.strict and i >= self._prov_index:
             raise self._provisional_error(d)
+        if i >= self._built:
+            self._grow(i)
         if n > 0:
             j = self._rank[i] + n - 1
         elif n < 0:
@@ -247,6 +272,8 @@ class WorkingCalendar:
             j = self._rank[i] - self._flags[i]
         if 0 <= j < len(self._wd) and not self.strict:
             return self._wd[j]
+        while j >= len(self._wd) and self._built < self._size:  # past the years laid out so far
+            self._grow(self._built)
         return self._result(j, d)
 
     def add_workdays_many(self, ordinals: Sequence[int], ns: Sequence[int]) -> list[int]:
@@ -268,7 +295,11 @@ class WorkingCalendar:
         rank = self._rank
         wd = self._wd_ord
         try:
-            out = [wd[rank[o - base] + n - 1] for o, n in zip(ordinals, ns)]  # noqa: B905
+            try:
+                out = [wd[rank[o - base] + n - 1] for o, n in zip(ordinals, ns)]  # noqa: B905
+            except IndexError:  # past the years laid out so far: lay out the whole span
+                self._grow(self._size - 1)
+                out = [wd[rank[o - base] + n - 1] for o, n in zip(ordinals, ns)]  # noqa: B905
         except IndexError:
             raise CalendarRangeError(
                 f"往后推算超出了工作日历的范围（止于 {self._span_end.isoformat()}）；请减少工作日数"

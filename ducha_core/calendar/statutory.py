@@ -18,18 +18,20 @@ from __future__ import annotations
 import datetime as _dt
 from functools import lru_cache
 
-from lunar_python import Lunar, Solar
-
 REVISION_2024 = "《全国年节及纪念日放假办法》(2024年修订)"
 
 
 def _lunar(year: int, month: int, day: int) -> _dt.date:
+    from lunar_python import Lunar  # imported when a provisional year is first computed
+
     s = Lunar.fromYmd(year, month, day).getSolar()
     return _dt.date(s.getYear(), s.getMonth(), s.getDay())
 
 
 def qingming(year: int) -> _dt.date:
     """The day of the 清明 solar term in ``year``."""
+    from lunar_python import Solar
+
     # The lunar year that contains April 1 of ``year`` has that year's 清明 in its table.
     s = Solar.fromYmd(year, 4, 1).getLunar().getJieQiTable()["清明"]
     return _dt.date(s.getYear(), s.getMonth(), s.getDay())

@@ -30,7 +30,7 @@ COMMAND_TABLE: dict[str, tuple[str, str]] = {
     "ledger": ("ledger_cmd:ledger", "台账：每件事项的红黄绿灯、最紧迫的期限和由谁办理"),
     "obligations": ("ledger_cmd:obligations_cmd", "期限清单：谁在何时前应报送什么，是否按时（可按单位、时间窗）"),
     "ical": ("ical_cmd:ical", "日历订阅：一个单位尚未报送的期限写成 iCalendar 文件（Outlook、WPS、钉钉）"),
-    "units": ("units_cmd:units", "各单位汇总：在办、逾期未报、本年逾期完成、按时完成率"),
+    "units": ("units_cmd:units", "各单位汇总：在办事项、其中逾期、本年逾期完成、按时完成率"),
     "show": ("ledger_cmd:show", "一件事项的全部经过及每个期限的依据"),
     "fields": ("fields_cmd:fields_cmd", "本辖区各步骤的要件：可写的 --字段名、含义、可选值和依据"),
     "due": ("consequences_cmd:due", "规则要求的升级处理、等次和扣分，附可直接运行的确认命令"),
@@ -44,7 +44,7 @@ COMMAND_TABLE: dict[str, tuple[str, str]] = {
     "restore": ("ledger_cmd:restore", "由备份恢复数据库（先检查备份，原数据库保存为 *.bak）"),
     "switch-jurisdiction": ("ledger_cmd:switch_jurisdiction", "改按另一辖区的规定记录（督查室写明理由，记入数据库）"),
     # documents, dashboard and demo (docs_cmd)
-    "doc": ("docs_cmd:doc", "生成公文：督查通知单、催办通知、督查专报、督查通报、约谈通知"),
+    "doc": ("docs_cmd:doc", "生成公文（.md、.html、.docx）：督查通知、催办通知、督查专报、督查通报、约谈通知、督办令、年度考核汇总"),
     "report": ("docs_cmd:report", "生成静态台账看板（HTML，内嵌SVG图表）"),
     "demo": ("docs_cmd:demo", "建一个示例部署：一年的事项、台账、公文和看板"),
     # comparison, scenarios, variants, new districts (compare_cmd)

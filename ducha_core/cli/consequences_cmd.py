@@ -56,11 +56,12 @@ def due(config_path, jurisdiction, as_of, year, actor, fmt, as_json):
 
             raise InputError(f"--year {year} 晚于 --as-of {day} 所在的年度；请写 {day.year} 或更早的年份，"
                              f"或把 --as-of 改为 {year} 年内或之后的日期")
-        states = book.states(as_of=day, explain=False)
+        # the matters the rules can find something in (read model, SQL), folded; the findings are those of every matter
+        states = book.due_states(as_of=day, year=year)
         hidden = {s.id for s in states if not book.visible(s, actor)}
         # counted over every matter; a finding about a confidential matter is shown only to those entitled
         findings = [f for f in evaluate(book.policy, book.calendar, states, day, year=year) if f.matter not in hidden]
-        by_id = {s.id: s for s in states}
+        by_id = book.confirmation_states(findings, states, as_of=day)
         confirms = [confirmation(f, book.policy, book.calendar, book.config.people, by_id, day) for f in findings]
         records = []
         rows = []

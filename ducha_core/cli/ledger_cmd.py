@@ -290,7 +290,7 @@ def init(jurisdiction, config_path):
 
 def _register_options(func: Callable) -> Callable:
     for decorator in reversed([
-        click.option("--kind", "-k", required=True, help="本辖区的事项类别id（见 `ducha articles`）。"),
+        click.option("--kind", "-k", required=True, help="本辖区的事项类别id或名称（写错时列出本辖区的全部类别）。"),
         click.option("--title", "-t", type=TEXT, required=True, help="事项名称。"),
         click.option("--source", default=None, help="事项来源（批示、会议、文件号……）。"),
         click.option("--received", type=DATE, default=None, help="收到日期（默认同 --on）。"),
@@ -340,8 +340,8 @@ def approve(config_path, actor, on, matter, approved_by, note):
 @command()
 @write_command
 @matter_argument
-@click.option("--lead", "lead", multiple=True, required=True, metavar="UNIT", help="主办（牵头）单位id；可重复。")
-@click.option("--co", "co", multiple=True, metavar="UNIT", help="协办（配合）单位id；可重复。")
+@click.option("--lead", "lead", multiple=True, required=True, metavar="UNIT", help="主办（牵头）单位id或名称；可重复。")
+@click.option("--co", "co", multiple=True, metavar="UNIT", help="协办（配合）单位id或名称；可重复。")
 @click.option("--deadline", type=DATE, default=None, help="明确的办理期限（规则允许交办时自定期限的）。")
 @click.option("--meeting", type=DATE, default=None, help="会议日期，用于自会议起算的时限。")
 @click.option("--cycle", default=None, metavar="ID",
@@ -360,7 +360,7 @@ def assign(config_path, actor, on, matter, lead, co, deadline, meeting, cycle, n
 @write_command
 @matter_argument
 @click.option("--responsible", metavar="PERSON", default=None, help="责任人id（默认为 --as 的人员）。")
-@click.option("--unit", metavar="UNIT", default=None, help="承办单位id（默认为该人员所在单位）。")
+@click.option("--unit", metavar="UNIT", default=None, help="承办单位id或名称（默认为该人员所在单位）。")
 def accept(config_path, actor, on, matter, responsible, unit):
     """承办：承办单位明确责任人。"""
     _record(config_path, matter, "accept", on, actor, {"responsible_person": responsible or actor, "unit": unit})
@@ -370,7 +370,7 @@ def accept(config_path, actor, on, matter, responsible, unit):
 @write_command
 @matter_argument
 @click.option("--method", required=True, help="催办方式（电话、书面、实地、暗访……以本辖区规定为准）。")
-@click.option("--unit", "units", multiple=True, metavar="UNIT", help="被催办单位id（默认主办单位）；可重复。")
+@click.option("--unit", "units", multiple=True, metavar="UNIT", help="被催办单位id或名称（默认主办单位）；可重复。")
 @step_option
 @note_option
 def remind(config_path, actor, on, matter, method, units, step, note):
@@ -464,7 +464,7 @@ def archive(config_path, actor, on, matter, note):
 @matter_argument
 @click.option("--type", "type_", type=NamedChoice(BULLETIN_TYPES), required=True,
               help="通报类型：praise 通报表扬，criticism 通报批评。")
-@click.option("--unit", "units", multiple=True, metavar="UNIT", help="所涉单位id（默认主办单位）；可重复。")
+@click.option("--unit", "units", multiple=True, metavar="UNIT", help="所涉单位id或名称（默认主办单位）；可重复。")
 @click.option("--approved-by", default=None, help="批准通报的领导的人员id（本辖区要求时）。")
 @step_option
 @note_option
@@ -478,7 +478,7 @@ def bulletin(config_path, actor, on, matter, type_, units, approved_by, step, no
 @write_command
 @matter_argument
 @click.option("--to", "to", default=None, help="提请对象（角色id，如 principal_leader）。")
-@click.option("--unit", "units", multiple=True, metavar="UNIT", help="所涉单位id（默认主办单位）；可重复。")
+@click.option("--unit", "units", multiple=True, metavar="UNIT", help="所涉单位id或名称（默认主办单位）；可重复。")
 @step_option
 @note_option
 def escalate(config_path, actor, on, matter, to, units, step, note):
@@ -491,7 +491,7 @@ def escalate(config_path, actor, on, matter, to, units, step, note):
 @matter_argument
 @click.option("--kind", "kind", type=NamedChoice({"order": "督办令", "priority_chase": "重点督办"}), default="order",
               show_default=True, help="order 下达督办令，priority_chase 重点督办。")
-@click.option("--unit", "units", multiple=True, metavar="UNIT", help="所涉单位id（默认主办单位）；可重复。")
+@click.option("--unit", "units", multiple=True, metavar="UNIT", help="所涉单位id或名称（默认主办单位）；可重复。")
 @step_option
 @note_option
 def order(config_path, actor, on, matter, kind, units, step, note):
@@ -502,7 +502,7 @@ def order(config_path, actor, on, matter, kind, units, step, note):
 @command()
 @write_command
 @matter_argument
-@click.option("--unit", "units", multiple=True, metavar="UNIT", help="被约谈单位id（约谈其负责人）；可重复。")
+@click.option("--unit", "units", multiple=True, metavar="UNIT", help="被约谈单位id或名称（约谈其负责人）；可重复。")
 @step_option
 @note_option
 def interview(config_path, actor, on, matter, units, step, note):
@@ -513,7 +513,7 @@ def interview(config_path, actor, on, matter, units, step, note):
 @command()
 @write_command
 @matter_argument
-@click.option("--unit", "units", multiple=True, metavar="UNIT", help="被评定单位id（默认主办单位）；可重复。")
+@click.option("--unit", "units", multiple=True, metavar="UNIT", help="被评定单位id或名称（默认主办单位）；可重复。")
 @click.option("--grade", required=True, help="本辖区规定的等次之一（如 优秀、良好）。")
 @step_option
 @note_option
@@ -550,10 +550,10 @@ def _unit_names(ledger, units) -> str:
 @click.option("--as-of", type=DATE, default=None, help="台账截至此日的情况（默认今天）。")
 @click.option("--unit", default=None, metavar="UNIT", help="只列此单位承办的事项（单位id或名称，如 市住建局）。")
 @click.option("--kind", "-k", default=None, help="只列此类别的事项（类别id或名称）。")
-@click.option("--status", default=None, help="状态id或名称，或灯色：red（红灯）、yellow（黄灯）、green（绿灯）、done（已办结）、none（未交办）。")
+@click.option("--status", default=None, help="状态id或名称，或灯色：red（红灯）、yellow（黄灯）、green（绿灯）、done（已办结）、none（未交办）、withdrawn（已撤销）。")
 @click.option("--search", "-s", default=None, metavar="TEXT", help="只列标题、编号或来源含此文字的事项（不分大小写）。")
 @click.option("--due-before", type=DATE, default=None, metavar="YYYY-MM-DD", help="只列期限在此日或之前的事项。")
-@click.option("--this-week", is_flag=True, help="只列期限在 --as-of 至该周周日之间的事项。")
+@click.option("--this-week", is_flag=True, help="只列期限在 --as-of 所在周（周一至周日）的事项。")
 @as_option(False)
 @format_option
 @handle_errors
@@ -561,6 +561,8 @@ def _unit_names(ledger, units) -> str:
 def ledger(config_path, jurisdiction, as_of, unit, kind, status, search, due_before, this_week, actor, fmt, as_json):
     """台账：每件事项的红黄绿灯、下一期限、由谁办理。"""
     from datetime import timedelta
+
+    from ducha_core.ledger import LEDGER_HEADERS
 
     book = _open(config_path, jurisdiction)
     try:
@@ -570,24 +572,21 @@ def ledger(config_path, jurisdiction, as_of, unit, kind, status, search, due_bef
         due_from = None
         if this_week:
             if due_before is not None:
-                raise InputError("--this-week 已确定时间窗（--as-of 至该周周日），不能与 --due-before 同用；请去掉其一")
-            due_from, due_before = day, day + timedelta(days=6 - day.weekday())
+                raise InputError("--this-week 已确定时间窗（--as-of 所在周的周一至周日），不能与 --due-before 同用；请去掉其一")
+            due_from, due_before = day - timedelta(days=day.weekday()), day + timedelta(days=6 - day.weekday())
+        fmt = output_format(fmt, as_json)
+        if fmt == "csv" and status is None and search is None and due_from is None and due_before is None:
+            text = book.ledger_csv(as_of=day, unit=unit, kind=kind, viewer=actor)  # most lines made in SQL
+            if text is not None:
+                emit(fmt, LEDGER_HEADERS, [], None, rendered=text)
+                return
         rows = book.rows(as_of=day, unit=unit, kind=kind, status=status, viewer=actor, search=search,
                          due_from=due_from, due_before=due_before)
-        fmt = output_format(fmt, as_json)
         if fmt == "json":
             click.echo(dumps({"as_of": day.isoformat(), "jurisdiction": book.policy.id,
                               "matters": [r.to_json() for r in rows]}))
             return
-        table = []
-        for r in rows:
-            who = _unit_names(book, r.lead_units + r.co_units)
-            people = "、".join(book.config.person_name(p) for p in r.responsible.values())
-            owed = f"（{_unit_names(book, r.owed_by)}）" if r.owed_by else ""
-            due = r.due or ("无期限" if r.next_step == "无期限" or (r.owed_by and not r.due) else "")
-            table.append([r.id, r.title, book.policy.kinds[r.kind].name if r.kind in book.policy.kinds else r.kind,
-                          r.status, r.light_name, due, f"{r.next_step}{owed}", who + (f"（{people}）" if people else ""),
-                          f"曾逾期{r.late_days}个工作日" if r.late_days else ""])
+        table = [book.row_cells(r) for r in rows]
         if fmt == "xlsx":
             # the spreadsheet an office keeps: the columns `ducha import` reads, then the view's
             from ducha_core.ledger_export import export_table
@@ -595,7 +594,7 @@ def ledger(config_path, jurisdiction, as_of, unit, kind, status, search, due_bef
             headers, xlsx_table, sheets = export_table(book, rows, day)
             emit(fmt, headers, xlsx_table, None, **({"sheets": sheets} if sheets else {}))
             return
-        emit(fmt, ["编号", "事项", "类别", "状态", "灯", "期限", "下一步（由谁）", "承办单位（责任人）", "逾期记录"], table, None)
+        emit(fmt, LEDGER_HEADERS, table, None)
         if fmt == "table":
             counts = {c: sum(1 for r in rows if r.light == c) for c in ("red", "yellow", "green")}
             click.echo(f"\n{day} 共 {len(rows)} 件：红灯 {counts['red']}，黄灯 {counts['yellow']}，绿灯 {counts['green']}")
@@ -761,10 +760,10 @@ def show(config_path, jurisdiction, matter, as_of, actor, fmt, as_json):
 @config_option
 @read_jurisdiction_option
 @click.option("--as-of", type=DATE, default=None, help="按此日判断是否按时（默认今天）。")
-@click.option("--unit", default=None, metavar="UNIT", help="只列此单位应报送的。")
+@click.option("--unit", default=None, metavar="UNIT", help="只列此单位应报送的（单位id或名称）。")
 @click.option("--from", "start", type=DATE, default=None, help="只列最后一天在此日或之后的期限。")
 @click.option("--before", "until", type=DATE, default=None, help="只列最后一天在此日或之前的期限。")
-@click.option("--this-week", is_flag=True, help="只列自 --as-of 至该周周日到期的期限。")
+@click.option("--this-week", is_flag=True, help="只列在 --as-of 所在周（周一至周日）到期的期限。")
 @click.option("--status", default=None,
               help="owed（应报未报：未到期或逾期未报）、open（未到期）、overdue（逾期未报）、missed（漏报）、"
                    "met（按时完成）、late（逾期完成）、superseded（已变更）、ended（已终止）。")
@@ -783,8 +782,9 @@ def obligations_cmd(config_path, jurisdiction, as_of, unit, start, until, this_w
             book.person(actor)
         if this_week:
             if start is not None or until is not None:
-                raise InputError("--this-week 已确定时间窗（--as-of 至该周周日），不能与 --from/--before 同用；请去掉其一")
-            start, until = day, day + timedelta(days=6 - day.weekday())
+                raise InputError("--this-week 已确定时间窗（--as-of 所在周的周一至周日），不能与 --from/--before 同用；请去掉其一")
+            start, until = day - timedelta(days=day.weekday()), day + timedelta(days=6 - day.weekday())
+        unit = book.unit_id(unit) if unit is not None else None
         found = book.obligations(as_of=day, start=start, until=until, unit=unit, status=status, viewer=actor)
         fmt = output_format(fmt, as_json)
         records = [{"matter": s.id, "title": s.title, **o.to_json(day)} for s, o in found]
@@ -820,7 +820,7 @@ def set_deadline(config_path, actor, on, matter, until, reason, approved_by, uni
 @matter_argument
 @click.option("--step", required=True, metavar="ID", help="`ducha due` 提出的升级建议的规则id。")
 @click.option("--reason", required=True, help="不按建议处理的理由（情况已核实、已另行处理……）。")
-@click.option("--unit", "units", multiple=True, metavar="UNIT", help="所涉单位id（默认主办单位）；可重复。")
+@click.option("--unit", "units", multiple=True, metavar="UNIT", help="所涉单位id或名称（默认主办单位）；可重复。")
 @note_option
 def dismiss(config_path, actor, on, matter, step, reason, units, note):
     """不予处理：督查室对 `ducha due` 提出的某项升级建议写明理由，决定不按建议处理。
@@ -983,7 +983,7 @@ def restore(config_path, source):
 @write_command
 @click.argument("action", metavar="ACTION")
 @matter_argument
-@click.option("--unit", "units", multiple=True, metavar="UNIT", help="所涉单位id（默认主办单位）；可重复。")
+@click.option("--unit", "units", multiple=True, metavar="UNIT", help="所涉单位id或名称（默认主办单位）；可重复。")
 @step_option
 @note_option
 def step_cmd(config_path, actor, on, action, matter, units, step, note):

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import click
@@ -653,19 +654,30 @@ def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
-def _width(text: str) -> int:
+@functools.cache
+def _char_width(ch: str) -> int:
     import unicodedata
 
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: 2 for each wide or full-width character (CJK), else 1.
+    Cached per text and per character (a table asks for every cell's width twice)."""
+    if text.isascii():
+        return len(text)
+    return sum(map(_char_width, text))
 
 
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """A plain text table that lines up Chinese (double-width) characters."""
     cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in row] for row in rows]
-    widths = [max(_width(row[i]) for row in cells) for i in range(len(headers))]
+    sizes = [[_width(c) for c in row] for row in cells]
+    widths = [max(size[i] for size in sizes) for i in range(len(headers))]
     lines = []
-    for n, row in enumerate(cells):
-        lines.append("  ".join(c + " " * (widths[i] - _width(c)) for i, c in enumerate(row)).rstrip())
+    for n, (row, size) in enumerate(zip(cells, sizes, strict=True)):
+        lines.append("  ".join(c + " " * (widths[i] - size[i]) for i, c in enumerate(row)).rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
@@ -673,20 +685,38 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 from ducha_core.csvsafe import csv_cell  # noqa: E402  (re-exported: the CLI's tables and the library's share it)
 
+#: where ``csv_cell`` could change a text: a part of it (at its start, or after a separator or a line
+#: break, spaces skipped) starting with = + - @, or the text starting with TAB or CR
+_MAYBE_FORMULA = re.compile(r"(?:^|[,;\t\r\n]) *[=+\-@\t\r]")
+
+
+def _csv_cell(value: Any) -> Any:
+    """``csv_cell``, without its work for the texts it would leave as they are (most of a ledger)."""
+    if value.__class__ is str and not _MAYBE_FORMULA.search(value):
+        return value
+    return csv_cell(value)
+
 
 def render_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([csv_cell(h) for h in headers])
-    writer.writerows([csv_cell(c) for c in row] for row in rows)
+    writer.writerow([_csv_cell(h) for h in headers])
+    writer.writerows([_csv_cell(c) for c in row] for row in rows)
     return buffer.getvalue().rstrip("\n")
 
 
 def emit(fmt: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], records: Any,
-         sheets: Mapping[str, Sequence[Sequence[Any]]] | None = None) -> None:
+         sheets: Mapping[str, Sequence[Sequence[Any]]] | None = None, *, rendered: str | None = None) -> None:
     """Print rows as a table or CSV, or ``records`` as JSON; with ``--out FILE`` write them there
-    (CSV with a BOM); ``xlsx`` needs ``--out`` (see ``ducha_core.xlsx_export.write_xlsx``)."""
+    (CSV with a BOM); ``xlsx`` needs ``--out`` (see ``ducha_core.xlsx_export.write_xlsx``).
+    ``rendered``: the CSV text already made (``render_csv(headers, rows)``'s, e.g. ``Ledger.ledger_csv``)."""
     out = output_path()
+    if out is not None:
+        suffix = Path(out).suffix.lower()
+        wanted = {"xlsx": ".xlsx", "csv": ".csv", "json": ".json"}.get(fmt)
+        if (wanted is not None and suffix != wanted) or (fmt == "table" and suffix in (".xlsx", ".csv", ".json")):
+            hint = f"请用 --out 文件名{wanted}" if wanted else f"请用 --format {suffix[1:]}"
+            raise OneLineError(f"--out {out} 的扩展名与 --format {fmt} 不符；{hint}", 2)
     if fmt == "xlsx":
         if out is None:
             raise OneLineError("--format xlsx 须同时用 --out 指定文件，如 --out 台账.xlsx", 2)
@@ -698,7 +728,7 @@ def emit(fmt: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], record
     if fmt == "json":
         text = dumps(records)
     elif fmt == "csv":
-        text = render_csv(headers, rows)
+        text = rendered if rendered is not None else render_csv(headers, rows)
     else:
         text = render_table(headers, rows)
     if out is None:

@@ -45,6 +45,8 @@ DEPARTMENTS = (
     ("jtysj", "交通运输局"), ("nyncj", "农业农村局"), ("wjj", "卫生健康局"), ("scjgj", "市场监管局"),
     ("yjglj", "应急管理局"),
 )
+#: the source a demo matter of these kinds names (the others name none)
+SOURCED = {"npc_suggestion": "区人大代表", "cppcc_proposal": "区政协委员"}
 #: the 口 (line of work) of each demo department, so a bulletin that groups by 口 (Ankang 第七条 分口汇总)
 #: has groups to show; the local governments below the jurisdiction are their own 口
 LINES = {"fgj": "经济口", "scjgj": "经济口", "nyncj": "农业农村口", "zrzyj": "城建口", "zjj": "城建口",
@@ -145,13 +147,16 @@ def directory_people(policy: Any, level: str, rng: random.Random) -> tuple[dict[
         pid = f"{role.scope}{n}"
         people[pid] = Person(pid, _name(rng), (role.id,), None, role.name)
     unit_roles = tuple(by_scope.get("unit", ()))
+    # the liaison (督查联络员) acts for the unit but is not its head or its leader in charge
+    staff_roles = tuple(r for r in unit_roles if not any(w in r for w in ("head", "leader", "responsible"))
+                        and not any(w in policy.roles[r].name for w in ("主要负责", "第一责任人", "领导"))) or unit_roles
     leader_in_charge = next((f"leader{n}" for n, r in enumerate(leaders, 1) if "in_charge" in r.id or r.id == "leader"),
                             "leader1" if leaders else None)
     units: dict[str, Unit] = {}
     for uid, name in (*((u, prefix + n) for u, n in DEPARTMENTS), *LOCAL.get(level, LOCAL["district"])):
         head, staff = f"{uid}_head", f"{uid}_staff"
         people[head] = Person(head, _name(rng), unit_roles, uid, f"{name}主要负责人")
-        people[staff] = Person(staff, _name(rng), unit_roles, uid, f"{name}督查联络员")
+        people[staff] = Person(staff, _name(rng), staff_roles, uid, f"{name}督查联络员")
         units[uid] = Unit(uid, name, head=head, leader_in_charge=leader_in_charge, responsible_person=staff,
                           line=LINES.get(uid, "属地口"))
     return units, people
@@ -170,6 +175,7 @@ class Planner:
         self.events: dict[str, list[Event]] = {}
         self.states: dict[str, MatterState] = {}
         self.refused: list[str] = []
+        self.finished = 0  # matters whose result passed review (every third is reported to the leaders)
 
     def _person(self, pid: str) -> Person:
         return self.people[pid]
@@ -320,7 +326,7 @@ class Planner:
 
     def create(self, matter: str, kind: str, title: str, day: date) -> bool:
         initial = self.policy.procedure.initial
-        source = {"npc_suggestion": "区人大代表", "cppcc_proposal": "区政协委员"}.get(kind, "")
+        source = SOURCED.get(kind, "")
         data = {"kind": kind, "title": title, **({"source": source} if source else {})}
         if self.policy.transition(initial, "register") is not None and self.apply(matter, "register", day, data):
             return True
@@ -363,13 +369,22 @@ class Planner:
     def submit(self, matter: str, day: date) -> bool:
         state = self.states[matter]
         if self.policy.transition(state.state, "accept") is not None and self.rng.random() < 0.9:
-            self.apply(matter, "accept", max(state.events[-1].on, day - timedelta(days=3)))
+            # the lead unit accepts first (一事一主体), then each co unit
+            first = max(state.events[-1].on, day - timedelta(days=3))
+            for unit in (*state.lead_units, *state.co_units):
+                self.apply(matter, "accept", first, unit=unit)
         return self.reach(matter, "submit", day, {"summary": "已按要求办理完毕"})
 
     def finish(self, matter: str, day: date, grade: bool = True) -> None:
         """Review passes, the office closes (and grades where the policy has grades)."""
         if not self.reach(matter, "review_pass", day):
             return
+        self.finished += 1
+        # 一事一报: the office reports a matter to the leaders (督查专报) — one returned for rework, and every
+        # third finished — where its procedure has the step here (no random draw: the rest of the year stays)
+        state = self.states[matter]
+        if (state.returns or self.finished % 3 == 0) and self.policy.transition(state.state, "report_up") is not None:
+            self.apply(matter, "report_up", day, {"note": "办理结果经审核符合要求，报请领导审阅"})
         close_day = self.wd(day, self.rng.choice((1, 2, 3)))
         self.reach(matter, "close", close_day)
         grades = self.policy.grading.grades if self.policy.grading else ()
@@ -395,11 +410,16 @@ def plan_year(policy: Any, calendar: Any, *, year: int, as_of: date, seed: int =
                   for i in range(matters))
     scenario_names = list(SCENARIOS)
     scenarios: dict[str, str] = {}
+    taken: dict[str, int] = {}
     bad_overdue = 0
     for i, day in enumerate(days):
         matter = f"DC-{year}-{i + 1:04d}"
         kind = kinds[i % len(kinds)]
         title = rng.choice(TITLES.get(policy.kinds[kind].core_kind, TITLES["other"]))
+        if kind in SOURCED:  # no two matters of a year with the same title and source (重复登记)
+            taken[title] = taken.get(title, 0) + 1
+            if taken[title] > 1:
+                title = f"{title}（{taken[title]}）"
         if (end - day).days < 25:
             scenario = "running"
         else:
@@ -664,26 +684,30 @@ class DemoResult:
 
 def pick_subjects(snapshot: Any) -> dict[str, str]:
     """A matter (or period) for each document kind the jurisdiction has (``available_kinds``: no
-    约谈通知 where the document has no 约谈), chosen from the demo's ledger."""
-    from ducha_core.documents.render import available_kinds
+    约谈通知 where the document has no 约谈), chosen from the demo's ledger: a matter document only
+    for a matter whose step is recorded (a 约谈通知 for a matter with a 约谈 …); a kind whose step
+    never happened is left out (nothing is written for it)."""
+    from ducha_core.documents.render import DOC_KINDS, available_kinds
 
     rows = snapshot.rows
 
-    def first(pred: Callable, fallback: str | None = None) -> str | None:
-        return next((r.id for r in reversed(rows) if pred(r)), fallback)
+    def first(pred: Callable) -> str | None:
+        return next((r.id for r in reversed(rows) if pred(r)), None)
 
-    any_id = rows[-1].id if rows else None
-    assigned = first(lambda r: r.matter.assigned_on is not None and not r.done, first(lambda r: r.matter.assigned_on is not None, any_id))
-    red = first(lambda r: r.light == "red", assigned)
-    report = first(lambda r: r.done and r.matter.returns, first(lambda r: r.done, any_id))
-    interviewed = first(lambda r: r.matter.last("interview") is not None,
-                        first(lambda r: any(e.data.get("step") for e in r.matter.events), red))
+    def recorded(step: str, pred: Callable = lambda r: True) -> str | None:
+        """The latest matter with ``step`` recorded, preferring one with ``pred``."""
+        return first(lambda r: snapshot.step_event(r.matter, step) is not None and pred(r)) or first(
+            lambda r: snapshot.step_event(r.matter, step) is not None)
+
     q = (snapshot.as_of.month - 1) // 3 + 1
-    ordered = first(lambda r: r.matter.last("order") is not None, red)
-    subjects = {"assignment": assigned, "reminder": red, "special_report": report,
-                "bulletin": f"{snapshot.as_of.year}-Q{q}", "interview": interviewed, "order": ordered,
-                "assessment": str(snapshot.as_of.year)}
-    return {kind: subjects[kind] for kind in available_kinds(snapshot.policy) if kind in subjects}
+    preferred = {"assignment": lambda r: not r.done, "reminder": lambda r: r.light == "red",
+                 "special_report": lambda r: r.done and r.matter.returns}
+    subjects: dict[str, str | None] = {"bulletin": f"{snapshot.as_of.year}-Q{q}", "assessment": str(snapshot.as_of.year)}
+    for kind in available_kinds(snapshot.policy):
+        spec = DOC_KINDS[kind]
+        if spec.subject == "matter":
+            subjects[kind] = recorded(spec.step, preferred.get(kind, lambda r: True))
+    return {kind: subjects[kind] for kind in available_kinds(snapshot.policy) if subjects.get(kind) is not None}
 
 
 def build(target: str | Path, jurisdiction: str | None = None, *, year: int = 2025, as_of: date | None = None,
@@ -713,6 +737,7 @@ def build(target: str | Path, jurisdiction: str | None = None, *, year: int = 20
     probe = plan_settings(base_policy, year)
     policy = resolve_policy(jid, settings=probe) if probe else base_policy
     demo = plan_year(policy, cal, year=year, as_of=as_of, matters=matters)
+    demo.settings = {**probe, **demo.settings}  # the deployment states the issued date it planned with
     timings["plan"] = time.perf_counter() - t0
 
     prepare_dir(target)

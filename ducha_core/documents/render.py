@@ -26,11 +26,21 @@ Which kinds a jurisdiction has: a kind documents one step of the procedure (``Do
 exists only where the jurisdiction's procedure has that step (``available_kinds``): 约谈通知 only
 where the document provides for 约谈, and so on. Rendering another kind is refused.
 
+A matter document exists once its step is recorded on the matter (``step_event``: the latest up to
+the day asked for, or the one of the day ``on``) and is as of that step's day (``as_of_step``): its
+成文日期 (``today`` in templates) and every fact it states. None recorded, or the matter withdrawn:
+an ``InputError`` naming the command that records the step. A period document (督查通报, 年度考核汇总)
+is refused for a period not begun by its day (``check_period``). A table left with only its header
+row says 「本期无。」 (``empty_tables``).
+
 文号: a document's number (``doc_no`` in templates) follows the deployment's pattern for its kind
 (``[documents] number_pattern.<kind> = "渭高督字〔{year}〕{n}号"`` in ``ducha.toml``) and is blank
-where none is set: nothing is made up. ``{n}`` counts the documents of that kind issued that year,
-read from the log (``document_number``): a matter document is issued when its step is recorded, a
-督查通报 is an issue of the office's 通报 (第N期: the Nth day that year on which 通报 were recorded).
+where none is set: nothing is made up. A matter document's ``{n}`` counts the steps of its kind
+recorded that year up to its own (``document_seq``); a period document's comes from the store's
+register of issued numbers (``Snapshot.issued``, written by ``ducha doc … --issue``), and until it
+is issued it is ``UNNUMBERED`` (「（未编号：预览）」).
+
+The 发文机关 (``issuer`` in templates) is ``[documents] issuer`` in ``ducha.toml``, else the office.
 """
 
 from __future__ import annotations
@@ -47,7 +57,7 @@ import markupsafe
 
 from ducha_core.documents.snapshot import SHORT_LIGHT, Period, Snapshot, cn_date, parse_period
 from ducha_core.errors import InputError
-from ducha_core.events import ACTIONS
+from ducha_core.events import ACTIONS, Event
 from ducha_core.matter import LIGHT_NAMES, MatterState
 
 
@@ -120,6 +130,58 @@ def check_kind(policy: Any, kind: str) -> DocKind:
         raise InputError(f"{j.name}《{j.document.title}》未规定{action}环节，没有{spec.name}（{kind}）；"
                          f"本辖区可生成的公文：{kinds_text(policy)}")
     return spec
+
+
+def local_names(policy: Any) -> dict[str, tuple[str, ...]]:
+    """What a jurisdiction calls each document kind it has (``available_kinds``), read off the
+    ``name`` block of its template (a plugin's override or the core's): 渭南 督办通知 for a
+    催办通知, 鄂尔多斯 责成落实通知 or 限期整改通知 for a 督办令. A name the block computes from the
+    record reads as every text it may give; the kind's name where the block cannot be read so."""
+    env = environment(policy)
+    probe = Snapshot(policy, None, date.today(), [])
+    out: dict[str, tuple[str, ...]] = {}
+    for kind in available_kinds(policy):
+        spec = DOC_KINDS[kind]
+        try:
+            names = _block_names(env, spec.template, probe)
+        except (jinja2.TemplateError, InputError, AttributeError, TypeError, ValueError):
+            names = ()
+        out[kind] = names or (spec.name,)
+    return out
+
+
+def _block_names(env: jinja2.Environment, template: str, probe: Snapshot) -> tuple[str, ...]:
+    from jinja2 import nodes
+
+    tree = env.parse(env.loader.get_source(env, template)[0])
+    block = next((b for b in tree.find_all(nodes.Block) if b.name == "name"), None)
+    if block is None:  # the default: the kind's name
+        return ()
+    assigned = {a.target.name: a.node for a in tree.find_all(nodes.Assign) if isinstance(a.target, nodes.Name)}
+
+    def texts(expr: Any) -> list[str]:
+        if isinstance(expr, nodes.Const) and isinstance(expr.value, str):
+            return [expr.value]
+        if isinstance(expr, nodes.CondExpr):  # the usual name (else) first, then the special one
+            return [*texts(expr.expr2), *texts(expr.expr1)] if expr.expr2 is not None else texts(expr.expr1)
+        if isinstance(expr, nodes.Name) and expr.name in assigned:
+            return texts(assigned[expr.name])
+        if isinstance(expr, nodes.Call) and isinstance(expr.node, nodes.Getattr) \
+                and isinstance(expr.node.node, nodes.Name) and expr.node.node.name == "snapshot" \
+                and all(isinstance(a, nodes.Const) for a in expr.args) and not expr.kwargs:
+            return [str(getattr(probe, expr.node.attr)(*(a.value for a in expr.args)))]
+        return []
+
+    options = [""]
+    for output in block.body:
+        if not isinstance(output, nodes.Output):
+            return ()
+        for child in output.nodes:
+            found = [child.data] if isinstance(child, nodes.TemplateData) else texts(child)
+            if not found:
+                return ()
+            options = [o + t for o in options for t in found]
+    return tuple(dict.fromkeys(o.strip() for o in options if o.strip()))
 
 
 def check_pattern(pattern: Any) -> str | None:
@@ -237,6 +299,42 @@ def _finalize(ctx: jinja2.runtime.Context, value: Any) -> Any:
     return value
 
 
+#: the command that records each step a matter document documents (for the message when none is recorded)
+STEP_COMMANDS = {"assign": "assign", "remind": "remind", "report_up": "step report_up", "interview": "interview",
+                 "order": "order"}
+#: the 文号 of a period document not issued yet (``ducha doc … --issue`` numbers it): a preview
+UNNUMBERED = "（未编号：预览）"
+
+
+def step_event(snapshot: Snapshot, kind: str, matter: MatterState, *, on: date | None = None) -> Event:
+    """The step a matter document documents: the latest ``DocKind.step`` recorded on ``matter`` up
+    to the snapshot's day (on the day ``on``, if given). None recorded: an ``InputError`` (one
+    line) naming the command that records it."""
+    event = snapshot.step_event(matter, DOC_KINDS[kind].step, on=on)
+    if event is None:
+        raise no_step(snapshot, kind, matter, on=on)
+    return event
+
+
+def no_step(snapshot: Snapshot, kind: str, matter: MatterState, *, on: date | None = None,
+            upto: date | None = None) -> InputError:
+    """The error for a matter document whose step is not recorded (up to ``upto``, the snapshot's
+    day; on the day ``on``): 「事项 DC-2025-0001 没有记录约谈（interview），没有约谈通知；先记录：
+    ducha interview DC-2025-0001 --as 人员id --on 日期」."""
+    spec = DOC_KINDS[kind]
+    upto = upto or snapshot.as_of
+    t = snapshot.transition(spec.step)
+    step = ((t.name if t is not None and t.name else "") or snapshot.policy.action_name(spec.step)).split("（")[0]
+    command = f"ducha {STEP_COMMANDS.get(spec.step, 'step ' + spec.step)} {matter.id} --as 人员id --on 日期"
+    recorded = sorted({e.on for e in matter.events if e.action == spec.step and e.on <= upto})
+    if on is not None:
+        days = "、".join(str(d) for d in recorded)
+        return InputError(f"事项 {matter.id} 在 {on} 没有记录{step}（{spec.step}），没有这一天的{spec.name}；"
+                          + (f"已记录{step}的日期：{days}" if days else f"先记录：{command}"))
+    when = f"截至 {upto} " if any(e.action == spec.step for e in matter.events) else ""
+    return InputError(f"事项 {matter.id} {when}没有记录{step}（{spec.step}），没有{spec.name}；先记录：{command}")
+
+
 def document_seq(
     snapshot: Snapshot,
     kind: str,
@@ -244,42 +342,36 @@ def document_seq(
     period: Period | None = None,
     *,
     today: date | None = None,
-) -> tuple[int, int]:
+) -> tuple[int, int] | None:
     """(year, n) of a document: n - 1 documents of this kind were issued that year before it.
 
     A matter document is issued when its step is recorded (督查通知单 with 交办, 催办通知 with 催办,
-    督查专报 with 向领导报告, 约谈通知 with 约谈): it is numbered by the matter's latest such event on
-    or before ``today`` among every such event of its year in the log (all matters, confidential ones
-    too; ordered by day, then by the order they were recorded). A document drafted before its step is
-    recorded takes the next number of ``today``'s year.
+    督查专报 with 向领导报告, 约谈通知 with 约谈, 督办令 with 下达督办令): it is numbered by the
+    matter's latest such event on or before ``today`` among every such event of its year in the log
+    (all matters, confidential and withdrawn ones too: a number is never reused; ordered by day,
+    then by the order they were recorded). None recorded: the number its step would take if recorded
+    ``today`` — no document is made without its step (``step_event``), so none is used up.
 
-    A 督查通报 is an issue (期) of the office's 通报: one issue for each day on which 通报 (表扬, 批评:
-    the ``bulletin`` step) were recorded. The bulletin of a period is the issue of the period's latest
-    such day (on or before ``today``), numbered by the 通报 days of its year before it; a period with
-    none recorded is a new issue, after every 通报 day of the period's year up to ``today``. So the
-    第N期 counts the bulletins issued, whatever the period's month or quarter is.
+    A document that is not a matter's step (督查通报, 年度考核汇总: ``DocKind.subject`` "period") is
+    numbered when it is issued (``ducha doc … --issue``): the store's register gives each (kind,
+    period) the next n of the kind in the period's year, once; reissued, it keeps it. None: not
+    issued yet.
     """
     spec = DOC_KINDS[kind]
     today = today or snapshot.as_of
     if spec.subject == "period":
         if period is None:
             raise InputError(f"{spec.name} needs a period")
-        year = period.start.year
-        days = sorted({k[0] for k in snapshot.step_keys(spec.step) if k[0].year == year and k[0] <= today})
-        own = [d for d in days if period.covers(d)]
-        if own:
-            return year, 1 + days.index(own[-1])
-        return year, 1 + len(days)
+        return snapshot.issued.get((kind, period.key))
     if matter is None:
         raise InputError(f"{spec.name} needs a matter")
     keys = snapshot.step_keys(spec.step)
     own = [(e.on, e.seq, matter.id, i) for i, e in enumerate(matter.events) if e.action == spec.step and e.on <= today]
-    if own:
-        key = own[-1]
-        year = key[0].year
-        return year, 1 + sum(1 for k in keys if k[0].year == year and k < key)
-    year = today.year
-    return year, 1 + sum(1 for k in keys if k[0].year == year and k[0] <= today)
+    if not own:  # the number its step would take if recorded ``today`` (no such document is made: ``step_event``)
+        return today.year, 1 + sum(1 for k in keys if k[0].year == today.year and k[0] <= today)
+    key = own[-1]
+    year = key[0].year
+    return year, 1 + sum(1 for k in keys if k[0].year == year and k < key)
 
 
 def document_number(
@@ -290,12 +382,25 @@ def document_number(
     *,
     today: date | None = None,
 ) -> str:
-    """The 文号 of a document by the deployment's pattern for its kind; ``""`` where none is set."""
+    """The 文号 of a document by the deployment's pattern for its kind; ``""`` where none is set;
+    ``UNNUMBERED`` for a period document not issued yet (a preview)."""
     pattern = snapshot.number_patterns.get(kind)
     if not pattern:
         return ""
-    year, n = document_seq(snapshot, kind, matter, period, today=today)
+    seq = document_seq(snapshot, kind, matter, period, today=today)
+    if seq is None:
+        return UNNUMBERED
+    year, n = seq
     return pattern.format(year=year, n=n)
+
+
+def check_period(snapshot: Snapshot, period: Period) -> Period:
+    """``period`` if it has begun by the snapshot's day; else an ``InputError`` (one line): a
+    document about a period not yet begun states nothing."""
+    if period.start > snapshot.as_of:
+        raise InputError(f"{period.label}（{period.key}）自 {period.start} 开始，截至 {snapshot.as_of} 尚未开始，"
+                         "没有可通报的情况；请写已开始的期间")
+    return period
 
 
 def context(
@@ -320,7 +425,7 @@ def context(
     else:
         if not subject:
             raise InputError(f"{spec.name} needs a period: ducha doc {kind} 2025-Q3 (or 2025, 2025-09)")
-        period = parse_period(subject)
+        period = check_period(snapshot, parse_period(subject))
         matters = snapshot.in_period(period)
     today = today or snapshot.as_of
     findings = [f for f in snapshot.findings if matter is None or f.matter == matter.id
@@ -336,6 +441,8 @@ def context(
         "today": today,
         "as_of": snapshot.as_of,
         "office": policy.jurisdiction.office,
+        # 发文机关 ([documents] issuer in ducha.toml): 发文机关标志, 署名, 印发机关, 编发机关; else the office
+        "issuer": snapshot.issuer or policy.jurisdiction.office,
         "units": snapshot.units,
         "people": snapshot.people,
         "rows": [snapshot.row(s) for s in matters],
@@ -372,7 +479,6 @@ def context(
         ctx["praise"] = snapshot.bulletins("praise", period)
         ctx["criticism"] = snapshot.bulletins("criticism", period)
         ctx["status_groups"] = snapshot.by_progress_status(matters)
-        ctx["issue_no"] = document_seq(snapshot, kind, None, period, today=today)[1]
     if extra:
         ctx.update(extra)
     return ctx
@@ -447,8 +553,28 @@ def _inline(text: str) -> str:
     return "".join(line.strip(" \t\r") for line in text.split("\n"))
 
 
-def render_document(snapshot: Snapshot, kind: str, subject: str | None, *, today: date | None = None) -> Document:
-    """The document of ``kind`` about a matter or period: its template's blocks, rendered one by one."""
+def as_of_step(snapshot: Snapshot, kind: str, subject: str | None, *, today: date | None = None,
+               on: date | None = None) -> tuple[Snapshot, date | None]:
+    """A matter document documents its step (``step_event``: the latest recorded up to ``today``,
+    or the one of the day ``on``) and is as of that step's day: its 成文日期 and the facts it states.
+    Returns the snapshot as of that day and the day; a period document: ``snapshot`` and ``today``."""
+    spec = check_kind(snapshot.policy, kind)
+    if spec.subject != "matter" or not subject:
+        return snapshot, today
+    upto = min(today or snapshot.as_of, snapshot.as_of)
+    matter = snapshot.matter(subject)
+    event = next((e for e in reversed(matter.events)
+                  if e.action == spec.step and e.on <= upto and (on is None or e.on == on)), None)
+    if event is None:
+        raise no_step(snapshot, kind, matter, on=on, upto=upto)
+    return snapshot.at(event.on), event.on
+
+
+def render_document(snapshot: Snapshot, kind: str, subject: str | None, *, today: date | None = None,
+                    on: date | None = None) -> Document:
+    """The document of ``kind`` about a matter or period: its template's blocks, rendered one by one.
+    A matter document is as of its step's day (``as_of_step``)."""
+    snapshot, today = as_of_step(snapshot, kind, subject, today=today, on=on)
     env = environment(snapshot.policy)
     ctx = context(snapshot, kind, subject, today=today)
     # as globals, so that macros imported from another template (without context) see them too
@@ -472,7 +598,7 @@ def render_document(snapshot: Snapshot, kind: str, subject: str | None, *, today
         byline=_inline(parts.get("byline", "")),
         title=_inline(parts.get("title", "")),
         addressee=_inline(parts.get("addressee", "")),
-        body=renumber_lists(_tidy(parts.get("body", ""))).strip(),
+        body=empty_tables(renumber_lists(_tidy(parts.get("body", "")))).strip(),
         attachments=tuple(_inline(line) for line in parts.get("attachments", "").splitlines() if line.strip()),
         signature=_inline(parts.get("signature", "")),
         date=_cn_dates(_inline(parts.get("date", ""))),
@@ -491,6 +617,29 @@ def _legacy_document(spec: DocKind, text: str) -> Document:
         return Document(kind=spec, name=spec.name, body=text.strip())
     body = "\n".join(lines[:at] + lines[at + 1:]).strip()
     return Document(kind=spec, name=spec.name, title=lines[at][2:].strip(), body=renumber_lists(body).strip())
+
+
+#: what a table with no rows says instead (a header row over nothing reads as a fault)
+NO_ROWS = "本期无。"
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def empty_tables(text: str) -> str:
+    """Every Markdown table that has only its header row replaced by ``NO_ROWS`` (「本期无。」)."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        starts = line.lstrip().startswith("|") and (not out or not out[-1].lstrip().startswith("|"))
+        if starts and i + 1 < len(lines) and _TABLE_RULE.match(lines[i + 1]) and "|" in lines[i + 1] \
+                and (i + 2 >= len(lines) or not lines[i + 2].lstrip().startswith("|")):
+            out.append(NO_ROWS)
+            i += 2
+            continue
+        out.append(line)
+        i += 1
+    return "\n".join(out)
 
 
 def renumber_lists(text: str) -> str:
@@ -558,8 +707,9 @@ def banji_lines(doc: Document) -> list[str]:
     return lines
 
 
-def render_markdown(snapshot: Snapshot, kind: str, subject: str | None, *, today: date | None = None) -> str:
-    return layout_markdown(render_document(snapshot, kind, subject, today=today))
+def render_markdown(snapshot: Snapshot, kind: str, subject: str | None, *, today: date | None = None,
+                    on: date | None = None) -> str:
+    return layout_markdown(render_document(snapshot, kind, subject, today=today, on=on))
 
 
 def _tidy(text: str) -> str:
@@ -593,8 +743,9 @@ def inline_to_html(text: str) -> markupsafe.Markup:
     return markupsafe.Markup(markdown_parser().renderInline(text))
 
 
-def render_html(snapshot: Snapshot, kind: str, subject: str | None, *, today: date | None = None) -> str:
-    return layout_html(render_document(snapshot, kind, subject, today=today), environment(snapshot.policy))
+def render_html(snapshot: Snapshot, kind: str, subject: str | None, *, today: date | None = None,
+                on: date | None = None) -> str:
+    return layout_html(render_document(snapshot, kind, subject, today=today, on=on), environment(snapshot.policy))
 
 
 def layout_html(doc: Document, env: jinja2.Environment) -> str:
@@ -657,12 +808,12 @@ FORMATS = ("md", "html", "docx")
 
 
 def render(snapshot: Snapshot, kind: str, subject: str | None, fmt: str = "md", *,
-           today: date | None = None) -> Any:
+           today: date | None = None, on: date | None = None) -> Any:
     """A document of ``kind`` about a matter or a period: Markdown (``md``) or printable HTML as text,
     or a Word file (``docx``, GB/T 9704-2012 layout) as bytes."""
     if fmt not in FORMATS:
         raise InputError(f"unknown format '{fmt}'; use md, html or docx")
-    return layout(render_document(snapshot, kind, subject, today=today), fmt, snapshot.policy)
+    return layout(render_document(snapshot, kind, subject, today=today, on=on), fmt, snapshot.policy)
 
 
 def layout(doc: Document, fmt: str, policy: Any) -> Any:

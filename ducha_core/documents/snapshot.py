@@ -2,7 +2,9 @@
 
 A ``Snapshot`` is built from a ``Ledger`` (``Snapshot.from_ledger``) or, without a store, from
 events folded through a ``MatterEngine`` (``Snapshot.from_events``: tests, the demo's planner).
-Everything here is computed from matter states; nothing is stored.
+Everything here is computed from matter states; nothing is stored. Withdrawn matters (撤销) are in no
+figure or list (``states`` leaves them out); a matter's title is its title now (``titles``); ``at``
+gives the same ledger as of an earlier day (a matter document is as of its step's day).
 
 What documents say comes from here, read from the record as the CLI wrote it: the words of a step
 (``said``: ``--note``, ``--reason`` …), why it was taken (``reason``: what was recorded, else the rule it
@@ -28,7 +30,8 @@ from ducha_core.escalation import year_named as _year_named
 from ducha_core.events import Event
 from ducha_core.matter import LIGHT_NAMES, MatterEngine, MatterState, light
 from ducha_core.model import Person, Unit
-from ducha_core.obligations import OFFICE, Obligation, all_obligations, headline, result_on_time
+from ducha_core.obligations import OFFICE, OWED, Obligation, all_obligations, headline
+from ducha_core.policy import WITHDRAWN
 
 LIGHTS = ("red", "yellow", "green", "done", "none")
 SHORT_LIGHT = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "done": "已办结/已报送", "none": "未交办"}
@@ -56,6 +59,9 @@ SAID_FIELDS = ("note", "summary", "reason", "reasons", "method", "progress", "vi
                "requirements")
 _PLAIN = frozenset({"note", "summary", "reason", "reasons"})
 BULLETIN_NAMES = {"praise": "通报表扬", "criticism": "通报批评"}
+#: a date in a step's free text: ISO (2025-10-20), or Chinese with a month and a day (10月20日)
+_ISO_DAY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+_HAS_DAY = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]")
 #: the unit's 口 when its ``line`` is not set in ``ducha.toml`` (分口汇总)
 NO_LINE = "未分口单位"
 
@@ -82,6 +88,51 @@ def _as_dict(items: Any, key: str = "id") -> dict[str, Any]:
     if isinstance(items, Mapping):
         return dict(items)
     return {getattr(item, key): item for item in items}
+
+
+def _engine_for(policy: Any, calendar: Any, people: Mapping[str, Person]) -> MatterEngine:
+    """A MatterEngine whose directory is ``people`` (an unknown actor read as a role, as in tests)."""
+    if not people:
+        return MatterEngine(policy, calendar)
+
+    def directory(actor: str) -> Person:
+        if actor in people:
+            return people[actor]
+        role, _, unit = actor.partition(":")
+        return Person(actor, actor, roles=(role,), unit=unit or None)
+
+    return MatterEngine(policy, calendar, directory)
+
+
+def _titled(state: MatterState, titles: Mapping[str, str]) -> MatterState:
+    """``state`` with its title as it is now (``titles``), where that differs."""
+    title = titles.get(state.id)
+    return attrs.evolve(state, title=title) if title and title != state.title else state
+
+
+def _later_facts(ledger: Any, as_of: date) -> tuple[dict[str, str], set[str]]:
+    """What the log says after ``as_of`` that documents as of ``as_of`` state as it is now: each
+    matter's title (a 笔误 corrected later, ``ducha correct --title``) and the matters withdrawn
+    since (撤销: registered by mistake, in no figure). Read from the read model (the matters as
+    they are now), and only when the log has corrections or withdrawals after ``as_of``."""
+    store = getattr(ledger, "store", None)
+    if store is None or not hasattr(store, "matter_rows"):
+        return {}, set()
+    try:
+        last = store.last_event_date()
+        if last is None or last <= as_of:
+            return {}, set()
+        count = getattr(store, "count_steps", None)
+        after, end = (as_of + timedelta(days=1)).isoformat(), date.max.isoformat()
+        if count is not None and not any(count(action, after, end) for action in ("correct", "withdraw")):
+            return {}, set()
+        from ducha_core.store import MATTER_COLUMNS
+
+        title, state = MATTER_COLUMNS.index("title"), MATTER_COLUMNS.index("state")
+        rows = store.matter_rows()
+    except Exception:  # a store without a read model to answer: the titles as of the day
+        return {}, set()
+    return {r[0]: r[title] for r in rows}, {r[0] for r in rows if r[state] == WITHDRAWN}
 
 
 @attrs.frozen
@@ -287,17 +338,38 @@ class Snapshot:
     #: some out: documents are numbered over all of them (``step_keys``); None: ``states``
     _every: list[MatterState] | None = attrs.field(default=None, repr=False)
     _keys: dict[str, list[tuple]] = attrs.field(factory=dict, repr=False)
+    #: the matters withdrawn (撤销, registered by mistake) by now — as of today, not only as of
+    #: ``as_of``: they are in no document's figures or lists (``states`` and ``_every`` leave them
+    #: out), but the 文号 their steps took stay taken (``step_keys``)
+    _withdrawn: list[MatterState] = attrs.field(factory=list, repr=False)
+    #: ids of the withdrawn matters the reader may see (a document about one is refused, saying so)
+    withdrawn_ids: frozenset[str] = frozenset()
+    #: 发文机关 (``[documents] issuer`` in ducha.toml): the 发文机关标志, 署名 and 印发机关; "" : the office
+    issuer: str = ""
+    #: the 文号 register of the documents that are not a matter's step (督查通报, 年度考核汇总):
+    #: (kind, subject) -> (year, n), as issued (``ducha doc … --issue``); read from the store
+    issued: dict[tuple[str, str], tuple[int, int]] = attrs.field(factory=dict)
+    #: each matter's title as it is now (a 笔误 corrected after ``as_of`` by ``ducha correct --title``),
+    #: where it differs from its title as of ``as_of``
+    titles: dict[str, str] = attrs.field(factory=dict)
+    #: the engine that folded the states (``at`` folds them again, as of an earlier day)
+    _engine: Any = attrs.field(default=None, repr=False)
 
     # --- construction ----------------------------------------------------------------------------
 
     @classmethod
     def from_ledger(cls, ledger: Any, as_of: date, *, viewer: str | None = None, all_visible: bool = False) -> Snapshot:
         """The ledger as of a day. Confidential matters are left out unless ``viewer`` may see them
-        (``Ledger.visible``) or ``all_visible``."""
+        (``Ledger.visible``) or ``all_visible``; withdrawn matters (撤销) are left out, and every
+        matter carries its title as it is now (``titles``)."""
         config = getattr(ledger, "config", None)
-        every = ledger.states(as_of=as_of, explain=False)
+        titles, gone = _later_facts(ledger, as_of)
+        folded = [_titled(s, titles) for s in ledger.states(as_of=as_of, explain=False)]
+        withdrawn = [s for s in folded if s.state == WITHDRAWN or s.id in gone]
+        every = [s for s in folded if not (s.state == WITHDRAWN or s.id in gone)]
         states = [s for s in every if all_visible or ledger.visible(s, viewer)]
         states.sort(key=lambda s: (s.registered_on, s.id))
+        store = getattr(ledger, "store", None)
         return cls(
             ledger.policy,
             ledger.calendar,
@@ -307,6 +379,12 @@ class Snapshot:
             _as_dict(getattr(config, "people", None)),
             number_patterns=dict(getattr(config, "number_patterns", None) or {}),
             every=None if len(states) == len(every) else every,
+            withdrawn=withdrawn,
+            withdrawn_ids=frozenset(s.id for s in withdrawn if all_visible or ledger.visible(s, viewer)),
+            issuer=getattr(config, "issuer", None) or "",
+            issued=store.issued_numbers() if hasattr(store, "issued_numbers") else {},
+            titles=titles,
+            engine=getattr(ledger, "engine", None),
         )
 
     @classmethod
@@ -320,24 +398,56 @@ class Snapshot:
         people: Any = None,
         *,
         number_patterns: Mapping[str, str] | None = None,
+        issuer: str = "",
+        issued: Mapping[tuple[str, str], tuple[int, int]] | None = None,
     ) -> Snapshot:
+        """The ledger of ``events`` as of a day (events after it are read only for what is true now:
+        a title corrected later, a matter withdrawn later)."""
+        events = list(events)
         people_d = _as_dict(people)
-        directory = None
-        if people_d:
-            def directory(actor: str) -> Person:
-                if actor in people_d:
-                    return people_d[actor]
-                role, _, unit = actor.partition(":")
-                return Person(actor, actor, roles=(role,), unit=unit or None)
-        engine = MatterEngine(policy, calendar, directory) if directory else MatterEngine(policy, calendar)
+        engine = _engine_for(policy, calendar, people_d)
+        titles: dict[str, str] = {}
+        gone: set[str] = set()
         by_matter: dict[str, list[Event]] = defaultdict(list)
         for event in events:
             if event.on <= as_of:
                 by_matter[event.matter].append(event)
-        states = [engine.fold(evs) for evs in by_matter.values()]
-        states.sort(key=lambda s: (s.registered_on, s.id))
+            elif event.action == "correct" and str(event.data.get("title") or "").strip():
+                titles[event.matter] = str(event.data["title"]).strip()
+            if event.action == "withdraw":
+                gone.add(event.matter)
+        folded = [_titled(engine.fold(evs), titles) for evs in by_matter.values()]
+        states = sorted((s for s in folded if s.id not in gone), key=lambda s: (s.registered_on, s.id))
+        withdrawn = [s for s in folded if s.id in gone]
         return cls(policy, calendar, as_of, states, _as_dict(units), people_d,
-                   number_patterns=dict(number_patterns or {}))
+                   number_patterns=dict(number_patterns or {}), withdrawn=withdrawn,
+                   withdrawn_ids=frozenset(s.id for s in withdrawn), issuer=issuer, issued=dict(issued or {}),
+                   titles=titles, engine=engine)
+
+    def at(self, day: date) -> Snapshot:
+        """The same ledger as of an earlier day (a matter document is as of its step's day): the
+        states folded again from their events up to ``day``; titles and withdrawals as now."""
+        if day == self.as_of:
+            return self
+        if day > self.as_of:
+            raise InputError(f"台账截至 {self.as_of}，不能读取 {day} 的情况")
+        engine = self._engine or _engine_for(self.policy, self.calendar, self.people)
+
+        def refold(states: Iterable[MatterState]) -> list[MatterState]:
+            out = []
+            for state in states:
+                events = [e for e in state.events if e.on <= day]
+                if events:
+                    out.append(_titled(engine.fold(events), self.titles))
+            return out
+
+        visible = {s.id for s in self.states}
+        every = refold(self._every if self._every is not None else self.states)
+        states = [s for s in every if s.id in visible]
+        states.sort(key=lambda s: (s.registered_on, s.id))
+        return attrs.evolve(self, as_of=day, states=states, findings=None, rows=None,
+                            every=None if len(states) == len(every) else every, keys={},
+                            withdrawn=refold(self._withdrawn))
 
     # --- names -----------------------------------------------------------------------------------
 
@@ -376,7 +486,15 @@ class Snapshot:
         for state in self.states:
             if state.id == matter_id:
                 return state
+        if matter_id in self.withdrawn_ids:
+            raise InputError(f"事项 {matter_id} 已撤销（误登记，不计入统计），不生成公文")
         raise InputError(f"没有事项 {matter_id}（截至 {self.as_of}）；ducha ledger 列出各事项")
+
+    def step_event(self, state: MatterState, action: str, *, on: date | None = None) -> Event | None:
+        """The latest ``action`` step recorded on ``state`` up to the snapshot's day (on the day
+        ``on``, if given): the step a matter document documents; None if there is none."""
+        return next((e for e in reversed(state.events)
+                     if e.action == action and e.on <= self.as_of and (on is None or e.on == on)), None)
 
     # --- derived ---------------------------------------------------------------------------------
 
@@ -385,8 +503,8 @@ class Snapshot:
         order documents are numbered (confidential matters included: a number is never reused)."""
         keys = self._keys.get(action)
         if keys is None:
-            keys = sorted((e.on, e.seq, s.id, i) for s in (self._every if self._every is not None else self.states)
-                          for i, e in enumerate(s.events) if e.action == action)
+            every = [*(self._every if self._every is not None else self.states), *self._withdrawn]
+            keys = sorted((e.on, e.seq, s.id, i) for s in every for i, e in enumerate(s.events) if e.action == action)
             self._keys[action] = keys
         return keys
 
@@ -411,8 +529,8 @@ class Snapshot:
             overdue = self.calendar.workdays_between(due, self.as_of)
         done = lt == "done"
         on_time: bool | None = None
-        if done:  # the original time limit counts (a rework's own deadline does not make it on time)
-            on_time = result_on_time([o for o in obligations if o.starts <= self.as_of])
+        if done:  # as `ducha show` and `ducha obligations` call each time limit (one definition)
+            on_time = on_time_verdict([o for o in obligations if o.starts <= self.as_of], self.as_of)
         text = self.unit_names(state.lead_units)
         if state.co_units:
             text += f"（协办：{self.unit_names(state.co_units)}）"
@@ -472,30 +590,59 @@ class Snapshot:
 
     # --- what documents say (facts read from the record; nothing made up) ------------------------
 
+    def said_parts(self, event: Event, *, kind: bool = True, until: bool = True) -> list[tuple[str, str]]:
+        """What a step records in words, part by part: (name, text), the name "" for the words
+        quoted without one (``--note``, ``--reason`` …), else the field's name (催办方式, 形象进度 …);
+        see ``said``."""
+        data = event.data
+        parts: list[tuple[str, str]] = []
+        for key in SAID_FIELDS:
+            value = data.get(key)
+            if isinstance(value, bool) or value is None or isinstance(value, list | dict):
+                continue
+            text = str(value).strip()
+            if not text or any(text in p for _, p in parts):
+                continue
+            parts.append(("" if key in _PLAIN else self.policy.field_names.get(key, key), text))
+        for key, name in self._choice_names(event).items():
+            parts.append((self.policy.field_names.get(key, key), name))
+        day = _day(data.get("until")) if until else None
+        if day is not None:
+            parts.append(("", f"期限至{cn_date(day)}"))
+        if kind and event.action == "bulletin" and data.get("type") in BULLETIN_NAMES:
+            parts.insert(0, ("", BULLETIN_NAMES[data["type"]]))
+        return parts
+
     def said(self, event: Event, *, kind: bool = True, until: bool = True) -> str:
         """What a step records in words, as the CLI writes it (``--note``, ``--reason``, ``--reasons``,
         ``--method``, ``--progress`` …, and a jurisdiction's own fields such as 形象进度), joined with
         "；"; a choice from the document's list (督查发现的情形 …) by its name; a 通报 says which (表扬 or
         批评) unless ``kind`` is false, a date it sets (``--until``) unless ``until`` is false; "" when
         nothing was said."""
-        data = event.data
-        parts: list[str] = []
-        for key in SAID_FIELDS:
-            value = data.get(key)
-            if isinstance(value, bool) or value is None or isinstance(value, list | dict):
-                continue
-            text = str(value).strip()
-            if not text or any(text in p for p in parts):
-                continue
-            parts.append(text if key in _PLAIN else f"{self.policy.field_names.get(key, key)}：{text}")
-        for key, name in self._choice_names(event).items():
-            parts.append(f"{self.policy.field_names.get(key, key)}：{name}")
-        day = _day(data.get("until")) if until else None
-        if day is not None:
-            parts.append(f"期限至{cn_date(day)}")
-        if kind and event.action == "bulletin" and data.get("type") in BULLETIN_NAMES:
-            parts.insert(0, BULLETIN_NAMES[data["type"]])
-        return "；".join(parts)
+        return "；".join(f"{name}：{text}" if name else text for name, text in self.said_parts(event, kind=kind, until=until))
+
+    def labelled(self, event: Event | None, label: str, *, kind: bool = False, until: bool = True) -> str:
+        """What a step says, under ``label`` once: "催办事项：请于本周内报送；催办方式：电话催办"; a part
+        that has its own name keeps it and is not labelled twice ("催办方式：电话催办", never
+        "督办事项：催办方式：电话催办"); "" when nothing was said."""
+        if event is None:
+            return ""
+        parts = self.said_parts(event, kind=kind, until=until)
+        plain = "；".join(text for name, text in parts if not name)
+        named = [f"{name}：{text}" for name, text in parts if name]
+        return "；".join(([f"{label}：{plain}"] if plain else []) + named)
+
+    def why(self, event: Event | None, label: str) -> str:
+        """Why a step was taken, under ``label`` once (``labelled``: what it says; else the rule it
+        confirmed: "督办事由：下达督办令后仍无明显进展"); "" when neither was recorded."""
+        if event is None:
+            return ""
+        text = self.labelled(event, label, until=False)
+        if text:
+            return text
+        rule = self.step_rule(event)
+        condition = _condition(getattr(rule, "name", "")) if rule is not None else ""
+        return f"{label}：{condition}" if condition else ""
 
     def _choice_names(self, event: Event) -> dict[str, str]:
         """Fields of ``event`` whose value comes from a list the document names (a setting's dict:
@@ -692,6 +839,57 @@ class Snapshot:
         verb = WHAT_VERBS.get(ob.what, "报送")
         return f"{cn_date(ob.due)}前{verb}" if ob.due is not None else f"{ob.deadline.date_text}{verb}"
 
+    def consequence_text(self, rule: Any) -> str:
+        """A rung of the ladder as one clause of a notice: what happens, if what: "下达督办令后仍无明显
+        进展的，将予以通报批评" (from its name "下达督办令后仍无明显进展，通报批评")."""
+        name = str(getattr(rule, "name", ""))
+        condition = _condition(name)
+        if "：" in name:
+            then = name.split("：", 1)[1]
+        elif "，" in name:
+            then = name.rsplit("，", 1)[1]
+        else:
+            then = BULLETIN_NAMES.get(rule.data.get("type"), "") if rule.proposes == "bulletin" else ""
+            then = then or self.policy.action_name(rule.proposes)
+        then = then.split("，")[0]
+        verb = "将" if then.startswith(("予以", "给予", "提出", "由", "取消", "约谈", "责令", "移交", "追究")) else "将予以"
+        return f"{condition}的，{verb}{then}" if condition else f"{verb}{then}"
+
+    def progress_reports(self, state: MatterState) -> list[Event]:
+        """The 阶段性进展 the units reported (``ducha progress``) up to the snapshot's day: the
+        steps recorded as progress, not a result (``submit``) that also meets a progress report."""
+        return [e for e in state.events if e.action == "progress" and e.on <= self.as_of]
+
+    def owed_limits(self, state: MatterState, day: date | None = None) -> list[Obligation]:
+        """The time limits the units still owe on ``state`` as of ``day`` (the snapshot's day), each
+        with its own last day, by last day: what a reminder names (a date is never paired with
+        another limit's name)."""
+        day = min(day or self.as_of, self.as_of)
+        return sorted((o for o in self.unit_obligations(state, day) if o.status(day) in OWED),
+                      key=lambda o: (o.due is None, o.due or date.max, o.starts))
+
+    def limit_text(self, ob: Obligation) -> str:
+        """One time limit with its own name and article: "2026年11月24日前（提出办理方案，五(三)）"."""
+        due = ob.deadline
+        when = f"{cn_date(due.date)}前" if due.date is not None else (due.date_text or "随办随报")
+        if due.date is not None and due.provisional:
+            when += "（暂定）"
+        why = "，".join(x for x in (ob.name, due.citation.article if due.citation else "") if x)
+        return f"{when}（{why}）" if why else when
+
+    def talk_time(self, facts: StepFacts) -> str:
+        """When the talk of an ``interview`` step is held, as its notice states it: the step's
+        ``--time`` where it carries a date ("2025年10月20日上午9时": the notice is issued on the
+        step's day ``--on``, the talk may be later), else the step's day and that time ("2025年9月
+        26日上午9时"); "" when no time was recorded (the notice says it will be announced)."""
+        text = str(facts.data.get("time") or "").strip()
+        if not text:
+            return ""
+        text = _ISO_DAY.sub(lambda m: cn_date(_day(m.group(0))) if _day(m.group(0)) else m.group(0), text)
+        if _HAS_DAY.search(text):
+            return text
+        return f"{cn_date(facts.day)}{text}"
+
     def criticisms_in_year(self, units: Iterable[str], year: int, upto: date | None = None) -> list[Mark]:
         """The 通报批评 of any of ``units`` counting in ``year`` up to ``upto`` (the snapshot's day),
         on every matter: what 十六(二) "一年内受到通报批评两次" counts."""
@@ -744,6 +942,14 @@ class Snapshot:
 
         steps = {t.action for t in self.policy.procedure.transitions}
         return [(c, COLUMN_NAMES[c]) for c, (action, _) in COUNTED.items() if action in steps]
+
+    def leaders(self) -> str:
+        """Who a 督查专报 reports to (主送): the document's leader roles that are leaders by name
+        ("市政府分管领导、市政府主要领导"), without their gloss in parentheses; else the jurisdiction's
+        领导同志."""
+        names = [r.name.split("（")[0] for r in self.policy.roles.values() if r.scope == "leader"]
+        names = [n for n in dict.fromkeys(names) if "领导" in n]
+        return "、".join(names) or f"{self.jurisdiction.name}领导同志"
 
     def assessment_office(self) -> str:
         """Who the year summary goes to: the document's role for the assessment office (市考核办), else 考核办."""
@@ -866,6 +1072,24 @@ class Snapshot:
                 elif event.action in ESCALATION_ACTIONS or event.action == "bulletin":
                     bucket["escalated"] += 1
         return months
+
+
+def on_time_verdict(obligations: Iterable[Obligation], as_of: date) -> bool | None:
+    """Whether a matter's result came in time, read off the statuses ``ducha show`` and ``ducha
+    obligations`` give its time limits (``Obligation.status``): False when a result or answer owed
+    by a unit is 逾期完成 (late), 漏报 (missed) or was changed after its last day had passed
+    (superseded, late); None while one is still owed; else True. A 退回重新办理 owes a rework by
+    the day the office set: met by then, it is 按时完成 there and here."""
+    verdict: bool | None = True
+    for ob in obligations:
+        if ob.owed_by == (OFFICE,) or ob.what not in ("result", "answer"):
+            continue
+        status = ob.status(as_of)
+        if status in ("late", "missed") or (status == "superseded" and ob.late_by):
+            return False
+        if status in OWED:
+            verdict = None
+    return verdict
 
 
 def year_of(event: Event) -> int:

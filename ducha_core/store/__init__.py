@@ -205,12 +205,16 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def state_row(state: MatterState, obligations: Sequence[Obligation] = (), as_of: date | None = None) -> tuple:
+def state_row(state: MatterState, obligations: Sequence[Obligation] = (), as_of: date | None = None,
+              marks: Sequence[str] = ()) -> tuple:
     """The ``matters`` row of a matter state (column order of the table). ``obligations``: the
     matter's obligations as of its last event, with the next occurrence of each series
     (``ducha_core.obligations.all_obligations(..., include_next=True)``): the row keeps the most
     urgent one owed (its last day, kind, name and the units owing it) and the most working days any
-    was met late. ``as_of``: the day the row describes (default: the day of the last event)."""
+    was met late. ``as_of``: the day the row describes (default: the day of the last event).
+    ``marks``: what the consequences read across matters that the matter's events hold (the
+    policy's watched actions and yearly step ids, ``Ledger.derived_rows``), kept in the summary
+    (``"marks"``, only when there are any)."""
     from ducha_core.obligations import headline, lateness
 
     events = state.events
@@ -229,6 +233,11 @@ def state_row(state: MatterState, obligations: Sequence[Obligation] = (), as_of:
         "provisional": bool(urgent and urgent.deadline.provisional),
         "warnings": state.warnings,
     }
+    topic = events[0].data.get("topic") if events else None
+    if topic:  # what a registration is compared by for a repeat (``Ledger._check_duplicate``)
+        summary["topic"] = topic
+    if marks:
+        summary["marks"] = list(marks)
     units = set(state.lead_units)
     responsible = sorted(state.responsible.items(), key=lambda item: item[0] not in units)  # lead units first
     return (

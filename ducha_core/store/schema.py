@@ -96,6 +96,33 @@ CREATE TABLE obligations (
 CREATE INDEX obligations_due ON obligations (due);
 """
 
+#: v4: the log indexed by action and day (the 文号 of one document counted in SQL: the steps of its
+#: kind in its year before it), the read model by registration day (a year's matters)
+V4 = """
+CREATE INDEX events_action ON events (action, on_date);
+CREATE INDEX matters_registered ON matters (registered);
+"""
+
+#: v5: the register of issued 文号 of the documents that are not a matter's step (督查通报, 年度考核汇总):
+#: (kind, subject) -> (year, n), written once when the document is issued (``ducha doc … --issue``) and
+#: never changed: reissued, a document keeps its number; a number once issued is not given again. Not
+#: derived from the log (``rebuild`` leaves it as it is).
+V5 = """
+CREATE TABLE document_numbers (
+    kind      TEXT NOT NULL,
+    subject   TEXT NOT NULL,
+    year      INTEGER NOT NULL,
+    n         INTEGER NOT NULL,
+    issued_on TEXT NOT NULL,
+    PRIMARY KEY (kind, subject),
+    UNIQUE (kind, year, n)
+);
+CREATE TRIGGER document_numbers_no_update BEFORE UPDATE ON document_numbers
+    BEGIN SELECT RAISE(ABORT, 'an issued document number is never changed'); END;
+CREATE TRIGGER document_numbers_no_delete BEFORE DELETE ON document_numbers
+    BEGIN SELECT RAISE(ABORT, 'an issued document number is never reused'); END;
+"""
+
 Migration = str | Callable[[Any], None]
 
 
@@ -123,7 +150,7 @@ def _v2(conn: Any) -> None:
 
 
 #: applied in order; the database's user_version is the number applied
-MIGRATIONS: list[Migration] = [V1, _v2, V3]
+MIGRATIONS: list[Migration] = [V1, _v2, V3, V4, V5]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 

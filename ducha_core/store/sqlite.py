@@ -63,6 +63,31 @@ _TRIGGERS = {m.group(1): " ".join(m.group(0).split())
 #: where ``meta`` keeps the MAC of the head, the fingerprint of the key, and how many events the
 #: log had when the key was first used
 _MAC, _KEY_ID, _KEY_SINCE = "head_mac", "key_id", "key_since"
+#: where ``meta`` keeps the matter-id counters (``max_number``): per prefix ending in "-" (``DC-2025-``)
+#: the highest number following it in the log's matter ids (key ``id_counter:DC-2025-``), and the seq
+#: of the last event counted (events recorded past it, e.g. written outside ``append``, are counted on
+#: the next ``max_number``)
+_COUNTER, _COUNTED = "id_counter:", "id_counted_seq"
+_ID_NUMBER = re.compile(r"-(?=([0-9]+))")
+_MAX_INT = 2**63 - 1
+
+
+def _squeeze(text: object) -> str | None:
+    """The SQL function ``squeeze(text)``: the text with every blank taken out (``"".join(text.split())``)."""
+    return None if text is None else "".join(str(text).split())
+
+
+def id_numbers(matters: Iterable[str]) -> dict[str, int]:
+    """The highest number following each prefix ending in "-" of the matter ids, as the old scan
+    read it (``CAST(substr(id, len(prefix) + 1) AS INTEGER)``: the leading digits):
+    ``DC-2025-0007`` counts 7 for ``DC-2025-`` and 2025 for ``DC-``."""
+    out: dict[str, int] = {}
+    for mid in matters:
+        for match in _ID_NUMBER.finditer(mid):
+            prefix, number = mid[:match.end()], min(int(match.group(1)), _MAX_INT)
+            if number > out.get(prefix, -1):
+                out[prefix] = number
+    return out
 
 
 def _event(row: tuple) -> Event:
@@ -364,8 +389,10 @@ class SQLiteStore:
         uri = self.path.resolve().as_uri()
 
         def connect(query: str) -> sqlite3.Connection:
-            return sqlite3.connect(f"{uri}?{query}", uri=True, timeout=timeout, isolation_level=None,
+            conn = sqlite3.connect(f"{uri}?{query}", uri=True, timeout=timeout, isolation_level=None,
                                    check_same_thread=False)
+            conn.create_function("squeeze", 1, _squeeze, deterministic=True)
+            return conn
 
         try:
             if self.readonly is None:
@@ -512,6 +539,8 @@ class SQLiteStore:
                                     recorded_at, prev, digest))
                 prev = digest
             self.conn.executemany(_INSERT_EVENT, rows)
+            if self.get_meta(_COUNTED) == str(since):  # the counters were up to date: count these ids too
+                self._put_counters(id_numbers({event.matter for event in events}), seq)
             self._set_head(seq, prev)
             if key is not None:
                 self._seal(key, seq, prev, since if self.get_meta(_KEY_SINCE) is None else None)
@@ -686,12 +715,59 @@ class SQLiteStore:
         return [r[0] for r in self.conn.execute("SELECT id FROM matters ORDER BY id")]
 
     def max_number(self, prefix: str) -> int:
-        """The highest n of matter ids ``prefix + n`` in the log."""
+        """The highest n of matter ids ``prefix + n`` in the log (0: none). For a prefix ending in
+        "-" (``DC-2025-``), read from a counter kept in ``meta`` (``append`` updates it in its
+        transaction; events it has not counted yet are counted first), not from a scan of the year."""
+        if prefix.endswith("-"):
+            counters = self._count_ids()
+            if prefix in counters:
+                return counters[prefix]
+            value = self.get_meta(_COUNTER + prefix)
+            return int(value) if value is not None else 0
         row = self.conn.execute(
             "SELECT max(CAST(substr(matter, ?) AS INTEGER)) FROM events WHERE matter >= ? AND matter < ?",
             (len(prefix) + 1, prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)),
         ).fetchone()
         return row[0] or 0
+
+    def _count_ids(self) -> dict[str, int]:
+        """Count the matter ids of the events past the last one counted (all of them in a database
+        from before the counters). Inside the caller's write transaction, writes the counters and
+        returns {}; otherwise (a read, a plan) writes nothing and returns what it found (prefix ->
+        the highest number, the stored counters included)."""
+        done_text = self.get_meta(_COUNTED)
+        done = int(done_text) if done_text and done_text.isdigit() else 0
+        head = self.conn.execute("SELECT max(seq) FROM events").fetchone()[0] or 0
+        if head <= done and done_text is not None:
+            return {}
+        if done:  # the events past it, along the seq
+            ids: Iterable[str] = {r[0] for r in self.conn.execute("SELECT matter FROM events WHERE seq > ?", (done,))}
+        else:  # every matter, along the (matter, seq) index
+            ids = [r[0] for r in self.conn.execute("SELECT DISTINCT matter FROM events")]
+        found = id_numbers(ids)
+        if not self._in_tx:
+            for prefix in list(found):
+                stored = self.get_meta(_COUNTER + prefix)
+                found[prefix] = max(found[prefix], int(stored) if stored is not None else 0)
+            return found
+        self._put_counters(found, head)
+        return {}
+
+    def _put_counters(self, found: dict[str, int], seq: int) -> None:
+        """Raise the counters to ``found`` (prefix -> number) and note ``seq`` as counted (inside the
+        caller's transaction)."""
+        self.conn.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE"
+            " SET value = CAST(max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER)) AS TEXT)",
+            [(_COUNTER + prefix, str(number)) for prefix, number in found.items()])
+        self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (_COUNTED, str(seq)))
+
+    def recount_ids(self) -> None:
+        """Count every matter id of the log afresh (``rebuild``): the counters are derived from the log."""
+        with self.transaction():
+            self.conn.execute("DELETE FROM meta WHERE key >= ? AND key < ?", (_COUNTER, _COUNTER[:-1] + ";"))
+            self.conn.execute("DELETE FROM meta WHERE key = ?", (_COUNTED,))
+            self._count_ids()
 
     def last_event_date(self) -> date | None:
         row = self.conn.execute("SELECT max(last_on) FROM matters").fetchone()
@@ -702,6 +778,11 @@ class SQLiteStore:
         """Rows of ``matters`` (``MATTER_COLUMNS`` order), filtered; ordered by id. ``created``: one
         more column, from the log: NULL if the log has no event of the matter, 0 if its first event's
         data has no key ``confidential``, else not 0 (``created_data`` then reads that data)."""
+        if ids is not None and len(ids) > 500:  # 500 at a time (SQLite's limit on parameters)
+            wanted = sorted(set(ids))
+            return [row for start in range(0, len(wanted), 500)
+                    for row in self.matter_rows(unit=unit, kind=kind, registered_upto=registered_upto,
+                                                ids=wanted[start:start + 500], created=created)]
         cols = ", ".join(f"m.{c}" for c in MATTER_COLUMNS)
         if created:
             cols += (", (SELECT instr(e.data, '\"confidential\"') FROM events e WHERE e.matter = m.id"
@@ -752,10 +833,11 @@ class SQLiteStore:
                     out[row[0]][2].append(row)
         return out
 
-    def histories(self, lo: str | None = None, hi: str | None = None, *, bulk: bool = False) -> Iterator[list[Event]]:
-        """Each matter's events in order (matters ordered by id; ``lo`` <= id < ``hi``), read along the
-        (matter, seq) index. ``bulk`` (rebuild): events carry seq but not their hashes, and equal data
-        texts share one dict, which the reader must not change."""
+    def histories(self, lo: str | None = None, hi: str | None = None, *, bulk: bool = False,
+                  ids: Sequence[str] | None = None) -> Iterator[list[Event]]:
+        """Each matter's events in order (matters ordered by id; ``lo`` <= id < ``hi``; with ``ids``,
+        only those matters), read along the (matter, seq) index. ``bulk`` (rebuild): events carry seq
+        but not their hashes, and equal data texts share one dict, which the reader must not change."""
         sql = f"SELECT {_EVENT_COLUMNS} FROM events"
         where, args = [], []
         if lo is not None:
@@ -764,17 +846,28 @@ class SQLiteStore:
         if hi is not None:
             where.append("matter < ?")
             args.append(hi)
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        cursor = self.conn.execute(sql + " ORDER BY matter, seq", args)
+
+        def chunks() -> Iterator[list[tuple]]:
+            if ids is not None:  # a few matters: 500 at a time, in id order
+                wanted = sorted(set(ids))
+                for start in range(0, len(wanted), 500):
+                    batch = wanted[start:start + 500]
+                    clause = " AND ".join([*where, f"matter IN ({', '.join('?' * len(batch))})"])
+                    yield self.conn.execute(f"{sql} WHERE {clause} ORDER BY matter, seq", [*args, *batch]).fetchall()
+                return
+            cursor = self.conn.execute(sql + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY matter, seq",
+                                       args)
+            while True:
+                chunk = cursor.fetchmany(10000)
+                if not chunk:
+                    return
+                yield chunk
+
         current: list[Event] = []
         fromiso, loads = _stored_date, _stored_data
         shared: dict[str, dict] = {}
         days: dict[str, date] = {}
-        while True:
-            chunk = cursor.fetchmany(10000)
-            if not chunk:
-                break
+        for chunk in chunks():
             for matter, action, on, actor, data, seq, recorded_at, prev_hash, hash_ in chunk:
                 if current and current[0].matter != matter:
                     yield current
@@ -794,6 +887,123 @@ class SQLiteStore:
                                          prev_hash, hash_))
         if current:
             yield current
+
+    def registered_ids(self, start: str, end: str, *, kind: str | None = None, title: str | None = None,
+                       topic: str | None = None) -> list[str]:
+        """The matters registered ``start`` .. ``end`` (ISO days), in id order, along the
+        ``registered`` index; with ``kind``, of that kind; with ``title``, whose title is ``title``
+        once blanks are taken out (``"".join(text.split())``); with ``topic``, whose topic (the
+        summary's, else the title) is ``topic`` so. A summary that is not JSON: not filtered by topic."""
+        sql = "SELECT id FROM matters WHERE registered >= ? AND registered <= ?"
+        args: list = [start, end]
+        if kind is not None:
+            sql += " AND kind = ?"
+            args.append(kind)
+        if title is not None:
+            sql += " AND squeeze(title) = ?"
+            args.append(title)
+        if topic is not None:
+            try:
+                return [r[0] for r in self.conn.execute(
+                    f"{sql} AND squeeze(coalesce(json_extract(state_json, '$.topic'), title)) = ? ORDER BY id",
+                    [*args, topic])]
+            except sqlite3.OperationalError:  # a summary written outside ducha
+                pass
+        return [r[0] for r in self.conn.execute(sql + " ORDER BY id", args)]
+
+    def count_steps(self, action: str, start: str, end: str, before: tuple[str, int] | None = None) -> int:
+        """How many ``action`` events the log has dated ``start`` .. ``end`` (ISO days), and with
+        ``before`` (day, seq) ordered before that event (by day, then seq); along the (action, day) index."""
+        sql = "SELECT count(*) FROM events WHERE action = ? AND on_date >= ? AND on_date <= ?"
+        args: list = [action, start, end]
+        if before is not None:
+            sql += " AND (on_date < ? OR (on_date = ? AND seq < ?))"
+            args += [before[0], before[0], before[1]]
+        return self.conn.execute(sql, args).fetchone()[0]
+
+    def at_head(self) -> bool:
+        """The read model has seen the log's last event (its matter's row was derived from it): rows
+        written in the same transactions as the events, not a log written around them."""
+        head = self.conn.execute("SELECT seq, matter FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+        if head is None:
+            return True
+        row = self.conn.execute("SELECT last_seq FROM matters WHERE id = ?", (head[1],)).fetchone()
+        return row is not None and row[0] == head[0]
+
+    def matters_to_fold(self, *, as_of: str, day: str, overdue: Sequence[tuple[Sequence[str], bool, str | None]],
+                        ended: Sequence[str], first_lead: bool) -> list[str]:
+        """The matters of the read model that consequences as of ``as_of`` (judged on ``day``) can be
+        found in (``escalation.FoldSelection``), in id order: those changed after ``as_of`` (their
+        rows describe a later day); those whose summary holds marks; for each ``overdue`` scan (the
+        obligation kinds, open matters only — not in a state of ``ended`` —, the first last day or
+        None), those with such an obligation owed by a unit, whose last day is before ``day`` and
+        that was not met on time by then; with ``first_lead``, each unit's first matter it leads."""
+        found: set[str] = set()
+        conn = self.conn
+        found.update(r[0] for r in conn.execute("SELECT id FROM matters WHERE last_on > ?", (as_of,)))
+        found.update(r[0] for r in conn.execute("SELECT id FROM matters WHERE instr(state_json, '\"marks\":') > 0"))
+        # the states of the read model's matters that have not ended (along the state index)
+        closed = set(ended)
+        open_states = [r[0] for r in conn.execute("SELECT DISTINCT state FROM matters") if r[0] not in closed]
+        for what, open_only, due_from in dict.fromkeys((tuple(w), o, d) for w, o, d in overdue):  # each scan once
+            owed = (f"o.what IN ({', '.join('?' * len(what))}) AND o.due < ? AND o.owed_by != 'office'"
+                    " AND NOT (o.met_on IS NOT NULL AND o.met_on <= ? AND o.late_by = 0)")
+            args: list = [*what, day, day]
+            if due_from is not None:
+                owed += " AND o.due >= ?"
+                args.append(due_from)
+            if open_only:  # from the matters not ended, then their obligations (a few of all)
+                if not open_states:
+                    continue
+                sql = (f"SELECT DISTINCT o.matter FROM matters m JOIN obligations o ON o.matter = m.id"
+                       f" WHERE m.state IN ({', '.join('?' * len(open_states))}) AND {owed}")
+                args = [*open_states, *args]
+            else:
+                sql = f"SELECT DISTINCT o.matter FROM obligations o WHERE {owed}"
+            found.update(r[0] for r in conn.execute(sql, args))
+        if first_lead:
+            found.update(r[0] for r in conn.execute(
+                "SELECT min(u.matter) FROM matter_units u JOIN matters m ON m.id = u.matter"
+                " WHERE u.role = 'lead' AND m.last_on <= ? GROUP BY u.unit", (as_of,)))
+        return sorted(found)
+
+    def marked_matters(self) -> list[str]:
+        """The matters whose summary holds marks (``Ledger._marks``), in id order."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM matters WHERE instr(state_json, '\"marks\":') > 0 ORDER BY id")]
+
+    def first_leads(self, units: Sequence[str], as_of: str) -> list[str]:
+        """For each of ``units``, the first matter (by id) it leads, of those not changed after ``as_of``."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT min(u.matter) FROM matter_units u JOIN matters m ON m.id = u.matter"
+            f" WHERE u.role = 'lead' AND u.unit IN ({', '.join('?' * len(units))}) AND m.last_on <= ? GROUP BY u.unit",
+            [*units, as_of])] if units else []
+
+    def changed_after(self, as_of: str) -> list[str]:
+        """The matters whose last event is after ``as_of`` (their rows describe a later day)."""
+        return [r[0] for r in self.conn.execute("SELECT id FROM matters WHERE last_on > ? ORDER BY id", (as_of,))]
+
+    # --- the register of issued 文号 (documents that are not a matter's step) -----------------------
+
+    def issued_numbers(self) -> dict[tuple[str, str], tuple[int, int]]:
+        """(kind, subject) -> (year, n) of every document number issued (``document_numbers``)."""
+        return {(kind, subject): (year, n) for kind, subject, year, n in
+                self.conn.execute("SELECT kind, subject, year, n FROM document_numbers")}
+
+    def issue_number(self, kind: str, subject: str, year: int, on: str) -> tuple[int, int]:
+        """The number of the document (``kind``, ``subject``): the one it was issued with, else the next
+        n of ``kind`` in ``year`` (one more than the highest issued: a number is never given twice),
+        registered now (``on``: the day of issue, ISO)."""
+        with self.transaction():
+            row = self.conn.execute("SELECT year, n FROM document_numbers WHERE kind = ? AND subject = ?",
+                                    (kind, subject)).fetchone()
+            if row is not None:
+                return row[0], row[1]
+            n = self.conn.execute("SELECT coalesce(max(n), 0) + 1 FROM document_numbers WHERE kind = ? AND year = ?",
+                                  (kind, year)).fetchone()[0]
+            self.conn.execute("INSERT INTO document_numbers (kind, subject, year, n, issued_on) VALUES (?, ?, ?, ?, ?)",
+                              (kind, subject, year, n, on))
+            return year, n
 
     def split_points(self, parts: int) -> list[str]:
         """Matter ids that cut the log into ``parts`` ranges of about equal size (a sample)."""
@@ -950,9 +1160,10 @@ class SQLiteStore:
         target = Path(dest)
         if os.path.lexists(target):
             raise StoreError(f"{target}：文件已存在；请换一个新的文件名")
+        if not target.parent.is_dir():  # a typed path is not a reason to create folders
+            raise StoreError(f"{target.parent}：目录不存在；请先建好目录，或换一个已有目录中的文件名")
         tmp = _temp_name(target, "part")
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
             copy = sqlite3.connect(str(tmp), isolation_level=None)
             try:
                 self.conn.backup(copy)

@@ -522,6 +522,7 @@ def ducha_articles():
 def ducha_field_names() -> dict[str, str]:
     """Chinese names of the data fields this plugin's own steps and escalations carry."""
     return {
+        "plan": "书面整改方案",  # 第十二条(三): 一周内……提出切实可行的书面整改方案
         "scope": "通报范围",  # 第十二条(三): 在全市范围进行通报批评
         "media_exposure": "新闻媒体公开曝光",  # 第十二条(三)
         "model_unit_candidate": "列入先进单位评选范围",  # 第十二条(二)

@@ -357,6 +357,7 @@ def ducha_articles():
 def ducha_field_names() -> dict[str, str]:
     """Chinese names of the data fields this plugin's own steps and escalations carry."""
     return {
+        "plan": "督促检查方案",  # 第十一条: 要拟定督促检查方案
         "refer": "处理方式",  # 第二十二条: 按有关规定处理
         "decision": "协调意见",  # 第十三条: 上级协调
         "form": "督促检查形式",  # 第二十条: 调查核实的形式

@@ -822,7 +822,14 @@ def test_article_26_27_bulletin_and_report_templates(pol, cal):
     snap = Snapshot.from_events(pol, cal, events, D(2025, 10, 9), units={"u1": Unit("u1", "区住建局")})
     notice = render.render_markdown(snap, "assignment", "D1")
     assert "立项下达" in notice and "区住建局" in notice and "2025年10月14日" in notice
-    assert "督查专报" in render.render_markdown(snap, "special_report", "D1")
+    # a 督查专报 exists once the 审核报结 (report_up) is recorded: written report, verified, reported
+    with pytest.raises(Exception, match="没有记录审核报结（report_up）"):
+        render.render_markdown(snap, "special_report", "D1")
+    reported = [*events, submit("D1", D(2025, 10, 9)), E("D1", "review_pass", D(2025, 10, 9), "office"),
+                E("D1", "report_up", D(2025, 10, 9), "office", {"form": "单项报告"})]
+    snap = Snapshot.from_events(pol, cal, reported, D(2025, 10, 9), units={"u1": Unit("u1", "区住建局")})
+    report = render.render_markdown(snap, "special_report", "D1")
+    assert "督查专报" in report and "区委领导同志：" in report  # 主送: 第七条(四) 报送区委领导审定
     bulletin = render.render_markdown(snap, "bulletin", "2025-10")
     assert "督查工作通报" in bulletin and "进度滞后" in bulletin
 

@@ -670,7 +670,9 @@ def test_article_3_confidential_matter_seen_only_by_those_who_need_it():
 
 def test_article_11_templates_notice_and_report():
     units = {"u1": Unit("u1", "市住房和城乡建设局"), "u2": Unit("u2", "市财政局"), "u3": Unit("u3", "市自然资源局")}
+    # the 督促检查情况报告 is the report recorded (report_up, 第十一条 报告落实情况)
     events = [reg("T1", D(2025, 9, 29)), assign("T1", D(2025, 9, 30), co=("u2",)),
+              E("T1", "report_up", D(2025, 10, 10), "office", {}),
               reg("T2", D(2025, 9, 29)), assign("T2", D(2025, 9, 30), lead=("u1", "u3"))]
     snap = Snapshot.from_events(POL, CAL, events, D(2025, 10, 10), units=units)
     notice = render_markdown(snap, "assignment", "T1")

@@ -24,7 +24,7 @@ from ducha_core.calendar import WorkingCalendar
 from ducha_core.cli import main as cli
 from ducha_core.documents.render import render_markdown
 from ducha_core.documents.snapshot import Snapshot
-from ducha_core.errors import ActionRefused
+from ducha_core.errors import ActionRefused, InputError
 from ducha_core.escalation import evaluate
 from ducha_core.events import Event as E
 from ducha_core.knockout import RUNNING_ENV
@@ -1116,7 +1116,11 @@ def test_article_7_templates_notice_report_bulletin_interview():
     events = [
         reg("X1", D(2025, 9, 29)), assign("X1", D(2025, 9, 30), co=("u2",)),
         E("X1", "remind", D(2025, 10, 10), "office", {"method": "电话催办"}),
+        E("X1", "interview", D(2025, 10, 10), "leader", {"time": "2025年10月13日上午9时"}),
         reg("X2", D(2025, 9, 29), confidential=True, viewers=["主任"]), assign("X2", D(2025, 9, 30)),
+        # 七(六) 报告: the office reports a matter whose result passed review (一事一报)
+        reg("X3", D(2025, 9, 29)), assign("X3", D(2025, 9, 30)), E("X3", "submit", D(2025, 10, 9), "unit:u1", REPORT),
+        E("X3", "review_pass", D(2025, 10, 10), "office"), E("X3", "report_up", D(2025, 10, 10), "office"),
     ]
     snap = Snapshot.from_events(POL, CAL, events, D(2025, 10, 10), units=units)
     notice = render_markdown(snap, "assignment", "X1")
@@ -1124,8 +1128,14 @@ def test_article_7_templates_notice_report_bulletin_interview():
     # 九: assigned Tue 9/30, 5 working days → Tue 10/14 (10/1–10/8 off, Sat 10/11 worked)
     assert "办理时限：2025年10月14日前（领导批示交办事项报送办理结果，九）" in notice and "发文字号、签发人" in notice
     assert "电话催办" in render_markdown(snap, "reminder", "X1")
-    assert "一事一报" in render_markdown(snap, "special_report", "X1")
-    assert "十六(一)" in render_markdown(snap, "interview", "X1")
+    # a document exists once its step is recorded: X1 was not reported to the leaders, X3 was
+    with pytest.raises(InputError, match="事项 X1 没有记录报告（report_up）"):
+        render_markdown(snap, "special_report", "X1")
+    report = render_markdown(snap, "special_report", "X3")
+    assert "一事一报" in report and "党工委、管委会有关领导同志和主要领导同志：" in report
+    # the notice is dated the day the interview was decided (10/10), the talk on the day --time names
+    interview = render_markdown(snap, "interview", "X1")
+    assert "十六(一)" in interview and "定于2025年10月13日上午9时" in interview and "2025年10月10日" in interview
     bulletin = render_markdown(snap, "bulletin", "2025-Q4")
     assert "# 督查通报（2025年第四季度）" in bulletin and "事项X1" in bulletin and "临近时限" in bulletin
     assert "事项X2" not in bulletin  # a confidential matter is not published

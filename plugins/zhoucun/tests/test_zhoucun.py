@@ -731,10 +731,15 @@ def test_article_5_3_duban_dan_and_special_report_templates(pol, cal):
     events = [reg("T3", "principal_assignment", D(2025, 6, 3)), assign("T3", D(2025, 6, 3)),
               accept("T3", D(2025, 6, 3)), submit("T3", D(2025, 6, 6)), E("T3", "review_pass", D(2025, 6, 6), "office")]
     snap = Snapshot.from_events(pol, cal, events, D(2025, 6, 6), units={"u1": Unit("u1", "区发改局")})
+    # the 《督查专报》 is the report recorded (五(三) 汇总整理后以《督查专报》形式报区委、区政府领导同志参阅)
+    with pytest.raises(Exception, match="没有记录向区政府领导汇报（report_up）"):
+        render.render_markdown(snap, "special_report", "T3")
+    events.append(E("T3", "report_up", D(2025, 6, 6), "office"))
+    snap = Snapshot.from_events(pol, cal, events, D(2025, 6, 6), units={"u1": Unit("u1", "区发改局")})
     notice = render.render_markdown(snap, "assignment", "T3")
     assert "督办单" in notice and "区发改局" in notice and "2025年6月9日" in notice and "次日" in notice
     report = render.render_markdown(snap, "special_report", "T3")
-    assert "督查专报" in report and "区委、区政府领导同志参阅" in report
+    assert "督查专报" in report and "区委、区政府领导同志参阅" in report and "区委、区政府领导同志：" in report
     bulletin = render.render_markdown(snap, "bulletin", "2025-06")
     assert "周村督查" in bulletin
 
