@@ -106,6 +106,22 @@ def role_directory(actor: str) -> Person:
     return Person(actor, actor, roles=(role,), unit=unit or None)
 
 
+_DAY_IN_TEXT = re.compile(r"(\d{4})\s*(?:-|年)\s*(\d{1,2})\s*(?:-|月)\s*(\d{1,2})")
+
+
+def day_in_text(value: Any) -> date | None:
+    """The first date a value carries (a date, ``2025-10-20`` or ``2025年10月20日`` within a text), else None."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    m = _DAY_IN_TEXT.search(str(value or ""))
+    if not m:
+        return None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
 def _parse_date(value: Any, field: str) -> date:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
@@ -568,13 +584,28 @@ class MatterEngine:
                 deadline = dl.explicit(day, self.calendar, owes.name, owes.citation, convention=self.policy.convention,
                                        what=owes.what, rule=rule, anchor=event.on)
             else:  # the period (a setting's value where it names one) was read when the policy was compiled
-                deadline = dl.from_period(owes.period, event.on, self.calendar, self.policy.convention, rule=rule,
+                anchor = self._anchor_day(owes, event)
+                deadline = dl.from_period(owes.period, anchor, self.calendar, self.policy.convention, rule=rule,
                                           name=owes.name, what=owes.what, citation=owes.citation,
-                                          head=f"{owes.name}：自 {event.on} 起 {owes.period.describe()}",
+                                          head=f"{owes.name}：自 {anchor} 起 {owes.period.describe()}",
                                           reading=owes.reading, explain=self.explain)
             for unit in units:
                 self._add(state, what=owes.what, name=owes.name, owed_by=(unit,), starts=event.on, deadline=deadline,
                           met_by=owes.met_by, source=source)
+
+    def _anchor_day(self, owes, event: Event) -> date:
+        """The day an obligation's period counts from: the day the step names in ``owes.anchor_field``
+        (a date, or a text carrying one: ``--time "2025年10月20日上午9时"`` — 约谈之日 when the notice
+        goes out before the talk), else the step's day. Raises ActionRefused for a day before the step."""
+        if not owes.anchor_field:
+            return event.on
+        day = day_in_text(event.data.get(owes.anchor_field))
+        if day is None:
+            return event.on
+        if day < event.on:
+            name = self.policy.field_names.get(owes.anchor_field, owes.anchor_field)
+            raise ActionRefused(f"{name} {day} 早于本步骤的日期 {event.on}；请核对 --{owes.anchor_field.replace('_', '-')}")
+        return day
 
     def _waiting_for_other_leads(self, transition, person: Person, state: MatterState, event: Event) -> bool:
         """For an action each lead unit performs, whether some lead unit has yet to perform it."""

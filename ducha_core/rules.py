@@ -140,6 +140,10 @@ class Owes:
     met_by: tuple[str, ...] = ()
     reading: str = ""
     when: dict[str, Any] = attrs.field(factory=dict)
+    #: a field of the step naming the day ``period`` counts from where it is not the step's own day
+    #: (约谈之日 when the notice is recorded before the talk: ``--time "2025年10月20日上午9时"``); a
+    #: date or a text carrying one; absent or without a date, the step's day
+    anchor_field: str | None = None
 
 
 @attrs.frozen

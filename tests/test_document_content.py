@@ -710,3 +710,23 @@ def test_fault10_templates_read_only_fields_the_cli_writes(jid):
         for path in Path(folder).glob("*.j2"):
             unknown = _template_keys(path) - set(policy.field_names)
             assert not unknown, (jid, path.name, unknown)
+
+
+def test_obligations_of_an_interview_count_from_the_talk_not_the_notice(tmp_path):
+    """Ankang 第十二条(三) “约谈之日起一周内”: the notice is recorded on 2025-10-09 (--on) for a talk on Monday
+    2025-10-20 (--time). The written plan is due a week from the talk, Monday 10-27 (not 10-16, a week from
+    the notice); 约谈后明显进展 30 working days from 10-20: 12-01. A talk dated before the notice is refused."""
+    d = _ankang(tmp_path)
+    run = d.run
+    run("register", "--as", "duchashi", "--on", "2025-09-01", "--kind", "decision", "--title", "工业园区扩容", "--id", "A")
+    run("assign", "A", "--as", "duchashi", "--on", "2025-09-01", "--lead", "u1", "--deadline", "2025-09-15")
+    before = d.path.with_name("ducha.sqlite3").read_bytes()
+    refused = d.runner.invoke(main, ["interview", "A", "--config", str(d.path), "--as", "fgld", "--on", "2025-10-09",
+                                     "--approved-by", "szf", "--time", "2025年10月8日上午9时"])
+    assert refused.exit_code != 0 and "早于本步骤的日期 2025-10-09" in refused.output
+    assert d.path.with_name("ducha.sqlite3").read_bytes() == before
+    run("interview", "A", "--as", "fgld", "--on", "2025-10-09", "--approved-by", "szf", "--time", "2025年10月20日上午9时",
+        "--place", "市政府第三会议室")
+    facts = d.snapshot(D(2025, 10, 10)).step_facts(d.snapshot(D(2025, 10, 10)).matter("A"), "interview")
+    assert [(o.name, o.due) for o in facts.obligations] == [("书面整改方案", D(2025, 10, 27)),
+                                                              ("约谈后明显进展", D(2025, 12, 1))]

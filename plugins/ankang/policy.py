@@ -251,11 +251,11 @@ def ducha_procedure() -> Procedure:
               requires=("approved_by",),
               obliges=(Owes("rectification_plan", "书面整改方案",
                             cite("第十二条(三)", "被约谈单位主要负责人必须在约谈之日起一周内向市政府详细说明情况，提出切实可行的书面整改方案"),
-                            period=Weeks(1), setting="rectification_plan_within",
+                            period=Weeks(1), setting="rectification_plan_within", anchor_field="time",
                             reading="“一周内”读作自约谈之日起7日（当日不计入，末日遇休息日顺延）；期限取设置 rectification_plan_within"),
                        Owes("improvement", "约谈后明显进展",
                             cite("第十二条(三)", "对经约谈仍无明显进展的单位，直接认定为“较差”等次"),
-                            period=WorkingDays(30), setting="interview_progress_within",
+                            period=WorkingDays(30), setting="interview_progress_within", anchor_field="time",
                             reading="“经约谈仍无明显进展”读作自约谈之日起设置 interview_progress_within（默认30个工作日，"
                                     "参照第九条会议决定事项30个工作日内报送进展）内没有进展报告或完成情况；书面整改方案本身不算进展"),)),
             t("interview_result", ("*",), None, ("leader_in_charge", "office"),
