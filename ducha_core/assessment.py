@@ -23,6 +23,7 @@ import attrs
 
 from ducha_core.escalation import evaluate, event_units, unit_grades, year_named
 from ducha_core.obligations import OFFICE, all_obligations
+from ducha_core.policy import WITHDRAWN
 
 if TYPE_CHECKING:
     from ducha_core.calendar import WorkingCalendar
@@ -120,6 +121,7 @@ def assess(policy: Policy, cal: WorkingCalendar, states: Sequence[MatterState], 
 
     ``states``: matters folded up to ``as_of`` (a day in or after the year). Time limits are judged
     as of the year's end (or ``as_of`` if earlier)."""
+    states = [s for s in states if s.state != WITHDRAWN]  # 撤销: not counted
     end = min(as_of, date(year, 12, 31))
     counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTED, 0))
     late: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])

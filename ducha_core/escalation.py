@@ -40,6 +40,7 @@ from ducha_core.matter import MatterState
 from ducha_core.model import Citation
 from ducha_core.obligations import OFFICE, all_obligations
 from ducha_core.periods import resolve
+from ducha_core.policy import WITHDRAWN
 from ducha_core.rules import After, CountInYear, EscalationStep, Overdue, Trigger, UnitGrade
 
 if TYPE_CHECKING:
@@ -526,6 +527,7 @@ def evaluate(policy: Policy, cal: WorkingCalendar, states: Sequence[MatterState]
     still judged against every confirmation up to ``as_of`` — so a year is evaluated after it ended.
     Findings come in ladder order, then by unit and matter.
     """
+    states = [s for s in states if s.state != WITHDRAWN]  # 撤销: out of every figure, no consequence
     if year is not None:
         day = min(as_of, date(year, 12, 31))
         years: tuple[int, ...] | None = (year,)

@@ -436,7 +436,10 @@ class MatterEngine:
 
     def obligations(self, state: MatterState, as_of: date, *, include_next: bool = False) -> list[Obligation]:
         """Every obligation of the matter as of ``as_of`` (its fixed ones and the occurrences of its
-        recurring reports), in order of last day."""
+        recurring reports), in order of last day. A withdrawn matter (撤销: registered by mistake)
+        owes nothing and never did: none."""
+        if state.state == "withdrawn":
+            return []
         return all_obligations(state, as_of, self.calendar, self.policy.convention, explain=self.explain,
                                include_next=include_next)
 

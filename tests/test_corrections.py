@@ -119,3 +119,18 @@ def test_a_kind_corrected_after_the_matter_ended_changes_only_the_kind(run):
     run("correct", mid, "--as", "duchashi", "--on", "2025-10-10", "--kind", "npc_suggestion", "--reason", "类别登记有误")
     after = json.loads(run("show", mid, "--json", "--as-of", "2025-10-10"))
     assert after["kind"] == "npc_suggestion" and after["obligations"] == before
+
+
+def test_a_matter_withdrawn_after_its_deadline_counts_against_no_one(run):
+    """Registered by mistake and withdrawn on 10-20, after its 10-14 limit had passed: it owed nothing
+    (not 漏报), and no figure, proposal or assessment counts it."""
+    mid = register(run)
+    run("assign", mid, "--as", "duchashi", "--on", "2025-09-30", "--lead", "u1")
+    run("withdraw", mid, "--as", "duchashi", "--on", "2025-10-20", "--reason", "误登记")
+    assert json.loads(run("obligations", "--as-of", "2025-12-31", "--json"))["obligations"] == []
+    units = {u["unit"]: u for u in json.loads(run("units", "--as-of", "2025-12-31", "--json"))["units"]}
+    assert (units["u1"]["open"], units["u1"]["overdue"], units["u1"]["due"], units["u1"]["late"]) == (0, 0, 0, 0)
+    assert json.loads(run("due", "--as-of", "2025-12-31", "--json"))["findings"] == []
+    year = json.loads(run("assessment", "--year", "2025", "--as-of", "2025-12-31", "--json"))
+    rows = year["units"] if isinstance(year, dict) else year
+    assert all(not (r["late"] or r["unmet"] or r["deductions"]) for r in rows), rows
