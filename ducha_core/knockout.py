@@ -43,6 +43,7 @@ Raises ``KnockoutError`` (one Chinese line) when the test session cannot run at 
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -462,6 +463,8 @@ def run(jurisdiction_id: str, plugin_paths: Sequence[str | Path] = (), root: str
         else:
             os.environ[KNOCKOUT_ENV] = saved
     runnable = {r: arts for r, arts in runnable.items() if any(arts.values())}
+    if runnable and importlib.util.find_spec("pytest") is None:
+        raise KnockoutError("剔除检验要运行插件所引的测试，须先安装测试依赖：pip install -e '.[test]'（README 的测试安装命令）")
     if runnable:
         used = sorted({t for arts in runnable.values() for tests in arts.values() for t in tests})
         files = sorted({found[t][0] for t in used})

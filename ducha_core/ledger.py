@@ -288,12 +288,13 @@ class Ledger:
 
     def _check_same_title(self, event: Event) -> None:
         """Refuse a registration repeating the title and source of a matter of the same year (not
-        withdrawn), unless confirmed (``duplicate_ok``: ``--duplicate-ok``)."""
+        withdrawn; two matters with no source named have the same, empty, source), unless confirmed
+        (``duplicate_ok``: ``--duplicate-ok``)."""
         if event.action != "register" or event.data.get("duplicate_ok"):
             return
         title = "".join(str(event.data.get("title") or "").split())
         source = "".join(str(event.data.get("source") or "").split())
-        if not title or not source:  # a matter with no source named: nothing to compare it by
+        if not title:
             return
         for state in self._registered_in(event.on.year, title=title):
             if state.state == "withdrawn":

@@ -134,3 +134,10 @@ def test_a_matter_withdrawn_after_its_deadline_counts_against_no_one(run):
     year = json.loads(run("assessment", "--year", "2025", "--as-of", "2025-12-31", "--json"))
     rows = year["units"] if isinstance(year, dict) else year
     assert all(not (r["late"] or r["unmet"] or r["deductions"]) for r in rows), rows
+
+
+def test_the_same_title_with_no_source_twice_in_a_year_needs_confirmation(run):
+    register(run, source="")
+    out = run("register", "--as", "duchashi", "--on", "2025-09-30", "--kind", "instruction", "--title", "校舍 维修", ok=False)
+    assert "同名同来源" in out and "--duplicate-ok" in out
+    run("register", "--as", "duchashi", "--on", "2025-09-30", "--kind", "instruction", "--title", "校舍维修", "--duplicate-ok")

@@ -416,10 +416,9 @@ def plan_year(policy: Any, calendar: Any, *, year: int, as_of: date, seed: int =
         matter = f"DC-{year}-{i + 1:04d}"
         kind = kinds[i % len(kinds)]
         title = rng.choice(TITLES.get(policy.kinds[kind].core_kind, TITLES["other"]))
-        if kind in SOURCED:  # no two matters of a year with the same title and source (重复登记)
-            taken[title] = taken.get(title, 0) + 1
-            if taken[title] > 1:
-                title = f"{title}（{taken[title]}）"
+        taken[title] = taken.get(title, 0) + 1  # no two matters of a year with the same title (重复登记)
+        if taken[title] > 1:
+            title = f"{title}（{taken[title]}）"
         if (end - day).days < 25:
             scenario = "running"
         else:
