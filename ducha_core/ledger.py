@@ -163,6 +163,15 @@ def _checked_values(data: dict[str, Any], on: date) -> dict[str, Any]:
                 more = f"（待填写的共 {len(blanks)} 项：{'、'.join(blanks)}）" if len(blanks) > 1 else ""
                 raise InputError(f"--{key.replace('_', '-')} 仍是待填写的内容「{value}」；请改为实际内容后再运行{more}")
         out[key] = value
+    if isinstance(out.get("time"), str):  # 约谈时间: a date it carries is a real day, not before the step
+        from ducha_core.matter import _DAY_IN_TEXT, day_in_text
+
+        if _DAY_IN_TEXT.search(out["time"]):
+            day = day_in_text(out["time"])
+            if day is None:
+                raise InputError(f"--time {out['time']}：其中的日期不存在；请写如 2025年10月20日上午9时")
+            if day < on:
+                raise InputError(f"--time {out['time']}：约谈日期 {day} 早于 --on {on}；通知先于约谈发出，请核对")
     if "year" in out:
         try:
             year = int(str(out["year"]))

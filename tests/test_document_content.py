@@ -723,7 +723,7 @@ def test_obligations_of_an_interview_count_from_the_talk_not_the_notice(tmp_path
     before = d.path.with_name("ducha.sqlite3").read_bytes()
     refused = d.runner.invoke(main, ["interview", "A", "--config", str(d.path), "--as", "fgld", "--on", "2025-10-09",
                                      "--approved-by", "szf", "--time", "2025年10月8日上午9时"])
-    assert refused.exit_code != 0 and "早于本步骤的日期 2025-10-09" in refused.output
+    assert refused.exit_code != 0 and "约谈日期 2025-10-08 早于 --on 2025-10-09" in refused.output
     assert d.path.with_name("ducha.sqlite3").read_bytes() == before
     run("interview", "A", "--as", "fgld", "--on", "2025-10-09", "--approved-by", "szf", "--time", "2025年10月20日上午9时",
         "--place", "市政府第三会议室")

@@ -114,7 +114,8 @@ def ankang(tmp_path, extra: str = "") -> Office:
 
 def _instruction(office: Office, mid: str, on: str, title: str = "核查供暖问题", unit: str = "u1") -> None:
     """A leader's instruction (领导批示, Weinan 九: 5 working days) registered and assigned on ``on``."""
-    office.run("register", "--as", "duchashi", "--on", on, "--kind", "instruction", "--title", title, "--id", mid)
+    office.run("register", "--as", "duchashi", "--on", on, "--kind", "instruction", "--title", title, "--id", mid,
+               "--duplicate-ok")  # the same 批示 title on several matters, on purpose
     office.run("assign", mid, "--as", "duchashi", "--on", on, "--lead", unit)
 
 

@@ -83,7 +83,8 @@ def with_key(run) -> Path:
 def record(run, n: int = 2) -> list[str]:
     ids = []
     for i in range(n):
-        out = run("register", "--as", "chen", "--on", "2025-09-29", "--kind", "instruction", "--title", f"事项{i}").output
+        out = run("register", "--as", "chen", "--on", "2025-09-29", "--kind", "instruction", "--title", f"事项{i}",
+                  "--duplicate-ok").output
         mid = out.split()[0]
         run("assign", mid, "--as", "chen", "--on", "2025-09-30", "--lead", "jyj")
         ids.append(mid)

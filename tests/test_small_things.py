@@ -116,3 +116,27 @@ def test_an_out_file_must_carry_its_formats_extension_and_backup_makes_no_folder
         assert len(result.output.strip().splitlines()) == 1
     assert not (tmp_path / "x.csv").exists() and not (tmp_path / "x.xlsx").exists() and not (tmp_path / "nope").exists()
     assert (tmp_path / "ducha.sqlite3").read_bytes() == before
+
+
+def test_choices_take_their_chinese_names_and_a_talk_time_is_checked(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DUCHA_CONFIG", raising=False)
+    runner = CliRunner()
+
+    def run(*args, ok=True):
+        result = runner.invoke(main, list(args))
+        assert (result.exit_code == 0) == ok, result.output
+        return result.output
+
+    run("init", "-j", "weinan_gaoxin")
+    run("register", "--as", "duchashi", "--on", "2025-09-29", "--kind", "instruction", "--title", "校舍维修")
+    run("assign", "DC-2025-0001", "--as", "duchashi", "--on", "2025-09-30", "--lead", "u1")
+    before = (tmp_path / "ducha.sqlite3").read_bytes()
+    out = run("bulletin", "DC-2025-0001", "--as", "duchashi", "--on", "2025-10-20", "--type", "夸奖", ok=False)
+    assert "'夸奖' 不是可选的值；可选：praise（通报表扬）、criticism（通报批评）" in out and "is not one of" not in out
+    for time, message in (("2026年13月40日", "其中的日期不存在"), ("2025年10月1日上午9时", "约谈日期 2025-10-01 早于 --on 2025-10-20")):
+        out = run("interview", "DC-2025-0001", "--as", "duchashi", "--on", "2025-10-20", "--time", time, ok=False)
+        assert message in out and len(out.strip().splitlines()) == 1
+    assert (tmp_path / "ducha.sqlite3").read_bytes() == before
+    shown = run("bulletin", "DC-2025-0001", "--as", "duchashi", "--on", "2025-10-20", "--type", "表扬", ok=False)
+    assert "可选的值" not in shown  # 表扬 is read as praise (refused later only for want of an approval)

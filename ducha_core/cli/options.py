@@ -49,6 +49,20 @@ class NamedChoice(click.Choice):
         super().__init__(list(names), case_sensitive=case_sensitive)
         self.names = dict(names)
 
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        """The value's id; its Chinese name is accepted too (``--type 通报表扬`` or ``表扬``:
+        the one name that ends with it). Anything else: a Chinese message listing the values."""
+        text = str(value).strip()
+        if text in self.names:
+            return text
+        lowered = {c.lower(): c for c in self.names} if not self.case_sensitive else {}
+        if text.lower() in lowered:
+            return lowered[text.lower()]
+        named = [c for c, n in self.names.items() if n and (n == text or n.endswith(text))]
+        if len(named) == 1:
+            return named[0]
+        self.fail(f"'{value}' 不是可选的值；可选：{choices_text(self)}", param, ctx)
+
 
 def choices_text(param_type: Any) -> str:
     """The values a choice allows, with their Chinese names where known: ``a（甲）、b（乙）``."""

@@ -154,14 +154,20 @@ def articles(jurisdiction, check, plugin_paths, fmt, as_json):
     def note_of(a: dict) -> str:
         if a["status"] == "not_operational":
             return a["reason"]
-        if a["status"] == "tested":
+        if a["status"] in ("tested", "not_checked"):  # nothing wrong found: the plugin's reading of it
             return a["reading"]
         return a["detail"]
 
-    rows = [[a["id"], a["status_name"], a["summary"], ", ".join(a["rules"]) or "—", tests_of(a), note_of(a)]
-            for a in rep["articles"]]
-    emit(fmt, ["条款", "状态", "内容", "规则", "测试", "说明"], rows, rep)
-    if fmt != "table":
+    if fmt == "table":  # for a policy writer: each article, its status and why; rule and test ids in csv/json
+        from ducha_core.documents.demo import clip
+
+        rows = [[a["id"], a["status_name"], clip(a["summary"], 40), clip(note_of(a) or "", 70)] for a in rep["articles"]]
+        emit(fmt, ["条款", "状态", "内容", "说明"], rows, rep)
+        click.echo("（各条所引的规则与测试：加 --format csv 或 --json）")
+    else:
+        rows = [[a["id"], a["status_name"], a["summary"], ", ".join(a["rules"]) or "—", tests_of(a), note_of(a)]
+                for a in rep["articles"]]
+        emit(fmt, ["条款", "状态", "内容", "规则", "测试", "说明"], rows, rep)
         return
     bad = not_enforced(rep)
     if bad:

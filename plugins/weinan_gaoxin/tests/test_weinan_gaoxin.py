@@ -740,7 +740,8 @@ def test_article_16_2_cli_order_waits_for_its_period_then_dismissed(tmp_path, mo
                 if f["category"] == "escalation"]
 
     for mid in ("O1", "O2"):
-        run("register", "--as", "chen", "--on", "2025-06-03", "--kind", "instruction", "--title", "批示件", "--id", mid)
+        run("register", "--as", "chen", "--on", "2025-06-03", "--kind", "instruction", "--title", "批示件", "--id", mid,
+            "--duplicate-ok")
         run("assign", mid, "--as", "chen", "--on", "2025-06-03", "--lead", "u1", "--deadline", "2025-07-31")
     # without --until: Mon 6/16 + 5 working days (6/17, 6/18, 6/19, 6/20, 6/23); with --until: its own date
     assert "期限 2025-06-23（督办令后明显进展，十六(二)）" in run("order", "O1", "--as", "chen", "--on", "2025-06-16")
