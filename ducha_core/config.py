@@ -249,10 +249,12 @@ def parse_config(
 
 def _import_columns(file: str, table: Any) -> dict[str, str]:
     """``[import]``: which column header of the office's spreadsheet holds each field (``ducha import``)."""
-    from ducha_core.importer import FIELDS
-
     if not isinstance(table, dict):
         raise _fail(file, "import 须为表，写作 [import]")
+    if not table:  # none set (the importer, which knows the fields, is not loaded at start-up)
+        return {}
+    from ducha_core.importer import FIELDS
+
     _check_keys(file, "import.", table, tuple(FIELDS))
     return {key: _str(file, f"import.{key}", value) for key, value in table.items()}
 
@@ -260,7 +262,7 @@ def _import_columns(file: str, table: Any) -> dict[str, str]:
 def _number_patterns(file: str, table: Any, policy: Any, *, check_kinds: bool = True) -> dict[str, str]:
     """``[documents] number_pattern.<kind> = "..."``: a 文号 pattern per document kind, each with
     ``{n}`` (and ``{year}``); a kind the jurisdiction has no step for is refused."""
-    from ducha_core.documents.render import DOC_KINDS, available_kinds, check_pattern
+    from ducha_core.doc_kinds import DOC_KINDS, available_kinds, check_pattern
 
     if not isinstance(table, dict):
         raise _fail(file, "documents 须为表，写作 [documents]")
@@ -429,7 +431,7 @@ _LEVEL_PREFIX = {"district": "区", "county": "县", "city": "市", "province": 
 def _documents_text(policy: Any) -> list[str]:
     """The ``[documents]`` table of the default file: a commented 文号 pattern per document kind the
     jurisdiction has (none is set: a 文号 is left blank until the deployment writes its own)."""
-    from ducha_core.documents.render import DOC_KINDS, available_kinds
+    from ducha_core.doc_kinds import DOC_KINDS, available_kinds
 
     kinds = available_kinds(policy)
     office = policy.jurisdiction.office

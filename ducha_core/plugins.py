@@ -7,12 +7,14 @@ packaged theirs.
 
 from __future__ import annotations
 
-import importlib.metadata
+import importlib.machinery
 import importlib.util
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import attrs
 import pluggy
@@ -132,21 +134,164 @@ def _import_path(path: Path) -> ModuleType:
     return module
 
 
+#: an entry point's value, as ``importlib.metadata.EntryPoint.pattern`` reads it
+_EP_VALUE = re.compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$")
+
+
+@attrs.frozen
+class _EntryPoint:
+    """An entry point read by ``_read_entry_points``: what ``get_plugins`` reads of one."""
+
+    name: str
+    value: str
+    dist_name: str
+    version: str
+
+    def load(self) -> object:
+        """As ``importlib.metadata.EntryPoint.load``: the module, or the attribute the value names."""
+        import importlib
+
+        match = _EP_VALUE.match(self.value)
+        obj = importlib.import_module(match.group("module"))
+        for attr in filter(None, (match.group("attr") or "").split(".")):
+            obj = getattr(obj, attr)
+        return obj
+
+
+def _header(text: str | None, name: str) -> str | None:
+    """A header of a distribution's METADATA (its first lines, up to a blank one); None if it is not
+    there or is folded over lines (``importlib.metadata`` reads those)."""
+    if text is None:
+        return None
+    lines = text.splitlines()
+    for n, line in enumerate(lines):
+        if not line.strip():
+            return None
+        key, sep, value = line.partition(":")
+        if sep and key.strip().lower() == name.lower():
+            if n + 1 < len(lines) and lines[n + 1][:1] in (" ", "\t"):
+                return None
+            return value.strip()
+    return None
+
+
+def _read(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError):
+        return None
+
+
+def _read_entry_points(group: str) -> list[_EntryPoint] | None:
+    """The entry points of ``group`` of the installed distributions, found as ``importlib.metadata
+    .entry_points(group=…)`` finds them — each ``*.dist-info`` or ``*.egg-info`` folder on
+    ``sys.path``, the first of each name, its ``entry_points.txt`` — without importing
+    ``importlib.metadata`` (about a tenth of a command's start-up). None where the installation is
+    not plain folders (a zip or an egg on the path, another finder of distributions, metadata this
+    reading does not follow): the caller then asks ``importlib.metadata``."""
+    import os
+
+    if any(getattr(f, "find_distributions", None) is not None and f is not importlib.machinery.PathFinder
+           for f in sys.meta_path):
+        return None
+    seen: set[str] = set()
+    found: list[_EntryPoint] = []
+    for entry in sys.path:
+        root = entry or "."
+        if os.path.isfile(root):
+            return None
+        try:
+            children = os.listdir(root)
+        except OSError:
+            continue
+        for child in children:
+            low = child.lower()
+            if low.endswith(".egg"):
+                return None
+            if not low.endswith((".dist-info", ".egg-info")):
+                continue
+            if not child.endswith((".dist-info", ".egg-info")):
+                return None
+            name = re.sub(r"[-_.]+", "-", os.path.splitext(child)[0].partition("-")[0]).lower().replace("-", "_")
+            if not name:
+                return None
+            if name in seen:
+                continue
+            seen.add(name)
+            path = os.path.join(root, child)
+            text = _read(os.path.join(path, "entry_points.txt"))
+            if not text:
+                continue
+            section = None
+            pairs = []
+            for line in map(str.strip, text.splitlines()):
+                if not line or line.startswith("#"):
+                    continue
+                if line.startswith("[") and line.endswith("]"):
+                    section = line.strip("[]")
+                    continue
+                if section == group:
+                    key, sep, value = line.partition("=")
+                    if not sep or not _EP_VALUE.match(value.strip()):
+                        return None
+                    pairs.append((key.strip(), value.strip()))
+            if not pairs:
+                continue
+            meta = _read(os.path.join(path, "METADATA")) or _read(os.path.join(path, "PKG-INFO"))
+            dist, version = _header(meta, "Name"), _header(meta, "Version")
+            if dist is None or version is None:
+                return None
+            found += [_EntryPoint(key, value, dist, version) for key, value in pairs]
+    return found
+
+
+def _entry_points(group: str) -> list[Any]:
+    """The entry points of ``group``, by name: read from the folders (``_read_entry_points``), else
+    through ``importlib.metadata``; each has ``name``, ``load()``, and ``dist_name`` and ``version``."""
+    found = _read_entry_points(group)
+    if found is None:
+        import importlib.metadata
+
+        found = [_MetadataEntryPoint(ep) for ep in importlib.metadata.entry_points(group=group)]
+    return sorted(found, key=lambda e: e.name)
+
+
+@attrs.frozen
+class _MetadataEntryPoint:
+    """An ``importlib.metadata`` entry point, read as ``_EntryPoint``."""
+
+    ep: Any
+
+    @property
+    def name(self) -> str:
+        return self.ep.name
+
+    @property
+    def dist_name(self) -> str:
+        return self.ep.dist.name if self.ep.dist else "?"
+
+    @property
+    def version(self) -> str:
+        return self.ep.dist.version if self.ep.dist else "?"
+
+    def load(self) -> object:
+        return self.ep.load()
+
+
 def get_plugins(*, load_entry_points: bool = True, paths: Iterable[str | Path] = ()) -> Plugins:
     """Build the plugin manager: hookspecs, entry points of group ``ducha``, then plugin files."""
     manager = DuchaPluginManager(hookspecs.PROJECT)
     manager.add_hookspecs(hookspecs)
     plugins = Plugins(manager, {})
     if load_entry_points:
-        for ep in sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        for ep in _entry_points(ENTRY_POINT_GROUP):
             try:
                 module = ep.load()
             except Exception as exc:
                 raise PluginError(f"插件入口点 '{ep.name}' 加载失败：{type(exc).__name__}: {exc}；请重装或卸载提供它的包") from None
-            dist = ep.dist
-            version = dist.version if dist else "?"
-            where = f"entry point {ep.name} ({dist.name if dist else '?'} {version})"
-            plugins._register(module, ep.name, version, where)
+            where = f"entry point {ep.name} ({ep.dist_name} {ep.version})"
+            plugins._register(module, ep.name, ep.version, where)
     for path in paths:
         plugins.load_path(path)
     return plugins

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
 def nearest(key: object, allowed: Iterable[str]) -> str | None:
     """The allowed key closest to ``key`` (``difflib``), or None when none is close."""
+    import difflib
+
     close = difflib.get_close_matches(str(key), [str(a) for a in allowed], n=1)
     return close[0] if close else None
 

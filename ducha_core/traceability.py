@@ -101,14 +101,33 @@ def coverage(policy: Policy) -> dict:
     }
 
 
+#: the keys of an ``[[article]]`` table and the TOML type of each (``rules`` and ``tests``: lists of text)
+_ARTICLE_KEYS = {"id": str, "summary": str, "operational": bool, "rules": list, "tests": list, "reason": str,
+                 "reading": str}
+
+
+def _plain_article(item: Any) -> Any:
+    """The ``Article`` of a table whose keys and values are exactly what it asks for (as the converter
+    would structure it); None for anything else, which the converter reads (and explains)."""
+    from ducha_core.rules import Article
+
+    if not isinstance(item, dict) or not {"id", "summary", "operational"} <= item.keys() \
+            or not item.keys() <= _ARTICLE_KEYS.keys():
+        return None
+    for key, value in item.items():
+        if type(value) is not _ARTICLE_KEYS[key] or (key in ("rules", "tests")
+                                                       and not all(type(x) is str for x in value)):
+            return None
+    return Article(**{k: tuple(v) if k in ("rules", "tests") else v for k, v in item.items()})
+
+
 def load_articles(path) -> list:
     """Read a plugin's ``articles.toml``: ``[[article]]`` tables with id, summary, operational,
-    rules, tests, reason, reading."""
+    rules, tests, reason, reading. Tables written as asked are read directly; the converter (cattrs,
+    slow to import at start-up) reads the others and says what is wrong."""
     import tomllib
 
-    from ducha_core.converter import converter
     from ducha_core.errors import PolicyError
-    from ducha_core.rules import Article
 
     path = Path(path)
     try:
@@ -117,10 +136,16 @@ def load_articles(path) -> list:
         raise PolicyError(f"{path}: cannot read the traceability table: {exc}") from None
     articles = []
     for n, item in enumerate(data.get("article", []), start=1):
-        try:
-            articles.append(converter.structure(item, Article))
-        except Exception as exc:
-            raise PolicyError(f"{path}: article #{n} ({item.get('id', '?')}): {exc}") from None
+        article = _plain_article(item)
+        if article is None:
+            from ducha_core.converter import converter
+            from ducha_core.rules import Article
+
+            try:
+                article = converter.structure(item, Article)
+            except Exception as exc:
+                raise PolicyError(f"{path}: article #{n} ({item.get('id', '?')}): {exc}") from None
+        articles.append(article)
     return articles
 
 

@@ -5,6 +5,12 @@
   plugins, on days through the year and after it, with and without ``--year``;
 - ``ledger --format csv``: the lines made in SQL (``Ledger.ledger_csv``) are those of ``rows``;
 - the 文号 of one matter's document counted in SQL (``Ledger.step_count``) is the snapshot's;
+- one matter's documents from the matter alone (``Snapshot.for_matter``) and the 督查通报 from the
+  period's matters (``Snapshot.for_period``) are those of every matter folded — on the demo ledgers
+  with a confidential matter, a withdrawn one and a corrected title added, numbered documents;
+- start-up: entry points read from the installed folders are those ``importlib.metadata`` finds,
+  articles read without the converter are those it reads, and ``show`` loads neither jinja2 nor
+  ``importlib.metadata`` nor cattrs;
 - the matter-id counter gives what the scan of the log gave, also for a log written around ``append``;
 - the working calendar laid out a year at a time answers as one laid out at once; the table
   renderer's cached widths and the CSV's quick check change nothing.
@@ -176,6 +182,231 @@ def test_document_number_counted_in_sql_is_the_snapshots(demo):
         assert checked
 
 
+# --- one matter's documents ---------------------------------------------------------------------------
+
+
+def _add_hard_cases(config) -> dict[str, str]:
+    """What a document about one matter must see beyond it, added to a demo ledger: a confidential twin
+    of the matter with the most steps (same steps and days: its 文号 count, its marks count for its
+    units), a matter withdrawn after its assignment (or at registration, where the procedure allows only
+    that; its 文号 stay taken), and a title corrected on the last day (documents before it carry the new
+    title)."""
+    from ducha_core.errors import ActionRefused
+
+    with Ledger.open(load_config(config)) as ledger:
+        office = next(p for p, person in ledger.config.people.items() if "office" in person.roles)
+        states = ledger.states()
+
+        def richness(s):
+            actions = {e.action for e in s.events}
+            return len(actions & {"bulletin", "order", "interview", "report_up", "remind", "assign"}), len(s.events), s.id
+
+        rich = max(states, key=richness)
+        actors = sorted({e.actor for e in rich.events} - {office})
+        twin = None
+        for e in rich.events:
+            data = dict(e.data)
+            if twin is None:
+                data.update(title=f"{data.get('title', '')}（涉密）", confidential=True, viewers=actors)
+                twin = ledger.record(None, e.action, e.on, e.actor, data).id
+            else:
+                ledger.record(twin, e.action, e.on, e.actor, data)
+        other = next(s for s in states if s.id != rich.id and any(e.action == "assign" for e in s.events))
+        gone = None
+        for e in other.events:
+            data = dict(e.data)
+            if gone is None:
+                data.update(title=f"{data.get('title', '')}（误登记）")
+                gone = ledger.record(None, e.action, e.on, e.actor, data).id
+            else:
+                ledger.record(gone, e.action, e.on, e.actor, data)
+            if e.action == "assign":
+                break
+        day = max(e.on for e in other.events if e.action == "assign")
+        try:
+            ledger.record(gone, "withdraw", day, office, {"reason": "重复登记"})
+        except ActionRefused:  # withdrawn before its assignment only
+            first = other.events[0]
+            gone = ledger.record(None, first.action, first.on, first.actor,
+                                 dict(first.data, title=f"{first.data.get('title', '')}（误登记二）")).id
+            ledger.record(gone, "withdraw", day, office, {"reason": "重复登记"})
+        third = next(s for s in states if s.id not in (rich.id, other.id) and any(e.action == "remind" for e in s.events))
+        ledger.record(third.id, "correct", max(date(2025, 12, 31), third.events[-1].on), office,
+                      {"title": f"{third.title}（更正）", "reason": "笔误"})
+        return {"office": office, "twin": twin, "twin_viewer": actors[0] if actors else office}
+
+
+@pytest.fixture(scope="module")
+def hard(demo, tmp_path_factory):
+    """The demo ledger with the hard cases (``_add_hard_cases``), in a copy of its folder."""
+    import shutil
+
+    from ducha_core.documents.render import available_kinds
+
+    folder = tmp_path_factory.mktemp("hard") / "demo"
+    shutil.copytree(demo.parent, folder)
+    config = folder / demo.name
+    with Ledger.open(load_config(config), create=False) as ledger:
+        kinds = available_kinds(ledger.policy)
+    # numbered documents (文号 counted over every matter), with an issuer of their own
+    lines = ["", "[documents]", 'issuer = "测试督查室"',
+             *(f'number_pattern.{kind} = "测督{kind[:2]}〔{{year}}〕{{n}}号"' for kind in kinds)]
+    config.write_text(config.read_text(encoding="utf-8") + "\n".join(lines) + "\n", encoding="utf-8")
+    return config, _add_hard_cases(config)
+
+
+def _document(make, kind: str, matter: str):
+    from ducha_core.documents.render import render_document
+    from ducha_core.errors import InputError
+
+    try:
+        return render_document(make(), kind, matter)
+    except InputError as exc:
+        return "refused", str(exc)
+
+
+def test_one_matters_document_is_the_one_the_whole_ledger_gives(hard):
+    """``Snapshot.for_matter`` (the matter folded alone, the rest read in SQL) renders every matter
+    document — each kind, on the first and the last day its step was recorded, for readers who may and
+    may not see a confidential matter — as ``Snapshot.from_ledger`` (every matter folded) renders it,
+    refusals included."""
+    from ducha_core.documents.render import DOC_KINDS, available_kinds
+    from ducha_core.documents.snapshot import Snapshot
+
+    config, cases = hard
+    with Ledger.open(load_config(config), create=False) as ledger:
+        assert ledger._read_model_usable() and ledger.store.at_head()
+        kinds = [k for k in available_kinds(ledger.policy) if DOC_KINDS[k].subject == "matter"]
+        viewers = [None, cases["office"], cases["twin_viewer"]]
+        whole: dict = {}
+        checked = refused = 0
+        for state in ledger.states(explain=False):
+            for kind in kinds:
+                days = sorted({e.on for e in state.events if e.action == DOC_KINDS[kind].step})
+                for day in dict.fromkeys(days[:1] + days[-1:]):
+                    for viewer in viewers:
+                        if (day, viewer) not in whole:
+                            whole[(day, viewer)] = Snapshot.from_ledger(ledger, day, viewer=viewer)
+                        old = _document(lambda key=(day, viewer): whole[key], kind, state.id)
+                        new = _document(lambda mid=state.id, day=day, viewer=viewer:
+                                        Snapshot.for_matter(ledger, mid, day, viewer=viewer), kind, state.id)
+                        assert new == old, (kind, state.id, day, viewer)
+                        checked += 1
+                        refused += isinstance(old, tuple)
+        assert checked and refused  # the confidential twin is refused to a reader who may not see it
+
+
+def test_one_matters_snapshot_reads_every_matter_when_asked(hard):
+    """A template that looks beyond its matter (``snapshot.states``, another matter) reads the whole ledger."""
+    from ducha_core.documents.snapshot import Snapshot
+
+    config, cases = hard
+    with Ledger.open(load_config(config), create=False) as ledger:
+        day = date(2025, 12, 31)
+        whole = Snapshot.from_ledger(ledger, day, viewer=cases["office"])
+        one = Snapshot.for_matter(ledger, cases["twin"], day, viewer=cases["office"])
+        first = whole.states[0].id
+        assert one.matter(first).id == first  # another matter: every matter read
+        assert [s.id for s in one.states] == [s.id for s in whole.states]
+        assert one.titles == whole.titles and one.withdrawn_ids == whole.withdrawn_ids
+        one = Snapshot.for_matter(ledger, cases["twin"], day, viewer=cases["office"])
+        assert [s.id for s in one.states] == [s.id for s in whole.states]
+        assert [f.to_json() for f in one.findings] == [f.to_json() for f in whole.findings]
+
+
+def test_doc_command_prints_what_the_whole_ledger_gives(hard, monkeypatch):
+    from ducha_core.documents.render import DOC_KINDS, available_kinds
+    from ducha_core.documents.snapshot import Snapshot
+
+    config, cases = hard
+    with Ledger.open(load_config(config), create=False) as ledger:
+        kinds = [k for k in available_kinds(ledger.policy) if DOC_KINDS[k].subject == "matter"]
+        wanted = [(kind, s.id) for s in ledger.states(explain=False) for kind in kinds
+                  if any(e.action == DOC_KINDS[kind].step for e in s.events)][::7]
+
+    def run(kind: str, matter: str, fmt: str) -> str:
+        result = CliRunner().invoke(main, ["doc", kind, matter, "--config", str(config), "--as-of", "2025-12-31",
+                                           "--as", cases["office"], "--format", fmt])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    fast = {(kind, matter, fmt): run(kind, matter, fmt) for kind, matter in wanted for fmt in ("md", "html")}
+    monkeypatch.setattr(Snapshot, "for_matter", classmethod(
+        lambda cls, ledger, matter, day, *, viewer=None, all_visible=False:
+        cls.from_ledger(ledger, day, viewer=viewer, all_visible=all_visible)))
+    for (kind, matter, fmt), text in fast.items():
+        assert text == run(kind, matter, fmt), (kind, matter, fmt)
+
+
+# --- a period's documents ------------------------------------------------------------------------------
+
+PERIODS = ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2025-H2", "2025", "2025-09", "2025-12", "2026-01"]
+
+
+def test_period_snapshot_gives_the_bulletin_the_whole_ledger_gives(hard):
+    """``Snapshot.for_period`` (the matters finished before the period and quiet since left unfolded)
+    renders the 督查通报 — and gives the per-unit figures, the period's matters and marks — as
+    ``Snapshot.from_ledger`` does, for periods through the year, as of their last day and later, for
+    readers who may and may not see the confidential matter; it reads no matter beyond the period."""
+    from ducha_core.documents.render import render_document
+    from ducha_core.documents.snapshot import Snapshot, parse_period
+
+    config, cases = hard
+    with Ledger.open(load_config(config), create=False) as ledger:
+        left_out = 0
+        for key in PERIODS:
+            period = parse_period(key)
+            for day in sorted({min(period.end, date(2026, 1, 20)), date(2026, 1, 20)}):
+                for viewer in (None, cases["office"], cases["twin_viewer"]):
+                    whole = Snapshot.from_ledger(ledger, day, viewer=viewer)
+                    part = Snapshot.for_period(ledger, period, day, viewer=viewer)
+                    left_out += len(part._quiet)
+                    assert render_document(part, "bulletin", key) == render_document(whole, "bulletin", key), \
+                        (key, day, viewer)
+                    assert part.unit_stats(period) == whole.unit_stats(period)
+                    assert [s.id for s in part.in_period(period)] == [s.id for s in whole.in_period(period)]
+                    assert part._source is not None, "the shipped bulletin reads only the period's matters"
+                    assert [(s.id, e.seq) for s, e in part.marks(None, period)] == \
+                        [(s.id, e.seq) for s, e in whole.marks(None, period)]
+        assert left_out, "some matter finished before a period is left unfolded"
+
+
+def test_period_snapshot_reads_every_matter_when_asked_beyond_its_period(hard):
+    from ducha_core.documents.snapshot import Snapshot, parse_period
+
+    config, _cases = hard
+    with Ledger.open(load_config(config), create=False) as ledger:
+        day = date(2025, 12, 31)
+        whole = Snapshot.from_ledger(ledger, day)
+        part = Snapshot.for_period(ledger, parse_period("2025-Q4"), day)
+        assert part.unit_stats(parse_period("2025-Q3")) == whole.unit_stats(parse_period("2025-Q3"))
+        assert part._source is None  # an earlier period: every matter read
+        part = Snapshot.for_period(ledger, parse_period("2025-Q4"), day)
+        assert part.unit_stats() == whole.unit_stats() and part.rows == whole.rows
+        part = Snapshot.for_period(ledger, parse_period("2025-Q4"), day)
+        assert [f.to_json() for f in part.findings] == [f.to_json() for f in whole.findings]
+
+
+def test_bulletin_command_prints_what_the_whole_ledger_gives(hard, monkeypatch):
+    from ducha_core.documents.snapshot import Snapshot
+
+    config, cases = hard
+
+    def run(key: str, *args: str) -> str:
+        result = CliRunner().invoke(main, ["doc", "bulletin", key, "--config", str(config), "--format", "md", *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    cases_run = [(key, args) for key in ("2025-Q3", "2025-Q4", "2025")
+                 for args in ((), ("--as-of", "2026-01-20"), ("--as-of", "2026-01-20", "--as", cases["office"]))]
+    fast = {(key, args): run(key, *args) for key, args in cases_run}
+    monkeypatch.setattr(Snapshot, "for_period", classmethod(
+        lambda cls, ledger, period, day, *, viewer=None, all_visible=False:
+        cls.from_ledger(ledger, day, viewer=viewer, all_visible=all_visible)))
+    for (key, args), text in fast.items():
+        assert text == run(key, *args), (key, args)
+
+
 # --- the matter-id counter ----------------------------------------------------------------------------
 
 
@@ -243,6 +474,17 @@ def test_counter_counts_events_written_around_append_and_is_rebuilt(ledger):
     assert store.get_meta("id_counter:DC-2025-") == "43" and store.get_meta("id_counter:DC-2025-0007-") == "2"
 
 
+def test_titles_are_compared_without_their_blanks_as_squeeze_compares_them(ledger):
+    titles = ["老旧小区", "老旧 小区", "老旧\u3000小区", "\t老旧小区\n", "老旧\xa0小区改造", "老旧小区改造", "老旧_小区",
+              "老旧\u200b小区", "区老旧小", "老", ""]
+    ids = {ledger.record(None, "register", date(2025, 3, 3), "chen", {"kind": "instruction", "title": t}).id: t
+           for t in titles}
+    for wanted in ("老旧小区", "老旧小区改造", "老旧_小区", "老", "区"):
+        expected = sorted(i for i, t in ids.items() if "".join(t.split()) == wanted)
+        assert ledger.store.registered_ids("2025-01-01", "2025-12-31", title=wanted) == expected, wanted
+        assert ledger.store.registered_ids("2025-01-01", "2025-12-31", topic=wanted) == expected, wanted
+
+
 # --- renderers and the calendar -----------------------------------------------------------------------
 
 
@@ -273,6 +515,25 @@ def test_table_and_csv_renderers_change_nothing():
     assert render_table(["编号", "事项", "n", "空"], rows) == _old_table(["编号", "事项", "n", "空"], rows)
 
 
+def test_markdown_escaping_of_a_plain_value_changes_nothing():
+    import markupsafe
+
+    from ducha_core.documents.render import _LINE_BREAKS, _MD_INLINE, _MD_LINE_START, escape_markdown
+
+    def old(value):
+        text = _LINE_BREAKS.sub(" ", str(value)).replace("\t", " ").lstrip(" ")
+        text = _MD_INLINE.sub(r"\\\1", text)
+        return markupsafe.Markup(_MD_LINE_START.sub(
+            lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", text))
+
+    rng = random.Random(7)
+    alphabet = "ab1 .-+=)_事项\u3000\t\r\n\v\f\x85\u2028\u2029\\`*[]<>!|&~#"
+    values = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))) for _ in range(30000)]
+    values += ["单位463", "2025年6月25日", "已办结", "1. 第一", "12) x", "- a", "=", "a_b", "_a", "事项_一", 7, None]
+    for value in values:
+        assert escape_markdown(value) == old(value), repr(value)
+
+
 def test_calendar_laid_out_a_year_at_a_time_answers_as_one_laid_out_at_once():
     rng = random.Random(2)
     whole = WorkingCalendar.load()
@@ -298,3 +559,80 @@ def test_calendar_laid_out_a_year_at_a_time_answers_as_one_laid_out_at_once():
             assert lazy.facts_between(d, end) == whole.facts_between(d, end)
             assert lazy.day_info(end) == whole.day_info(end)
     assert lazy._flags == whole._flags[:lazy._built] and lazy._rank == whole._rank[:lazy._built]
+
+
+# --- start-up -----------------------------------------------------------------------------------------
+
+
+def test_entry_points_read_from_the_folders_are_those_importlib_metadata_finds():
+    import importlib.metadata
+
+    from ducha_core.plugins import _entry_points, _read_entry_points
+
+    for group in ("ducha", "pytest11", "console_scripts"):
+        fast = _read_entry_points(group)
+        assert fast is not None
+        slow = importlib.metadata.entry_points(group=group)
+        assert sorted((e.name, e.value, e.dist_name, e.version) for e in fast) == \
+            sorted((e.name, e.value, e.dist.name, e.dist.version) for e in slow), group
+    assert [e.name for e in _entry_points("ducha")] == sorted(e.name for e in importlib.metadata.entry_points(group="ducha"))
+
+
+def test_entry_points_are_asked_of_importlib_metadata_where_the_path_is_not_plain_folders(tmp_path, monkeypatch):
+    import sys
+    import zipfile
+
+    from ducha_core.plugins import _entry_points, _read_entry_points, get_plugins
+
+    archive = tmp_path / "more.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("more-1.0.dist-info/entry_points.txt", "[ducha]\nmore = more_plugin\n")
+        z.writestr("more-1.0.dist-info/METADATA", "Name: more\nVersion: 1.0\n")
+    monkeypatch.setattr(sys, "path", [*sys.path, str(archive)])
+    assert _read_entry_points("ducha") is None
+    assert "more" in [e.name for e in _entry_points("ducha")]  # importlib.metadata reads the zip
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if p != str(archive)])
+    plugins = get_plugins()
+    assert sorted(plugins.jurisdictions) == ["ankang", "dazhan", "ordos", "weinan_gaoxin", "zhoucun"]
+    info = plugins.jurisdictions["zhoucun"]
+    assert info.version == "0.1.0" and info.source == "entry point zhoucun (ducha 0.1.0)"
+
+
+def test_articles_read_directly_are_those_the_converter_reads(tmp_path):
+    import tomllib
+    from pathlib import Path
+
+    from ducha_core.converter import converter
+    from ducha_core.errors import PolicyError
+    from ducha_core.rules import Article
+    from ducha_core.traceability import load_articles
+
+    root = Path(__file__).resolve().parent.parent / "plugins"
+    files = sorted(root.glob("*/articles.toml"))
+    assert len(files) == 5
+    for path in files:
+        items = tomllib.loads(path.read_text(encoding="utf-8"))["article"]
+        assert load_articles(path) == [converter.structure(item, Article) for item in items]
+    odd = tmp_path / "articles.toml"
+    odd.write_text('[[article]]\nid = 3\nsummary = "s"\noperational = true\nrules = ["a", 1]\n', encoding="utf-8")
+    assert load_articles(odd) == [converter.structure({"id": 3, "summary": "s", "operational": True,
+                                                       "rules": ["a", 1]}, Article)]  # as the converter reads it
+    odd.write_text('[[article]]\nid = "x"\nsummary = "s"\noperational = true\nextra = 1\n', encoding="utf-8")
+    with pytest.raises(PolicyError, match="article #1"):
+        load_articles(odd)
+
+
+def test_a_command_loads_no_template_engine_nor_importlib_metadata_at_start_up(tmp_path):
+    import subprocess
+    import sys
+
+    folder = tmp_path / "site"
+    config = build(folder, "zhoucun", year=2025, as_of=date(2025, 12, 31), matters=3).config
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text + '\n[documents]\nnumber_pattern.assignment = "周督〔{year}〕{n}号"\n', encoding="utf-8")
+    code = ("import sys; from ducha_core.cli import main\n"
+            "try:\n    main(['show', 'DC-2025-0001', '--config', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('jinja2', 'importlib.metadata', 'cattrs', 'ducha_core.importer')"
+            " if m in sys.modules), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code, str(config)], capture_output=True, text=True, check=True)
+    assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr

@@ -11,10 +11,9 @@ import itertools
 import json
 import tomllib
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import attrs
 
 from ducha_core.errors import DuchaError
 from ducha_core.suggest import did_you_mean
@@ -37,20 +36,20 @@ class CalendarDataError(DuchaError):
     """A calendar data file (shipped or deployment) is malformed or inconsistent."""
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class Holiday:
     name: str
     start: _dt.date
     end: _dt.date
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class MakeupDay:
     date: _dt.date
     name: str
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class Amendment:
     notice: str
     published: _dt.date | None
@@ -61,7 +60,7 @@ class Amendment:
     removes_holidays: tuple[_dt.date, ...] = ()
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class YearData:
     year: int
     notice: str
@@ -72,7 +71,7 @@ class YearData:
     source: str  # SHIPPED or the path of the deployment file
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class YearInfo:
     """What :meth:`WorkingCalendar.years` reports for one known year."""
 

@@ -15,10 +15,9 @@ from __future__ import annotations
 import bisect
 import datetime as _dt
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-
-import attrs
 
 from ducha_core.calendar import data as _data
 from ducha_core.calendar.data import CalendarDataError, YearData, YearInfo
@@ -50,7 +49,7 @@ class ProvisionalDateError(DuchaError):
     """Strict mode: a date past the last known State Council notice."""
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class DayInfo:
     date: _dt.date
     workday: bool
@@ -59,7 +58,7 @@ class DayInfo:
     notice: str | None
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class _Run:
     """A stretch of consecutive special days with one name (for facts_between)."""
 
@@ -153,7 +152,7 @@ class WorkingCalendar:
             ):
                 r = runs[-1]
                 weekdays = r.has_weekday + ((o,) if _dt.date.fromordinal(o).weekday() < 5 else ())
-                runs[-1] = attrs.evolve(r, end=o, has_weekday=weekdays)
+                runs[-1] = replace(r, end=o, has_weekday=weekdays)
                 self._run_ends[-1] = o
                 continue
             weekdays = (o,) if _dt.date.fromordinal(o).weekday() < 5 else ()

@@ -26,7 +26,7 @@ from ducha_core.cli.options import (
     section,
     write_dl,
 )
-from ducha_core.documents.render import DOC_KINDS
+from ducha_core.doc_kinds import DOC_KINDS
 
 #: the document kinds and their names (``DOC_KINDS``), for the KIND argument
 KINDS = {k: spec.name for k, spec in DOC_KINDS.items()}
@@ -169,7 +169,12 @@ def doc(kind, subject, fmt, out, as_of, on, issue, config_path, viewer):
             if issue and not pattern:
                 raise InputError(f"{ledger.config.name} 未设定 [documents] number_pattern.{kind}，{spec.name}没有文号可编；"
                                  f'请先设定（如 number_pattern.{kind} = "第{{n}}期"），或去掉 --issue')
-        snapshot = Snapshot.from_ledger(ledger, day, viewer=viewer)
+        if spec.subject == "matter":  # the matter alone, and what its document reads beyond it (in SQL)
+            snapshot = Snapshot.for_matter(ledger, subject, day, viewer=viewer)
+        elif kind == "bulletin":  # the matters of the period (those finished before it are not folded)
+            snapshot = Snapshot.for_period(ledger, period, day, viewer=viewer)
+        else:
+            snapshot = Snapshot.from_ledger(ledger, day, viewer=viewer)
         document = render_document(snapshot, kind, subject, on=on)  # every check, before anything is written
         if issue and (kind, period.key) not in snapshot.issued:
             snapshot.issued[(kind, period.key)] = ledger.store.issue_number(kind, period.key, period.start.year,

@@ -8,8 +8,6 @@ mend it. The exit code is click's: 2 for a usage error, 1 otherwise.
 
 from __future__ import annotations
 
-import csv
-import difflib
 import errno
 import functools
 import inspect
@@ -202,6 +200,8 @@ def _missing(exc: click.MissingParameter) -> str:
 
 
 def _no_such_command(exc: click.UsageError, name: str) -> str:
+    import difflib
+
     ctx = exc.ctx
     known: list[str] = []
     if ctx is not None and isinstance(ctx.command, click.Group):
@@ -712,6 +712,8 @@ def _csv_cell(value: Any) -> Any:
 
 
 def render_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    import csv
+
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([_csv_cell(h) for h in headers])

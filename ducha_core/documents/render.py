@@ -46,8 +46,7 @@ The 发文机关 (``issuer`` in templates) is ``[documents] issuer`` in ``ducha.
 from __future__ import annotations
 
 import re
-import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -55,81 +54,23 @@ import attrs
 import jinja2
 import markupsafe
 
+from ducha_core.doc_kinds import (  # noqa: F401  (re-exported: the kinds are named from here too)
+    DOC_KINDS,
+    GRADING,
+    NUMBER_FIELDS,
+    DocKind,
+    _steps,
+    available_kinds,
+    check_kind,
+    check_pattern,
+    kinds_text,
+)
 from ducha_core.documents.snapshot import SHORT_LIGHT, Period, Snapshot, cn_date, parse_period
 from ducha_core.errors import InputError
-from ducha_core.events import ACTIONS, Event
+from ducha_core.events import Event
 from ducha_core.matter import LIGHT_NAMES, MatterState
 
-
-@attrs.frozen
-class DocKind:
-    id: str
-    template: str
-    name: str
-    subject: str  # matter | period
-    #: the procedure step (action) the document serves; the kind exists only where the procedure has it
-    step: str
-
-
-#: the "step" of a kind that exists where the policy grades units or deducts points for the year
-GRADING = "grading"
-
-DOC_KINDS: dict[str, DocKind] = {
-    k.id: k
-    for k in (
-        DocKind("assignment", "assignment_notice.md.j2", "督查通知单", "matter", "assign"),
-        DocKind("reminder", "reminder_notice.md.j2", "催办通知", "matter", "remind"),
-        DocKind("special_report", "special_report.md.j2", "督查专报", "matter", "report_up"),
-        DocKind("bulletin", "bulletin.md.j2", "督查通报", "period", "bulletin"),
-        DocKind("interview", "interview_notice.md.j2", "约谈通知", "matter", "interview"),
-        # 督办令 (Weinan 十六(二) "下达督办令后"; Dazhan 第十四条(十二) 督办通知; Ordos 第十六条 责成落实):
-        # where the procedure has the order step
-        DocKind("order", "order_notice.md.j2", "督办令", "matter", "order"),
-        # 年度考核汇总 for the assessment office, subject a year: where the document carries the year's
-        # supervision results into the annual assessment as grades or points (GRADING: Ankang 第十二条(四)
-        # 年底前汇总报送市考核办; Weinan 十六(四) 年度目标责任考核中扣减分值; Zhoucun 六(三) 年度考评中予以扣分);
-        # the figures of every jurisdiction are in `ducha assessment --year`
-        DocKind("assessment", "assessment_summary.md.j2", "年度考核汇总", "period", GRADING),
-    )
-}
 HTML_PAGE = "document.html.j2"
-#: the placeholders a 文号 pattern may use: the year and the number within the year
-NUMBER_FIELDS = ("year", "n")
-
-
-def _steps(policy: Any) -> set[str]:
-    """The steps of the procedure, and GRADING where the policy grades units or deducts points."""
-    steps = {t.action for t in policy.procedure.transitions}
-    grading = policy.grading
-    if grading is not None and (grading.rules or grading.deductions):
-        steps.add(GRADING)
-    return steps
-
-
-def available_kinds(policy: Any) -> list[str]:
-    """The document kinds this jurisdiction has: those whose step its procedure provides
-    (e.g. ``interview`` 约谈通知 only where the document has a 约谈 step), in ``DOC_KINDS`` order."""
-    steps = _steps(policy)
-    return [k.id for k in DOC_KINDS.values() if k.step in steps]
-
-
-def kinds_text(policy: Any) -> str:
-    """``督查通知单（assignment）、催办通知（reminder）…``: the kinds available, for messages."""
-    return "、".join(f"{DOC_KINDS[k].name}（{k}）" for k in available_kinds(policy)) or "（无）"
-
-
-def check_kind(policy: Any, kind: str) -> DocKind:
-    """The ``DocKind`` for ``kind``; an ``InputError`` (one line) if it is unknown or if this
-    jurisdiction's procedure has no step for it, naming the kinds the jurisdiction has."""
-    spec = DOC_KINDS.get(kind)
-    if spec is None:
-        raise InputError(f"unknown document kind '{kind}'; kinds: {', '.join(available_kinds(policy))}")
-    if spec.step not in _steps(policy):
-        j = policy.jurisdiction
-        action = "年度考核（等次或扣分）" if spec.step == GRADING else ACTIONS.get(spec.step, spec.step)
-        raise InputError(f"{j.name}《{j.document.title}》未规定{action}环节，没有{spec.name}（{kind}）；"
-                         f"本辖区可生成的公文：{kinds_text(policy)}")
-    return spec
 
 
 def local_names(policy: Any) -> dict[str, tuple[str, ...]]:
@@ -182,27 +123,6 @@ def _block_names(env: jinja2.Environment, template: str, probe: Snapshot) -> tup
                 return ()
             options = [o + t for o in options for t in found]
     return tuple(dict.fromkeys(o.strip() for o in options if o.strip()))
-
-
-def check_pattern(pattern: Any) -> str | None:
-    """What is wrong with a 文号 pattern (None if it is usable): a string with ``{n}`` and at most
-    ``{year}`` besides, e.g. ``渭高督字〔{year}〕{n}号``."""
-    if not isinstance(pattern, str) or not pattern.strip():
-        return "须为非空文字，如 \"X督字〔{year}〕{n}号\""
-    try:
-        fields = [f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None]
-    except ValueError as exc:
-        return f"不是可用的格式（{exc}）；请用 {{year}} 和 {{n}}，如 \"X督字〔{{year}}〕{{n}}号\""
-    unknown = [f for f in fields if f not in NUMBER_FIELDS]
-    if unknown:
-        return f"用了 {{{unknown[0]}}}；格式中只能用 {{year}}（年份）和 {{n}}（年内序号）"
-    if "n" not in fields:
-        return "缺少 {n}（年内序号），如 \"X督字〔{year}〕{n}号\""
-    try:
-        pattern.format(year=2025, n=1)
-    except (ValueError, TypeError) as exc:
-        return f"不是可用的格式（{exc}）"
-    return None
 
 
 def environment(policy: Any) -> jinja2.Environment:
@@ -260,6 +180,9 @@ _LINE_BREAKS = re.compile(r"[ \t]*(?:\r\n|[\r\n\v\f\x85\u2028\u2029])[ \t\r\n\v\
 #: what opens a block when it starts a line: a list item or rule (- + =), an ordered list item (1. 1))
 _MD_LINE_START = re.compile(r"^(?:([-+=.])|(\d{1,9})([.)]))")
 _MD_UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+#: a value with nothing ``escape_markdown`` would change: no inline syntax, line break, tab or leading
+#: blank (and no block marker at its start, checked apart): written as it is
+_MD_PLAIN = re.compile(r"[^\\`*\[\]<>!|&~#_\t\r\n\v\f\x85\u2028\u2029]*")
 
 
 def _is_markdown(name: str | None) -> bool:
@@ -279,7 +202,10 @@ def escape_markdown(value: Any) -> markupsafe.Markup:
     template puts it."""
     if hasattr(value, "__html__"):  # marked by the template itself (``|safe``, a macro's output)
         return markupsafe.Markup(value)
-    text = _LINE_BREAKS.sub(" ", str(value)).replace("\t", " ").lstrip(" ")
+    text = str(value)
+    if _MD_PLAIN.fullmatch(text) and not text.startswith(" ") and not _MD_LINE_START.match(text):
+        return markupsafe.Markup(text)  # nothing to escape (most values: names, dates, counts)
+    text = _LINE_BREAKS.sub(" ", text).replace("\t", " ").lstrip(" ")
     text = _MD_INLINE.sub(r"\\\1", text)
     text = _MD_LINE_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", text)
     return markupsafe.Markup(text)
@@ -365,13 +291,11 @@ def document_seq(
         return snapshot.issued.get((kind, period.key))
     if matter is None:
         raise InputError(f"{spec.name} needs a matter")
-    keys = snapshot.step_keys(spec.step)
-    own = [(e.on, e.seq, matter.id, i) for i, e in enumerate(matter.events) if e.action == spec.step and e.on <= today]
+    own = [e for e in matter.events if e.action == spec.step and e.on <= today]
     if not own:  # the number its step would take if recorded ``today`` (no such document is made: ``step_event``)
-        return today.year, 1 + sum(1 for k in keys if k[0].year == today.year and k[0] <= today)
-    key = own[-1]
-    year = key[0].year
-    return year, 1 + sum(1 for k in keys if k[0].year == year and k < key)
+        return today.year, 1 + snapshot.steps_before(spec.step, today.year, today)
+    event = own[-1]
+    return event.on.year, 1 + snapshot.steps_before(spec.step, event.on.year, event.on, event)
 
 
 def document_number(
@@ -403,6 +327,31 @@ def check_period(snapshot: Snapshot, period: Period) -> Period:
     return period
 
 
+class Findings(Sequence):
+    """``snapshot.findings``, evaluated when first read (a template that lists no findings costs none)."""
+
+    def __init__(self, snapshot: Snapshot):
+        self._snapshot = snapshot
+
+    def _list(self) -> list:
+        return self._snapshot.findings
+
+    def __getitem__(self, index):
+        return self._list()[index]
+
+    def __len__(self) -> int:
+        return len(self._list())
+
+    def __iter__(self):
+        return iter(self._list())
+
+    def __eq__(self, other: object) -> bool:
+        return self._list() == (list(other) if isinstance(other, Findings) else other)
+
+    def __repr__(self) -> str:
+        return repr(self._list())
+
+
 def context(
     snapshot: Snapshot,
     kind: str,
@@ -416,7 +365,6 @@ def context(
     spec = check_kind(policy, kind)
     matter: MatterState | None = None
     period: Period | None = None
-    matters = snapshot.states
     if spec.subject == "matter":
         if not subject:
             raise InputError(f"{spec.name} needs a matter id: ducha doc {kind} MATTER")
@@ -428,8 +376,8 @@ def context(
         period = check_period(snapshot, parse_period(subject))
         matters = snapshot.in_period(period)
     today = today or snapshot.as_of
-    findings = [f for f in snapshot.findings if matter is None or f.matter == matter.id
-                or (f.matter is None and f.unit in matter.units)]
+    # a period document's findings are evaluated over every matter when its template reads them
+    findings = Findings(snapshot) if matter is None else snapshot.matter_findings(matter)
     ctx: dict[str, Any] = {
         "kind": spec,
         "jurisdiction": policy.jurisdiction,
@@ -642,12 +590,18 @@ def empty_tables(text: str) -> str:
     return "\n".join(out)
 
 
+#: the start of a line an ordered list item's number is written on (what ``renumber_lists`` rewrites)
+_ITEM_NUMBER = re.compile(r"^(\s*)\d{1,9}([.)])")
+
+
 def renumber_lists(text: str) -> str:
     """Ordered list items numbered 1, 2, 3 … in the Markdown text itself (a template that leaves an
     item out writes 1, 2, 4; CommonMark would renumber only in HTML)."""
+    lines = text.split("\n")
+    if not any(_ITEM_NUMBER.match(line) for line in lines):  # no line a number could be changed on
+        return text
     from markdown_it import MarkdownIt
 
-    lines = text.split("\n")
     tokens = MarkdownIt("commonmark").enable("table").parse(text)
     stack: list[list[int]] = []  # per open list: [its next number], -1 for a bullet list
     for tok in tokens:
@@ -660,7 +614,7 @@ def renumber_lists(text: str) -> str:
         elif tok.type == "list_item_open" and stack and stack[-1][0] >= 0 and tok.map:
             n = stack[-1][0]
             row = tok.map[0]
-            lines[row] = re.sub(r"^(\s*)\d{1,9}([.)])", lambda m, n=n: f"{m.group(1)}{n}{m.group(2)}", lines[row], count=1)
+            lines[row] = _ITEM_NUMBER.sub(lambda m, n=n: f"{m.group(1)}{n}{m.group(2)}", lines[row], count=1)
             stack[-1][0] = n + 1
     return "\n".join(lines)
 

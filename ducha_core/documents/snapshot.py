@@ -6,6 +6,13 @@ Everything here is computed from matter states; nothing is stored. Withdrawn mat
 figure or list (``states`` leaves them out); a matter's title is its title now (``titles``); ``at``
 gives the same ledger as of an earlier day (a matter document is as of its step's day).
 
+A document reads part of the ledger, and its snapshot folds only that part: ``Snapshot.for_matter``
+folds one matter and reads what its document needs beyond it in SQL (its 文号, the consequences
+about it, other matters' marks); ``Snapshot.for_period`` leaves out the matters finished before the
+period and quiet since (``QuietMatter``). Either reads every matter (as ``from_ledger``) when asked
+for anything its part cannot answer (``states`` …), so a template that looks further still reads
+the same ledger; the documents they give are those of ``from_ledger`` (``tests/test_fast_paths.py``).
+
 What documents say comes from here, read from the record as the CLI wrote it: the words of a step
 (``said``: ``--note``, ``--reason`` …), why it was taken (``reason``: what was recorded, else the rule it
 confirmed), the period's praise, criticism and returns (``Mark``), the time limits not kept
@@ -25,7 +32,7 @@ import attrs
 
 from ducha_core.assessment import WAITING
 from ducha_core.errors import InputError
-from ducha_core.escalation import Finding, evaluate
+from ducha_core.escalation import Finding, evaluate, fold_selection
 from ducha_core.escalation import year_named as _year_named
 from ducha_core.events import Event
 from ducha_core.matter import LIGHT_NAMES, MatterEngine, MatterState, light
@@ -133,6 +140,114 @@ def _later_facts(ledger: Any, as_of: date) -> tuple[dict[str, str], set[str]]:
     except Exception:  # a store without a read model to answer: the titles as of the day
         return {}, set()
     return {r[0]: r[title] for r in rows}, {r[0] for r in rows if r[state] == WITHDRAWN}
+
+
+class Part:
+    """Where a snapshot of part of the ledger (``Snapshot.for_matter``, ``Snapshot.for_period``) reads
+    matters, each as ``Snapshot.from_ledger`` would have it — folded as of the day with the bulk engine,
+    titled as now, withdrawn matters apart, confidential ones only for a reader who may see them, by
+    registration day — but only those an answer needs (``fold``); ``whole``: every matter, for
+    whatever the part cannot answer."""
+
+    def __init__(self, ledger: Any, as_of: date, viewer: str | None, all_visible: bool):
+        self.ledger, self.as_of = ledger, as_of
+        self.viewer, self.all_visible = viewer, all_visible
+        self.titles: dict[str, str] = {}
+        # titles and withdrawals as they are now are read (as ``_later_facts`` reads them) only when the
+        # log has a correction or a withdrawal after the day; else they are those of the day
+        store = ledger.store
+        after, end = (as_of + timedelta(days=1)).isoformat(), date.max.isoformat()
+        last = store.last_event_date()
+        self._later = last is not None and last > as_of and any(
+            store.count_steps(action, after, end) for action in ("correct", "withdraw"))
+
+    def whole(self) -> Snapshot:
+        return Snapshot.from_ledger(self.ledger, self.as_of, viewer=self.viewer, all_visible=self.all_visible)
+
+    def sees(self, state: MatterState) -> bool:
+        return self.all_visible or self.ledger.visible(state, self.viewer)
+
+    def fold(self, ids: Iterable[str]) -> tuple[list[MatterState], list[MatterState]]:
+        """The matters ``ids`` as of the day: (those the reader may see, not withdrawn, by
+        registration day; the withdrawn ones). Matters with no event by the day are left out."""
+        ids = sorted(set(ids))
+        folded = self.ledger._fold_matters(ids, self.as_of)
+        gone: set[str] = set()
+        if self._later and folded:
+            from ducha_core.store import MATTER_COLUMNS
+
+            title, state = MATTER_COLUMNS.index("title"), MATTER_COLUMNS.index("state")
+            for row in self.ledger.store.matter_rows(ids=[s.id for s in folded]):
+                self.titles[row[0]] = row[title]
+                if row[state] == WITHDRAWN:
+                    gone.add(row[0])
+        folded = [_titled(s, self.titles) for s in folded]
+        withdrawn = [s for s in folded if s.state == WITHDRAWN or s.id in gone]
+        kept = [s for s in folded if not (s.state == WITHDRAWN or s.id in gone) and self.sees(s)]
+        kept.sort(key=lambda s: (s.registered_on, s.id))
+        return kept, withdrawn
+
+
+class OneMatter(Part):
+    """What a snapshot of one matter (``Snapshot.for_matter``) reads beyond its matter, chosen in SQL:
+    ``marked`` (the matters with marks of some actions), ``findings`` (the consequences about the
+    matter or its units)."""
+
+    def __init__(self, ledger: Any, matter_id: str, as_of: date, viewer: str | None, all_visible: bool):
+        super().__init__(ledger, as_of, viewer, all_visible)
+        self.matter_id = matter_id
+
+    def marked(self, actions: Sequence[str], own: Sequence[MatterState]) -> list[MatterState]:
+        """The matters (as ``fold`` gives them) with an event of one of ``actions`` by the day; the
+        snapshot's own states (``own``) stand for themselves."""
+        mine = {s.id: s for s in own}
+        ids = self.ledger.store.matters_with(tuple(actions), self.as_of.isoformat())
+        kept, _ = self.fold([i for i in ids if i not in mine])
+        kept += [mine[i] for i in ids if i in mine]
+        kept.sort(key=lambda s: (s.registered_on, s.id))
+        return kept
+
+    def findings(self, state: MatterState) -> list[Finding]:
+        """What the rules call for as of the day that names the matter, or no matter but one of its
+        units, over the matters the reader may see (as ``Snapshot.findings`` finds it over every
+        matter): evaluated over the matter, the matters whose events a count, a grade or a
+        confirmation reads (the read model's marks), and where grades are read (a grade's finding
+        names each unit's first matter), the first matter each of its units leads and the matters
+        changed after the day (see ``Ledger.matter_findings``)."""
+        ledger, store, day = self.ledger, self.ledger.store, self.as_of
+        selection = fold_selection(ledger.policy, ledger.calendar, day)
+        ids = {self.matter_id, *store.marked_matters()}
+        if selection.first_lead:
+            ids.update(store.changed_after(day.isoformat()))
+        kept, _ = self.fold(ids - {self.matter_id})
+        kept.append(state)
+        if selection.first_lead:  # each unit's first matter the reader may see
+            have = {s.id for s in kept}
+            for unit in sorted(state.units):
+                for mid in store.led_by(unit, day.isoformat()):
+                    if mid in have:
+                        break
+                    first, _ = self.fold([mid])
+                    if first:
+                        kept += first
+                        have.add(mid)
+                        break
+        kept.sort(key=lambda s: (s.registered_on, s.id))
+        units = set(state.units)
+        return [f for f in evaluate(ledger.policy, ledger.calendar, kept, day)
+                if f.matter == state.id or (f.matter is None and f.unit in units)]
+
+
+@attrs.frozen
+class QuietMatter:
+    """A matter a snapshot of a period (``Snapshot.for_period``) does not fold: it finished before the
+    period began and nothing has happened to it since (``store.period_matters``); what the period's
+    figures read of it — it is assigned to its lead units, and its grade — from the read model."""
+
+    id: str
+    registered_on: date
+    lead_units: tuple[str, ...]
+    grade: str | None
 
 
 @attrs.frozen
@@ -327,7 +442,8 @@ class Snapshot:
     policy: Any
     calendar: Any
     as_of: date
-    states: list[MatterState]
+    #: the matters the reader may see, by registration day (``states``)
+    _states: list[MatterState]
     units: dict[str, Unit] = attrs.field(factory=dict)
     people: dict[str, Person] = attrs.field(factory=dict)
     _findings: list[Finding] | None = None
@@ -354,6 +470,36 @@ class Snapshot:
     titles: dict[str, str] = attrs.field(factory=dict)
     #: the engine that folded the states (``at`` folds them again, as of an earlier day)
     _engine: Any = attrs.field(default=None, repr=False)
+    #: a snapshot of part of the ledger (``for_matter``, ``for_period``): where what lies beyond it is
+    #: read (``Part``); None once the snapshot holds every matter
+    _source: Any = attrs.field(default=None, repr=False)
+    #: a snapshot of a period (``for_period``): the matters it does not fold, finished before ``_quiet_from``
+    _quiet: list[QuietMatter] | None = attrs.field(default=None, repr=False)
+    _quiet_from: date | None = attrs.field(default=None, repr=False)
+    #: ``unit_stats`` by period, computed once (the dashboard reads them twice)
+    _stats: dict[Any, list[UnitStats]] = attrs.field(factory=dict, repr=False)
+
+    @property
+    def states(self) -> list[MatterState]:
+        """The matters the reader may see as of ``as_of``, by registration day (withdrawn ones left
+        out). A snapshot of part of the ledger (``for_matter``, ``for_period``) reads every matter when
+        this is first asked for (a template that looks beyond its part); what the shipped documents
+        read does not ask."""
+        if self._source is not None:
+            self._read_every()
+        return self._states
+
+    def _read_every(self) -> None:
+        """A snapshot of part of the ledger made a snapshot of all of it (as ``from_ledger`` makes it)."""
+        whole = self._source.whole()
+        self._states, self._every, self._withdrawn = whole._states, whole._every, whole._withdrawn
+        self.withdrawn_ids, self.titles = whole.withdrawn_ids, whole.titles
+        self._findings, self._keys, self._source, self._quiet, self._stats = None, {}, None, None, {}
+
+    def _answers(self, period: Period | None) -> bool:
+        """Whether a snapshot of a period (``for_period``) answers a question about ``period`` from the
+        matters it folded: the others finished before it began, and nothing has happened to them since."""
+        return self._quiet is not None and period is not None and period.start >= self._quiet_from
 
     # --- construction ----------------------------------------------------------------------------
 
@@ -385,6 +531,71 @@ class Snapshot:
             issued=store.issued_numbers() if hasattr(store, "issued_numbers") else {},
             titles=titles,
             engine=getattr(ledger, "engine", None),
+        )
+
+    @classmethod
+    def for_matter(cls, ledger: Any, matter_id: str, as_of: date, *, viewer: str | None = None,
+                   all_visible: bool = False) -> Snapshot:
+        """The snapshot a document about one matter reads (``from_ledger`` as of ``as_of``, for that
+        matter): the matter alone is folded; what the document reads beyond it is read in SQL from
+        the read model and the log — its 文号 (the steps of its kind before it, ``Ledger.step_count``),
+        the consequences found about it or its units (``OneMatter.findings``), the marks of other
+        matters (a unit's 通报批评 of the year, ``marks``) — and every matter only if asked for
+        (``states``). Where the read model cannot answer (derived under another policy, behind the
+        log): ``from_ledger``."""
+        store = getattr(ledger, "store", None)
+        if not (hasattr(store, "led_by") and ledger._read_model_usable() and store.at_head()):
+            return cls.from_ledger(ledger, as_of, viewer=viewer, all_visible=all_visible)
+        source = OneMatter(ledger, matter_id, as_of, viewer, all_visible)
+        return cls._of_part(ledger, as_of, source, *source.fold([matter_id]))
+
+    @classmethod
+    def for_period(cls, ledger: Any, period: Period, as_of: date, *, viewer: str | None = None,
+                   all_visible: bool = False) -> Snapshot:
+        """The snapshot a document about ``period`` reads (``from_ledger`` as of ``as_of``): the matters
+        that finished before the period began and have had nothing happen since (``QuietMatter``,
+        chosen in SQL from the read model: ``store.period_matters``) are not folded — the period's
+        lists and figures read nothing of them but their lead units and grade (``unit_stats``) —, every
+        other matter is. Asked about anything else (``states``, an earlier period, every mark), it
+        reads every matter. Where the read model cannot answer: ``from_ledger``."""
+        store = getattr(ledger, "store", None)
+        if not (hasattr(store, "period_matters") and ledger._read_model_usable() and store.at_head()):
+            return cls.from_ledger(ledger, as_of, viewer=viewer, all_visible=all_visible)
+        policy = ledger.policy
+        rows = store.period_matters(start=period.start.isoformat(), as_of=as_of.isoformat(),
+                                    ended=sorted(k for k, v in policy.states.items() if v.terminal),
+                                    running=sorted(k for k, v in policy.states.items() if v.clock_running))
+        if rows is None:
+            return cls.from_ledger(ledger, as_of, viewer=viewer, all_visible=all_visible)
+        quiet = [QuietMatter(mid, date.fromisoformat(registered), tuple(u for u in lead.split(",") if u), grade or None)
+                 for mid, registered, lead, grade, still in rows if still]
+        source = Part(ledger, as_of, viewer, all_visible)
+        states, withdrawn = source.fold([r[0] for r in rows if not r[4]])
+        return cls._of_part(ledger, as_of, source, states, withdrawn, quiet=quiet, quiet_from=period.start)
+
+    @classmethod
+    def _of_part(cls, ledger: Any, as_of: date, source: Part, states: list[MatterState], withdrawn: list[MatterState],
+                 **more: Any) -> Snapshot:
+        """A snapshot of the matters ``states`` (and ``withdrawn``) as ``source`` folded them, the
+        rest of it as ``from_ledger`` makes it."""
+        config = getattr(ledger, "config", None)
+        store = ledger.store
+        return cls(
+            ledger.policy,
+            ledger.calendar,
+            as_of,
+            states,
+            _as_dict(getattr(config, "units", None)),
+            _as_dict(getattr(config, "people", None)),
+            number_patterns=dict(getattr(config, "number_patterns", None) or {}),
+            withdrawn=withdrawn,
+            withdrawn_ids=frozenset(s.id for s in withdrawn if source.sees(s)),
+            issuer=getattr(config, "issuer", None) or "",
+            issued=store.issued_numbers() if hasattr(store, "issued_numbers") else {},
+            titles=dict(source.titles),
+            engine=getattr(ledger, "engine", None),
+            source=source,
+            **more,
         )
 
     @classmethod
@@ -431,6 +642,8 @@ class Snapshot:
             return self
         if day > self.as_of:
             raise InputError(f"台账截至 {self.as_of}，不能读取 {day} 的情况")
+        if self._source is not None:
+            self._read_every()
         engine = self._engine or _engine_for(self.policy, self.calendar, self.people)
 
         def refold(states: Iterable[MatterState]) -> list[MatterState]:
@@ -445,7 +658,7 @@ class Snapshot:
         every = refold(self._every if self._every is not None else self.states)
         states = [s for s in every if s.id in visible]
         states.sort(key=lambda s: (s.registered_on, s.id))
-        return attrs.evolve(self, as_of=day, states=states, findings=None, rows=None,
+        return attrs.evolve(self, as_of=day, states=states, findings=None, rows=None, stats={},
                             every=None if len(states) == len(every) else every, keys={},
                             withdrawn=refold(self._withdrawn))
 
@@ -483,9 +696,12 @@ class Snapshot:
         return s.name if s is not None else state
 
     def matter(self, matter_id: str) -> MatterState:
-        for state in self.states:
+        for state in self._states:
             if state.id == matter_id:
                 return state
+        if self._source is not None and matter_id != getattr(self._source, "matter_id", None):  # not its matter
+            self._read_every()
+            return self.matter(matter_id)
         if matter_id in self.withdrawn_ids:
             raise InputError(f"事项 {matter_id} 已撤销（误登记，不计入统计），不生成公文")
         raise InputError(f"没有事项 {matter_id}（截至 {self.as_of}）；ducha ledger 列出各事项")
@@ -501,6 +717,8 @@ class Snapshot:
     def step_keys(self, action: str) -> list[tuple]:
         """(day, seq, matter, index) of every ``action`` event in the ledger as of ``as_of``, in the
         order documents are numbered (confidential matters included: a number is never reused)."""
+        if self._source is not None:
+            self._read_every()
         keys = self._keys.get(action)
         if keys is None:
             every = [*(self._every if self._every is not None else self.states), *self._withdrawn]
@@ -508,11 +726,31 @@ class Snapshot:
             self._keys[action] = keys
         return keys
 
+    def steps_before(self, action: str, year: int, upto: date, before: Event | None = None) -> int:
+        """How many ``action`` steps the ledger has in ``year`` dated up to ``upto`` (of every matter,
+        confidential and withdrawn ones too), and with ``before``, ordered before that event (by day,
+        then as recorded): a matter document's 文号 is one more (``render.document_seq``). Counted in
+        SQL for a snapshot of one matter (``Ledger.step_count``), else over ``step_keys``."""
+        if isinstance(self._source, OneMatter):
+            return self._source.ledger.step_count(action, year=year, upto=upto, before=before)
+        key = (before.on, before.seq) if before is not None else None
+        return sum(1 for k in self.step_keys(action)
+                   if k[0].year == year and k[0] <= upto and (key is None or (k[0], k[1]) < key))
+
     @property
     def findings(self) -> list[Finding]:
+        """What the rules call for as of ``as_of`` over the matters of ``states``."""
         if self._findings is None:
             self._findings = evaluate(self.policy, self.calendar, self.states, self.as_of)
         return self._findings
+
+    def matter_findings(self, matter: MatterState) -> list[Finding]:
+        """The ``findings`` a document about ``matter`` lists: those naming it, or no matter but one of
+        its units (a unit's count or grade). A snapshot of the matter finds them without folding
+        every matter (``OneMatter.findings``)."""
+        if isinstance(self._source, OneMatter) and matter.id == self._source.matter_id and self._findings is None:
+            return self._source.findings(matter)
+        return [f for f in self.findings if f.matter == matter.id or (f.matter is None and f.unit in matter.units)]
 
     def row(self, state: MatterState) -> Row:
         if self._rows is None:
@@ -555,9 +793,16 @@ class Snapshot:
         return [(k, self.kind_name(k), counts[k]) for k in self.policy.kinds if counts.get(k)]
 
     def marks(self, actions: Sequence[str] | None = None, period: Period | None = None) -> list[tuple[MatterState, Event]]:
-        """(matter, event) for marks (bulletins, orders, interviews …) of the given actions."""
+        """(matter, event) for marks (bulletins, orders, interviews …) of the given actions. A snapshot
+        of one matter reads the matters with such marks only (``OneMatter.marked``)."""
         out = []
-        for state in self.states:
+        if isinstance(self._source, OneMatter) and actions is not None:
+            states = self._source.marked(actions, self._states)
+        elif self._answers(period):  # the matters not folded have no event in the period
+            states = self._states
+        else:
+            states = self.states
+        for state in states:
             for event in state.events:
                 if actions is not None and event.action not in actions:
                     continue
@@ -933,6 +1178,8 @@ class Snapshot:
 
         if period.start.month != 1 or period.end.month != 12 or period.start.year != period.end.year:
             raise InputError(f"年度考核汇总按年度汇总：请写年份，如 {period.start.year}（不是 {period.key}）")
+        if self._source is not None:
+            self._read_every()
         states = self._every if self._every is not None else self.states
         return assess(self.policy, self.calendar, states, period.start.year, self.as_of, units=list(self.units))
 
@@ -964,7 +1211,10 @@ class Snapshot:
         return [self.mark(s, e) for s, e in self.marks(actions) if year_of(e) == year and e.on <= self.as_of]
 
     def unit_stats(self, period: Period | None = None) -> list[UnitStats]:
-        """Figures per unit (lead units), over matters done in ``period`` (all, when None)."""
+        """Figures per unit (lead units), over matters done in ``period`` (all, when None); computed
+        once for each period (the list is new each time, its figures shared)."""
+        if period in self._stats:
+            return list(self._stats[period])
         stats: dict[str, UnitStats] = {}
 
         def get(unit: str) -> UnitStats:
@@ -974,7 +1224,19 @@ class Snapshot:
 
         for unit in self.units:
             get(unit)
-        for state in self.states:
+        if self._answers(period):  # the matters not folded: assigned to their lead units, and their grade
+            matters: Iterable[MatterState | QuietMatter] = sorted([*self._states, *self._quiet],
+                                                                  key=lambda s: (s.registered_on, s.id))
+        else:
+            matters = self.states
+        for state in matters:
+            if isinstance(state, QuietMatter):
+                for unit in state.lead_units:
+                    s = get(unit)
+                    s.assigned += 1
+                    if state.grade:
+                        s.grades.append(state.grade)
+                continue
             row = self.row(state)
             for unit in state.lead_units:
                 s = get(unit)
@@ -1011,7 +1273,8 @@ class Snapshot:
                 elif event.action in ESCALATION_ACTIONS:
                     for unit in units:
                         get(unit).escalations += 1
-        return sorted(stats.values(), key=lambda s: (-s.assigned, s.unit))
+        self._stats[period] = found = sorted(stats.values(), key=lambda s: (-s.assigned, s.unit))
+        return list(found)
 
     def progress_status(self, state: MatterState) -> str:
         """已完成 / 进展顺利 / 进展缓慢 (the three statuses of Ankang's quarterly ledger, 第七条)."""
@@ -1042,7 +1305,7 @@ class Snapshot:
         """Matters that were live at some time in ``period``: registered by its end, and not
         finished before its start."""
         out = []
-        for state in self.states:
+        for state in self._states if self._answers(period) else self.states:
             if state.registered_on > period.end:
                 continue
             finished = state.closed_on or (state.submitted_on if self.row(state).done else None)

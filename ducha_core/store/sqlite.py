@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ducha_core.events import Event
 from ducha_core.store import (
@@ -75,6 +75,17 @@ _MAX_INT = 2**63 - 1
 def _squeeze(text: object) -> str | None:
     """The SQL function ``squeeze(text)``: the text with every blank taken out (``"".join(text.split())``)."""
     return None if text is None else "".join(str(text).split())
+
+
+def _squeezed_is(expr: str, param: str) -> str:
+    """SQL: ``squeeze(expr) = :param`` (``param`` squeezed already), with ``squeeze`` (a call into Python)
+    made only for a text holding the first and the last character of ``param`` (``:param_first``,
+    ``:param_last``): a blank taken out, it holds every one."""
+    return f"(instr({expr}, :{param}_first) AND instr({expr}, :{param}_last) AND squeeze({expr}) = :{param})"
+
+
+def _squeezed_args(param: str, value: str) -> dict[str, str]:
+    return {param: value, f"{param}_first": value[:1], f"{param}_last": value[-1:]}
 
 
 def id_numbers(matters: Iterable[str]) -> dict[str, int]:
@@ -894,19 +905,19 @@ class SQLiteStore:
         ``registered`` index; with ``kind``, of that kind; with ``title``, whose title is ``title``
         once blanks are taken out (``"".join(text.split())``); with ``topic``, whose topic (the
         summary's, else the title) is ``topic`` so. A summary that is not JSON: not filtered by topic."""
-        sql = "SELECT id FROM matters WHERE registered >= ? AND registered <= ?"
-        args: list = [start, end]
+        sql = "SELECT id FROM matters WHERE registered >= :start AND registered <= :end"
+        args: dict[str, Any] = {"start": start, "end": end}
         if kind is not None:
-            sql += " AND kind = ?"
-            args.append(kind)
+            sql += " AND kind = :kind"
+            args["kind"] = kind
         if title is not None:
-            sql += " AND squeeze(title) = ?"
-            args.append(title)
+            sql += " AND " + _squeezed_is("title", "title")
+            args.update(_squeezed_args("title", title))
         if topic is not None:
             try:
-                return [r[0] for r in self.conn.execute(
-                    f"{sql} AND squeeze(coalesce(json_extract(state_json, '$.topic'), title)) = ? ORDER BY id",
-                    [*args, topic])]
+                topic_of = "coalesce(json_extract(state_json, '$.topic'), title)"
+                return [r[0] for r in self.conn.execute(f"{sql} AND {_squeezed_is(topic_of, 'topic')} ORDER BY id",
+                                                        {**args, **_squeezed_args("topic", topic)})]
             except sqlite3.OperationalError:  # a summary written outside ducha
                 pass
         return [r[0] for r in self.conn.execute(sql + " ORDER BY id", args)]
@@ -982,6 +993,50 @@ class SQLiteStore:
     def changed_after(self, as_of: str) -> list[str]:
         """The matters whose last event is after ``as_of`` (their rows describe a later day)."""
         return [r[0] for r in self.conn.execute("SELECT id FROM matters WHERE last_on > ? ORDER BY id", (as_of,))]
+
+    def led_by(self, unit: str, as_of: str) -> Iterator[str]:
+        """The matters ``unit`` leads, of those not changed after ``as_of``, in the order documents list
+        matters (registration day, then id): read one at a time, for a caller that stops at the first
+        it keeps."""
+        for row in self.conn.execute(
+                "SELECT u.matter FROM matter_units u JOIN matters m ON m.id = u.matter"
+                " WHERE u.unit = ? AND u.role = 'lead' AND m.last_on <= ? ORDER BY m.registered, m.id", (unit, as_of)):
+            yield row[0]
+
+    def period_matters(self, *, start: str, as_of: str, ended: Sequence[str], running: Sequence[str]) -> list[tuple]:
+        """The matters registered by ``as_of``, by registration day then id: (id, registered, lead units,
+        grade, quiet). ``quiet``: finished before ``start`` as far as the read model and the log say —
+        nothing since (its last event before ``start``), done (in a state of ``ended``, or its result
+        submitted; not in one of ``running``, where the clock runs), closed or submitted before
+        ``start``, nothing owed (every obligation met, ended or superseded), not withdrawn, not
+        confidential (in the read model, nor in the log's first event) — a period from ``start`` on
+        reads nothing of it but its lead units and its grade. None where the summary cannot be read."""
+        def listed(values: Sequence[str]) -> str:
+            return ", ".join("'" + v.replace("'", "''") + "'" for v in values) or "NULL"
+
+        quiet = (f"m.last_on < :start AND m.state != 'withdrawn' AND m.state NOT IN ({listed(running)})"
+                 f" AND (m.state IN ({listed(ended)}) OR m.submitted IS NOT NULL)"
+                 " AND coalesce(m.closed, m.submitted) < :start AND m.confidential = 0"
+                 " AND NOT EXISTS (SELECT 1 FROM obligations o WHERE o.matter = m.id AND o.met_on IS NULL"
+                 " AND o.ended_on IS NULL AND o.superseded_on IS NULL)"
+                 " AND (SELECT instr(e.data, '\"confidential\"') FROM events e WHERE e.matter = m.id"
+                 " ORDER BY e.seq LIMIT 1) = 0")
+        try:
+            return self.conn.execute(
+                f"SELECT m.id, m.registered, m.lead_units, json_extract(m.state_json, '$.grade'), {quiet}"
+                " FROM matters m WHERE m.registered <= :as_of ORDER BY m.registered, m.id",
+                {"start": start, "as_of": as_of}).fetchall()
+        except sqlite3.OperationalError:  # a summary written outside ducha
+            return None
+
+    def matters_with(self, actions: Sequence[str], upto: str) -> list[str]:
+        """The matters with an event of one of ``actions`` dated up to ``upto`` (ISO), in id order,
+        along the (action, day) index."""
+        if not actions:
+            return []
+        return [r[0] for r in self.conn.execute(
+            f"SELECT DISTINCT matter FROM events WHERE action IN ({', '.join('?' * len(actions))}) AND on_date <= ?"
+            " ORDER BY matter", [*actions, upto])]
 
     # --- the register of issued 文号 (documents that are not a matter's step) -----------------------
 

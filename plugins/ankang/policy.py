@@ -45,7 +45,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ducha_ankang.articles import ARTICLES
 from ducha_core import hookimpl
 from ducha_core.model import Citation, Jurisdiction, SourceDocument
 from ducha_core.periods import AsAssigned, AsItHappens, EndOf, Weeks, WorkingDays
@@ -515,6 +514,8 @@ def ducha_template_dirs() -> list[Path]:
 
 @hookimpl
 def ducha_articles():
+    from ducha_ankang.articles import ARTICLES  # read when the policy is built, not at start-up
+
     return ARTICLES
 
 

@@ -63,7 +63,6 @@ from ducha_core.rules import (
     TimeLimit,
     Transition,
 )
-from ducha_dazhan.articles import ARTICLES
 
 ID = "dazhan"
 ISSUED = date(2017, 3, 14)
@@ -450,6 +449,8 @@ def ducha_template_dirs() -> list[Path]:
 
 @hookimpl
 def ducha_articles():
+    from ducha_dazhan.articles import ARTICLES  # read when the policy is built, not at start-up
+
     return ARTICLES
 
 

@@ -59,7 +59,6 @@ from ducha_core.rules import (
     TimeLimit,
     Transition,
 )
-from ducha_ordos.articles import ARTICLES
 
 ID = "ordos"
 
@@ -350,6 +349,8 @@ def ducha_template_dirs() -> list[Path]:
 
 @hookimpl
 def ducha_articles():
+    from ducha_ordos.articles import ARTICLES  # read when the policy is built, not at start-up
+
     return ARTICLES
 
 

@@ -81,7 +81,6 @@ from ducha_core.rules import (
     TimeLimit,
     Transition,
 )
-from ducha_zhoucun.articles import ARTICLES
 
 ID = "zhoucun"
 ISSUED = date(2021, 7, 16)
@@ -483,6 +482,8 @@ def ducha_template_dirs() -> list[Path]:
 
 @hookimpl
 def ducha_articles():
+    from ducha_zhoucun.articles import ARTICLES  # read when the policy is built, not at start-up
+
     return ARTICLES
 
 
