@@ -12,8 +12,6 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
-from ducha_core.errors import InputError
-
 PRODID = "-//ducha//督查台账期限//ZH"
 _UID_UNSAFE = re.compile(r"[^0-9A-Za-z._\-]")
 
@@ -29,17 +27,6 @@ def uid_for(matter_id: str, obligation_id: str) -> str:
         return _UID_UNSAFE.sub(lambda m: f"_{ord(m.group()):x}_", text)
 
     return f"{safe(matter_id)}-{safe(obligation_id)}@ducha"
-
-
-def resolve_unit(config, unit: str) -> str:
-    """A unit id from its id or its (Chinese) name."""
-    if unit in config.units:
-        return unit
-    named = [uid for uid, u in config.units.items() if getattr(u, "name", None) == unit.strip()]
-    if len(named) == 1:
-        return named[0]
-    known = "、".join(f"{uid}（{config.unit_name(uid)}）" for uid in config.units) or "（无）"
-    raise InputError(f"未知的单位 '{unit}'；{config.name} 中的单位：{known}")
 
 
 def _description(ob) -> str:
@@ -88,6 +75,6 @@ def build_calendar(pairs: Iterable[tuple], *, unit_name: str = "", stamp: date |
 
 def unit_ical(ledger, unit: str, *, as_of: date, viewer: str | None = None) -> bytes:
     """The feed of the open (owed) obligations of ``unit`` (id or name) as of a day."""
-    unit_id = resolve_unit(ledger.config, unit)
+    unit_id = ledger.unit_id(unit)
     pairs = ledger.obligations(as_of=as_of, unit=unit_id, status="owed", viewer=viewer)
     return build_calendar(pairs, unit_name=ledger.config.unit_name(unit_id), stamp=as_of)

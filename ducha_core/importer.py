@@ -27,8 +27,13 @@ import attrs
 from ducha_core.errors import DuchaError, InputError
 from ducha_core.events import Event
 
-#: fields whose value is a person (written by name or id in the sheet)
-_PERSON_FIELDS = ("responsible_person", "responsible_leader", "approved_by", "viewers")
+
+def person_fields(policy) -> set[str]:
+    """Fields whose value is a person, written by name or id in a sheet: the ledger's
+    (``ledger.PERSON_FIELDS``), 责任领导, and every approver or signer a rule names."""
+    from ducha_core.ledger import PERSON_FIELDS
+
+    return {*PERSON_FIELDS, "responsible_leader", *(r.field for r in policy.approvals)}
 
 #: field -> default header (the order is the order of the dry-run table)
 FIELDS: dict[str, str] = {
@@ -251,7 +256,7 @@ def plan_rows(ledger, path: str | Path, actor: str, today: date, duplicate_ok: b
     counters: dict[int, int] = {}
     seen: dict[tuple[int, str, str], int] = {}
     wanted = extra_fields(policy)
-    person_fields = {*_PERSON_FIELDS, *(r.field for r in policy.approvals)}
+    by_person = person_fields(policy)
     transitions = policy.procedure.transitions
     first = next(t for t in transitions if t.action == "register" and policy.procedure.initial in t.sources)
     assign_t = next(t for t in transitions if t.action == "assign")
@@ -319,7 +324,7 @@ def plan_rows(ledger, path: str | Path, actor: str, today: date, duplicate_ok: b
         for field, name in wanted.items():
             value = raw.get(name, raw.get(field))
             if value is not None:
-                extras[field] = people.get(str(value), value) if field in person_fields else value
+                extras[field] = people.get(str(value), value) if field in by_person else value
         lead_given = bool(get["lead_units"])
         if not lead_given and (get["co_units"] or get["deadline"] or get["assigned"] or persons):
             bad("lead_units", "写了协办单位、办理时限、交办日期或责任人的，须写主办单位")

@@ -164,9 +164,9 @@ def _checked_values(data: dict[str, Any], on: date) -> dict[str, Any]:
                 raise InputError(f"--{key.replace('_', '-')} 仍是待填写的内容「{value}」；请改为实际内容后再运行{more}")
         out[key] = value
     if isinstance(out.get("time"), str):  # 约谈时间: a date it carries is a real day, not before the step
-        from ducha_core.matter import _DAY_IN_TEXT, day_in_text
+        from ducha_core.matter import DAY_IN_TEXT, day_in_text
 
-        if _DAY_IN_TEXT.search(out["time"]):
+        if DAY_IN_TEXT.search(out["time"]):
             day = day_in_text(out["time"])
             if day is None:
                 raise InputError(f"--time {out['time']}：其中的日期不存在；请写如 2025年10月20日上午9时")

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from ducha_core.importer import _PERSON_FIELDS, columns_for, extra_fields, unique_names
+from ducha_core.importer import columns_for, extra_fields, person_fields, unique_names
 
 #: the ledger-view columns after the import columns
 VIEW_HEADERS = ("状态", "灯", "当前期限", "下一步（由谁）", "逾期记录")
@@ -51,14 +51,14 @@ def export_table(book, rows: Sequence[Any], as_of: date) -> tuple[list[str], lis
         return config.person_name(pid) if pid in person_named else pid
 
     extras = extra_fields(policy)
-    person_fields = {*_PERSON_FIELDS, *(r.field for r in policy.approvals)}
+    by_person = person_fields(policy)
 
     def extra(state, field: str) -> Any:
         value = None
         for event in state.events if state is not None else ():
             if event.data.get(field) not in (None, "", []):
                 value = event.data[field]
-        if value is not None and field in person_fields and isinstance(value, str) and value in config.people:
+        if value is not None and field in by_person and isinstance(value, str) and value in config.people:
             return person(value)
         return value
     wanted = {r.id for r in rows}

@@ -106,14 +106,14 @@ def role_directory(actor: str) -> Person:
     return Person(actor, actor, roles=(role,), unit=unit or None)
 
 
-_DAY_IN_TEXT = re.compile(r"(\d{4})\s*(?:-|年)\s*(\d{1,2})\s*(?:-|月)\s*(\d{1,2})")
+DAY_IN_TEXT = re.compile(r"(\d{4})\s*(?:-|年)\s*(\d{1,2})\s*(?:-|月)\s*(\d{1,2})")
 
 
 def day_in_text(value: Any) -> date | None:
     """The first date a value carries (a date, ``2025-10-20`` or ``2025年10月20日`` within a text), else None."""
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
-    m = _DAY_IN_TEXT.search(str(value or ""))
+    m = DAY_IN_TEXT.search(str(value or ""))
     if not m:
         return None
     try:

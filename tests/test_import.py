@@ -8,30 +8,11 @@ from datetime import date
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from deployments import WEINAN_TWO_UNITS
 
 from ducha_core.cli import ledger_cmd, main
 
-CONFIG = """
-jurisdiction = "weinan_gaoxin"
-database = "ducha.sqlite3"
-[settings]
-issued = "2024-06-01"
-[[unit]]
-id = "jyj"
-name = "区教育局"
-[[unit]]
-id = "czj"
-name = "区财政局"
-[[person]]
-id = "chen"
-name = "陈督查"
-roles = ["office"]
-[[person]]
-id = "zhang"
-name = "张伟"
-roles = ["unit"]
-unit = "jyj"
-"""
+CONFIG = WEINAN_TWO_UNITS
 
 HEADER = ["类别", "事项名称", "来源", "收到日期", "主办单位", "协办单位", "办理时限", "责任人", "交办日期"]
 ROWS = [

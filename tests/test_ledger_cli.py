@@ -6,38 +6,11 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from deployments import WEINAN_TWO_UNITS_LEADER
 
 from ducha_core.cli import main
 
-CONFIG = """
-jurisdiction = "weinan_gaoxin"
-database = "ducha.sqlite3"
-[settings]
-issued = "2024-06-01"
-[[unit]]
-id = "jyj"
-name = "区教育局"
-[[unit]]
-id = "czj"
-name = "区财政局"
-[[person]]
-id = "chen"
-name = "陈督查"
-roles = ["office"]
-[[person]]
-id = "zhang"
-name = "张伟"
-roles = ["unit"]
-unit = "jyj"
-[[person]]
-id = "liu"
-name = "刘科长"
-roles = ["unit"]
-unit = "czj"
-[[person]]
-id = "zhao"
-roles = ["principal_leader"]
-"""
+CONFIG = WEINAN_TWO_UNITS_LEADER
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from deployments import WEINAN_TWO_UNITS
 
 from ducha_core.cli import main
 from ducha_core.config import load_config
@@ -30,27 +31,7 @@ from ducha_core.store import sqlite as store_sqlite
 from ducha_core.store.schema import SCHEMA_VERSION
 from ducha_core.store.sqlite import BrokenDatabase, SQLiteStore, check_copy, file_trouble
 
-CONFIG = """
-jurisdiction = "weinan_gaoxin"
-database = "ducha.sqlite3"
-[settings]
-issued = "2024-06-01"
-[[unit]]
-id = "jyj"
-name = "区教育局"
-[[unit]]
-id = "czj"
-name = "区财政局"
-[[person]]
-id = "chen"
-name = "陈督查"
-roles = ["office"]
-[[person]]
-id = "zhang"
-name = "张伟"
-roles = ["unit"]
-unit = "jyj"
-"""
+CONFIG = WEINAN_TWO_UNITS
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 READS = (("ledger", "--as-of", "2025-10-20"), ("verify",), ("show", "DC-2025-0001"), ("due", "--as-of", "2025-12-01"),

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from deployments import WEINAN_TWO_UNITS_LEADER
 
 from ducha_core.cli import main
 from ducha_core.config import load_config
@@ -20,35 +21,7 @@ from ducha_core.ledger import Ledger
 from ducha_core.store import GENESIS, event_hash, parse_head
 from ducha_core.store.schema import V1
 
-CONFIG = """
-jurisdiction = "weinan_gaoxin"
-database = "ducha.sqlite3"
-[settings]
-issued = "2024-06-01"
-[[unit]]
-id = "jyj"
-name = "区教育局"
-[[unit]]
-id = "czj"
-name = "区财政局"
-[[person]]
-id = "chen"
-name = "陈督查"
-roles = ["office"]
-[[person]]
-id = "zhang"
-name = "张伟"
-roles = ["unit"]
-unit = "jyj"
-[[person]]
-id = "liu"
-name = "刘科长"
-roles = ["unit"]
-unit = "czj"
-[[person]]
-id = "zhao"
-roles = ["principal_leader"]
-"""
+CONFIG = WEINAN_TWO_UNITS_LEADER
 
 
 @pytest.fixture
