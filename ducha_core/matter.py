@@ -671,7 +671,7 @@ class MatterEngine:
         data = event.data
         kind = data.get("kind", "")
         if kind not in self.policy.kinds:
-            known = ", ".join(self.policy.kinds)
+            known = "、".join(f"{k}（{v.name}）" for k, v in self.policy.kinds.items())
             raise ActionRefused(f"未知的事项类别 '{kind}'；{self.policy.jurisdiction.name}的类别：{known}")
         received = _parse_date(data.get("received", event.on), "received")
         if received > event.on:
