@@ -9,8 +9,10 @@ from the event log otherwise.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import gc
+import itertools
 import os
 import re
 import warnings
@@ -852,16 +854,28 @@ class Ledger:
             sql += " AND m.kind = :kind"
             args["kind"] = kind
         lines: list[str | None] = []
+        ids: list[str] = []
         folded: list[str] = []
-        suspect = _LINE_FORMULA.search
         for mid, line, created in conn.execute(sql + " ORDER BY m.id", args):
             if created is None:  # not in the log (``verify`` reports it)
                 continue
-            if line is None or created or suspect(line):
+            if line is None or created:
                 folded.append(mid)
                 lines.append(None)
             else:
                 lines.append(line)
+            ids.append(mid)
+        # a line with a cell a spreadsheet could take for a formula is made the slow way (``csv_cell``):
+        # one search over the text of every line (a match at a line's start or after a separator), not
+        # one search a line
+        text = "\n".join(line or "" for line in lines)
+        matches = list(_LINE_FORMULA.finditer(text))
+        if matches:
+            starts = list(itertools.accumulate((len(line or "") + 1 for line in lines), initial=0))
+            for match in matches:  # a match of the "\n" before a line belongs to that line
+                at = match.start() + (match.group(0)[0] == "\n")
+                lines[bisect.bisect_right(starts, at) - 1] = None
+            folded = [mid for mid, line in zip(ids, lines, strict=True) if line is None]
         if folded:
             rows = {r.id: r for r in self.rows(as_of=as_of, unit=unit, kind=kind, viewer=viewer, ids=folded)}
             made = iter(folded)

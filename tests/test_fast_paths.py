@@ -141,10 +141,19 @@ def test_ledger_csv_falls_back_for_formulas_confidential_and_several_units(tmp_p
         ledger.record(s.id, "assign", day, office, {"lead_units": units[:2], "co_units": units[2:4]})
         mistaken = ledger.record(None, "register", day, office, {"kind": "instruction", "title": "误登记"})
         ledger.record(mistaken.id, "withdraw", day, office, {"reason": "重复登记"})
+        # formulas between plain lines (the lines are searched as one text): after a separator in a cell,
+        # and a cell starting with a TAB; a plain line after each
+        inside = ledger.record(None, "register", day, office, {"kind": "instruction", "title": "计划;@SUM(1)"})
+        ledger.record(None, "register", day, office, {"kind": "instruction", "title": "普通事项甲"})
+        tab = ledger.record(None, "register", day, office, {"kind": "instruction", "title": "\t-1+1"})  # TAB dropped
+        ledger.record(None, "register", day, office, {"kind": "instruction", "title": "普通事项乙"})
         as_of = date(2025, 12, 31)
         for viewer in (None, office):
             rows = ledger.rows(as_of=as_of, viewer=viewer)
-            assert ledger.ledger_csv(as_of=as_of, viewer=viewer) == rc(LEDGER_HEADERS, [ledger.row_cells(r) for r in rows])
+            text = ledger.ledger_csv(as_of=as_of, viewer=viewer)
+            assert text == rc(LEDGER_HEADERS, [ledger.row_cells(r) for r in rows])
+            assert "计划;'@SUM(1)" in text and f"{tab.id},'-1+1," in text and inside.id in text
+            assert "普通事项甲" in text and "普通事项乙" in text
 
 
 def test_one_matters_findings_are_those_over_every_matter(demo):

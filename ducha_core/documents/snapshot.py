@@ -244,10 +244,13 @@ class QuietMatter:
     period began and nothing has happened to it since (``store.period_matters``); what the period's
     figures read of it — it is assigned to its lead units, and its grade — from the read model."""
 
-    id: str
+    id: str | None
     registered_on: date
     lead_units: tuple[str, ...]
     grade: str | None
+    #: how many matters this stands for: the quiet matters with no grade come as one per lead units
+    #: (``id`` None, ``registered_on`` the earliest), counted, not listed
+    count: int = 1
 
 
 @attrs.frozen
@@ -567,8 +570,9 @@ class Snapshot:
                                     running=sorted(k for k, v in policy.states.items() if v.clock_running))
         if rows is None:
             return cls.from_ledger(ledger, as_of, viewer=viewer, all_visible=all_visible)
-        quiet = [QuietMatter(mid, date.fromisoformat(registered), tuple(u for u in lead.split(",") if u), grade or None)
-                 for mid, registered, lead, grade, still in rows if still]
+        quiet = [QuietMatter(mid, date.fromisoformat(registered), tuple(u for u in lead.split(",") if u), grade or None,
+                             count)
+                 for mid, registered, lead, grade, still, count in rows if still]
         source = Part(ledger, as_of, viewer, all_visible)
         states, withdrawn = source.fold([r[0] for r in rows if not r[4]])
         return cls._of_part(ledger, as_of, source, states, withdrawn, quiet=quiet, quiet_from=period.start)
@@ -1225,15 +1229,19 @@ class Snapshot:
         for unit in self.units:
             get(unit)
         if self._answers(period):  # the matters not folded: assigned to their lead units, and their grade
-            matters: Iterable[MatterState | QuietMatter] = sorted([*self._states, *self._quiet],
-                                                                  key=lambda s: (s.registered_on, s.id))
+            # a graded one in registration order among the folded ones (the grades are listed in that
+            # order); the counted ones anywhere
+            counted = [q for q in self._quiet if q.grade is None]
+            matters: Iterable[MatterState | QuietMatter] = [*counted, *sorted(
+                [*self._states, *(q for q in self._quiet if q.grade is not None)],
+                key=lambda s: (s.registered_on, s.id or ""))]
         else:
             matters = self.states
         for state in matters:
             if isinstance(state, QuietMatter):
                 for unit in state.lead_units:
                     s = get(unit)
-                    s.assigned += 1
+                    s.assigned += state.count
                     if state.grade:
                         s.grades.append(state.grade)
                 continue

@@ -1005,7 +1005,10 @@ class SQLiteStore:
 
     def period_matters(self, *, start: str, as_of: str, ended: Sequence[str], running: Sequence[str]) -> list[tuple]:
         """The matters registered by ``as_of``, by registration day then id: (id, registered, lead units,
-        grade, quiet). ``quiet``: finished before ``start`` as far as the read model and the log say —
+        grade, quiet, count); then the quiet matters with no grade, grouped by their lead units, one row a
+        group, with no id (None), the earliest registration day and how many they are (``count``; 1 on
+        every other row): a period reads nothing else of them. ``quiet``: finished before ``start`` as far
+        as the read model and the log say —
         nothing since (its last event before ``start``), done (in a state of ``ended``, or its result
         submitted; not in one of ``running``, where the clock runs), closed or submitted before
         ``start``, nothing owed (every obligation met, ended or superseded), not withdrawn, not
@@ -1022,10 +1025,23 @@ class SQLiteStore:
                  " AND (SELECT instr(e.data, '\"confidential\"') FROM events e WHERE e.matter = m.id"
                  " ORDER BY e.seq LIMIT 1) = 0")
         try:
-            return self.conn.execute(
+            cursor = self.conn.execute(
                 f"SELECT m.id, m.registered, m.lead_units, json_extract(m.state_json, '$.grade'), {quiet}"
                 " FROM matters m WHERE m.registered <= :as_of ORDER BY m.registered, m.id",
-                {"start": start, "as_of": as_of}).fetchall()
+                {"start": start, "as_of": as_of})
+            out: list[tuple] = []
+            counted: dict[str, list] = {}  # lead units -> [earliest registration day, count]
+            for row in cursor:
+                if row[4] and not row[3]:
+                    group = counted.get(row[2])
+                    if group is None:
+                        counted[row[2]] = [row[1], 1]
+                    else:
+                        group[1] += 1
+                else:
+                    out.append((*row, 1))
+            out.extend((None, day, lead, None, 1, n) for lead, (day, n) in counted.items())
+            return out
         except sqlite3.OperationalError:  # a summary written outside ducha
             return None
 
