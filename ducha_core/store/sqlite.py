@@ -21,7 +21,6 @@ and the MAC (see ``ducha_core.store``).
 from __future__ import annotations
 
 import errno
-import hmac
 import json
 import os
 import re
@@ -590,6 +589,8 @@ class SQLiteStore:
         if self.get_meta(_KEY_ID) != key_id(key):
             raise StoreError("密钥文件与签记本数据库所用的不同；请检查 ducha.toml 的 key_file"
                              "（确需换用新密钥的，先核对日志再运行 ducha verify --seal）；本次未记录任何内容")
+        import hmac  # here, not at start-up: a command that only reads loads no OpenSSL
+
         if not hmac.compare_digest(mac, head_mac(key, seq, prev)):
             raise StoreError("日志末端的密钥签记不符：事件日志在 ducha 之外被改动过；请运行 ducha verify，"
                              "必要时从备份恢复；本次未记录任何内容")
@@ -878,12 +879,18 @@ class SQLiteStore:
         fromiso, loads = _stored_date, _stored_data
         shared: dict[str, dict] = {}
         days: dict[str, date] = {}
+        names: dict[str, str] = {}
         for chunk in chunks():
             for matter, action, on, actor, data, seq, recorded_at, prev_hash, hash_ in chunk:
                 if current and current[0].matter != matter:
                     yield current
                     current = []
                 if bulk:
+                    # one string object for a matter's id, an action, an actor (a province's log repeats
+                    # them millions of times)
+                    if current:
+                        matter = current[0].matter
+                    action, actor = names.setdefault(action, action), names.setdefault(actor, actor)
                     parsed = shared.get(data)
                     if parsed is None:
                         parsed = loads(data)
@@ -1200,6 +1207,8 @@ class SQLiteStore:
                 notes.append("本数据库启用了密钥签记，本次未配置密钥文件，签记未核对")
             return "none", since
         if mac is not None and kid == key_id(key):
+            import hmac
+
             if not hmac.compare_digest(mac, head_mac(key, count, prev)):
                 problems.append("日志末端的密钥签记不符：事件日志在 ducha 之外被改写过（没有密钥无法重新签记），"
                                 "或数据库被换成了另一份")
