@@ -73,13 +73,31 @@ class Confirmation:
     dismiss_command: str = ""
 
 
+#: (id of a people mapping, preferred role) -> (the mapping, its people in ``_people_for``'s order): ``due``
+#: asks for a person thousands of times over the same directory of a thousand people
+_ORDERS: dict[tuple[int, str], tuple[Mapping[str, Person], tuple[int, ...], list[Person]]] = {}
+
+
+def _ordered(people: Mapping[str, Person], prefer: str) -> list[Person]:
+    """``people`` in the order a person is chosen: holding ``prefer`` first, then people of no unit
+    (the office, leaders), then by id; sorted once for the same mapping holding the same people."""
+    key, held = (id(people), prefer), tuple(map(id, people.values()))
+    cached = _ORDERS.get(key)
+    if cached is not None and cached[0] is people and cached[1] == held:
+        return cached[2]
+    order = sorted(people.values(), key=lambda p: (prefer not in p.roles, p.unit is not None, p.id))
+    if len(_ORDERS) > 32:
+        _ORDERS.clear()
+    _ORDERS[key] = (people, held, order)
+    return order
+
+
 def _people_for(roles: Sequence[str], policy: Policy, people: Mapping[str, Person], unit: str | None,
                 state: MatterState, prefer: str = "") -> Person | None:
     """A person holding one of ``roles``: for a unit-scoped role, a person of ``unit`` (or of the
     matter's units); the rung's ``by_role`` first, then the office, leaders, the rest."""
     scope = {r: policy.roles[r].scope for r in roles if r in policy.roles}
-    order = sorted(people.values(), key=lambda p: (prefer not in p.roles, p.unit is not None, p.id))
-    for person in order:
+    for person in _ordered(people, prefer):
         held = [r for r in person.roles if r in scope]
         if not held:
             continue
