@@ -46,17 +46,6 @@ def _viewer_option(func):
                         help="查看人的人员id：涉密事项只对有权知悉的人员列入（不写 --as 则不列入）。")(func)
 
 
-def _snapshot(config_path, as_of: date, viewer: str | None):
-    from ducha_core.config import load_config
-    from ducha_core.documents.snapshot import Snapshot
-    from ducha_core.ledger import Ledger
-
-    with Ledger.open(load_config(config_path), create=False) as ledger:
-        if viewer is not None:
-            ledger.person(viewer)
-        return Snapshot.from_ledger(ledger, as_of, viewer=viewer)
-
-
 def kind_rows() -> list[tuple[str, str]]:
     """``ducha doc --help``'s list of kinds, from ``DOC_KINDS``: each kind, its name, what it is about
     and the installed jurisdictions that have it, with the name each gives it where that differs
@@ -231,12 +220,18 @@ def _step_day(ledger, kind: str, subject: str, upto: date, on: date | None, view
 @handle_errors
 def report(html_dir, as_of, config_path, viewer):
     """生成静态台账看板（index.html，内嵌SVG图表，不访问网络，可直接用浏览器打开）。"""
-    from ducha_core.documents.dashboard import write_dashboard
+    # the figures in SQL from the read model, folding only the matters listed (``dashboard.ledger_page``)
+    from ducha_core.config import load_config
+    from ducha_core.documents.dashboard import ledger_page, write_dashboard
+    from ducha_core.ledger import Ledger
 
     start = time.perf_counter()
-    snapshot = _snapshot(config_path, as_of or date.today(), viewer)
-    path = write_dashboard(snapshot, html_dir)
-    click.echo(f"看板已写入 {path}（{len(snapshot.states)}件事项，截至{snapshot.as_of}，用时{time.perf_counter() - start:.2f}秒）")
+    with Ledger.open(load_config(config_path), create=False) as ledger:
+        if viewer is not None:
+            ledger.person(viewer)
+        page = ledger_page(ledger, as_of or date.today(), viewer=viewer)
+        path = write_dashboard(page, html_dir)  # while the ledger is open (a template may read further)
+    click.echo(f"看板已写入 {path}（{page.total}件事项，截至{page.as_of}，用时{time.perf_counter() - start:.2f}秒）")
 
 
 @command()

@@ -2,15 +2,22 @@
 
 Charts are inline SVG drawn by ``ducha_core.documents.svg``; no script, no font or style fetched from
 the network, so the page opens from file:// and prints. Plugins may override ``dashboard.html.j2``.
+
+The page's figures and tables are a ``Page``: of a snapshot (``snapshot_page``: every matter folded),
+or of a ledger (``ledger_page``: computed in SQL from the read model, folding only the matters listed;
+``dashboard_data``). Both give the same page.
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ducha_core.documents import svg
+from ducha_core.documents.dashboard_data import Page, escalation_steps, page_from_ledger
 from ducha_core.documents.render import environment
 from ducha_core.documents.snapshot import SHORT_LIGHT, Snapshot, cn_date
 from ducha_core.errors import InputError
@@ -33,8 +40,8 @@ def _rate_colour(rate: float | None) -> str:
 UNIT_CHART_LIMIT = 30  # units in the per-unit chart (the worst); 923 units would make it ~30,000 px tall
 
 
-def charts(snapshot: Snapshot) -> dict[str, str]:
-    """The dashboard's SVG charts, as markup."""
+def charts(snapshot: Any) -> dict[str, str]:
+    """The dashboard's SVG charts, as markup, from a ``Snapshot`` (or a ``Page``'s ``snapshot``)."""
     stats = [s for s in snapshot.unit_stats() if s.assigned]
     # worst first (a unit with nothing done yet counts as worst), capped: the full list is the table below
     by_rate = sorted(stats, key=lambda s: (s.rate if s.rate is not None else -1, -s.done, s.unit))
@@ -76,57 +83,86 @@ def _kind_label(name: str, limit: int = 14) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
-def render_dashboard(snapshot: Snapshot) -> str:
-    """The dashboard page as HTML text."""
-    env = environment(snapshot.policy)
+def snapshot_page(snapshot: Snapshot) -> Page:
+    """The page of a snapshot (every matter folded): the figures and tables ``render_page`` shows."""
     policy = snapshot.policy
     rows = snapshot.rows
     overdue = sorted((r for r in rows if r.light == "red"), key=lambda r: -r.overdue_workdays)
     yellow = sorted((r for r in rows if r.light == "yellow"), key=lambda r: r.due or snapshot.as_of)
-    escalated = []
-    for state, events in snapshot.escalated():
-        steps = []
-        for e in events:
-            name = policy.action_name(e.action)
-            if e.action == "bulletin":
-                name = "通报批评"
-            steps.append(f"{cn_date(e.on)} {name}")
-        escalated.append((snapshot.row(state), steps))
+    escalated = [(snapshot.row(state), escalation_steps(policy, events)) for state, events in snapshot.escalated()]
     graded = [(snapshot.row(s), s.grade) for s in snapshot.states if s.grade]
     grade_counts: dict[str, int] = {}
     for _row, grade in graded:
         grade_counts[grade] = grade_counts.get(grade, 0) + 1
     findings = snapshot.findings
-    counts = snapshot.light_counts()
     done = [r for r in rows if r.done]
-    on_time = [r for r in done if r.on_time]
-    kind_lights = Counter((r.matter.kind, r.light) for r in rows)  # counted here, not by template filters
-    return env.get_template("dashboard.html.j2").render(
+    return Page(
         snapshot=snapshot,
-        jurisdiction=policy.jurisdiction,
-        office=policy.jurisdiction.office,
+        policy=policy,
         as_of=snapshot.as_of,
         rows=rows,
-        kind_lights=kind_lights,
-        counts=counts,
         total=len(rows),
+        counts=snapshot.light_counts(),
+        kind_lights=Counter((r.matter.kind, r.light) for r in rows),  # counted here, not by template filters
         done=len(done),
-        on_time=len(on_time),
-        rate=(len(on_time) / len(done)) if done else None,
+        on_time=sum(1 for r in done if r.on_time),
         overdue=overdue[:TABLE_LIMIT],
         overdue_total=len(overdue),
         yellow=yellow[:TABLE_LIMIT],
         yellow_total=len(yellow),
         escalated=escalated[:TABLE_LIMIT],
         escalated_total=len(escalated),
-        limit=TABLE_LIMIT,
         graded=graded,
-        grades=policy.grading.grades if policy.grading else (),
         grade_counts=grade_counts,
-        unit_stats=[s for s in snapshot.unit_stats() if s.assigned or s.praise or s.criticism],
+        unit_stats=snapshot.unit_stats(),
         findings=findings[:TABLE_LIMIT],
         findings_total=len(findings),
-        charts=charts(snapshot),
+    )
+
+
+def ledger_page(ledger: Any, as_of: date, *, viewer: str | None = None) -> Page:
+    """The page of a ledger as of a day, for ``viewer`` (``--as``; None: confidential matters left out):
+    computed in SQL from the read model, folding only the matters it lists and those the read model
+    cannot answer for the day (``dashboard_data.page_from_ledger``); where the read model cannot answer
+    at all, from a snapshot of every matter (``Snapshot.from_ledger``). Render it (``render_page``,
+    ``write_dashboard``) while the ledger is open."""
+    page = page_from_ledger(ledger, as_of, viewer=viewer, limit=TABLE_LIMIT)
+    if page is None:
+        page = snapshot_page(Snapshot.from_ledger(ledger, as_of, viewer=viewer))
+    return page
+
+
+def render_page(page: Page) -> str:
+    """A page (``snapshot_page``, ``ledger_page``) as HTML text."""
+    policy = page.policy
+    env = environment(policy)
+    rate = (page.on_time / page.done) if page.done else None
+    return env.get_template("dashboard.html.j2").render(
+        snapshot=page.snapshot,
+        jurisdiction=policy.jurisdiction,
+        office=policy.jurisdiction.office,
+        as_of=page.as_of,
+        rows=page.rows,
+        kind_lights=page.kind_lights,
+        counts=page.counts,
+        total=page.total,
+        done=page.done,
+        on_time=page.on_time,
+        rate=rate,
+        overdue=page.overdue,
+        overdue_total=page.overdue_total,
+        yellow=page.yellow,
+        yellow_total=page.yellow_total,
+        escalated=page.escalated,
+        escalated_total=page.escalated_total,
+        limit=TABLE_LIMIT,
+        graded=page.graded,
+        grades=policy.grading.grades if policy.grading else (),
+        grade_counts=page.grade_counts,
+        unit_stats=[s for s in page.unit_stats if s.assigned or s.praise or s.criticism],
+        findings=page.findings,
+        findings_total=page.findings_total,
+        charts=charts(page.snapshot),
         action_name=policy.action_name,
         cn_date=cn_date,
         light_colours=LIGHT_COLOURS,
@@ -136,7 +172,12 @@ def render_dashboard(snapshot: Snapshot) -> str:
     )
 
 
-def write_dashboard(snapshot: Snapshot, out_dir: str | Path) -> Path:
+def render_dashboard(snapshot: Snapshot | Page) -> str:
+    """The dashboard page as HTML text, of a snapshot (every matter folded) or a page (``ledger_page``)."""
+    return render_page(snapshot if isinstance(snapshot, Page) else snapshot_page(snapshot))
+
+
+def write_dashboard(snapshot: Snapshot | Page, out_dir: str | Path) -> Path:
     """Write ``index.html`` into ``out_dir`` (created if missing) and return its path."""
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
