@@ -22,7 +22,7 @@ how many confidential matters were left out — a number, naming none.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -35,17 +35,40 @@ from ducha_core.events import Event
 from ducha_core.matter import MatterEngine, MatterState, clock_running, light, role_directory
 
 
+@attrs.frozen
+class Folded:
+    """What a replay keeps of a matter folded under one policy (a province's log does not fit in
+    memory as states): whether it is confidential and who may see it, its units, its deadline's
+    last day and the rule that set it."""
+
+    id: str
+    confidential: bool
+    viewers: tuple[str, ...]
+    lead_units: tuple[str, ...]
+    co_units: tuple[str, ...]
+    due: date | None
+    rule: str
+
+    @classmethod
+    def of(cls, state: MatterState) -> Folded:
+        return cls(state.id, state.confidential, tuple(state.viewers), tuple(state.lead_units), tuple(state.co_units),
+                   state.due.date if state.due else None, _rule_text(state))
+
+
 @attrs.define
 class Side:
-    """What one policy makes of the log."""
+    """What one policy makes of the log: each matter's summary (``Folded``), the refusals, the
+    rule findings, lights and overdue matters; ``kept``: how many matters were held folded for the
+    findings (those ``escalation.fold_selection`` says an evaluation can find something in)."""
 
     policy: Any
-    states: dict[str, MatterState]
+    states: dict[str, Folded]
     refused: dict[str, str]  # matter -> refusal message (the matter's later events are not applied)
     findings: list
     lights: dict[str, str]
     overdue: set[str]
     seconds: float = 0.0
+    kept: int = 0
 
 
 @attrs.define
@@ -131,34 +154,98 @@ def group_events(events: Iterable[Event]) -> dict[str, list[Event]]:
     return by_matter
 
 
+class _Folder:
+    """Folds matters one at a time under one policy (``add``), keeping each one's summary, light and
+    lateness, and the states an evaluation of the rules can find something in
+    (``escalation.fold_selection``: an obligation of a watched kind past its last day and not met on
+    time, an event a count or a grade reads, each unit's first matter by id); ``side`` evaluates the
+    rules over those. ``keep_all``: every state is kept (the findings are the same)."""
+
+    def __init__(self, policy: Any, cal: Any, end: date, directory: Callable, keep_all: bool = False):
+        from ducha_core.escalation import fold_selection
+
+        self.policy, self.cal, self.end, self.keep_all = policy, cal, end, keep_all
+        self.engine = MatterEngine(policy, cal, directory, explain=False)  # a replay explains no deadline
+        self.selection = fold_selection(policy, cal, end)
+        self.kinds = {k for scan in self.selection.overdue for k in scan.what}
+        self.states: dict[str, Folded] = {}
+        self.refused: dict[str, str] = {}
+        self.lights: dict[str, str] = {}
+        self.overdue: set[str] = set()
+        self.kept: dict[str, tuple[int, MatterState]] = {}
+        self.first: dict[str, tuple[str, int, MatterState]] = {}  # unit -> its first matter by id
+        self.seconds = 0.0
+
+    def add(self, n: int, history: Sequence[Event]) -> None:
+        """Fold the ``n``-th matter's history (its events up to the end day)."""
+        import time
+
+        t0 = time.perf_counter()
+        state, event, exc = self.engine.fold_until_refused(history)
+        if exc is not None:
+            self.refused[history[0].matter] = f"{event.on} {event.action}: {exc}"
+        if state is not None:
+            policy, end = self.policy, self.end
+            mid = state.id
+            self.states[mid] = Folded.of(state)
+            self.lights[mid] = light(policy, self.cal, state, end)
+            due = state.due.date if state.due else None
+            if due is not None and ((state.submitted_on is not None and state.submitted_on > due)
+                                    or (clock_running(policy, state) and end > due)):
+                self.overdue.add(mid)
+            if self.keep_all or self._read(state):
+                self.kept[mid] = (n, state)
+            if self.selection.first_lead:
+                for unit in state.lead_units:
+                    first = self.first.get(unit)
+                    if first is None or mid < first[0]:
+                        self.first[unit] = (mid, n, state)
+        self.seconds += time.perf_counter() - t0
+
+    def _read(self, state: MatterState) -> bool:
+        """Whether an evaluation as of the end day may find something in the matter (a superset of
+        what ``store.matters_to_fold`` selects for ``fold_selection``)."""
+        sel = self.selection
+        for e in state.events:
+            if e.action in sel.watched:
+                return True
+            step = e.data.get("step")
+            if isinstance(step, str) and step in sel.steps:
+                return True
+        if self.kinds:
+            day = sel.day
+            for ob in self.engine.obligations(state, day, include_next=True):
+                if (ob.what in self.kinds and ob.due is not None and ob.due < day
+                        and not (ob.met_on is not None and ob.met_on <= day and ob.late_by == 0)):
+                    return True
+        return False
+
+    def side(self) -> Side:
+        import time
+
+        t0 = time.perf_counter()
+        kept = dict(self.kept)
+        for mid, n, state in self.first.values():
+            kept.setdefault(mid, (n, state))
+        states = [s for _n, s in sorted(kept.values(), key=lambda x: x[0])]  # in the log's order
+        findings = evaluate_by_unit_groups(self.policy, self.cal, states, self.end)
+        self.seconds += time.perf_counter() - t0
+        return Side(self.policy, self.states, self.refused, findings, self.lights, self.overdue, self.seconds,
+                    len(states))
+
+
 def fold_all(policy, cal, histories: dict[str, list[Event]], end: date,
              directory: Callable = role_directory) -> Side:
-    import time
-
+    """Every matter of ``histories`` folded under ``policy`` up to ``end`` (``_Folder``)."""
     from ducha_core.ledger import _collector_paused
 
-    t0 = time.perf_counter()
-    engine = MatterEngine(policy, cal, directory, explain=False)  # a replay shows no deadline's explanation
-    states: dict[str, MatterState] = {}
-    refused: dict[str, str] = {}
+    folder = _Folder(policy, cal, end, directory)
     with _collector_paused():  # many objects, no cycles (as a rebuild folds)
-        for mid, history in histories.items():
-            state, event, exc = engine.fold_until_refused(e for e in history if e.on <= end)
-            if exc is not None:
-                refused[mid] = f"{event.on} {event.action}: {exc}"
-            if state is not None:
-                states[mid] = state
-    lights = {mid: light(policy, cal, s, end) for mid, s in states.items()}
-    overdue = set()
-    for mid, s in states.items():
-        due = s.due.date if s.due else None
-        if due is None:
-            continue
-        late_submit = s.submitted_on is not None and s.submitted_on > due
-        if late_submit or (clock_running(policy, s) and end > due):
-            overdue.add(mid)
-    findings = evaluate_by_unit_groups(policy, cal, list(states.values()), end)
-    return Side(policy, states, refused, findings, lights, overdue, time.perf_counter() - t0)
+        for n, history in enumerate(histories.values()):
+            history = [e for e in history if e.on <= end]
+            if history:
+                folder.add(n, history)
+    return folder.side()
 
 
 def evaluate_by_unit_groups(policy, cal, states: Sequence[MatterState], as_of: date) -> list:
@@ -238,13 +325,13 @@ def compare_sides(base: Side, variant: Side, hidden: frozenset[str] = frozenset(
                     grades[u][i] = f.name
     for mid in sorted((set(base.states) | set(variant.states)) - hidden):
         b, v = base.states.get(mid), variant.states.get(mid)
-        bd = b.due.date if b and b.due else None
-        vd = v.due.date if v and v.due else None
+        bd = b.due if b else None
+        vd = v.due if v else None
         bo, vo = mid in base.overdue, mid in variant.overdue
         bl, vl = base.lights.get(mid), variant.lights.get(mid)
         if bd != vd or bo != vo or bl != vl:
             unit_list = _units_of(v or b)
-            why = f"{_rule_text(b)} → {_rule_text(v)}"
+            why = f"{b.rule if b else _rule_text(None)} → {v.rule if v else _rule_text(None)}"
             for u in unit_list:
                 rules[u].add(why)
             matter_changes.append({
@@ -289,21 +376,22 @@ def _as_registered(history: Sequence[Event]) -> _Registered:
     return _Registered(bool(data.get("confidential", False)), tuple([viewers] if isinstance(viewers, str) else viewers))
 
 
-def hidden_matters(histories: dict[str, list[Event]], base: Side, variant: Side,
+def hidden_matters(unfolded: dict[str, _Registered], base: Side, variant: Side,
                    visible: Callable[[Any], bool] | None) -> frozenset[str]:
     """The matters ``visible`` (``Ledger.visible`` for the viewer) refuses, judged on the matter as
     the deployment's own policy folds it (the variant's fold if the base refused its registration,
-    the registration itself if both did). Without ``visible``, every confidential matter."""
+    the registration itself, ``unfolded``, if both did). Without ``visible``, every confidential matter."""
     hidden = set()
-    for mid, history in histories.items():
-        matter = base.states.get(mid) or variant.states.get(mid) or _as_registered(history)
+    for mid in [*base.states, *(m for m in variant.states if m not in base.states), *unfolded]:
+        matter = base.states.get(mid) or variant.states.get(mid) or unfolded[mid]
         if matter.confidential and (visible is None or not visible(matter)):
             hidden.add(mid)
     return frozenset(hidden)
 
 
 def replay(events: Iterable[Event], base, variant, cal, *, start: date | None = None, end: date | None = None,
-           directory: Callable = role_directory, visible: Callable[[Any], bool] | None = None) -> ReplayReport:
+           directory: Callable = role_directory, visible: Callable[[Any], bool] | None = None,
+           keep_all: bool = False) -> ReplayReport:
     """Fold the log under ``base`` and ``variant`` and compare (matters registered from ``start``;
     events up to ``end``, default the last event's day). ``visible(matter)`` says whether the viewer
     may see a confidential matter; without it no confidential matter is reported."""
@@ -312,19 +400,82 @@ def replay(events: Iterable[Event], base, variant, cal, *, start: date | None = 
         histories = {m: h for m, h in histories.items() if h and h[0].on >= start}
     if end is None:
         end = max((e.on for h in histories.values() for e in h), default=date.today())
+    return replay_histories(histories.values(), base, variant, cal, start=start, end=end, directory=directory,
+                            visible=visible, keep_all=keep_all)
+
+
+def replay_histories(histories: Iterable[Sequence[Event]], base, variant, cal, *, start: date | None, end: date,
+                     directory: Callable = role_directory, visible: Callable[[Any], bool] | None = None,
+                     keep_all: bool = False) -> ReplayReport:
+    """``replay`` over each matter's history (its events in order) read one at a time: each matter is
+    folded under both policies and only its summary kept, with the states the rule findings need
+    (``_Folder``), so that a province's log is replayed in the memory of what differs, not of every
+    state. Matters registered before ``start`` (its first event) are left out; events after ``end``
+    are not applied."""
+    from ducha_core.ledger import _collector_paused
+
     if start is not None and end < start:
         raise InputError(f"--to {end} 早于 --from {start}；请让 --to 不早于 --from")
-    count = sum(sum(1 for e in h if e.on <= end) for h in histories.values())
-    b = fold_all(base, cal, histories, end, directory)
-    v = fold_all(variant, cal, histories, end, directory)
-    hidden = hidden_matters(histories, b, v, visible)
-    units, matter_changes, finding_changes = compare_sides(b, v, hidden)
+    b = _Folder(base, cal, end, directory, keep_all)
+    v = _Folder(variant, cal, end, directory, keep_all)
+    matters = count = 0
+    unfolded: dict[str, _Registered] = {}
+    with _collector_paused():  # many objects, no cycles (as a rebuild folds)
+        for history in histories:
+            if not history or (start is not None and history[0].on < start):
+                continue
+            matters += 1
+            upto = [e for e in history if e.on <= end]
+            count += len(upto)
+            if not upto:
+                continue
+            n = matters
+            b.add(n, upto)
+            v.add(n, upto)
+            mid = upto[0].matter
+            if mid not in b.states and mid not in v.states:
+                unfolded[mid] = _as_registered(upto)
+    bs, vs = b.side(), v.side()
+    hidden = hidden_matters(unfolded, bs, vs, visible)
+    units, matter_changes, finding_changes = compare_sides(bs, vs, hidden)
     from ducha_core.variants import variant_info
 
     info = variant_info(variant)
     changes = [f"{c.describe()}（{c.note}）" for c in info.changes] if info else []
-    return ReplayReport(base.id, variant.id, start, end, len(histories), count, b, v, units, matter_changes,
+    return ReplayReport(base.id, variant.id, start, end, matters, count, bs, vs, units, matter_changes,
                         finding_changes, changes, hidden)
+
+
+def read_only_histories(database: Path) -> tuple[Any, Iterator[list[Event]]]:
+    """A read-only connection to a deployment's database and each matter's events read from it one
+    matter at a time, in bulk (without their hashes; equal data share one dict, which must not be
+    changed). The caller closes the connection."""
+    import sqlite3
+
+    from ducha_core.store.sqlite import SQLiteStore
+
+    if not Path(database).exists():
+        raise InputError(f"{database}：数据库不存在，没有可重放的事件；请检查部署文件中的 database 路径")
+    try:
+        conn = sqlite3.connect(f"file:{Path(database).resolve()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise InputError(f"{database}：无法以只读方式打开（{exc}）；请检查文件及其目录的读取权限") from None
+    store = SQLiteStore.__new__(SQLiteStore)  # reuse its readers on a read-only connection
+    store.conn, store.path, store._in_tx = conn, Path(database), False
+    return conn, store.histories(bulk=True)
+
+
+def last_event_day(conn: Any, start: date | None) -> date | None:
+    """The last day of an event of the matters registered (their first event) on or after ``start``
+    (every matter without it); None for an empty log."""
+    if start is None:
+        row = conn.execute("SELECT max(on_date) FROM events").fetchone()
+    else:
+        row = conn.execute(
+            "SELECT max(e.on_date) FROM events e JOIN (SELECT matter, min(seq) AS first FROM events GROUP BY matter) f"
+            " ON f.matter = e.matter JOIN events r ON r.seq = f.first WHERE r.on_date >= ?",
+            (start.isoformat(),)).fetchone()
+    return date.fromisoformat(row[0]) if row and row[0] else None
 
 
 def read_only_events(database: Path) -> list[Event]:
@@ -400,8 +551,18 @@ def replay_deployment(variant_spec: str, *, config_path: str | None = None, star
         except KeyError:
             return role_directory(actor)
 
-    return replay(read_only_events(config.database), base, variant, cal, start=start, end=end, directory=directory,
-                  visible=visible)
+    import sqlite3
+
+    conn, histories = read_only_histories(config.database)
+    try:
+        if end is None:
+            end = last_event_day(conn, start) or date.today()
+        return replay_histories(histories, base, variant, cal, start=start, end=end, directory=directory,
+                                visible=visible)
+    except sqlite3.Error as exc:
+        raise InputError(f"{config.database}：不是可用的 ducha 数据库（{exc}）；请检查部署文件中的 database 路径") from None
+    finally:
+        conn.close()
 
 
 def render_report(report: ReplayReport) -> str:
@@ -441,4 +602,5 @@ def render_report(report: ReplayReport) -> str:
     return "\n".join(lines)
 
 
-__all__: Sequence[str] = ("ReplayReport", "read_only_events", "render_report", "replay", "replay_deployment")
+__all__: Sequence[str] = ("ReplayReport", "read_only_events", "read_only_histories", "render_report", "replay",
+                          "replay_deployment", "replay_histories")
