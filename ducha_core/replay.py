@@ -33,6 +33,7 @@ from ducha_core.errors import InputError
 from ducha_core.escalation import evaluate
 from ducha_core.events import Event
 from ducha_core.matter import MatterEngine, MatterState, clock_running, light, role_directory
+from ducha_core.obligations import OFFICE
 
 
 @attrs.frozen
@@ -167,7 +168,6 @@ class _Folder:
         self.policy, self.cal, self.end, self.keep_all = policy, cal, end, keep_all
         self.engine = MatterEngine(policy, cal, directory, explain=False)  # a replay explains no deadline
         self.selection = fold_selection(policy, cal, end)
-        self.kinds = {k for scan in self.selection.overdue for k in scan.what}
         self.states: dict[str, Folded] = {}
         self.refused: dict[str, str] = {}
         self.lights: dict[str, str] = {}
@@ -212,11 +212,14 @@ class _Folder:
             step = e.data.get("step")
             if isinstance(step, str) and step in sel.steps:
                 return True
-        if self.kinds:
+        scans = [s for s in sel.overdue if not (s.open_only and self.policy.states[state.state].terminal)]
+        if scans:
             day = sel.day
             for ob in self.engine.obligations(state, day, include_next=True):
-                if (ob.what in self.kinds and ob.due is not None and ob.due < day
-                        and not (ob.met_on is not None and ob.met_on <= day and ob.late_by == 0)):
+                if (ob.due is None or ob.due >= day or ob.owed_by == (OFFICE,)
+                        or (ob.met_on is not None and ob.met_on <= day and ob.late_by == 0)):
+                    continue
+                if any(ob.what in s.what and (s.due_from is None or ob.due >= s.due_from) for s in scans):
                     return True
         return False
 
