@@ -438,6 +438,8 @@ def replay_histories(histories: Iterable[Sequence[Event]], base, variant, cal, *
             mid = upto[0].matter
             if mid not in b.states and mid not in v.states:
                 unfolded[mid] = _as_registered(upto)
+            elif b.states.get(mid) == v.states.get(mid):  # one summary for both, where they agree
+                v.states[mid] = b.states[mid]
     bs, vs = b.side(), v.side()
     hidden = hidden_matters(unfolded, bs, vs, visible)
     units, matter_changes, finding_changes = compare_sides(bs, vs, hidden)
