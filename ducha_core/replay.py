@@ -480,7 +480,9 @@ def last_event_day(conn: Any, start: date | None) -> date | None:
             "SELECT max(e.on_date) FROM events e JOIN (SELECT matter, min(seq) AS first FROM events GROUP BY matter) f"
             " ON f.matter = e.matter JOIN events r ON r.seq = f.first WHERE r.on_date >= ?",
             (start.isoformat(),)).fetchone()
-    return date.fromisoformat(row[0]) if row and row[0] else None
+    from ducha_core.store.sqlite import _stored_date
+
+    return _stored_date(row[0]) if row and row[0] else None  # a date changed outside ducha: StoreError
 
 
 def read_only_events(database: Path) -> list[Event]:
