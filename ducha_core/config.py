@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from ducha_core import _tomlcache
 from ducha_core.errors import DuchaError
 from ducha_core.model import Person, Unit
 from ducha_core.suggest import did_you_mean
@@ -130,9 +130,9 @@ def load_config(path: str | Path | None = None, *, jurisdiction: str | None = No
             f"{file}：没有部署文件；在此运行 ducha init --jurisdiction ID，或用 --config FILE 指定"
             f"（或设置环境变量 {ENV_VAR}）"
         )
-    try:
-        raw = tomllib.loads(file_path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
+    try:  # parsed once for the text (a province's file takes tomllib tens of milliseconds)
+        raw = _tomlcache.loads(file_path.read_text(encoding="utf-8"), file_path, shipped=False)
+    except _tomlcache.decode_error() as exc:
         raise _fail(file, f"不是有效的 TOML（{exc}）；请按提示的行列改正") from None
     except RecursionError:
         raise _fail(file, "不是有效的 TOML（数组或表嵌套过深）；请检查括号是否成对") from None
@@ -179,11 +179,19 @@ def parse_config(
     if not isinstance(raw_units, list):
         raise _fail(file, "unit 须为表数组，每个单位写一个 [[unit]]")
     unit_ids = [u.get("id") for u in raw_units if isinstance(u, dict)]
+    seen_ids: set = set()  # those before, as a set (a province's thousand units, each looked up)
     for n, uid in enumerate(unit_ids, 1):
         if isinstance(uid, str):
             _check_id(file, f"unit[{n}].id", uid)
-        if uid is not None and uid in unit_ids[: n - 1]:
-            raise _fail(file, f"unit[{n}].id = '{uid}' 与前面的单位 id 重复；请给每个单位不同的 id")
+        if uid is not None:
+            try:
+                repeated = uid in seen_ids
+                seen_ids.add(uid)
+            except TypeError:  # a table or an array as an id (refused below): compared with each before
+                repeated = uid in unit_ids[: n - 1]
+            if repeated:
+                raise _fail(file, f"unit[{n}].id = '{uid}' 与前面的单位 id 重复；请给每个单位不同的 id")
+    text_ids = {uid for uid in unit_ids if isinstance(uid, str)}
     role_ids = list(policy.roles)
     for n, entry in enumerate(raw_people, 1):
         where = f"person[{n}]."
@@ -200,7 +208,7 @@ def parse_config(
                 if role not in policy.roles:
                     raise _fail(file, f"{where}roles 中的 '{role}' 不是 {policy.id} 的角色；可用的角色：{', '.join(role_ids)}")
         unit = _str(file, where + "unit", entry.get("unit"), required=False)
-        if unit is not None and unit not in unit_ids:
+        if unit is not None and unit not in text_ids:
             raise _fail(file, f"{where}unit = '{unit}' 不是单位 id；单位：{', '.join(map(str, unit_ids)) or '（无）'}")
         if validate_roles and unit is None and any(policy.roles[r].scope == "unit" for r in roles):
             raise _fail(file, f"缺少 {where}unit：角色 {', '.join(roles)} 代表承办单位办事；请写 unit = \"ID\"")

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
+
+from ducha_core._lazy import LazyPattern
 
 #: what makes a spreadsheet read a cell as a formula (OWASP CSV injection): = + - @, TAB, CR
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: a plain number (-3, +1.5, 12%) is a value, not a formula, and is written as it is
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
+_PLAIN_NUMBER = LazyPattern(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
 #: where a spreadsheet splitting on another separator (; in many locales, TAB, a line) starts a cell
-_CELL_BREAKS = re.compile(r"([,;\t\r\n]+)")
+_CELL_BREAKS = LazyPattern(r"([,;\t\r\n]+)")
 
 
 def _defuse(piece: str) -> str:

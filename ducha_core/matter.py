@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ducha_core import deadlines as dl
+from ducha_core._lazy import LazyPattern
 from ducha_core.errors import ActionRefused
 from ducha_core.events import CREATE_ACTIONS, FIELD_NAMES, Event, command_for
 from ducha_core.model import Citation, Person
@@ -106,7 +107,7 @@ def role_directory(actor: str) -> Person:
     return Person(actor, actor, roles=(role,), unit=unit or None)
 
 
-DAY_IN_TEXT = re.compile(r"(\d{4})\s*(?:-|年)\s*(\d{1,2})\s*(?:-|月)\s*(\d{1,2})")
+DAY_IN_TEXT = LazyPattern(r"(\d{4})\s*(?:-|年)\s*(\d{1,2})\s*(?:-|月)\s*(\d{1,2})")
 
 
 def day_in_text(value: Any) -> date | None:

@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from types import ModuleType
+from types import FunctionType, MethodType, ModuleType
 from typing import Any
 
 import attrs
@@ -24,6 +24,8 @@ from ducha_core.errors import PluginError
 from ducha_core.model import Jurisdiction
 
 ENTRY_POINT_GROUP = "ducha"
+#: what pluggy takes as a hook implementation (``pluggy._manager._static_hook_attr``)
+_HOOKABLE = (FunctionType, MethodType, staticmethod, classmethod)
 
 
 class DuchaPluginManager(pluggy.PluginManager):
@@ -31,7 +33,13 @@ class DuchaPluginManager(pluggy.PluginManager):
     misspelt hook is caught by ``check_pending`` instead of silently ignored."""
 
     def parse_hookimpl_opts(self, plugin: object, name: str):  # type: ignore[override]
-        opts = super().parse_hookimpl_opts(plugin, name)
+        if type(plugin) is ModuleType and not name.startswith("__") \
+                and not isinstance(plugin.__dict__.get(name), _HOOKABLE):
+            # what pluggy's lookup (``inspect.getattr_static``) finds of a module's own name, without
+            # walking the module type for each of its names (start-up): no function, no hook
+            opts = None
+        else:
+            opts = super().parse_hookimpl_opts(plugin, name)
         if opts is None and name.startswith(hookspecs.HOOK_PREFIX):
             method = getattr(plugin, name, None)
             if callable(method):

@@ -27,6 +27,8 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ducha_core._lazy import LazyPattern
+
 if TYPE_CHECKING:
     from ducha_core.policy import Policy
 
@@ -125,14 +127,13 @@ def load_articles(path) -> list:
     """Read a plugin's ``articles.toml``: ``[[article]]`` tables with id, summary, operational,
     rules, tests, reason, reading. Tables written as asked are read directly; the converter (cattrs,
     slow to import at start-up) reads the others and says what is wrong."""
-    import tomllib
-
+    from ducha_core import _tomlcache
     from ducha_core.errors import PolicyError
 
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    try:  # parsed once, kept beside the byte code (a plugin's table is read by every command)
+        data = _tomlcache.loads(path.read_text(encoding="utf-8"), path)
+    except (OSError, _tomlcache.decode_error()) as exc:
         raise PolicyError(f"{path}: cannot read the traceability table: {exc}") from None
     articles = []
     for n, item in enumerate(data.get("article", []), start=1):
@@ -154,9 +155,9 @@ def load_articles(path) -> list:
 #: core modules that only display or check a policy: their reading a setting is not a use
 _NOT_A_USE = {"compare.py", "compare_cmd.py", "conformance.py", "traceability.py", "knockout.py", "scaffold.py",
               "variants.py"}
-_READ_BY_NAME = re.compile(r"""(?:settings|values)\s*(?:\.get\(|\[)\s*["']([A-Za-z_][A-Za-z0-9_]*)["']"""
+_READ_BY_NAME = LazyPattern(r"""(?:settings|values)\s*(?:\.get\(|\[)\s*["']([A-Za-z_][A-Za-z0-9_]*)["']"""
                            r"""|\.setting\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']""")
-_READ_IN_TEMPLATE = re.compile(r"""settings(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*["']([A-Za-z_][A-Za-z0-9_]*)["'])""")
+_READ_IN_TEMPLATE = LazyPattern(r"""settings(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*["']([A-Za-z_][A-Za-z0-9_]*)["'])""")
 
 
 @functools.lru_cache(maxsize=1)
@@ -360,8 +361,8 @@ def reach_problems(policy: Policy, people: dict | None = None) -> list[tuple[str
 
 # --- the table against the rules' citations -------------------------------------------------------
 
-_SPLIT = re.compile(r"[、，,；;]|及|和")
-_BASE = re.compile(r"^(第[^条]+条|[一二三四五六七八九十百零〇]+)")
+_SPLIT = LazyPattern(r"[、，,；;]|及|和")
+_BASE = LazyPattern(r"^(第[^条]+条|[一二三四五六七八九十百零〇]+)")
 
 
 def _norm(article: str) -> str:

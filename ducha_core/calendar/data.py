@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as _dt
 import itertools
 import json
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ducha_core import _tomlcache
 from ducha_core.errors import DuchaError
 from ducha_core.suggest import did_you_mean
 
@@ -371,12 +371,14 @@ def parse_holiday_cn(raw: bytes, source: str) -> list[YearData]:
     return years
 
 
-def _parse_bytes(raw: bytes, source: str) -> list[YearData]:
+def _parse_bytes(raw: bytes, source: str, path: Path | None = None) -> list[YearData]:
+    """The years of a TOML file's bytes; ``path``: a shipped file, whose parsed text is kept
+    (``ducha_core._tomlcache``)."""
     try:
-        doc = tomllib.loads(raw.decode("utf-8"))
+        doc = _tomlcache.loads(raw.decode("utf-8"), path)
     except UnicodeDecodeError as e:
         raise CalendarDataError(f"{source}：不是 UTF-8 文本；请以 UTF-8 编码保存该文件") from e
-    except tomllib.TOMLDecodeError as e:
+    except _tomlcache.decode_error() as e:
         raise CalendarDataError(
             f"{source}：不是有效的 TOML（{e}）；日期写作 YYYY-MM-DD，如 start = 2027-02-05"
         ) from e
@@ -386,13 +388,15 @@ def _parse_bytes(raw: bytes, source: str) -> list[YearData]:
 
 
 def shipped_years() -> list[YearData]:
+    path = Path(__file__).with_name("holidays.toml")
     try:  # read directly (importing importlib.resources costs more than reading the file)
-        raw = Path(__file__).with_name("holidays.toml").read_bytes()
+        raw = path.read_bytes()
     except OSError:  # not installed as plain files (e.g. from a zip)
         from importlib import resources
 
         raw = resources.files("ducha_core.calendar").joinpath("holidays.toml").read_bytes()
-    return _parse_bytes(raw, SHIPPED)
+        path = None
+    return _parse_bytes(raw, SHIPPED, path)
 
 
 def load_years(extra_files: Sequence[str | Path] = ()) -> dict[int, YearData]:

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
+import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -123,26 +124,27 @@ class WorkingCalendar:
         if hi <= lo:
             return
         base = self._base
+        n = hi - lo
+        # the weekday pattern (Monday–Friday work) repeated over the days, then the special days
         wd0 = _dt.date.fromordinal(base + lo).weekday()
-        flags = bytearray(1 if (wd0 + k) % 7 < 5 else 0 for k in range(hi - lo))
+        flags = bytearray(bytes(1 if (wd0 + k) % 7 < 5 else 0 for k in range(7)) * (n // 7 + 1))[:n]
         special = self._special
         days = sorted(o for o in special if base + lo <= o < base + hi)
         for o in days:
             flags[o - base - lo] = 1 if special[o][0] == "workday" else 0
         rank, wd_ord = self._rank, self._wd_ord
-        c = rank[-1] if rank else 0
-        for k, flag in enumerate(flags, start=lo):
-            if flag:
-                c += 1
-                wd_ord.append(base + k)
-            rank.append(c)
-        self._wd.extend(_dt.date.fromordinal(o) for o in wd_ord[len(self._wd):])
+        ranks = itertools.accumulate(flags, initial=rank[-1] if rank else 0)
+        next(ranks)  # the count before the first day
+        rank.extend(ranks)
+        wd_ord.extend(itertools.compress(range(base + lo, base + hi), flags))
+        self._wd.extend(map(_dt.date.fromordinal, wd_ord[len(self._wd):]))
         self._flags += flags
         self._built = hi
         # runs of special days for facts_between (sorted, non-overlapping)
         runs = self._runs
         for o in days:
             kind, name, _notice, prov = special[o]
+            weekday = (o,) if (o + 6) % 7 < 5 else ()  # Monday–Friday (ordinal 1 is a Monday)
             if (
                 kind == "holiday"
                 and runs
@@ -151,12 +153,10 @@ class WorkingCalendar:
                 and runs[-1].end == o - 1
             ):
                 r = runs[-1]
-                weekdays = r.has_weekday + ((o,) if _dt.date.fromordinal(o).weekday() < 5 else ())
-                runs[-1] = replace(r, end=o, has_weekday=weekdays)
+                runs[-1] = _Run(r.start, o, r.kind, r.name, r.provisional, r.has_weekday + weekday)
                 self._run_ends[-1] = o
                 continue
-            weekdays = (o,) if _dt.date.fromordinal(o).weekday() < 5 else ()
-            runs.append(_Run(o, o, kind, name, prov, weekdays))
+            runs.append(_Run(o, o, kind, name, prov, weekday))
             self._run_ends.append(o)
 
     def _grow(self, i: int) -> None:

@@ -12,7 +12,10 @@ import importlib
 
 import click
 
+from ducha_core import _codecache
 from ducha_core.cli.options import DuchaGroup, section, write_dl
+
+_codecache.install()  # the methods attrs and dataclasses write for classes, compiled once (start-up)
 
 #: command name -> "module:attribute" (module relative to ducha_core.cli)
 COMMANDS: dict[str, tuple[str, str]] = {

@@ -7,7 +7,6 @@ reads the same log under another jurisdiction's policy (read-only commands only)
 
 from __future__ import annotations
 
-import difflib
 import functools
 import inspect
 import sqlite3
@@ -172,6 +171,8 @@ def _extra_fields(field_names: dict[str, str]) -> dict[str, Any]:
         name, eq, value = token[2:].partition("=")
         key = name.replace("-", "_")
         if key not in field_names:
+            import difflib
+
             from ducha_core.matter import FIELD_NAMES
 
             own = {p.name for p in ctx.command.params} if ctx is not None else set()

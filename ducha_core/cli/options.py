@@ -22,13 +22,15 @@ from typing import Any
 
 import click
 
+from ducha_core._lazy import LazyPattern
 from ducha_core.errors import DuchaError
 
 # --- Chinese help and one-line Chinese errors ------------------------------------------------------
 
 HELP_TEXT = "显示本帮助并退出。"
 
-_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+#: compiled on first use: only help and error messages ask (compiling it costs a command 2 ms)
+_CJK = LazyPattern(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
 def has_cjk(text: str) -> bool:
@@ -134,8 +136,8 @@ def _suggest(names: Sequence[str]) -> str:
     return f"（是否要用 {'、'.join(names)}？）" if names else ""
 
 
-_VALUE = re.compile(r"""^(?P<value>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|\S+) is not""")
-_PATH = re.compile(r"""^(?P<kind>\w+) (?P<value>'.*'|".*") (?P<what>does not exist|is a file|is a directory|"""
+_VALUE = LazyPattern(r"""^(?P<value>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|\S+) is not""")
+_PATH = LazyPattern(r"""^(?P<kind>\w+) (?P<value>'.*'|".*") (?P<what>does not exist|is a file|is a directory|"""
                    r"""is not readable|is not writable|is not executable)\.?$""")
 _PATH_KIND = {"file": "文件", "directory": "目录", "path": "路径"}
 _PATH_WHAT = {
@@ -295,7 +297,7 @@ def option_help(param: click.Option, ctx: click.Context) -> str:
 # click wraps text at spaces and counts characters: a Chinese line has no spaces (click would cut an
 # option name or id in two to fit) and each character takes two columns. Wrap by display width
 # instead, between Chinese characters or at spaces, never inside a Latin token (--as-of, weekly_dispatch).
-_UNIT = re.compile(r"\s+|\[[^\]\n]*\]|[\x21-\x7e]+|.", re.S)  # a note like [默认：table] stays whole
+_UNIT = LazyPattern(r"\s+|\[[^\]\n]*\]|[\x21-\x7e]+|.", re.S)  # a note like [默认：table] stays whole
 _NO_LINE_START = frozenset("，。、；：？！）》」』〕】”’…%")
 _NO_LINE_END = frozenset("（《「『〔【“‘")
 
@@ -701,7 +703,7 @@ from ducha_core.csvsafe import csv_cell  # noqa: E402  (re-exported: the CLI's t
 
 #: where ``csv_cell`` could change a text: a part of it (at its start, or after a separator or a line
 #: break, spaces skipped) starting with = + - @, or the text starting with TAB or CR
-_MAYBE_FORMULA = re.compile(r"(?:^|[,;\t\r\n]) *[=+\-@\t\r]")
+_MAYBE_FORMULA = LazyPattern(r"(?:^|[,;\t\r\n]) *[=+\-@\t\r]")
 
 
 def _csv_cell(value: Any) -> Any:

@@ -16,8 +16,6 @@ longer matches its MAC. See README "What the record guarantees".
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -158,12 +156,18 @@ def read_key(path: str | Path) -> bytes:
 
 def key_id(key: bytes) -> str:
     """A fingerprint of a key that does not give the key away (kept in ``meta`` as ``key_id``)."""
+    import hashlib
+    import hmac
+
     return hmac.new(key, b"ducha key id", hashlib.sha256).hexdigest()[:16]
 
 
 def head_mac(key: bytes, seq: int, digest: str) -> str:
     """The MAC of a head (the last event's seq and hash; seq 0 and ``GENESIS`` for an empty log).
     The hash commits to every event before it, so this MAC covers the whole log."""
+    import hashlib
+    import hmac
+
     return hmac.new(key, f"ducha head {seq}:{digest}".encode(), hashlib.sha256).hexdigest()
 
 
@@ -198,7 +202,17 @@ def event_hash(seq: int, matter: str, action: str, on: str, actor: str, data_tex
         '{"action":' + _s(action) + ',"actor":' + _s(actor) + ',"data":' + data_text + ',"matter":' + _s(matter)
         + ',"on":' + _s(on) + ',"recorded_at":' + _s(recorded_at) + ',"seq":' + str(seq) + "}"
     )
-    return hashlib.sha256((canonical + prev_hash).encode("utf-8")).hexdigest()
+    return _sha256((canonical + prev_hash).encode("utf-8")).hexdigest()
+
+
+def _sha256(data: bytes):
+    """``hashlib.sha256``, imported on the first hash (a command that only reads loads no OpenSSL):
+    the first call puts hashlib's own in this name's place."""
+    global _sha256
+    from hashlib import sha256
+
+    _sha256 = sha256
+    return sha256(data)
 
 
 def _iso(day: date | None) -> str | None:
