@@ -16,7 +16,7 @@ import itertools
 import os
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,8 @@ READ_MODEL_VERSION = 4
 #: where a CSV line may hold a cell ``csv_cell`` would change: after its start or a separator (quotes and
 #: spaces skipped), = + - @ TAB or CR (``Ledger.ledger_csv`` makes such a row the slow way)
 _LINE_FORMULA = re.compile(r'(?:^|[,;\t\r\n])[ "]*[=+\-@\t\r]')
+#: lines of ``ledger --format csv`` made and written at a time (``Ledger._csv_pieces``)
+CSV_BATCH = 10_000
 #: the columns of ``ducha ledger`` (``Ledger.row_cells``)
 LEDGER_HEADERS = ("编号", "事项", "类别", "状态", "灯", "期限", "下一步（由谁）", "承办单位（责任人）", "逾期记录")
 #: matter ids the ledger gives: DC-<year>-<number>
@@ -761,12 +763,20 @@ class Ledger:
 
     def ledger_csv(self, *, as_of: date, unit: str | None = None, kind: str | None = None,
                    viewer: str | None = None) -> str | None:
+        """``ledger_csv_pieces`` joined: the CSV text, or None where the read model cannot answer."""
+        pieces = self.ledger_csv_pieces(as_of=as_of, unit=unit, kind=kind, viewer=viewer)
+        return None if pieces is None else "".join(pieces)
+
+    def ledger_csv_pieces(self, *, as_of: date, unit: str | None = None, kind: str | None = None,
+                          viewer: str | None = None) -> Iterator[str] | None:
         """``render_csv(LEDGER_HEADERS, [row_cells(r) for r in rows(as_of=..., unit=..., kind=...,
         viewer=...)])``, the same text, with SQL making most lines: a row the read model answers as it
         stands (as of a day on or after its last event, not confidential in the log, one unit per
         list, no cell a spreadsheet could take for a formula) is made in one query, without a
-        ``LedgerRow``; the others come from ``rows`` and ``row_cells``. None where the read model
-        cannot answer (derived under another policy or calendar) or a name would need quoting."""
+        ``LedgerRow``; the others come from ``rows`` and ``row_cells``. The text comes in pieces, read
+        from the store as they are asked for (``_csv_pieces``; the ledger must stay open until the last).
+        None where the read model cannot answer (derived under another policy or calendar) or a name
+        would need quoting."""
         from ducha_core.cli.options import render_csv
 
         if not self._read_model_usable() or not hasattr(self.store, "conn"):
@@ -864,43 +874,54 @@ class Ledger:
         if kind is not None:
             sql += " AND m.kind = :kind"
             args["kind"] = kind
-        lines: list[str | None] = []
-        ids: list[str] = []
-        folded: list[str] = []
-        for mid, line, created in conn.execute(sql + " ORDER BY m.id", args):
-            if created is None:  # not in the log (``verify`` reports it)
-                continue
-            if line is None or created:
-                folded.append(mid)
-                lines.append(None)
-            else:
-                lines.append(line)
-            ids.append(mid)
-        # a line with a cell a spreadsheet could take for a formula is made the slow way (``csv_cell``):
-        # one search over the text of every line (a match at a line's start or after a separator), not
-        # one search a line
-        text = "\n".join(line or "" for line in lines)
-        matches = list(_LINE_FORMULA.finditer(text))
-        if matches:
-            starts = list(itertools.accumulate((len(line or "") + 1 for line in lines), initial=0))
-            for match in matches:  # a match of the "\n" before a line belongs to that line
-                at = match.start() + (match.group(0)[0] == "\n")
-                lines[bisect.bisect_right(starts, at) - 1] = None
-            folded = [mid for mid, line in zip(ids, lines, strict=True) if line is None]
-        if folded:
-            rows = {r.id: r for r in self.rows(as_of=as_of, unit=unit, kind=kind, viewer=viewer, ids=folded)}
-            made = iter(folded)
-            out: list[str] = []
-            for line in lines:
-                if line is not None:
-                    out.append(line)
+        head = render_csv(LEDGER_HEADERS, []).rstrip("\r")
+        return self._csv_pieces(head, conn.execute(sql + " ORDER BY m.id", args),
+                                dict(as_of=as_of, unit=unit, kind=kind, viewer=viewer))
+
+    def _csv_pieces(self, head: str, cursor: Any, query: dict[str, Any]) -> Iterator[str]:
+        """The pieces of ``ledger_csv``'s text, made 10,000 lines at a time (a province's ledger is
+        written as it is read, not held whole): the header, each batch of lines (each after CRLF), then
+        a closing CR (``render_csv``'s text, whose last line break the printer adds)."""
+        from ducha_core.cli.options import render_csv
+
+        yield head
+        while True:
+            batch = cursor.fetchmany(CSV_BATCH)
+            if not batch:
+                break
+            lines: list[str | None] = []
+            ids: list[str] = []
+            for mid, line, created in batch:
+                if created is None:  # not in the log (``verify`` reports it)
                     continue
-                row = rows.get(next(made))
-                if row is not None:
-                    out.append(render_csv(["-"], [self.row_cells(row)]).split("\r\n", 1)[1].rstrip("\r"))
-            lines = out
-        head = render_csv(LEDGER_HEADERS, [])
-        return "\r\n".join([head.rstrip("\r"), *lines]) + "\r" if lines else head
+                lines.append(None if line is None or created else line)
+                ids.append(mid)
+            # a line with a cell a spreadsheet could take for a formula is made the slow way
+            # (``csv_cell``): one search over the text of the batch (a match at a line's start or after
+            # a separator), not one search a line
+            text = "\n".join(line or "" for line in lines)
+            matches = list(_LINE_FORMULA.finditer(text))
+            if matches:
+                starts = list(itertools.accumulate((len(line or "") + 1 for line in lines), initial=0))
+                for match in matches:  # a match of the "\n" before a line belongs to that line
+                    at = match.start() + (match.group(0)[0] == "\n")
+                    lines[bisect.bisect_right(starts, at) - 1] = None
+            folded = [mid for mid, line in zip(ids, lines, strict=True) if line is None]
+            if folded:
+                rows = {r.id: r for r in self.rows(**query, ids=folded)}
+                made = iter(folded)
+                out: list[str] = []
+                for line in lines:
+                    if line is not None:
+                        out.append(line)
+                        continue
+                    row = rows.get(next(made))
+                    if row is not None:
+                        out.append(render_csv(["-"], [self.row_cells(row)]).split("\r\n", 1)[1].rstrip("\r"))
+                lines = out
+            if lines:
+                yield "\r\n" + "\r\n".join(lines)  # type: ignore[arg-type]
+        yield "\r"
 
     def _source_of(self, row: LedgerRow) -> str:
         """A row's 来源 (the matter's source), read from the stored matter (folded if need be)."""

@@ -122,8 +122,24 @@ def test_ledger_csv_command_prints_what_rows_print(demo, monkeypatch):
         return result.output
 
     fast = run()
-    monkeypatch.setattr(Ledger, "ledger_csv", lambda self, **kwargs: None)
+    # in batches of 7 lines (a folded line in most), as a province's ledger is written in batches
+    monkeypatch.setattr("ducha_core.ledger.CSV_BATCH", 7)
+    assert run() == fast
+    with Ledger.open(load_config(demo), create=False) as ledger:
+        assert len(list(ledger.ledger_csv_pieces(as_of=date(2025, 12, 31)))) > 3
+    out = demo.parent / "台账.csv"
+    result = CliRunner().invoke(main, ["ledger", "--config", str(demo), "--as-of", "2025-12-31", "--format", "csv",
+                                       "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    written = out.read_bytes()
+    text = written.decode("utf-8-sig")
+    assert written.startswith(b"\xef\xbb\xbf") and text.endswith("\r\n") and text.count("\r\n") == text.count("\n")
+    assert text.replace("\r\n", "\n") == fast  # the printed lines (the runner prints CRLF as LF)
+    monkeypatch.setattr(Ledger, "ledger_csv_pieces", lambda self, **kwargs: None)
     assert fast == run()
+    out.unlink()
+    CliRunner().invoke(main, ["ledger", "--config", str(demo), "--as-of", "2025-12-31", "--format", "csv", "--out", str(out)])
+    assert out.read_bytes() == written  # as the rows make it
 
 
 def test_ledger_csv_falls_back_for_formulas_confidential_and_several_units(tmp_path):

@@ -577,9 +577,9 @@ def ledger(config_path, jurisdiction, as_of, unit, kind, status, search, due_bef
             due_from, due_before = day - timedelta(days=day.weekday()), day + timedelta(days=6 - day.weekday())
         fmt = output_format(fmt, as_json)
         if fmt == "csv" and status is None and search is None and due_from is None and due_before is None:
-            text = book.ledger_csv(as_of=day, unit=unit, kind=kind, viewer=actor)  # most lines made in SQL
-            if text is not None:
-                emit(fmt, LEDGER_HEADERS, [], None, rendered=text)
+            pieces = book.ledger_csv_pieces(as_of=day, unit=unit, kind=kind, viewer=actor)  # most lines in SQL
+            if pieces is not None:
+                emit(fmt, LEDGER_HEADERS, [], None, rendered=pieces)
                 return
         rows = book.rows(as_of=day, unit=unit, kind=kind, status=status, viewer=actor, search=search,
                          due_from=due_from, due_before=due_before)

@@ -14,7 +14,7 @@ import inspect
 import io
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -724,10 +724,12 @@ def render_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def emit(fmt: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], records: Any,
-         sheets: Mapping[str, Sequence[Sequence[Any]]] | None = None, *, rendered: str | None = None) -> None:
+         sheets: Mapping[str, Sequence[Sequence[Any]]] | None = None, *,
+         rendered: str | Iterable[str] | None = None) -> None:
     """Print rows as a table or CSV, or ``records`` as JSON; with ``--out FILE`` write them there
     (CSV with a BOM); ``xlsx`` needs ``--out`` (see ``ducha_core.xlsx_export.write_xlsx``).
-    ``rendered``: the CSV text already made (``render_csv(headers, rows)``'s, e.g. ``Ledger.ledger_csv``)."""
+    ``rendered``: the CSV text already made (``render_csv(headers, rows)``'s), or its pieces, written
+    as they come (``Ledger.ledger_csv_pieces``: a province's ledger is not held whole)."""
     out = output_path()
     if out is not None:
         suffix = Path(out).suffix.lower()
@@ -741,6 +743,18 @@ def emit(fmt: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], record
         from ducha_core.xlsx_export import write_xlsx
 
         write_xlsx(out, headers, rows, sheets)
+        click.echo(f"已写入 {out}", err=True)
+        return
+    if fmt == "csv" and rendered is not None and not isinstance(rendered, str):
+        if out is None:
+            for piece in rendered:
+                click.echo(piece, nl=False)
+            click.echo("")
+            return
+        with open(out, "w", encoding="utf-8-sig", newline="") as handle:
+            for piece in rendered:  # the text ends in CR: the file's last line ends in CRLF
+                handle.write(piece)
+            handle.write("\n")
         click.echo(f"已写入 {out}", err=True)
         return
     if fmt == "json":
