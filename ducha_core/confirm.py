@@ -75,13 +75,14 @@ class Confirmation:
 
 #: (id of a people mapping, preferred role) -> (the mapping, its people in ``_people_for``'s order): ``due``
 #: asks for a person thousands of times over the same directory of a thousand people
-_ORDERS: dict[tuple[int, str], tuple[Mapping[str, Person], tuple[int, ...], list[Person]]] = {}
+_ORDERS: dict[tuple[int, str], tuple[Mapping[str, Person], int, list[Person]]] = {}
 
 
 def _ordered(people: Mapping[str, Person], prefer: str) -> list[Person]:
     """``people`` in the order a person is chosen: holding ``prefer`` first, then people of no unit
-    (the office, leaders), then by id; sorted once for the same mapping holding the same people."""
-    key, held = (id(people), prefer), tuple(map(id, people.values()))
+    (the office, leaders), then by id; sorted once for the same mapping of as many people (a
+    deployment's directory is not changed while a command runs; a person is immutable)."""
+    key, held = (id(people), prefer), len(people)
     cached = _ORDERS.get(key)
     if cached is not None and cached[0] is people and cached[1] == held:
         return cached[2]
