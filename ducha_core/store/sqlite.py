@@ -33,7 +33,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ducha_core.events import Event
+from ducha_core.events import CREATE_ACTIONS, Event
 from ducha_core.store import (
     GENESIS,
     MATTER_COLUMNS,
@@ -1028,9 +1028,18 @@ class SQLiteStore:
                  f" AND (m.state IN ({listed(ended)}) OR m.submitted IS NOT NULL)"
                  " AND coalesce(m.closed, m.submitted) < :start AND m.confidential = 0"
                  " AND NOT EXISTS (SELECT 1 FROM obligations o WHERE o.matter = m.id AND o.met_on IS NULL"
-                 " AND o.ended_on IS NULL AND o.superseded_on IS NULL)"
-                 " AND (SELECT instr(e.data, '\"confidential\"') FROM events e WHERE e.matter = m.id"
-                 " ORDER BY e.seq LIMIT 1) = 0")
+                 " AND o.ended_on IS NULL AND o.superseded_on IS NULL)")
+        # confidential in the log: where it has one registration (立项, a matter's first event) for each
+        # row, those registered confidential, found in one look along the action index; else each
+        # matter's first event (none: not quiet)
+        creates = listed(sorted(CREATE_ACTIONS))
+        counted = self.conn.execute(f"SELECT count(*) FROM events WHERE action IN ({creates})").fetchone()[0]
+        if counted == self.conn.execute("SELECT count(*) FROM matters").fetchone()[0]:
+            quiet += (f" AND m.id NOT IN (SELECT matter FROM events WHERE action IN ({creates})"
+                      " AND instr(data, '\"confidential\"') > 0)")
+        else:
+            quiet += (" AND (SELECT instr(e.data, '\"confidential\"') FROM events e WHERE e.matter = m.id"
+                      " ORDER BY e.seq LIMIT 1) = 0")
         try:
             cursor = self.conn.execute(
                 f"SELECT m.id, m.registered, m.lead_units, json_extract(m.state_json, '$.grade'), {quiet}"
