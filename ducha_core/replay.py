@@ -427,11 +427,11 @@ def replay_histories(histories: Iterable[Sequence[Event]], base, variant, cal, *
         for history in histories:
             if not history or (start is not None and history[0].on < start):
                 continue
-            matters += 1
             upto = [e for e in history if e.on <= end]
-            count += len(upto)
-            if not upto:
+            if not upto:  # registered after the end day: not in the log replayed
                 continue
+            matters += 1
+            count += len(upto)
             n = matters
             b.add(n, upto)
             v.add(n, upto)

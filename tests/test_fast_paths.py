@@ -127,6 +127,11 @@ def test_ledger_csv_command_prints_what_rows_print(demo, monkeypatch):
     assert run() == fast
     with Ledger.open(load_config(demo), create=False) as ledger:
         assert len(list(ledger.ledger_csv_pieces(as_of=date(2025, 12, 31)))) > 3
+    as_json = demo.parent / "台账.json"  # --out is written for JSON too (it was printed)
+    result = CliRunner().invoke(main, ["ledger", "--config", str(demo), "--as-of", "2025-12-31", "--json",
+                                       "--out", str(as_json)])
+    assert result.exit_code == 0 and "已写入" in result.output and "{" not in result.output, result.output
+    assert len(json.loads(as_json.read_text(encoding="utf-8"))["matters"]) == fast.count("\n") - 1
     out = demo.parent / "台账.csv"
     result = CliRunner().invoke(main, ["ledger", "--config", str(demo), "--as-of", "2025-12-31", "--format", "csv",
                                        "--out", str(out)])

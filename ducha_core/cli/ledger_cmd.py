@@ -583,9 +583,9 @@ def ledger(config_path, jurisdiction, as_of, unit, kind, status, search, due_bef
                 return
         rows = book.rows(as_of=day, unit=unit, kind=kind, status=status, viewer=actor, search=search,
                          due_from=due_from, due_before=due_before)
-        if fmt == "json":
-            click.echo(dumps({"as_of": day.isoformat(), "jurisdiction": book.policy.id,
-                              "matters": [r.to_json() for r in rows]}))
+        if fmt == "json":  # printed, or written to --out FILE.json
+            emit("json", LEDGER_HEADERS, [], {"as_of": day.isoformat(), "jurisdiction": book.policy.id,
+                                              "matters": [r.to_json() for r in rows]})
             return
         table = [book.row_cells(r) for r in rows]
         if fmt == "xlsx":
