@@ -515,6 +515,39 @@ def test_titles_are_compared_without_their_blanks_as_squeeze_compares_them(ledge
         assert ledger.store.registered_ids("2025-01-01", "2025-12-31", topic=wanted) == expected, wanted
 
 
+def _title_keys_agree(ledger) -> int:
+    from ducha_core.store.schema import title_key_rows
+
+    conn = ledger.store.conn
+    rows = conn.execute("SELECT id, title, state_json FROM matters").fetchall()
+    assert sorted(conn.execute("SELECT matter, title, topic FROM title_keys").fetchall()) == sorted(title_key_rows(rows))
+    return len(rows)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_title_keys_follow_the_matters_rows_through_writes_corrections_rebuilds_and_migration(tmp_path, workers):
+    """The keys a registration looks a repeated title up by (schema v7) are those of the rows: after
+    each registration, a corrected title, a rebuild (in one process or in parts), and filled when an
+    older database is opened."""
+    config = build(tmp_path / "site", "dazhan", year=2025, as_of=date(2025, 12, 31), matters=12).config
+    with Ledger.open(load_config(config)) as ledger:
+        assert _title_keys_agree(ledger) >= 12
+        office = next(p for p, person in ledger.config.people.items() if "office" in person.roles)
+        first = ledger.store.matters()[0]
+        ledger.record(first, "correct", date(2025, 12, 31), office, {"title": "更正 后的 标题", "reason": "笔误"})
+        assert ledger.store.registered_ids("2025-01-01", "2025-12-31", title="更正后的标题") == [first]
+        _title_keys_agree(ledger)
+        ledger.rebuild(workers=workers)
+        assert _title_keys_agree(ledger) >= 12
+        conn = ledger.store.conn
+        conn.execute("DROP TABLE title_keys")
+        conn.execute("PRAGMA user_version = 6")
+        conn.commit()
+    with Ledger.open(load_config(config)) as ledger:  # migrated: the table made and filled
+        assert _title_keys_agree(ledger) >= 12
+        assert ledger.store.registered_ids("2025-01-01", "2025-12-31", title="更正后的标题") == [first]
+
+
 # --- renderers and the calendar -----------------------------------------------------------------------
 
 

@@ -130,6 +130,59 @@ V6 = """
 CREATE INDEX IF NOT EXISTS matters_marked ON matters (id) WHERE instr(state_json, '"marks":') > 0;
 """
 
+#: v7: each matter's title and topic with their blanks taken out (``"".join(text.split())``), indexed: a
+#: registration finds the matters of the year it may repeat along an index, not by reading every title
+#: of the year (written with the matters rows by ``SQLiteStore``; filled here from the rows there are)
+V7 = """
+CREATE TABLE IF NOT EXISTS title_keys (
+    matter TEXT PRIMARY KEY,
+    title  TEXT NOT NULL,
+    topic  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS title_keys_title ON title_keys (title);
+CREATE INDEX IF NOT EXISTS title_keys_topic ON title_keys (topic);
+"""
+
+
+def title_key_rows(rows: Any) -> list[tuple[str, str, str]]:
+    """(matter, title key, topic key) of ``(id, title, state_json)`` rows: the title and the topic (the
+    summary's ``topic``, else the title) with every blank taken out."""
+    import json
+
+    out = []
+    for mid, title, summary in rows:
+        title_key = "".join(str(title or "").split())
+        try:
+            data = json.loads(summary)
+        except (TypeError, ValueError):  # a summary written outside ducha: any topic (UNKNOWN_TOPIC)
+            out.append((mid, title_key, UNKNOWN_TOPIC))
+            continue
+        topic = data.get("topic") if isinstance(data, dict) else None
+        out.append((mid, title_key, title_key if topic is None else "".join(str(topic).split())))
+    return out
+
+
+#: the topic key of a matter whose summary cannot be read: it may repeat any topic
+UNKNOWN_TOPIC = "\x00"
+
+
+def fill_title_keys(conn: Any) -> None:
+    """``title_keys`` made again from the ``matters`` rows (inside the caller's transaction)."""
+    conn.execute("DELETE FROM title_keys")
+    cursor = conn.execute("SELECT id, title, state_json FROM matters")
+    while True:
+        batch = cursor.fetchmany(20000)
+        if not batch:
+            break
+        conn.executemany("INSERT OR REPLACE INTO title_keys (matter, title, topic) VALUES (?, ?, ?)",
+                         title_key_rows(batch))
+
+
+def _v7(conn: Any) -> None:
+    run_sql(conn, V7)
+    fill_title_keys(conn)
+
+
 Migration = str | Callable[[Any], None]
 
 
@@ -157,7 +210,7 @@ def _v2(conn: Any) -> None:
 
 
 #: applied in order; the database's user_version is the number applied
-MIGRATIONS: list[Migration] = [V1, _v2, V3, V4, V5, V6]
+MIGRATIONS: list[Migration] = [V1, _v2, V3, V4, V5, V6, _v7]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -47,7 +47,16 @@ from ducha_core.store import (
     key_id,
     read_key,
 )
-from ducha_core.store.schema import MIGRATIONS, REQUIRED_TABLES, SCHEMA_VERSION, V1, run_sql
+from ducha_core.store.schema import (
+    MIGRATIONS,
+    REQUIRED_TABLES,
+    SCHEMA_VERSION,
+    UNKNOWN_TOPIC,
+    V1,
+    fill_title_keys,
+    run_sql,
+    title_key_rows,
+)
 
 BUSY_TIMEOUT = 10.0
 _INSERT_EVENT = ("INSERT INTO events (seq, matter, action, on_date, actor, data, recorded_at, prev_hash, hash)"
@@ -74,17 +83,6 @@ _MAX_INT = 2**63 - 1
 def _squeeze(text: object) -> str | None:
     """The SQL function ``squeeze(text)``: the text with every blank taken out (``"".join(text.split())``)."""
     return None if text is None else "".join(str(text).split())
-
-
-def _squeezed_is(expr: str, param: str) -> str:
-    """SQL: ``squeeze(expr) = :param`` (``param`` squeezed already), with ``squeeze`` (a call into Python)
-    made only for a text holding the first and the last character of ``param`` (``:param_first``,
-    ``:param_last``): a blank taken out, it holds every one."""
-    return f"(instr({expr}, :{param}_first) AND instr({expr}, :{param}_last) AND squeeze({expr}) = :{param})"
-
-
-def _squeezed_args(param: str, value: str) -> dict[str, str]:
-    return {param: value, f"{param}_first": value[:1], f"{param}_last": value[-1:]}
 
 
 def id_numbers(matters: Iterable[str]) -> dict[str, int]:
@@ -617,18 +615,25 @@ class SQLiteStore:
         with self.transaction():
             ids = [(row[0],) for row, _u, _o in rows]
             self.conn.executemany(_INSERT_MATTER, [row for row, _u, _o in rows])
+            self._put_title_keys([row for row, _u, _o in rows])
             self.conn.executemany("DELETE FROM matter_units WHERE matter = ?", ids)
             self.conn.executemany("INSERT INTO matter_units (unit, matter, role) VALUES (?, ?, ?)",
                                   [r for _m, units, _o in rows for r in units])
             self.conn.executemany("DELETE FROM obligations WHERE matter = ?", ids)
             self.conn.executemany(_INSERT_OBLIGATION, [r for _m, _u, obs in rows for r in obs])
 
+    def _put_title_keys(self, matters: Sequence[tuple]) -> None:
+        """The ``title_keys`` rows of some ``matters`` rows, written with them."""
+        title, summary = MATTER_COLUMNS.index("title"), MATTER_COLUMNS.index("state_json")
+        self.conn.executemany("INSERT OR REPLACE INTO title_keys (matter, title, topic) VALUES (?, ?, ?)",
+                              title_key_rows((r[0], r[title], r[summary]) for r in matters))
+
     def replace_states(self, rows: Iterable[MatterRows], batch: int = 20000) -> int:
         """Replace the whole read model with ``rows`` ((matters row, unit rows, obligation rows) per
         matter), in one transaction and in bulk (rebuild)."""
         count = 0
         with self.transaction():
-            for table in ("matters", "matter_units", "obligations"):
+            for table in ("matters", "matter_units", "obligations", "title_keys"):
                 self.conn.execute(f"DELETE FROM {table}")
             matters: list[tuple] = []
             units: list[tuple] = []
@@ -686,6 +691,7 @@ class SQLiteStore:
                 return count
 
             yield load
+            fill_title_keys(self.conn)
             for _index_name, sql in indexes:
                 self.conn.execute(sql)
         for name in attached:
@@ -694,6 +700,7 @@ class SQLiteStore:
     def _flush(self, matters: list[tuple], units: list[tuple], obligations: list[tuple]) -> int:
         n = len(matters)
         self.conn.executemany(_INSERT_MATTER, matters)
+        self._put_title_keys(matters)
         self.conn.executemany("INSERT INTO matter_units (unit, matter, role) VALUES (?, ?, ?)", units)
         self.conn.executemany(_INSERT_OBLIGATION, obligations)
         matters.clear()
@@ -912,22 +919,23 @@ class SQLiteStore:
         ``registered`` index; with ``kind``, of that kind; with ``title``, whose title is ``title``
         once blanks are taken out (``"".join(text.split())``); with ``topic``, whose topic (the
         summary's, else the title) is ``topic`` so. A summary that is not JSON: not filtered by topic."""
-        sql = "SELECT id FROM matters WHERE registered >= :start AND registered <= :end"
-        args: dict[str, Any] = {"start": start, "end": end}
+        if title is not None or topic is not None:  # along the index of title keys (schema v7)
+            sql = ("SELECT m.id FROM title_keys k JOIN matters m ON m.id = k.matter"
+                   " WHERE m.registered >= :start AND m.registered <= :end")
+            args: dict[str, Any] = {"start": start, "end": end}
+            if title is not None:
+                sql += " AND k.title = :title"
+                args["title"] = title
+            if topic is not None:
+                sql += " AND (k.topic = :topic OR k.topic = :unknown)"
+                args.update(topic=topic, unknown=UNKNOWN_TOPIC)
+        else:
+            sql = "SELECT id FROM matters m WHERE registered >= :start AND registered <= :end"
+            args = {"start": start, "end": end}
         if kind is not None:
-            sql += " AND kind = :kind"
+            sql += " AND m.kind = :kind"
             args["kind"] = kind
-        if title is not None:
-            sql += " AND " + _squeezed_is("title", "title")
-            args.update(_squeezed_args("title", title))
-        if topic is not None:
-            try:
-                topic_of = "coalesce(json_extract(state_json, '$.topic'), title)"
-                return [r[0] for r in self.conn.execute(f"{sql} AND {_squeezed_is(topic_of, 'topic')} ORDER BY id",
-                                                        {**args, **_squeezed_args("topic", topic)})]
-            except sqlite3.OperationalError:  # a summary written outside ducha
-                pass
-        return [r[0] for r in self.conn.execute(sql + " ORDER BY id", args)]
+        return [r[0] for r in self.conn.execute(sql + " ORDER BY m.id", args)]
 
     def count_steps(self, action: str, start: str, end: str, before: tuple[str, int] | None = None) -> int:
         """How many ``action`` events the log has dated ``start`` .. ``end`` (ISO days), and with
