@@ -178,6 +178,9 @@ class MatterEngine:
     explain: bool = True
     _people: dict[str, Person] = attrs.field(factory=dict, init=False, repr=False)
     _handlers: dict[str, Callable | None] = attrs.field(factory=dict, init=False, repr=False)
+    #: (the policy's time limit, anchor day) -> the deadline it sets (an immutable ``Deadline``): a bulk fold
+    #: assigns thousands of matters of a kind on the same day
+    _limit_deadlines: dict[tuple[int, date], Any] = attrs.field(factory=dict, init=False, repr=False)
     #: (id of transition, roles of the actor) -> whether the actor acts only as a unit
     _unit_scoped: dict[tuple[int, tuple[str, ...]], bool] = attrs.field(factory=dict, init=False, repr=False)
 
@@ -743,7 +746,11 @@ class MatterEngine:
                     "请加上 --deadline YYYY-MM-DD"
                 )
             else:
-                deadline = dl.from_limit(limit, anchor, policy, cal, explain=self.explain)
+                key = (id(limit), anchor)  # the policy's own limit (the engine holds the policy)
+                deadline = self._limit_deadlines.get(key)
+                if deadline is None:
+                    deadline = self._limit_deadlines[key] = dl.from_limit(limit, anchor, policy, cal,
+                                                                          explain=self.explain)
             planned.append((limit, self._not_before(deadline, event.on)))
         if result_limit is None:
             if explicit_day is not None:
