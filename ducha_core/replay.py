@@ -105,6 +105,11 @@ class ReplayReport:
     changes: list[str]  # the variant's changes, described
     #: confidential matters the viewer may not see: left out of every per-matter line and count
     hidden: frozenset[str] = attrs.field(factory=frozenset)
+    #: unit id -> its name in the deployment (``ducha.toml``), for the report a person reads
+    unit_names: dict[str, str] = attrs.field(factory=dict)
+
+    def unit_name(self, unit: str) -> str:
+        return self.unit_names.get(unit, unit)
 
     def to_json(self) -> dict[str, Any]:
         hidden = self.hidden
@@ -183,7 +188,7 @@ class _Folder:
         t0 = time.perf_counter()
         state, event, exc = self.engine.fold_until_refused(history)
         if exc is not None:
-            self.refused[history[0].matter] = f"{event.on} {event.action}: {exc}"
+            self.refused[history[0].matter] = f"{event.on} {self.policy.action_name(event.action)}：{exc}"
         if state is not None:
             policy, end = self.policy, self.end
             mid = state.id
@@ -293,7 +298,8 @@ def _rule_text(state: MatterState | None) -> str:
     if state is None or state.due is None:
         return "（无期限）"
     cite = state.due.citation.article if state.due.citation else ""
-    return f"{state.due.rule}〔{cite}〕" if cite else state.due.rule
+    name = state.due.name or state.due.rule  # the time limit as the document names it (办理时限 …)
+    return f"{name}〔{cite}〕" if cite else name
 
 
 def compare_sides(base: Side, variant: Side, hidden: frozenset[str] = frozenset()
@@ -354,7 +360,7 @@ def compare_sides(base: Side, variant: Side, hidden: frozenset[str] = frozenset(
         change = "新增" if k in vkeys else "不再触发"
         finding_changes.append({"change": change, "category": f.category, "rule": f.rule, "name": f.name,
                                 "unit": f.unit, "matter": f.matter, "citation": str(f.citation), "reason": f.reason})
-        rules[f.unit or "（全局）"].add(f"{f.rule}〔{f.citation.article}〕")
+        rules[f.unit or "（全局）"].add(f"{f.name or f.rule}〔{f.citation.article}〕")
     diffs = []
     for u in sorted(set(units) | set(grades)):
         c = units[u]
@@ -564,8 +570,10 @@ def replay_deployment(variant_spec: str, *, config_path: str | None = None, star
     try:
         if end is None:
             end = last_event_day(conn, start) or date.today()
-        return replay_histories(histories, base, variant, cal, start=start, end=end, directory=directory,
-                                visible=visible)
+        report = replay_histories(histories, base, variant, cal, start=start, end=end, directory=directory,
+                                  visible=visible)
+        report.unit_names = {uid: unit.name for uid, unit in config.units.items()}
+        return report
     except sqlite3.Error as exc:
         raise InputError(f"{config.database}：不是可用的 ducha 数据库（{exc}）；请检查部署文件中的 database 路径") from None
     finally:
@@ -597,7 +605,7 @@ def render_report(report: ReplayReport) -> str:
         lines.append("各单位结果没有差异。")
     else:
         lines.append("各单位的差异（现行 → 变体）：")
-        rows = [[u.unit, f"{u.overdue[0]}→{u.overdue[1]}", f"{u.reminders[0]}→{u.reminders[1]}",
+        rows = [[report.unit_name(u.unit), f"{u.overdue[0]}→{u.overdue[1]}", f"{u.reminders[0]}→{u.reminders[1]}",
                  f"{u.escalations[0]}→{u.escalations[1]}", f"{u.grades[0] or '—'}→{u.grades[1] or '—'}",
                  f"{u.deductions[0]}→{u.deductions[1]}", "；".join(u.rules[:4]) + ("…" if len(u.rules) > 4 else "")]
                 for u in changed]

@@ -69,6 +69,23 @@ def test_streamed_replay_is_the_replay_of_every_state_in_memory(site, end):
         assert streamed["matters"] < len({e.matter for e in events})
     if jid == "weinan_gaoxin" and end is None:  # the variant changes something
         assert streamed["matters_changed"]
+        # a person reads it: units by their names, time limits by theirs (ids stay in the JSON)
+        from ducha_core.replay import render_report
+
+        report = replay_deployment(str(variant), config_path=str(config), end=end)
+        text = render_report(report)
+        assert "instruction_result" not in text
+        assert all("instruction_result" not in c["rules"] for c in streamed["matters_changed"])
+        assert any("领导批示交办事项报送办理结果〔九〕" in c["rules"] for c in streamed["matters_changed"])
+        from click.testing import CliRunner
+
+        from ducha_core.cli import main
+
+        result = CliRunner().invoke(main, ["replay", "--variant", str(variant), "--config", str(config), "--format", "csv"])
+        assert result.exit_code == 0, result.output
+        first = [line.split(",")[0] for line in result.output.splitlines()[1:] if line]
+        named = {u.name for u in cfg.units.values()}
+        assert first and all(cell in named or cell.startswith("（") for cell in first), first
 
 
 def test_streamed_replay_from_a_day_ends_on_the_last_event_of_the_matters_registered_from_it(site):

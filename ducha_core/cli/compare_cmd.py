@@ -191,7 +191,7 @@ def replay(variant, from_, to, config_path, viewer, fmt, as_json):
     # csv (and the other table formats): one row per unit, 现行 and 变体 side by side
     headers = ["单位", "逾期（现行）", "逾期（变体）", "应催办（现行）", "应催办（变体）", "升级（现行）", "升级（变体）",
                "等次（现行）", "等次（变体）", "扣分（现行）", "扣分（变体）", "所涉规则"]
-    rows = [[u.unit, *u.overdue, *u.reminders, *u.escalations, u.grades[0] or "", u.grades[1] or "",
+    rows = [[report.unit_name(u.unit), *u.overdue, *u.reminders, *u.escalations, u.grades[0] or "", u.grades[1] or "",
              *u.deductions, "；".join(u.rules)] for u in report.units]
     emit(fmt, headers, rows, report.to_json())
 
