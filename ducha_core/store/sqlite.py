@@ -1019,7 +1019,7 @@ class SQLiteStore:
             yield row[0]
 
     def period_matters(self, *, start: str, as_of: str, ended: Sequence[str], running: Sequence[str]) -> list[tuple]:
-        """The matters registered by ``as_of``, by registration day then id: (id, registered, lead units,
+        """The matters registered by ``as_of``, in no order: (id, registered, lead units,
         grade, quiet, count); then the quiet matters with no grade, grouped by their lead units, one row a
         group, with no id (None), the earliest registration day and how many they are (``count``; 1 on
         every other row): a period reads nothing else of them. ``quiet``: finished before ``start`` as far
@@ -1050,8 +1050,10 @@ class SQLiteStore:
                       " ORDER BY e.seq LIMIT 1) = 0")
         try:
             cursor = self.conn.execute(
-                f"SELECT m.id, m.registered, m.lead_units, json_extract(m.state_json, '$.grade'), {quiet}"
-                " FROM matters m WHERE m.registered <= :as_of ORDER BY m.registered, m.id",
+                # the grade read from the summaries that hold one (most say "grade":null); in no order
+                "SELECT m.id, m.registered, m.lead_units, CASE WHEN instr(m.state_json, '\"grade\":null') THEN NULL"
+                f" ELSE json_extract(m.state_json, '$.grade') END, {quiet}"
+                " FROM matters m WHERE m.registered <= :as_of",
                 {"start": start, "as_of": as_of})
             out: list[tuple] = []
             counted: dict[str, list] = {}  # lead units -> [earliest registration day, count]
@@ -1062,6 +1064,8 @@ class SQLiteStore:
                         counted[row[2]] = [row[1], 1]
                     else:
                         group[1] += 1
+                        if row[1] < group[0]:
+                            group[0] = row[1]
                 else:
                     out.append((*row, 1))
             out.extend((None, day, lead, None, 1, n) for lead, (day, n) in counted.items())
