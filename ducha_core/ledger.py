@@ -16,7 +16,7 @@ import itertools
 import os
 import re
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -607,6 +607,10 @@ class Ledger:
             histories, engine = self.store.histories(), self.engine
         else:
             histories, engine = self.store.histories(bulk=True), self._bulk()
+        return self._fold_each(histories, engine, as_of)
+
+    def _fold_each(self, histories: Iterable[list[Event]], engine: MatterEngine, as_of: date | None) -> list[MatterState]:
+        """Each history folded (as of a day: those with no event by then left out), the collector paused."""
         out = []
         with _collector_paused():
             for history in histories:
@@ -1081,16 +1085,7 @@ class Ledger:
     def _fold_matters(self, ids: Sequence[str], as_of: date | None) -> list[MatterState]:
         """Some matters folded (as of a day) with the bulk engine, in id order; those with no event
         by the day are left out (as ``states`` leaves them out)."""
-        engine = self._bulk()
-        out = []
-        with _collector_paused():
-            for history in self.store.histories(bulk=True, ids=ids):
-                if as_of is not None:
-                    history = [e for e in history if e.on <= as_of]
-                    if not history:
-                        continue
-                out.append(self._fold(history, engine))
-        return out
+        return self._fold_each(self.store.histories(bulk=True, ids=ids), self._bulk(), as_of)
 
     # --- maintenance -------------------------------------------------------------------------------
 

@@ -457,6 +457,10 @@ def replay_histories(histories: Iterable[Sequence[Event]], base, variant, cal, *
                         finding_changes, changes, hidden)
 
 
+#: a database the log cannot be read from
+_NOT_A_DATABASE = "不是可用的 ducha 数据库（{exc}）；请检查部署文件中的 database 路径"
+
+
 def read_only_histories(database: Path) -> tuple[Any, Iterator[list[Event]]]:
     """A read-only connection to a deployment's database and each matter's events read from it one
     matter at a time, in bulk (without their hashes; equal data share one dict, which must not be
@@ -492,27 +496,17 @@ def last_event_day(conn: Any, start: date | None) -> date | None:
 
 
 def read_only_events(database: Path) -> list[Event]:
-    """Every event of a deployment's database, read through a read-only connection, in bulk:
-    without their hashes, equal data sharing one dict (which must not be changed)."""
+    """Every event of a deployment's database (``read_only_histories``), in one list."""
     import sqlite3
 
-    from ducha_core.store.sqlite import SQLiteStore
-
-    if not Path(database).exists():
-        raise InputError(f"{database}：数据库不存在，没有可重放的事件；请检查部署文件中的 database 路径")
-    try:
-        conn = sqlite3.connect(f"file:{Path(database).resolve()}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
-        raise InputError(f"{database}：无法以只读方式打开（{exc}）；请检查文件及其目录的读取权限") from None
-    store = SQLiteStore.__new__(SQLiteStore)  # reuse its readers on a read-only connection
-    store.conn, store.path, store._in_tx = conn, Path(database), False
     from ducha_core.ledger import _collector_paused
 
+    conn, histories = read_only_histories(database)
     try:
         with _collector_paused():
-            return [e for history in store.histories(bulk=True) for e in history]
+            return [e for history in histories for e in history]
     except sqlite3.Error as exc:
-        raise InputError(f"{database}：不是可用的 ducha 数据库（{exc}）；请检查部署文件中的 database 路径") from None
+        raise InputError(f"{database}：{_NOT_A_DATABASE.format(exc=exc)}") from None
     finally:
         conn.close()
 
@@ -575,7 +569,7 @@ def replay_deployment(variant_spec: str, *, config_path: str | None = None, star
         report.unit_names = {uid: unit.name for uid, unit in config.units.items()}
         return report
     except sqlite3.Error as exc:
-        raise InputError(f"{config.database}：不是可用的 ducha 数据库（{exc}）；请检查部署文件中的 database 路径") from None
+        raise InputError(f"{config.database}：{_NOT_A_DATABASE.format(exc=exc)}") from None
     finally:
         conn.close()
 

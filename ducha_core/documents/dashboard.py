@@ -16,6 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from ducha_core.documents import svg
 from ducha_core.documents.dashboard_data import Page, escalation_steps, page_from_ledger
 from ducha_core.documents.render import environment
@@ -137,31 +139,16 @@ def render_page(page: Page) -> str:
     policy = page.policy
     env = environment(policy)
     rate = (page.on_time / page.done) if page.done else None
+    # the page's own figures and rows under their names, then what is derived for the template
+    figures = {f.name: getattr(page, f.name) for f in attrs.fields(Page) if f.name not in ("policy", "folded", "unit_stats")}
     return env.get_template("dashboard.html.j2").render(
-        snapshot=page.snapshot,
+        **figures,
         jurisdiction=policy.jurisdiction,
         office=policy.jurisdiction.office,
-        as_of=page.as_of,
-        rows=page.rows,
-        kind_lights=page.kind_lights,
-        counts=page.counts,
-        total=page.total,
-        done=page.done,
-        on_time=page.on_time,
         rate=rate,
-        overdue=page.overdue,
-        overdue_total=page.overdue_total,
-        yellow=page.yellow,
-        yellow_total=page.yellow_total,
-        escalated=page.escalated,
-        escalated_total=page.escalated_total,
         limit=TABLE_LIMIT,
-        graded=page.graded,
         grades=policy.grading.grades if policy.grading else (),
-        grade_counts=page.grade_counts,
         unit_stats=[s for s in page.unit_stats if s.assigned or s.praise or s.criticism],
-        findings=page.findings,
-        findings_total=page.findings_total,
         charts=charts(page.snapshot),
         action_name=policy.action_name,
         cn_date=cn_date,

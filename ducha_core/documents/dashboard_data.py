@@ -52,6 +52,7 @@ from ducha_core.documents.snapshot import (
     UnitStats,
     _as_dict,
     cn_date,
+    matter_outcome,
 )
 from ducha_core.escalation import evaluate, event_units, fold_selection
 from ducha_core.events import CREATE_ACTIONS, Event
@@ -411,43 +412,25 @@ class _Builder:
         for unit in base.units:
             get(unit)
         for lead, _kind, light, verdict_, _due, n in groups:
+            outcome = matter_outcome(light == "done", verdict_ is None or verdict_ == 2, light == "red")
             for unit in lead.split(",") if lead else ():
-                s = get(unit)
-                s.assigned += n
-                if light == "done":
-                    s.done += n
-                    if verdict_ is None or verdict_ == 2:
-                        s.on_time += n
-                    else:
-                        s.late += n
-                elif light == "red":
-                    s.overdue += n
-                else:
-                    s.open += n
+                get(unit).add(outcome, n)
         for state in folded:
             row = frows[state.id]
+            outcome = matter_outcome(row.done, row.on_time, row.light == "red")
             for unit in state.lead_units:
-                s = get(unit)
-                s.assigned += 1
-                if row.done:
-                    s.done += 1
-                    if row.on_time:
-                        s.on_time += 1
-                    else:
-                        s.late += 1
-                elif row.light == "red":
-                    s.overdue += 1
-                elif not row.done:
-                    s.open += 1
+                get(unit).add(outcome)
             for event in state.events:
-                self._count_event(get, event.action, event.data.get("type"), Snapshot.event_units(state, event))
+                for unit in Snapshot.event_units(state, event):
+                    get(unit).add_step(event.action, event.data.get("type"))
         marked = sorted({"bulletin", "review_return", *ESCALATION_ACTIONS})
         for action, kind, jtype, value, lead, n in conn.execute(
                 "SELECT e.action, CASE WHEN e.action = 'bulletin' THEN json_extract(e.data, '$.type') END,"
                 " json_type(e.data, '$.units'), json_extract(e.data, '$.units'), m.lead_units, count(*)"
                 f" FROM events e JOIN matters m ON m.id = e.matter WHERE e.action IN ({_listed(marked)})"
                 f" AND e.on_date <= :as_of AND {self.fast} GROUP BY 1, 2, 3, 4, 5", args):
-            self._count_event(get, action, kind, self._units(jtype, value, lead), n)
+            for unit in self._units(jtype, value, lead):
+                get(unit).add_step(action, kind, n)
 
         # grades: the graded matters (every one listed), by registration day
         graded_items: list[tuple[date, str, Any, str, tuple[str, ...]]] = []
@@ -531,22 +514,6 @@ class _Builder:
         if not states:
             raise AttributeError(mid)
         return self.base.row(states[0])
-
-    @staticmethod
-    def _count_event(get: Callable[[str], UnitStats], action: str, kind: Any, units: Sequence[str], n: int = 1) -> None:
-        """A step's part in its units' figures (``Snapshot.unit_stats``)."""
-        if action == "bulletin":
-            for unit in units:
-                if kind == "praise":
-                    get(unit).praise += n
-                elif kind == "criticism":
-                    get(unit).criticism += n
-        elif action == "review_return":
-            for unit in units:
-                get(unit).returns += n
-        elif action in ESCALATION_ACTIONS:
-            for unit in units:
-                get(unit).escalations += n
 
     def _months(self, folded: list[MatterState]) -> list[tuple[str, dict[str, int]]]:
         """``Snapshot.monthly()``: the matters the read model answers for in SQL, the others folded."""

@@ -428,6 +428,27 @@ class UnitStats:
     escalations: int = 0
     grades: list[str] = attrs.field(factory=list)
 
+    def add(self, outcome: str | None, n: int = 1) -> None:
+        """``n`` matters it leads, counted as ``outcome`` (``matter_outcome``; None: assigned only)."""
+        self.assigned += n
+        if outcome in ("on_time", "late"):
+            self.done += n
+        if outcome is not None:
+            setattr(self, outcome, getattr(self, outcome) + n)
+
+    def add_step(self, action: str, kind: Any, n: int = 1) -> None:
+        """``n`` steps of ``action`` naming this unit: a 通报 (``kind`` praise or criticism), a 退回重新办理
+        (办理质量), an escalation."""
+        if action == "bulletin":
+            if kind == "praise":
+                self.praise += n
+            elif kind == "criticism":
+                self.criticism += n
+        elif action == "review_return":
+            self.returns += n
+        elif action in ESCALATION_ACTIONS:
+            self.escalations += n
+
     @property
     def rate(self) -> float | None:
         """On-time rate (按时办结率) over matters done; None when nothing is done yet."""
@@ -436,6 +457,14 @@ class UnitStats:
     @property
     def rate_text(self) -> str:
         return "—" if self.rate is None else f"{self.rate:.0%}"
+
+
+def matter_outcome(done: bool, on_time: bool | None, red: bool) -> str:
+    """How a matter counts in its lead units' figures (``UnitStats.add``): done on time or late,
+    overdue (red) or open."""
+    if done:
+        return "on_time" if on_time else "late"
+    return "overdue" if red else "open"
 
 
 @attrs.define
@@ -511,13 +540,25 @@ class Snapshot:
         """The ledger as of a day. Confidential matters are left out unless ``viewer`` may see them
         (``Ledger.visible``) or ``all_visible``; withdrawn matters (撤销) are left out, and every
         matter carries its title as it is now (``titles``)."""
-        config = getattr(ledger, "config", None)
         titles, gone = _later_facts(ledger, as_of)
         folded = [_titled(s, titles) for s in ledger.states(as_of=as_of, explain=False)]
         withdrawn = [s for s in folded if s.state == WITHDRAWN or s.id in gone]
         every = [s for s in folded if not (s.state == WITHDRAWN or s.id in gone)]
         states = [s for s in every if all_visible or ledger.visible(s, viewer)]
         states.sort(key=lambda s: (s.registered_on, s.id))
+        return cls._of_ledger(
+            ledger, as_of, states,
+            every=None if len(states) == len(every) else every,
+            withdrawn=withdrawn,
+            withdrawn_ids=frozenset(s.id for s in withdrawn if all_visible or ledger.visible(s, viewer)),
+            titles=titles,
+        )
+
+    @classmethod
+    def _of_ledger(cls, ledger: Any, as_of: date, states: list[MatterState], **more: Any) -> Snapshot:
+        """A snapshot of ``states`` with what the ledger gives every snapshot: its policy, calendar,
+        engine, units and people, 文号 patterns, issuer and the 文号 issued."""
+        config = getattr(ledger, "config", None)
         store = getattr(ledger, "store", None)
         return cls(
             ledger.policy,
@@ -527,13 +568,10 @@ class Snapshot:
             _as_dict(getattr(config, "units", None)),
             _as_dict(getattr(config, "people", None)),
             number_patterns=dict(getattr(config, "number_patterns", None) or {}),
-            every=None if len(states) == len(every) else every,
-            withdrawn=withdrawn,
-            withdrawn_ids=frozenset(s.id for s in withdrawn if all_visible or ledger.visible(s, viewer)),
             issuer=getattr(config, "issuer", None) or "",
             issued=store.issued_numbers() if hasattr(store, "issued_numbers") else {},
-            titles=titles,
             engine=getattr(ledger, "engine", None),
+            **more,
         )
 
     @classmethod
@@ -582,25 +620,9 @@ class Snapshot:
                  **more: Any) -> Snapshot:
         """A snapshot of the matters ``states`` (and ``withdrawn``) as ``source`` folded them, the
         rest of it as ``from_ledger`` makes it."""
-        config = getattr(ledger, "config", None)
-        store = ledger.store
-        return cls(
-            ledger.policy,
-            ledger.calendar,
-            as_of,
-            states,
-            _as_dict(getattr(config, "units", None)),
-            _as_dict(getattr(config, "people", None)),
-            number_patterns=dict(getattr(config, "number_patterns", None) or {}),
-            withdrawn=withdrawn,
-            withdrawn_ids=frozenset(s.id for s in withdrawn if source.sees(s)),
-            issuer=getattr(config, "issuer", None) or "",
-            issued=store.issued_numbers() if hasattr(store, "issued_numbers") else {},
-            titles=dict(source.titles),
-            engine=getattr(ledger, "engine", None),
-            source=source,
-            **more,
-        )
+        return cls._of_ledger(ledger, as_of, states, withdrawn=withdrawn,
+                              withdrawn_ids=frozenset(s.id for s in withdrawn if source.sees(s)),
+                              titles=dict(source.titles), source=source, **more)
 
     @classmethod
     def from_events(
@@ -1246,20 +1268,13 @@ class Snapshot:
                         s.grades.append(state.grade)
                 continue
             row = self.row(state)
+            finished = state.submitted_on or state.closed_on
+            # done before the period: assigned, not counted as done in it
+            outcome = None if row.done and not (period is None or period.covers(finished)) \
+                else matter_outcome(row.done, row.on_time, row.light == "red")
             for unit in state.lead_units:
                 s = get(unit)
-                s.assigned += 1
-                finished = state.submitted_on or state.closed_on
-                if row.done and (period is None or period.covers(finished)):
-                    s.done += 1
-                    if row.on_time:
-                        s.on_time += 1
-                    else:
-                        s.late += 1
-                elif row.light == "red":
-                    s.overdue += 1
-                elif not row.done:
-                    s.open += 1
+                s.add(outcome)
                 if state.grade:
                     s.grades.append(state.grade)
             for late in self.lateness(state, period):
@@ -1268,19 +1283,8 @@ class Snapshot:
             for event in state.events:
                 if period is not None and not period.covers(event.on):
                     continue
-                units = self.event_units(state, event)
-                if event.action == "bulletin":
-                    for unit in units:
-                        if event.data.get("type") == "praise":
-                            get(unit).praise += 1
-                        elif event.data.get("type") == "criticism":
-                            get(unit).criticism += 1
-                elif event.action == "review_return":  # 退回重新办理 (办理质量)
-                    for unit in units:
-                        get(unit).returns += 1
-                elif event.action in ESCALATION_ACTIONS:
-                    for unit in units:
-                        get(unit).escalations += 1
+                for unit in self.event_units(state, event):
+                    get(unit).add_step(event.action, event.data.get("type"))
         self._stats[period] = found = sorted(stats.values(), key=lambda s: (-s.assigned, s.unit))
         return list(found)
 
