@@ -33,3 +33,17 @@ unit = "czj"
 id = "zhao"
 roles = ["principal_leader"]
 """
+
+
+def units_and_people(units: list[dict], people: list[dict]) -> list[str]:
+    """The ``[[unit]]`` and ``[[person]]`` tables of a ducha.toml, as lines (``roles`` a list, the rest
+    strings)."""
+    lines: list[str] = []
+    for unit in units:
+        lines += ["[[unit]]", *(f'{k} = "{v}"' for k, v in unit.items()), ""]
+    for person in people:
+        lines.append("[[person]]")
+        for k, v in person.items():
+            lines.append(f"{k} = [{', '.join(chr(34) + r + chr(34) for r in v)}]" if k == "roles" else f'{k} = "{v}"')
+        lines.append("")
+    return lines

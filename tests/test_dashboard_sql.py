@@ -18,6 +18,7 @@ from datetime import date
 
 import pytest
 from click.testing import CliRunner
+from hard_cases import add_hard_cases
 
 from ducha_core.cli import main
 from ducha_core.config import load_config
@@ -26,7 +27,6 @@ from ducha_core.documents.dashboard import ledger_page, render_page, snapshot_pa
 from ducha_core.documents.dashboard_data import page_from_ledger
 from ducha_core.documents.demo import build
 from ducha_core.documents.snapshot import Snapshot
-from ducha_core.errors import ActionRefused
 from ducha_core.ledger import Ledger
 
 JURISDICTIONS = ["weinan_gaoxin", "zhoucun", "ordos", "dazhan", "ankang"]
@@ -40,40 +40,10 @@ def _add_cases(config) -> dict:
     not named (sees it through the unit), a person of a unit not handling it (does not see it)."""
     with Ledger.open(load_config(config)) as ledger:
         people = ledger.config.people
-        office = next(p for p, person in people.items() if "office" in person.roles)
-        states = ledger.states()
-        rich = max(states, key=lambda s: (len({e.action for e in s.events}), len(s.events), s.id))
-        actors = sorted({e.actor for e in rich.events} - {office})
-        twin = None
-        for e in rich.events:
-            data = dict(e.data)
-            if twin is None:
-                data.update(title=f"{data.get('title', '')}（涉密）", confidential=True, viewers=actors)
-                twin = ledger.record(None, e.action, e.on, e.actor, data).id
-            else:
-                ledger.record(twin, e.action, e.on, e.actor, data)
-        other = next(s for s in states if s.id != rich.id and any(e.action == "assign" for e in s.events))
-        gone = None
-        for e in other.events:
-            data = dict(e.data)
-            if gone is None:
-                data.update(title=f"{data.get('title', '')}（误登记）")
-                gone = ledger.record(None, e.action, e.on, e.actor, data).id
-            else:
-                ledger.record(gone, e.action, e.on, e.actor, data)
-            if e.action == "assign":
-                break
-        day = max(e.on for e in other.events if e.action == "assign")
-        try:
-            ledger.record(gone, "withdraw", day, office, {"reason": "重复登记"})
-        except ActionRefused:  # withdrawn before its assignment only
-            first = other.events[0]
-            gone = ledger.record(None, first.action, first.on, first.actor,
-                                 dict(first.data, title=f"{first.data.get('title', '')}（误登记二）")).id
-            ledger.record(gone, "withdraw", day, office, {"reason": "重复登记"})
-        third = next(s for s in states if s.id not in (rich.id, other.id) and len(s.events) > 2)
-        ledger.record(third.id, "correct", max(date(2026, 1, 5), third.events[-1].on), office,
-                      {"title": f"{third.title}（更正）", "reason": "笔误"})
+        cases = add_hard_cases(
+            ledger, richness=lambda s: (len({e.action for e in s.events}), len(s.events), s.id),
+            corrected=lambda s: len(s.events) > 2, correct_from=date(2026, 1, 5))
+        office, rich, actors, twin, gone = cases.office, cases.rich, cases.actors, cases.twin, cases.gone
         lead = set(rich.lead_units)
         through_unit = next((p for p, person in people.items() if person.unit in lead and p not in actors), None)
         outsider = next(p for p, person in people.items() if person.unit and person.unit not in lead | set(rich.co_units))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from deployments import units_and_people
 
 from ducha_core.cli import main
 from ducha_core.config import ConfigError, default_config_text, load_config
@@ -31,16 +32,7 @@ def _toml(jid: str, units: list[dict], people: list[dict], settings: str = "") -
     lines = [f'jurisdiction = "{jid}"', 'database = "ducha.sqlite3"', ""]
     if settings:
         lines += ["[settings]", settings, ""]
-    for unit in units:
-        lines.append("[[unit]]")
-        lines += [f'{k} = "{v}"' for k, v in unit.items()]
-        lines.append("")
-    for person in people:
-        lines.append("[[person]]")
-        for k, v in person.items():
-            lines.append(f"{k} = [{', '.join(chr(34) + r + chr(34) for r in v)}]" if k == "roles" else f'{k} = "{v}"')
-        lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines + units_and_people(units, people))
 
 
 class Deployment:

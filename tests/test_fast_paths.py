@@ -26,6 +26,7 @@ from datetime import date, timedelta
 
 import pytest
 from click.testing import CliRunner
+from hard_cases import add_hard_cases
 
 from ducha_core.calendar import WorkingCalendar
 from ducha_core.cli import main
@@ -221,48 +222,14 @@ def _add_hard_cases(config) -> dict[str, str]:
     units), a matter withdrawn after its assignment (or at registration, where the procedure allows only
     that; its 文号 stay taken), and a title corrected on the last day (documents before it carry the new
     title)."""
-    from ducha_core.errors import ActionRefused
-
     with Ledger.open(load_config(config)) as ledger:
-        office = next(p for p, person in ledger.config.people.items() if "office" in person.roles)
-        states = ledger.states()
-
         def richness(s):
             actions = {e.action for e in s.events}
             return len(actions & {"bulletin", "order", "interview", "report_up", "remind", "assign"}), len(s.events), s.id
 
-        rich = max(states, key=richness)
-        actors = sorted({e.actor for e in rich.events} - {office})
-        twin = None
-        for e in rich.events:
-            data = dict(e.data)
-            if twin is None:
-                data.update(title=f"{data.get('title', '')}（涉密）", confidential=True, viewers=actors)
-                twin = ledger.record(None, e.action, e.on, e.actor, data).id
-            else:
-                ledger.record(twin, e.action, e.on, e.actor, data)
-        other = next(s for s in states if s.id != rich.id and any(e.action == "assign" for e in s.events))
-        gone = None
-        for e in other.events:
-            data = dict(e.data)
-            if gone is None:
-                data.update(title=f"{data.get('title', '')}（误登记）")
-                gone = ledger.record(None, e.action, e.on, e.actor, data).id
-            else:
-                ledger.record(gone, e.action, e.on, e.actor, data)
-            if e.action == "assign":
-                break
-        day = max(e.on for e in other.events if e.action == "assign")
-        try:
-            ledger.record(gone, "withdraw", day, office, {"reason": "重复登记"})
-        except ActionRefused:  # withdrawn before its assignment only
-            first = other.events[0]
-            gone = ledger.record(None, first.action, first.on, first.actor,
-                                 dict(first.data, title=f"{first.data.get('title', '')}（误登记二）")).id
-            ledger.record(gone, "withdraw", day, office, {"reason": "重复登记"})
-        third = next(s for s in states if s.id not in (rich.id, other.id) and any(e.action == "remind" for e in s.events))
-        ledger.record(third.id, "correct", max(date(2025, 12, 31), third.events[-1].on), office,
-                      {"title": f"{third.title}（更正）", "reason": "笔误"})
+        cases = add_hard_cases(ledger, richness=richness, corrected=lambda s: any(e.action == "remind" for e in s.events),
+                               correct_from=date(2025, 12, 31))
+        office, twin, actors = cases.office, cases.twin, cases.actors
         return {"office": office, "twin": twin, "twin_viewer": actors[0] if actors else office}
 
 
