@@ -855,19 +855,8 @@ class Ledger:
                 " OR instr(m.responsible, ';') OR m.due_name GLOB '*[\",\n\r]*'"
                 f" OR m.state NOT IN ({', '.join(lit(k) for k in policy.states)})")
         line = " || ',' || ".join(cells)
-        # whether a matter is confidential in the log: its first event. Where the log has as many
-        # registrations (立项, the only first events a matter has) as the read model has matters, each
-        # has its own and a matter registered confidential is found among them in one look along the
-        # action index, not one look per matter; else each matter's first event is read (None: the log
-        # has none, and the row is left out)
-        creates = ", ".join(lit(a) for a in sorted(CREATE_ACTIONS))
-        counted = conn.execute(f"SELECT count(*) FROM events WHERE action IN ({creates})").fetchone()[0]
-        if counted == conn.execute("SELECT count(*) FROM matters").fetchone()[0]:
-            secret = (f"m.id IN (SELECT matter FROM events WHERE action IN ({creates})"
-                      " AND instr(data, '\"confidential\"') > 0)")
-        else:
-            secret = ("(SELECT instr(e.data, '\"confidential\"') FROM events e WHERE e.matter = m.id"
-                      " ORDER BY e.seq LIMIT 1)")
+        # whether a matter is confidential in the log (its first event; None: not in the log, left out)
+        secret = self.store.secret_in_log_sql("m.id")
         sql = f"SELECT m.id, CASE WHEN {slow} THEN NULL ELSE {line} END, {secret} FROM matters m"
         args: dict[str, Any] = {"as_of": as_of.isoformat(), "cutoff": self.calendar.add_workdays(
             as_of, int(policy.settings.get("warning_window", 3)) + 1).isoformat()}

@@ -1018,6 +1018,19 @@ class SQLiteStore:
                 " WHERE u.unit = ? AND u.role = 'lead' AND m.last_on <= ? ORDER BY m.registered, m.id", (unit, as_of)):
             yield row[0]
 
+    def secret_in_log_sql(self, column: str) -> str:
+        """SQL: whether the matter ``column`` names is confidential as the log says (its first event
+        mentions it: > 0; not: 0). Where the log has one registration (立项, a matter's first event) for
+        each row of the read model, those registered confidential are found in one look along the
+        action index; else each matter's first event is read (NULL: the log has no event of it)."""
+        creates = ", ".join(f"'{a}'" for a in sorted(CREATE_ACTIONS))
+        counted = self.conn.execute(f"SELECT count(*) FROM events WHERE action IN ({creates})").fetchone()[0]
+        if counted == self.conn.execute("SELECT count(*) FROM matters").fetchone()[0]:
+            return (f"{column} IN (SELECT matter FROM events WHERE action IN ({creates})"
+                    " AND instr(data, '\"confidential\"') > 0)")
+        return (f"(SELECT instr(e.data, '\"confidential\"') FROM events e WHERE e.matter = {column}"
+                " ORDER BY e.seq LIMIT 1)")
+
     def period_matters(self, *, start: str, as_of: str, ended: Sequence[str], running: Sequence[str]) -> list[tuple]:
         """The matters registered by ``as_of``, in no order: (id, registered, lead units,
         grade, quiet, count); then the quiet matters with no grade, grouped by their lead units, one row a
@@ -1037,17 +1050,7 @@ class SQLiteStore:
                  " AND coalesce(m.closed, m.submitted) < :start AND m.confidential = 0"
                  " AND NOT EXISTS (SELECT 1 FROM obligations o WHERE o.matter = m.id AND o.met_on IS NULL"
                  " AND o.ended_on IS NULL AND o.superseded_on IS NULL)")
-        # confidential in the log: where it has one registration (立项, a matter's first event) for each
-        # row, those registered confidential, found in one look along the action index; else each
-        # matter's first event (none: not quiet)
-        creates = listed(sorted(CREATE_ACTIONS))
-        counted = self.conn.execute(f"SELECT count(*) FROM events WHERE action IN ({creates})").fetchone()[0]
-        if counted == self.conn.execute("SELECT count(*) FROM matters").fetchone()[0]:
-            quiet += (f" AND m.id NOT IN (SELECT matter FROM events WHERE action IN ({creates})"
-                      " AND instr(data, '\"confidential\"') > 0)")
-        else:
-            quiet += (" AND (SELECT instr(e.data, '\"confidential\"') FROM events e WHERE e.matter = m.id"
-                      " ORDER BY e.seq LIMIT 1) = 0")
+        quiet += f" AND ({self.secret_in_log_sql('m.id')}) = 0"  # none in the log: not quiet
         try:
             cursor = self.conn.execute(
                 # the grade read from the summaries that hold one (most say "grade":null); in no order
