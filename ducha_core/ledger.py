@@ -381,6 +381,8 @@ class Ledger:
         self._check_people(data)
         if matter is None and action not in CREATE_ACTIONS:
             raise InputError(f"「{self.policy.action_name(action)}」须写明事项编号")
+        if action in CREATE_ACTIONS and data.get("viewers") and not data.get("confidential"):
+            raise InputError("知悉范围（--viewer）只用于涉密事项；请加上 --confidential，或去掉 --viewer")
         self._check_late_entry(data, actor)
         if today is not None and on > today:
             raise InputError(f"--on {on} 晚于今天 {today}：不能记录尚未发生的步骤；请核对 --on")

@@ -689,7 +689,8 @@ class MatterEngine:
             received_on=received,
             source=str(data.get("source", "")),
             confidential=bool(data.get("confidential", False)),
-            viewers=tuple(data.get("viewers", ())),
+            # 知悉范围 is a confidential matter's (an open one has none, whatever its registration says)
+            viewers=tuple(data.get("viewers", ())) if data.get("confidential") else (),
             events=[event],
         )
         warning = self.policy.force_warning(event.on)

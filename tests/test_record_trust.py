@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -424,3 +425,25 @@ def test_hashes_recomputed_by_the_test_helper_are_the_stores(deployment):
     put_triggers_back(conn)
     conn.close()
     assert "哈希链有效" in run("verify").output
+
+
+def test_a_viewer_is_named_only_for_a_confidential_matter(deployment):
+    """知悉范围 belongs to a confidential matter: ``register --viewer`` without ``--confidential`` is
+    refused, and a registration recorded so before (its viewers without the flag) is an open matter
+    with no viewers, which ``verify`` finds consistent with the read model, also after ``rebuild``."""
+    from ducha_core.events import Event
+
+    run = deployment
+    before = files(run)
+    line = one_line_error(run("register", "--as", "chen", "--on", "2025-09-29", "--kind", "instruction", "--title",
+                              "知悉范围测试", "--viewer", "zhang", ok=False), "知悉范围", "--confidential")
+    assert "涉密" in line and files(run) == before
+    with Ledger.open(load_config(run.folder / "ducha.toml")) as ledger, ledger.store.transaction():
+        (stored,) = ledger.store.append([Event("DC-2025-0099", "register", date(2025, 9, 29), "chen",
+                                               {"kind": "instruction", "title": "旧登记", "viewers": ["zhang"]})])
+        state = ledger.engine.apply(None, stored)
+        assert not state.confidential and state.viewers == ()
+        ledger.store.put_rows([ledger.derived_rows(state)])
+    assert "事项状态表与事件日志一致" in run("verify", "--full").output
+    run("rebuild")
+    assert "事项状态表与事件日志一致" in run("verify", "--full").output
