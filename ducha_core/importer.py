@@ -26,6 +26,7 @@ import attrs
 
 from ducha_core.errors import DuchaError, InputError
 from ducha_core.events import Event
+from ducha_core.store.schema import text_key
 
 
 def person_fields(policy) -> set[str]:
@@ -340,7 +341,7 @@ def plan_rows(ledger, path: str | Path, actor: str, today: date, duplicate_ok: b
             bad("deadline", f"办理时限 {dates['deadline']} 早于交办日期 {assigned}；请给出以后的日期")
         source = None if get["source"] is None else str(get["source"])
         if not duplicate_ok and get["title"] is not None:
-            key = (on.year, "".join(str(get["title"]).split()), "".join((source or "").split()))
+            key = (on.year, text_key(get["title"]), text_key(source))
             if key in seen:
                 bad("title", f"与第{seen[key]}行同名同来源（{on.year}年）；确属另一事项的，请加上 --duplicate-ok 确认重复登记")
             seen.setdefault(key, n)

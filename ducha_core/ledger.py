@@ -44,6 +44,7 @@ from ducha_core.store import (
     state_row,
     unit_rows,
 )
+from ducha_core.store.schema import text_key
 
 #: the version of what the read model derives (part of ``Ledger.model_key``: a new version rebuilds)
 READ_MODEL_VERSION = 4
@@ -271,14 +272,14 @@ class Ledger:
         policy = self.policy
         rules = [r for r in policy.approvals
                  if r.refuse_duplicates and r.governs(event.action, policy.procedure.initial, event.data)]
-        topic = "".join(str(event.data.get("topic") or event.data.get("title") or "").split())
+        topic = text_key(event.data.get("topic") or event.data.get("title"))
         if not rules or not topic:
             return
         for state in self._registered_in(event.on.year, kind=event.data.get("kind"), topic=topic):
             if state.kind != event.data.get("kind") or policy.states[state.state].terminal:
                 continue
             first = state.events[0].data if state.events else {}
-            if "".join(str(first.get("topic") or state.title).split()) == topic:
+            if text_key(first.get("topic") or state.title) == topic:
                 rule = rules[0]
                 raise ActionRefused(f"与 {state.id}「{state.title}」重复（{rule.citation.article}：{rule.name}）；"
                                     f"请并入该事项，或写明不同的督查主题（--topic）")
@@ -305,14 +306,14 @@ class Ledger:
         (``duplicate_ok``: ``--duplicate-ok``)."""
         if event.action != "register" or event.data.get("duplicate_ok"):
             return
-        title = "".join(str(event.data.get("title") or "").split())
-        source = "".join(str(event.data.get("source") or "").split())
+        title = text_key(event.data.get("title"))
+        source = text_key(event.data.get("source"))
         if not title:
             return
         for state in self._registered_in(event.on.year, title=title):
             if state.state == "withdrawn":
                 continue
-            if "".join(state.title.split()) == title and "".join((state.source or "").split()) == source:
+            if text_key(state.title) == title and text_key(state.source) == source:
                 raise ActionRefused(f"{event.on.year}年已有同名同来源的事项 {state.id}「{state.title}」（来源：{state.source or '无'}）；"
                                     "确属另一事项的，请加上 --duplicate-ok 确认重复登记")
 

@@ -84,6 +84,18 @@ def test_the_same_title_and_source_twice_in_a_year_needs_confirmation(run):
     register(run, source="党工委会议")  # another source is another matter
 
 
+def test_a_title_written_with_half_width_punctuation_or_digits_is_the_same_title(run):
+    """重复登记 compares titles and sources in their compatibility form: 「关于校舍维修：第1批」 with an
+    ASCII colon and a full-width digit is the title registered with a full-width colon."""
+    run("register", "--as", "duchashi", "--on", "2025-10-09", "--kind", "instruction", "--title", "关于校舍维修：第1批",
+        "--source", "区长批示")
+    before = run.db()
+    out = run("register", "--as", "duchashi", "--on", "2025-10-10", "--kind", "instruction", "--title",
+              "关于校舍维修:第１批", "--source", "区长批示", ok=False)
+    assert "同名同来源" in out and "--duplicate-ok" in out
+    assert run.db() == before
+
+
 def test_a_kind_corrected_after_assignment_takes_the_corrected_kinds_time_limits(run):
     """A clerk registered an 人大代表建议 as 领导批示: assigned 2025-09-30, the unit was told the 批示 limit
     (5个工作日 across 国庆: 10-09, 10-10, 10-11 调休, 10-13, 10-14) and missed it; the office corrects the

@@ -298,31 +298,37 @@ def _register_options(func: Callable) -> Callable:
         click.option("--confidential", is_flag=True, help="涉密：只对督查室、知悉范围内的人员和承办单位显示。"),
         click.option("--viewer", "viewers", multiple=True, metavar="PERSON", help="知悉范围内的人员id；可重复。"),
         click.option("--id", "matter_id", type=MATTER_ID, default=None, help="指定事项编号（默认 DC-<年份>-<序号>）。"),
+        click.option("--duplicate-ok", is_flag=True,
+                     help="与本年已有事项同名同来源（不计空格、全角半角），确属另一事项的，确认重复登记。"),
     ]):
         func = decorator(func)
     return func
 
 
-def _register(action, config_path, actor, on, kind, title, source, received, confidential, viewers, matter_id):
+def _register(action, config_path, actor, on, kind, title, source, received, confidential, viewers, matter_id,
+              duplicate_ok):
     data = {"kind": kind, "title": title, "source": source, "received": received,
-            "confidential": True if confidential else None, "viewers": list(viewers)}
+            "confidential": True if confidential else None, "viewers": list(viewers),
+            "duplicate_ok": True if duplicate_ok else None}
     _record(config_path, matter_id, action, on, actor, data)
 
 
 @command()
 @write_command
 @_register_options
-def register(config_path, actor, on, kind, title, source, received, confidential, viewers, matter_id):
+def register(config_path, actor, on, kind, title, source, received, confidential, viewers, matter_id, duplicate_ok):
     """立项：登记一件督查事项，打印其编号。"""
-    _register("register", config_path, actor, on, kind, title, source, received, confidential, viewers, matter_id)
+    _register("register", config_path, actor, on, kind, title, source, received, confidential, viewers, matter_id,
+              duplicate_ok)
 
 
 @command("apply")
 @write_command
 @_register_options
-def apply_cmd(config_path, actor, on, kind, title, source, received, confidential, viewers, matter_id):
+def apply_cmd(config_path, actor, on, kind, title, source, received, confidential, viewers, matter_id, duplicate_ok):
     """申请立项（须经领导同意的事项）。"""
-    _register("apply", config_path, actor, on, kind, title, source, received, confidential, viewers, matter_id)
+    _register("apply", config_path, actor, on, kind, title, source, received, confidential, viewers, matter_id,
+              duplicate_ok)
 
 
 @command()

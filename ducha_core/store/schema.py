@@ -130,7 +130,7 @@ V6 = """
 CREATE INDEX IF NOT EXISTS matters_marked ON matters (id) WHERE instr(state_json, '"marks":') > 0;
 """
 
-#: v7: each matter's title and topic with their blanks taken out (``"".join(text.split())``), indexed: a
+#: v7: each matter's title and topic as registrations are compared (``text_key``), indexed: a
 #: registration finds the matters of the year it may repeat along an index, not by reading every title
 #: of the year (written with the matters rows by ``SQLiteStore``; filled here from the rows there are)
 V7 = """
@@ -144,6 +144,14 @@ CREATE INDEX IF NOT EXISTS title_keys_topic ON title_keys (topic);
 """
 
 
+def text_key(value: Any) -> str:
+    """A title, topic or source as two registrations are compared (重复登记): its compatibility form
+    (NFKC: full-width and half-width punctuation, letters and digits alike) with every blank taken out."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", str(value or "")).split())
+
+
 def title_key_rows(rows: Any) -> list[tuple[str, str, str]]:
     """(matter, title key, topic key) of ``(id, title, state_json)`` rows: the title and the topic (the
     summary's ``topic``, else the title) with every blank taken out."""
@@ -151,14 +159,14 @@ def title_key_rows(rows: Any) -> list[tuple[str, str, str]]:
 
     out = []
     for mid, title, summary in rows:
-        title_key = "".join(str(title or "").split())
+        title_key = text_key(title)
         try:
             data = json.loads(summary)
         except (TypeError, ValueError):  # a summary written outside ducha: any topic (UNKNOWN_TOPIC)
             out.append((mid, title_key, UNKNOWN_TOPIC))
             continue
         topic = data.get("topic") if isinstance(data, dict) else None
-        out.append((mid, title_key, title_key if topic is None else "".join(str(topic).split())))
+        out.append((mid, title_key, title_key if topic is None else text_key(topic)))
     return out
 
 
