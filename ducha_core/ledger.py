@@ -51,11 +51,13 @@ READ_MODEL_VERSION = 4
 
 #: where a CSV line may hold a cell ``csv_cell`` would change: after its start or a separator (quotes and
 #: spaces skipped), = + - @ TAB or CR (``Ledger.ledger_csv`` makes such a row the slow way)
-_LINE_FORMULA = re.compile(r'(?:^|[,;\t\r\n])[ "]*[=+\-@\t\r]')
+_LINE_FORMULA = re.compile(r'[,;\t\r\n][ "]*[=+\-@\t\r]')  # over LF + the lines (a class first: fast)
 #: lines of ``ledger --format csv`` made and written at a time (``Ledger._csv_pieces``)
 CSV_BATCH = 10_000
 #: the columns of ``ducha ledger`` (``Ledger.row_cells``)
 LEDGER_HEADERS = ("编号", "事项", "类别", "状态", "灯", "期限", "下一步（由谁）", "承办单位（责任人）", "逾期记录")
+#: how a kept CSV line is cut into ``LINE_COLUMNS`` (part of ``Ledger.line_key``: change it with the layout)
+LINE_LAYOUT = "head4|light|tail4"
 #: matter ids the ledger gives: DC-<year>-<number>
 ID_PREFIX = "DC"
 UNIT_FIELDS = ("lead_units", "co_units", "units", "unit")
@@ -206,6 +208,7 @@ class Ledger:
         self._hook = None
         self._model_of: str | None = None  # the model key the read model was built under
         self._model_key: str | None = None
+        self._line_key: str | None = None
 
     # --- opening -----------------------------------------------------------------------------------
 
@@ -796,8 +799,8 @@ class Ledger:
         texts = [*(u.name for u in config.units.values()), *(p.name for p in config.people.values()),
                  *(k.name for k in policy.kinds.values()), *(s.name for s in policy.states.values()),
                  *self._next_steps.values(), *LIGHT_NAMES.values()]
-        if any(re.search(r'[",\r\n]', t) for t in texts):
-            return None
+        # the query's own line (for rows kept without a line under these names) writes names as they are
+        plain_names = not any(re.search(r'[",\r\n]', t) for t in texts)
 
         def lit(text: str) -> str:
             return "'" + text.replace("'", "''") + "'"
@@ -857,11 +860,18 @@ class Ledger:
                 " OR instr(m.lead_units, ',') OR instr(m.co_units, ',') OR instr(m.due_owed_by, ',')"
                 " OR instr(m.responsible, ';') OR m.due_name GLOB '*[\",\n\r]*'"
                 f" OR m.state NOT IN ({', '.join(lit(k) for k in policy.states)})")
-        line = " || ',' || ".join(cells)
+        line = " || ',' || ".join(cells) if plain_names else "NULL"
+        # the line kept with the row (``line_cells``), its light set by the day where a last day is owed
+        dated = case("(CASE WHEN :as_of > m.due_date THEN 'red' WHEN m.due_date < :cutoff THEN 'yellow' ELSE 'green' END)",
+                     LIGHT_NAMES, "NULL")
+        kept = f"m.line_head || ',' || coalesce(m.line_light, {dated}) || ',' || m.line_tail"
+        # made by ``rows`` as well as below: changed after the day, a recurring report overdue
+        later = "m.last_on > :as_of OR (m.due_what = 'cycle' AND m.due_date IS NOT NULL AND :as_of > m.due_date)"
         # whether a matter is confidential in the log (its first event; None: not in the log, left out)
         secret = self.store.secret_in_log_sql("m.id")
-        sql = f"SELECT m.id, CASE WHEN {slow} THEN NULL ELSE {line} END, {secret} FROM matters m"
-        args: dict[str, Any] = {"as_of": as_of.isoformat(), "cutoff": self.calendar.add_workdays(
+        sql = (f"SELECT CASE WHEN {later} THEN NULL WHEN m.line_key = :key THEN {kept}"
+               f" WHEN {slow} THEN NULL ELSE {line} END, m.id, {secret}, m.line_key IS :key FROM matters m")
+        args: dict[str, Any] = {"as_of": as_of.isoformat(), "key": self.line_key, "cutoff": self.calendar.add_workdays(
             as_of, int(policy.settings.get("warning_window", 3)) + 1).isoformat()}
         if unit is not None:
             sql += " JOIN matter_units u ON u.matter = m.id AND u.unit = :unit"
@@ -885,24 +895,25 @@ class Ledger:
             batch = cursor.fetchmany(CSV_BATCH)
             if not batch:
                 break
-            lines: list[str | None] = []
-            ids: list[str] = []
-            for mid, line, created in batch:
-                if created is None:  # not in the log (``verify`` reports it)
-                    continue
-                lines.append(None if line is None or created else line)
-                ids.append(mid)
-            # a line with a cell a spreadsheet could take for a formula is made the slow way
-            # (``csv_cell``): one search over the text of the batch (a match at a line's start or after
-            # a separator), not one search a line
-            text = "\n".join(line or "" for line in lines)
-            matches = list(_LINE_FORMULA.finditer(text))
-            if matches:
-                starts = list(itertools.accumulate((len(line or "") + 1 for line in lines), initial=0))
-                for match in matches:  # a match of the "\n" before a line belongs to that line
-                    at = match.start() + (match.group(0)[0] == "\n")
-                    lines[bisect.bisect_right(starts, at) - 1] = None
-            folded = [mid for mid, line in zip(ids, lines, strict=True) if line is None]
+            lines: list[str | None] = [r[0] for r in batch]
+            ids: list[str] = [r[1] for r in batch]
+            made_here = 0 in [r[3] for r in batch]  # a line the query made, not one kept with its row
+            secret = [r[2] for r in batch]  # confidential in the log: made below; None: not in the log
+            if secret.count(0) != len(secret):
+                kept = [r for r in batch if r[2] is not None]  # a matter not in the log (``verify`` reports it)
+                lines, ids = [r[0] if not r[2] else None for r in kept], [r[1] for r in kept]
+            if made_here:
+                # a line with a cell a spreadsheet could take for a formula is made the slow way
+                # (``csv_cell``; a kept line was made so): one search over the text of the batch after
+                # a LF (a match at a line's start or after a separator), not one search a line
+                text = "\n" + ("\n".join(lines) if None not in lines else "\n".join(line or "" for line in lines))
+                matches = list(_LINE_FORMULA.finditer(text))
+                if matches:
+                    starts = list(itertools.accumulate((len(line or "") + 1 for line in lines), initial=0))
+                    for match in matches:  # a match of the LF before a line belongs to that line
+                        at = match.start() - 1 + (match.group(0)[0] == "\n")
+                        lines[bisect.bisect_right(starts, at) - 1] = None
+            folded = [mid for mid, line in zip(ids, lines, strict=True) if line is None] if None in lines else []
             if folded:
                 rows = {r.id: r for r in self.rows(**query, ids=folded)}
                 made = iter(folded)
@@ -964,12 +975,50 @@ class Ledger:
         return out
 
     def derived_rows(self, state: MatterState, engine: MatterEngine | None = None) -> MatterRows:
-        """What the read model keeps of a matter: its row, its units, its obligations as of its
-        last event (with the next occurrence of each recurring report)."""
+        """What the read model keeps of a matter: its row (``STORED_COLUMNS``: with its CSV line,
+        ``line_cells``), its units, its obligations as of its last event (with the next occurrence
+        of each recurring report)."""
         events = state.events
         last_on = max(e.on for e in events) if events else state.registered_on
         obligations = (engine or self.engine).obligations(state, last_on, include_next=True)
-        return state_row(state, obligations, marks=self._marks(events)), unit_rows(state), obligation_rows(state, obligations)
+        row = state_row(state, obligations, marks=self._marks(events))
+        return row + self.line_cells(row), unit_rows(state), obligation_rows(state, obligations)
+
+    @property
+    def line_key(self) -> str:
+        """A digest (16 hex digits) of what a kept CSV line (``line_cells``) is made with: the read
+        model's key and the names of units, people, kinds, states, next steps and lights. A line kept
+        under another key is not used (``ledger_csv_pieces`` makes it afresh)."""
+        if self._line_key is None:
+            import hashlib
+
+            config, policy = self.config, self.policy
+            names = (self.model_key, LINE_LAYOUT, LEDGER_HEADERS, sorted(LIGHT_NAMES.items()),
+                     sorted((k, u.name) for k, u in config.units.items()),
+                     sorted((k, p.name) for k, p in config.people.items()),
+                     sorted((k, v.name) for k, v in policy.kinds.items()),
+                     sorted((k, v.name) for k, v in policy.states.items()), sorted(self._next_steps.items()))
+            self._line_key = hashlib.sha256(repr(names).encode("utf-8")).hexdigest()[:16]
+        return self._line_key
+
+    def line_cells(self, row: tuple) -> tuple[str, str | None, str | None, str | None]:
+        """A ``matters`` row's line of ``ducha ledger --format csv`` as of its last event, in parts
+        (``LINE_COLUMNS``): (``line_key``, the first four cells, the light — None where the day
+        decides it: a last day owed — the last four), each part as ``render_csv`` writes those cells
+        (quoted where need be, a cell a spreadsheet could take for a formula defused). No parts (None)
+        for a state the policy does not know."""
+        from ducha_core.cli.options import render_csv
+
+        if row[3] not in self.policy.states:
+            return self.line_key, None, None, None
+        last_on = row[15]
+        cells = self.row_cells(self._row_from_columns(row, date.fromisoformat(last_on), last_on, date.min))
+        # render_csv's text ends with the CR of its CRLF; cut at the commas where no cell holds one
+        text = render_csv(cells, [])[:-1].split(",")
+        if len(text) != len(cells):
+            text = [render_csv([c], [])[:-1] if c not in ("", None) else "" for c in cells]  # one empty cell: ""
+        dated = row[3] != WITHDRAWN and row[8] is not None and row[7] is not None
+        return (self.line_key, ",".join(text[:4]), None if dated else text[4], ",".join(text[5:]))
 
     def _marks(self, events: Sequence[Event]) -> list[str]:
         """What of the events the consequences read across matters (``escalation.watched_actions``,

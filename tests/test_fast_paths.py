@@ -101,19 +101,41 @@ def test_due_falls_back_to_every_matter_when_the_read_model_is_behind_the_log(de
             conn.execute("UPDATE matters SET last_seq = ? WHERE id = ?", (head, matter))
 
 
-def test_ledger_csv_lines_made_in_sql_are_those_of_rows(demo):
+@pytest.mark.parametrize("kept", ["kept", "query", "other names"])
+def test_ledger_csv_lines_made_in_sql_are_those_of_rows(demo, kept):
+    """The lines kept with the rows (``Ledger.line_cells``, their light set by the day), the lines the
+    query makes where a row has none (written before schema v8), and where its line was kept under
+    other names (a unit renamed in ducha.toml): each is the line ``rows`` and ``row_cells`` make."""
     with Ledger.open(load_config(demo), create=False) as ledger:
-        units = list(ledger.config.units)[:2]
-        people = [None, *list(ledger.config.people)[:3]]
-        checked = 0
-        for day in DAYS:
-            for unit in (None, *units):
-                for viewer in people:
-                    rows = ledger.rows(as_of=day, unit=unit, viewer=viewer)
-                    expected = render_csv(LEDGER_HEADERS, [ledger.row_cells(r) for r in rows])
-                    assert ledger.ledger_csv(as_of=day, unit=unit, viewer=viewer) == expected, (day, unit, viewer)
-                    checked += len(rows)
-        assert checked
+        conn = ledger.store.conn
+        if kept == "kept":  # every row has its line, made under these names
+            assert conn.execute("SELECT count(*) FROM matters WHERE line_key IS NOT ? OR line_head IS NULL",
+                                (ledger.line_key,)).fetchone() == (0,)
+        else:
+            conn.execute("SAVEPOINT lines")
+            conn.execute("UPDATE matters SET line_key = ?", (None if kept == "query" else "0" * 16,))
+            if kept == "other names":
+                conn.execute("UPDATE matters SET line_head = replace(line_head, '区', '县')")
+        try:
+            _csv_lines_are_those_of_rows(ledger)
+        finally:
+            if kept != "kept":
+                conn.execute("ROLLBACK TO lines")
+                conn.execute("RELEASE lines")
+
+
+def _csv_lines_are_those_of_rows(ledger: Ledger) -> None:
+    units = list(ledger.config.units)[:2]
+    people = [None, *list(ledger.config.people)[:3]]
+    checked = 0
+    for day in DAYS:
+        for unit in (None, *units):
+            for viewer in people:
+                rows = ledger.rows(as_of=day, unit=unit, viewer=viewer)
+                expected = render_csv(LEDGER_HEADERS, [ledger.row_cells(r) for r in rows])
+                assert ledger.ledger_csv(as_of=day, unit=unit, viewer=viewer) == expected, (day, unit, viewer)
+                checked += len(rows)
+    assert checked
 
 
 def test_ledger_csv_command_prints_what_rows_print(demo, monkeypatch):
@@ -148,7 +170,8 @@ def test_ledger_csv_command_prints_what_rows_print(demo, monkeypatch):
     assert out.read_bytes() == written  # as the rows make it
 
 
-def test_ledger_csv_falls_back_for_formulas_confidential_and_several_units(tmp_path):
+@pytest.mark.parametrize("kept", [True, False])
+def test_ledger_csv_falls_back_for_formulas_confidential_and_several_units(tmp_path, kept):
     from ducha_core.cli.options import render_csv as rc
 
     folder = tmp_path / "site"
@@ -170,6 +193,8 @@ def test_ledger_csv_falls_back_for_formulas_confidential_and_several_units(tmp_p
         tab = ledger.record(None, "register", day, office, {"kind": "instruction", "title": "\t-1+1"})  # TAB dropped
         ledger.record(None, "register", day, office, {"kind": "instruction", "title": "普通事项乙"})
         as_of = date(2025, 12, 31)
+        if not kept:  # rows written without their lines (before schema v8): the query makes them
+            ledger.store.conn.execute("UPDATE matters SET line_key = NULL, line_head = NULL")
         for viewer in (None, office):
             rows = ledger.rows(as_of=as_of, viewer=viewer)
             text = ledger.ledger_csv(as_of=as_of, viewer=viewer)

@@ -200,9 +200,23 @@ def escape_markdown(value: Any) -> markupsafe.Markup:
     spaces and leading blanks dropped, and a block marker at its start (``-`` ``+`` ``=`` ``1.``)
     escaped, so that the value cannot open a heading, rule, list, quote or code block wherever a
     template puts it."""
+    if value.__class__ is str:  # a document repeats its names, dates and statuses: each escaped once
+        escaped = _ESCAPED.get(value)
+        if escaped is None:
+            if len(_ESCAPED) >= 100_000:
+                _ESCAPED.clear()
+            escaped = _ESCAPED[value] = _escape_markdown(value)
+        return escaped
     if hasattr(value, "__html__"):  # marked by the template itself (``|safe``, a macro's output)
         return markupsafe.Markup(value)
-    text = str(value)
+    return _escape_markdown(str(value))
+
+
+#: texts escaped for Markdown (``escape_markdown``), at most 100,000 kept
+_ESCAPED: dict[str, markupsafe.Markup] = {}
+
+
+def _escape_markdown(text: str) -> markupsafe.Markup:
     if _MD_PLAIN.fullmatch(text) and not text.startswith(" ") and not _MD_LINE_START.match(text):
         return markupsafe.Markup(text)  # nothing to escape (most values: names, dates, counts)
     text = _LINE_BREAKS.sub(" ", text).replace("\t", " ").lstrip(" ")

@@ -102,6 +102,7 @@ COLUMN_NAMES = {
     "responsible": "责任人", "due_date": "期限", "due_what": "应报事项", "due_name": "期限名称", "submitted": "报送日",
     "closed": "办结日", "confidential": "涉密", "viewers": "知悉范围", "registered": "立项日", "last_on": "最近办理日",
     "last_seq": "最近事件序号", "state_json": "状态摘要", "due_owed_by": "应报单位", "late_days": "逾期工作日",
+    "line_key": "台账导出行", "line_head": "台账导出行", "line_light": "台账导出行", "line_tail": "台账导出行",
 }
 
 
@@ -111,9 +112,14 @@ def compare_rows(stored: MatterRows | None, fresh: MatterRows) -> list[str]:
     if stored is None:
         return ["事项状态表中没有该事项"]
     (row, units, obligations), (fresh_row, fresh_units, fresh_obligations) = stored, fresh
-    out = [COLUMN_NAMES.get(name, name) for name, a, b in zip(MATTER_COLUMNS, row, fresh_row, strict=False)
+    n = len(MATTER_COLUMNS)
+    out = [COLUMN_NAMES.get(name, name) for name, a, b in zip(MATTER_COLUMNS, row[:n], fresh_row[:n], strict=True)
            if a != b]
-    if len(row) != len(fresh_row):
+    # the CSV line kept with the row (``LINE_COLUMNS``): compared where it was made with the names the
+    # fresh one is (a line made under other names, or none, is not used: the CSV makes it afresh)
+    if len(row) > n and len(fresh_row) > n and row[n] == fresh_row[n] and row[n:] != fresh_row[n:]:
+        out.append(COLUMN_NAMES["line_key"])
+    if len(row) < n or len(fresh_row) < n:
         out.append("列数")
     if sorted(map(tuple, units)) != sorted(map(tuple, fresh_units)):
         out.append("承办单位表")
@@ -307,6 +313,15 @@ MATTER_COLUMNS = (
     "submitted", "closed", "confidential", "viewers", "registered", "last_on", "last_seq", "state_json",
     "due_owed_by", "late_days",
 )
+
+#: columns of ``matters`` after ``MATTER_COLUMNS`` (schema v8): the matter's line of ``ducha ledger
+#: --format csv`` as of its last event, made when its row was written (``Ledger.line_cells``): the
+#: names it was made with (a digest: a row made under other names is not used), its first four cells,
+#: its light (NULL where the day decides it) and its last four, each part as the csv module writes it
+LINE_COLUMNS = ("line_key", "line_head", "line_light", "line_tail")
+
+#: every column a written ``matters`` row has (``Ledger.derived_rows``' order)
+STORED_COLUMNS = MATTER_COLUMNS + LINE_COLUMNS
 
 
 class EventStore(Protocol):

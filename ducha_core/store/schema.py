@@ -143,6 +143,17 @@ CREATE INDEX IF NOT EXISTS title_keys_title ON title_keys (title);
 CREATE INDEX IF NOT EXISTS title_keys_topic ON title_keys (topic);
 """
 
+#: v8: each matter's line of ``ducha ledger --format csv`` kept with its row (``LINE_COLUMNS``: made
+#: with the deployment's names when the row is written; rows written before are made by the CSV's own
+#: query until the matter's next step or ``ducha rebuild`` writes them)
+def _v8(conn: Any) -> None:
+    from ducha_core.store import LINE_COLUMNS
+
+    have = {row[1] for row in conn.execute("PRAGMA table_info(matters)")}
+    for column in LINE_COLUMNS:
+        if column not in have:
+            conn.execute(f"ALTER TABLE matters ADD COLUMN {column} TEXT")
+
 
 def text_key(value: Any) -> str:
     """A title, topic or source as two registrations are compared (重复登记): its compatibility form
@@ -218,7 +229,7 @@ def _v2(conn: Any) -> None:
 
 
 #: applied in order; the database's user_version is the number applied
-MIGRATIONS: list[Migration] = [V1, _v2, V3, V4, V5, V6, _v7]
+MIGRATIONS: list[Migration] = [V1, _v2, V3, V4, V5, V6, _v7, _v8]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 

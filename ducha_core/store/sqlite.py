@@ -36,8 +36,10 @@ from typing import Any, NamedTuple
 from ducha_core.events import CREATE_ACTIONS, Event
 from ducha_core.store import (
     GENESIS,
+    LINE_COLUMNS,
     MATTER_COLUMNS,
     OBLIGATION_COLUMNS,
+    STORED_COLUMNS,
     MatterRows,
     StoreError,
     VerifyReport,
@@ -61,7 +63,7 @@ from ducha_core.store.schema import (
 BUSY_TIMEOUT = 10.0
 _INSERT_EVENT = ("INSERT INTO events (seq, matter, action, on_date, actor, data, recorded_at, prev_hash, hash)"
                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-_INSERT_MATTER = f"INSERT OR REPLACE INTO matters ({', '.join(MATTER_COLUMNS)}) VALUES ({', '.join('?' * len(MATTER_COLUMNS))})"
+_INSERT_MATTER = f"INSERT OR REPLACE INTO matters ({', '.join(STORED_COLUMNS)}) VALUES ({', '.join('?' * len(STORED_COLUMNS))})"
 _INSERT_OBLIGATION = (f"INSERT INTO obligations ({', '.join(OBLIGATION_COLUMNS)})"
                       f" VALUES ({', '.join('?' * len(OBLIGATION_COLUMNS))})")
 _EVENT_COLUMNS = "matter, action, on_date, actor, data, seq, recorded_at, prev_hash, hash"
@@ -119,6 +121,36 @@ def _stored_data(text: str) -> dict:
         return json.loads(text)
     except (TypeError, ValueError):
         raise StoreError(_CORRUPT_ROW.format(what="内容不是 JSON")) from None
+
+
+def _bulk_histories(chunks: Iterable[list[tuple]]) -> Iterator[list[Event]]:
+    """Each matter's events from rows (matter, action, day, actor, data, seq) in (matter, seq) order,
+    as a bulk reader takes them (``SQLiteStore.histories(bulk=True)``): no hashes; one string object
+    for each id, action and actor and one date for each day (a province's log repeats them millions
+    of times); equal data texts share one dict (the first 100,000), which the reader must not change."""
+    current: list[Event] = []
+    matter_id = None
+    shared: dict[str, dict] = {}
+    days: dict[str, date] = {}
+    names: dict[str, str] = {}
+    shared_get, days_get, name = shared.get, days.get, names.setdefault
+    for chunk in chunks:
+        for matter, action, on, actor, data, seq in chunk:
+            if matter != matter_id:
+                if current:
+                    yield current
+                current, matter_id = [], matter
+            parsed = shared_get(data)
+            if parsed is None:
+                parsed = _stored_data(data)
+                if len(shared) < 100_000:
+                    shared[data] = parsed
+            day = days_get(on)
+            if day is None:
+                day = days[on] = _stored_date(on)
+            current.append(Event(matter_id, name(action, action), day, name(actor, actor), parsed, seq))
+    if current:
+        yield current
 
 
 def now_utc() -> str:
@@ -673,7 +705,7 @@ class SQLiteStore:
                 self.conn.execute(f"DELETE FROM {table}")
 
             def load(parts: Sequence[Path]) -> int:
-                columns = ", ".join(MATTER_COLUMNS)
+                columns = ", ".join(STORED_COLUMNS)
                 count = 0
                 for part in parts:
                     name = f"part{len(attached)}"
@@ -840,8 +872,10 @@ class SQLiteStore:
         for start in range(0, len(ids), 500):
             batch = list(ids[start:start + 500])
             marks = ", ".join("?" * len(batch))
+            lines = {r[0]: r[1:] for r in self.conn.execute(
+                f"SELECT id, {', '.join(LINE_COLUMNS)} FROM matters WHERE id IN ({marks})", batch)}
             for row in self.matter_rows(ids=batch):
-                out[row[0]] = (row, [], [])
+                out[row[0]] = (row + lines[row[0]], [], [])
             for unit, matter, role in self.conn.execute(
                     f"SELECT unit, matter, role FROM matter_units WHERE matter IN ({marks})", batch):
                 if matter in out:
@@ -857,7 +891,8 @@ class SQLiteStore:
         """Each matter's events in order (matters ordered by id; ``lo`` <= id < ``hi``; with ``ids``,
         only those matters), read along the (matter, seq) index. ``bulk`` (rebuild): events carry seq
         but not their hashes, and equal data texts share one dict, which the reader must not change."""
-        sql = f"SELECT {_EVENT_COLUMNS} FROM events"
+        # the bulk reader reads no hashes
+        sql = f"SELECT {'matter, action, on_date, actor, data, seq' if bulk else _EVENT_COLUMNS} FROM events"
         where, args = [], []
         if lo is not None:
             where.append("matter >= ?")
@@ -882,34 +917,17 @@ class SQLiteStore:
                     return
                 yield chunk
 
+        if bulk:
+            yield from _bulk_histories(chunks())
+            return
         current: list[Event] = []
-        fromiso, loads = _stored_date, _stored_data
-        shared: dict[str, dict] = {}
-        days: dict[str, date] = {}
-        names: dict[str, str] = {}
         for chunk in chunks():
             for matter, action, on, actor, data, seq, recorded_at, prev_hash, hash_ in chunk:
                 if current and current[0].matter != matter:
                     yield current
                     current = []
-                if bulk:
-                    # one string object for a matter's id, an action, an actor (a province's log repeats
-                    # them millions of times)
-                    if current:
-                        matter = current[0].matter
-                    action, actor = names.setdefault(action, action), names.setdefault(actor, actor)
-                    parsed = shared.get(data)
-                    if parsed is None:
-                        parsed = loads(data)
-                        if len(shared) < 100_000:
-                            shared[data] = parsed
-                    day = days.get(on)
-                    if day is None:
-                        day = days[on] = fromiso(on)
-                    current.append(Event(matter, action, day, actor, parsed, seq))
-                else:
-                    current.append(Event(matter, action, fromiso(on), actor, loads(data), seq, recorded_at,
-                                         prev_hash, hash_))
+                current.append(Event(matter, action, _stored_date(on), actor, _stored_data(data), seq, recorded_at,
+                                     prev_hash, hash_))
         if current:
             yield current
 
@@ -1300,11 +1318,11 @@ def write_state_part(path: str | Path, rows: Iterable[MatterRows], batch: int = 
     try:
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
-        conn.execute(f"CREATE TABLE matters ({', '.join(MATTER_COLUMNS)})")
+        conn.execute(f"CREATE TABLE matters ({', '.join(STORED_COLUMNS)})")
         conn.execute("CREATE TABLE matter_units (unit, matter, role)")
         conn.execute(f"CREATE TABLE obligations ({', '.join(OBLIGATION_COLUMNS)})")
         conn.execute("BEGIN")
-        inserts = (f"INSERT INTO matters VALUES ({', '.join('?' * len(MATTER_COLUMNS))})",
+        inserts = (f"INSERT INTO matters VALUES ({', '.join('?' * len(STORED_COLUMNS))})",
                    "INSERT INTO matter_units VALUES (?, ?, ?)",
                    f"INSERT INTO obligations VALUES ({', '.join('?' * len(OBLIGATION_COLUMNS))})")
         count = 0
