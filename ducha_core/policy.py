@@ -132,7 +132,12 @@ class Policy:
 
     def files_each_lead(self, action: str) -> bool:
         """Whether every lead unit performs ``action`` separately (各牵头单位分别形成书面报告)."""
-        return any(t.action == action and t.each_lead_unit for t in self.procedure.transitions)
+        key = ("each_lead", action)
+        found = self._transition_cache.get(key)
+        if found is None:
+            found = self._transition_cache[key] = any(
+                t.action == action and t.each_lead_unit for t in self.procedure.transitions)
+        return found
 
     def anchor_of(self, limit: TimeLimit) -> str:
         """The anchor a time limit counts from: its setting's value where it names one."""

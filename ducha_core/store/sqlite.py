@@ -1069,28 +1069,19 @@ class SQLiteStore:
                  " AND NOT EXISTS (SELECT 1 FROM obligations o WHERE o.matter = m.id AND o.met_on IS NULL"
                  " AND o.ended_on IS NULL AND o.superseded_on IS NULL)")
         quiet += f" AND ({self.secret_in_log_sql('m.id')}) = 0"  # none in the log: not quiet
+        # the grade read from the summaries that hold one (most say "grade":null); quiet with no grade:
+        # counted in SQL by lead units (its id None); in no order. Used twice, the table q is made once
+        # (SQLite 3.35 and later)
+        grade = ("CASE WHEN instr(m.state_json, '\"grade\":null') THEN NULL"
+                 " ELSE json_extract(m.state_json, '$.grade') END")
+        counted = "q.quiet AND (q.grade IS NULL OR q.grade IN ('', 0))"
         try:
-            cursor = self.conn.execute(
-                # the grade read from the summaries that hold one (most say "grade":null); in no order
-                "SELECT m.id, m.registered, m.lead_units, CASE WHEN instr(m.state_json, '\"grade\":null') THEN NULL"
-                f" ELSE json_extract(m.state_json, '$.grade') END, {quiet}"
-                " FROM matters m WHERE m.registered <= :as_of",
-                {"start": start, "as_of": as_of})
-            out: list[tuple] = []
-            counted: dict[str, list] = {}  # lead units -> [earliest registration day, count]
-            for row in cursor:
-                if row[4] and not row[3]:
-                    group = counted.get(row[2])
-                    if group is None:
-                        counted[row[2]] = [row[1], 1]
-                    else:
-                        group[1] += 1
-                        if row[1] < group[0]:
-                            group[0] = row[1]
-                else:
-                    out.append((*row, 1))
-            out.extend((None, day, lead, None, 1, n) for lead, (day, n) in counted.items())
-            return out
+            return self.conn.execute(
+                f"WITH q AS (SELECT m.id AS id, m.registered AS registered, m.lead_units AS lead,"
+                f" {grade} AS grade, coalesce({quiet}, 0) AS quiet FROM matters m WHERE m.registered <= :as_of)"
+                f" SELECT id, registered, lead, grade, quiet, 1 FROM q WHERE NOT ({counted})"
+                f" UNION ALL SELECT NULL, min(registered), lead, NULL, 1, count(*) FROM q WHERE {counted} GROUP BY lead",
+                {"start": start, "as_of": as_of}).fetchall()
         except sqlite3.OperationalError:  # a summary written outside ducha
             return None
 
