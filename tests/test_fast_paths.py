@@ -691,3 +691,32 @@ def test_a_command_loads_no_template_engine_nor_importlib_metadata_at_start_up(t
             " if m in sys.modules), file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", code, str(config)], capture_output=True, text=True, check=True)
     assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def test_confidential_registrations_are_found_along_their_partial_index(tmp_path):
+    """Which matters the log says are confidential (``secret_in_log_sql``) is read along the partial
+    index of those registrations (schema v8, made on migration from v7): the same matters as reading
+    every registration, and a query plan that scans that index, not the registrations."""
+    from ducha_core.store.schema import secret_registrations
+
+    folder = tmp_path / "site"
+    config = build(folder, "zhoucun", year=2025, as_of=date(2025, 12, 31), matters=12).config
+    with Ledger.open(load_config(config)) as ledger:
+        office = next(p for p, person in ledger.config.people.items() if "office" in person.roles)
+        day = date(2025, 12, 30)
+        secret = ledger.record(None, "register", day, office, {"kind": "decision", "title": "涉密事项甲", "confidential": True})
+        ledger.record(None, "register", day, office, {"kind": "decision", "title": "公开事项乙"})
+    conn = sqlite3.connect(folder / "ducha.sqlite3")
+    conn.execute("DROP INDEX events_confidential")  # as a v7 database has it
+    conn.execute("PRAGMA user_version = 7")
+    conn.commit()
+    conn.close()
+    with Ledger.open(load_config(config)) as ledger:  # migrated: the index made
+        conn = ledger.store.conn
+        sql = ledger.store.secret_in_log_sql("m.id")
+        assert "INDEXED BY events_confidential" in sql
+        found = [r[0] for r in conn.execute(f"SELECT m.id FROM matters m WHERE {sql}")]
+        every = [r[0] for r in conn.execute(f"SELECT DISTINCT matter FROM events WHERE {secret_registrations()}")]
+        assert found == every == [secret.id]
+        plan = " ".join(str(r[-1]) for r in conn.execute(f"EXPLAIN QUERY PLAN SELECT m.id FROM matters m WHERE {sql}"))
+        assert "events_confidential" in plan, plan

@@ -146,13 +146,27 @@ CREATE INDEX IF NOT EXISTS title_keys_topic ON title_keys (topic);
 #: v8: each matter's line of ``ducha ledger --format csv`` kept with its row (``LINE_COLUMNS``: made
 #: with the deployment's names when the row is written; rows written before are made by the CSV's own
 #: query until the matter's next step or ``ducha rebuild`` writes them)
+def secret_registrations(alias: str = "") -> str:
+    """SQL: the registrations (立项, a matter's first event) whose data mentions ``confidential`` —
+    the WHERE of the partial index ``events_confidential`` (v8), which a query names as it is
+    written here to be answered from that index."""
+    from ducha_core.events import CREATE_ACTIONS
+
+    actions = ", ".join(f"'{a}'" for a in sorted(CREATE_ACTIONS))
+    return f"{alias}action IN ({actions}) AND instr({alias}data, '\"confidential\"') > 0"
+
+
 def _v8(conn: Any) -> None:
+    """v8: the columns of ``LINE_COLUMNS``; the registrations of confidential matters indexed apart
+    (a partial index, as small as they are few: which matters the log says are confidential is found
+    without reading every registration)."""
     from ducha_core.store import LINE_COLUMNS
 
     have = {row[1] for row in conn.execute("PRAGMA table_info(matters)")}
     for column in LINE_COLUMNS:
         if column not in have:
             conn.execute(f"ALTER TABLE matters ADD COLUMN {column} TEXT")
+    conn.execute(f"CREATE INDEX IF NOT EXISTS events_confidential ON events (matter) WHERE {secret_registrations()}")
 
 
 def text_key(value: Any) -> str:
