@@ -52,6 +52,8 @@ READ_MODEL_VERSION = 4
 #: where a CSV line may hold a cell ``csv_cell`` would change: after its start or a separator (quotes and
 #: spaces skipped), = + - @ TAB or CR (``Ledger.ledger_csv`` makes such a row the slow way)
 _LINE_FORMULA = re.compile(r'[,;\t\r\n][ "]*[=+\-@\t\r]')  # over LF + the lines (a class first: fast)
+#: what the csv module quotes a cell for (its minimal quoting)
+_CSV_QUOTED = re.compile(r'[",\r\n]')
 #: lines of ``ledger --format csv`` made and written at a time (``Ledger._csv_pieces``)
 CSV_BATCH = 10_000
 #: the columns of ``ducha ledger`` (``Ledger.row_cells``)
@@ -1007,16 +1009,15 @@ class Ledger:
         decides it: a last day owed — the last four), each part as ``render_csv`` writes those cells
         (quoted where need be, a cell a spreadsheet could take for a formula defused). No parts (None)
         for a state the policy does not know."""
-        from ducha_core.cli.options import render_csv
+        from ducha_core.cli.options import _csv_cell, render_csv
 
         if row[3] not in self.policy.states:
             return self.line_key, None, None, None
         last_on = row[15]
-        cells = self.row_cells(self._row_from_columns(row, date.fromisoformat(last_on), last_on, date.min))
-        # render_csv's text ends with the CR of its CRLF; cut at the commas where no cell holds one
-        text = render_csv(cells, [])[:-1].split(",")
-        if len(text) != len(cells):
-            text = [render_csv([c], [])[:-1] if c not in ("", None) else "" for c in cells]  # one empty cell: ""
+        raw = self.row_cells(self._row_from_columns(row, date.fromisoformat(last_on), last_on, date.min))
+        text = [_csv_cell(c) for c in raw]
+        if not all(c.__class__ is str for c in text) or _CSV_QUOTED.search("".join(text)):  # as the csv module writes them
+            text = [render_csv([c], [])[:-1] if c not in ("", None) else "" for c in raw]  # (one empty cell: "")
         dated = row[3] != WITHDRAWN and row[8] is not None and row[7] is not None
         return (self.line_key, ",".join(text[:4]), None if dated else text[4], ",".join(text[5:]))
 
