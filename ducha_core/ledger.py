@@ -866,13 +866,14 @@ class Ledger:
         # the line kept with the row (``line_cells``), its light set by the day where a last day is owed
         dated = case("(CASE WHEN :as_of > m.due_date THEN 'red' WHEN m.due_date < :cutoff THEN 'yellow' ELSE 'green' END)",
                      LIGHT_NAMES, "NULL")
-        kept = f"m.line_head || ',' || coalesce(m.line_light, {dated}) || ',' || m.line_tail"
+        kept = f"l.line_head || ',' || coalesce(l.line_light, {dated}) || ',' || l.line_tail"
         # made by ``rows`` as well as below: changed after the day, a recurring report overdue
         later = "m.last_on > :as_of OR (m.due_what = 'cycle' AND m.due_date IS NOT NULL AND :as_of > m.due_date)"
         # whether a matter is confidential in the log (its first event; None: not in the log, left out)
         secret = self.store.secret_in_log_sql("m.id")
-        sql = (f"SELECT CASE WHEN {later} THEN NULL WHEN m.line_key = :key THEN {kept}"
-               f" WHEN {slow} THEN NULL ELSE {line} END, m.id, {secret}, m.line_key IS :key FROM matters m")
+        sql = (f"SELECT CASE WHEN {later} THEN NULL WHEN l.line_key = :key THEN {kept}"
+               f" WHEN {slow} THEN NULL ELSE {line} END, m.id, {secret}, l.line_key IS :key"
+               " FROM matters m LEFT JOIN matter_lines l ON l.matter = m.id")
         args: dict[str, Any] = {"as_of": as_of.isoformat(), "key": self.line_key, "cutoff": self.calendar.add_workdays(
             as_of, int(policy.settings.get("warning_window", 3)) + 1).isoformat()}
         if unit is not None:
@@ -977,9 +978,9 @@ class Ledger:
         return out
 
     def derived_rows(self, state: MatterState, engine: MatterEngine | None = None) -> MatterRows:
-        """What the read model keeps of a matter: its row (``STORED_COLUMNS``: with its CSV line,
-        ``line_cells``), its units, its obligations as of its last event (with the next occurrence
-        of each recurring report)."""
+        """What the read model keeps of a matter: its row (``MATTER_COLUMNS``, then its CSV line's
+        ``LINE_COLUMNS``: ``line_cells``), its units, its obligations as of its last event (with the
+        next occurrence of each recurring report)."""
         events = state.events
         last_on = max(e.on for e in events) if events else state.registered_on
         obligations = (engine or self.engine).obligations(state, last_on, include_next=True)

@@ -109,13 +109,14 @@ def test_ledger_csv_lines_made_in_sql_are_those_of_rows(demo, kept):
     with Ledger.open(load_config(demo), create=False) as ledger:
         conn = ledger.store.conn
         if kept == "kept":  # every row has its line, made under these names
-            assert conn.execute("SELECT count(*) FROM matters WHERE line_key IS NOT ? OR line_head IS NULL",
-                                (ledger.line_key,)).fetchone() == (0,)
+            assert conn.execute("SELECT count(*) FROM matters m LEFT JOIN matter_lines l ON l.matter = m.id"
+                                " WHERE l.line_key IS NOT ? OR l.line_head IS NULL", (ledger.line_key,)).fetchone() == (0,)
         else:
             conn.execute("SAVEPOINT lines")
-            conn.execute("UPDATE matters SET line_key = ?", (None if kept == "query" else "0" * 16,))
-            if kept == "other names":
-                conn.execute("UPDATE matters SET line_head = replace(line_head, '区', '县')")
+            if kept == "query":
+                conn.execute("DELETE FROM matter_lines")
+            else:
+                conn.execute("UPDATE matter_lines SET line_key = ?, line_head = replace(line_head, '区', '县')", ("0" * 16,))
         try:
             _csv_lines_are_those_of_rows(ledger)
         finally:
@@ -194,7 +195,7 @@ def test_ledger_csv_falls_back_for_formulas_confidential_and_several_units(tmp_p
         ledger.record(None, "register", day, office, {"kind": "instruction", "title": "普通事项乙"})
         as_of = date(2025, 12, 31)
         if not kept:  # rows written without their lines (before schema v8): the query makes them
-            ledger.store.conn.execute("UPDATE matters SET line_key = NULL, line_head = NULL")
+            ledger.store.conn.execute("DELETE FROM matter_lines")
         for viewer in (None, office):
             rows = ledger.rows(as_of=as_of, viewer=viewer)
             text = ledger.ledger_csv(as_of=as_of, viewer=viewer)
@@ -532,6 +533,11 @@ def test_title_keys_follow_the_matters_rows_through_writes_corrections_rebuilds_
         ledger.rebuild(workers=workers)
         assert _title_keys_agree(ledger) >= 12
         conn = ledger.store.conn
+        # the CSV lines (schema v8) are written beside the rows in either rebuild, each the row's own
+        lines = dict(conn.execute("SELECT matter, line_head FROM matter_lines WHERE line_key = ?", (ledger.line_key,)))
+        assert sorted(lines) == ledger.store.matters() and all(lines.values())
+        assert all(head.startswith(f"{mid},") for mid, head in lines.items())
+        assert ledger.check_read_model(full=True).ok
         conn.execute("DROP TABLE title_keys")
         conn.execute("PRAGMA user_version = 6")
         conn.commit()

@@ -314,14 +314,13 @@ MATTER_COLUMNS = (
     "due_owed_by", "late_days",
 )
 
-#: columns of ``matters`` after ``MATTER_COLUMNS`` (schema v8): the matter's line of ``ducha ledger
-#: --format csv`` as of its last event, made when its row was written (``Ledger.line_cells``): the
-#: names it was made with (a digest: a row made under other names is not used), its first four cells,
-#: its light (NULL where the day decides it) and its last four, each part as the csv module writes it
+#: columns of ``matter_lines`` after its ``matter`` (schema v8), which ``Ledger.derived_rows`` appends
+#: to a matter's row: its line of ``ducha ledger --format csv`` as of its last event, made when its row
+#: was written (``Ledger.line_cells``): the names it was made with (a digest: a line made under other
+#: names is not used), its first four cells, its light (NULL where the day decides it) and its last
+#: four, each part as the csv module writes it. A table of its own: a scan of ``matters`` does not
+#: read them
 LINE_COLUMNS = ("line_key", "line_head", "line_light", "line_tail")
-
-#: every column a written ``matters`` row has (``Ledger.derived_rows``' order)
-STORED_COLUMNS = MATTER_COLUMNS + LINE_COLUMNS
 
 
 class EventStore(Protocol):

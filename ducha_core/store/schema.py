@@ -143,9 +143,20 @@ CREATE INDEX IF NOT EXISTS title_keys_title ON title_keys (title);
 CREATE INDEX IF NOT EXISTS title_keys_topic ON title_keys (topic);
 """
 
-#: v8: each matter's line of ``ducha ledger --format csv`` kept with its row (``LINE_COLUMNS``: made
-#: with the deployment's names when the row is written; rows written before are made by the CSV's own
-#: query until the matter's next step or ``ducha rebuild`` writes them)
+#: v8: each matter's line of ``ducha ledger --format csv`` kept beside its row (``LINE_COLUMNS``: made
+#: with the deployment's names when the row is written; for rows written before, the CSV's own query
+#: makes the line until the matter's next step or ``ducha rebuild`` writes it)
+V8 = """
+CREATE TABLE IF NOT EXISTS matter_lines (
+    matter     TEXT PRIMARY KEY,
+    line_key   TEXT NOT NULL,
+    line_head  TEXT,
+    line_light TEXT,
+    line_tail  TEXT
+) WITHOUT ROWID;
+"""
+
+
 def secret_registrations(alias: str = "") -> str:
     """SQL: the registrations (立项, a matter's first event) whose data mentions ``confidential`` —
     the WHERE of the partial index ``events_confidential`` (v8), which a query names as it is
@@ -157,15 +168,10 @@ def secret_registrations(alias: str = "") -> str:
 
 
 def _v8(conn: Any) -> None:
-    """v8: the columns of ``LINE_COLUMNS``; the registrations of confidential matters indexed apart
-    (a partial index, as small as they are few: which matters the log says are confidential is found
+    """v8: the table ``matter_lines``; the registrations of confidential matters indexed apart (a
+    partial index, as small as they are few: which matters the log says are confidential is found
     without reading every registration)."""
-    from ducha_core.store import LINE_COLUMNS
-
-    have = {row[1] for row in conn.execute("PRAGMA table_info(matters)")}
-    for column in LINE_COLUMNS:
-        if column not in have:
-            conn.execute(f"ALTER TABLE matters ADD COLUMN {column} TEXT")
+    run_sql(conn, V8)
     conn.execute(f"CREATE INDEX IF NOT EXISTS events_confidential ON events (matter) WHERE {secret_registrations()}")
 
 

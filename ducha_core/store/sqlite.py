@@ -39,7 +39,6 @@ from ducha_core.store import (
     LINE_COLUMNS,
     MATTER_COLUMNS,
     OBLIGATION_COLUMNS,
-    STORED_COLUMNS,
     MatterRows,
     StoreError,
     VerifyReport,
@@ -64,7 +63,11 @@ from ducha_core.store.schema import (
 BUSY_TIMEOUT = 10.0
 _INSERT_EVENT = ("INSERT INTO events (seq, matter, action, on_date, actor, data, recorded_at, prev_hash, hash)"
                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-_INSERT_MATTER = f"INSERT OR REPLACE INTO matters ({', '.join(STORED_COLUMNS)}) VALUES ({', '.join('?' * len(STORED_COLUMNS))})"
+_INSERT_MATTER = f"INSERT OR REPLACE INTO matters ({', '.join(MATTER_COLUMNS)}) VALUES ({', '.join('?' * len(MATTER_COLUMNS))})"
+#: a written row's length in ``matters``; what ``Ledger.derived_rows`` appends goes to ``matter_lines``
+_N_MATTER = len(MATTER_COLUMNS)
+_INSERT_LINE = (f"INSERT OR REPLACE INTO matter_lines (matter, {', '.join(LINE_COLUMNS)})"
+                f" VALUES ({', '.join('?' * (len(LINE_COLUMNS) + 1))})")
 _INSERT_OBLIGATION = (f"INSERT INTO obligations ({', '.join(OBLIGATION_COLUMNS)})"
                       f" VALUES ({', '.join('?' * len(OBLIGATION_COLUMNS))})")
 _EVENT_COLUMNS = "matter, action, on_date, actor, data, seq, recorded_at, prev_hash, hash"
@@ -647,8 +650,10 @@ class SQLiteStore:
         """Write the derived rows of some matters (inside the caller's transaction)."""
         with self.transaction():
             ids = [(row[0],) for row, _u, _o in rows]
-            self.conn.executemany(_INSERT_MATTER, [row for row, _u, _o in rows])
+            self.conn.executemany(_INSERT_MATTER, [row[:_N_MATTER] for row, _u, _o in rows])
             self._put_title_keys([row for row, _u, _o in rows])
+            self.conn.executemany("DELETE FROM matter_lines WHERE matter = ?", ids)
+            self._put_lines([row for row, _u, _o in rows])
             self.conn.executemany("DELETE FROM matter_units WHERE matter = ?", ids)
             self.conn.executemany("INSERT INTO matter_units (unit, matter, role) VALUES (?, ?, ?)",
                                   [r for _m, units, _o in rows for r in units])
@@ -661,12 +666,16 @@ class SQLiteStore:
         self.conn.executemany("INSERT OR REPLACE INTO title_keys (matter, title, topic) VALUES (?, ?, ?)",
                               title_key_rows((r[0], r[title], r[summary]) for r in matters))
 
+    def _put_lines(self, matters: Sequence[tuple]) -> None:
+        """The ``matter_lines`` rows of some written rows (those that carry their line), written with them."""
+        self.conn.executemany(_INSERT_LINE, [(r[0], *r[_N_MATTER:]) for r in matters if len(r) > _N_MATTER])
+
     def replace_states(self, rows: Iterable[MatterRows], batch: int = 20000) -> int:
         """Replace the whole read model with ``rows`` ((matters row, unit rows, obligation rows) per
         matter), in one transaction and in bulk (rebuild)."""
         count = 0
         with self.transaction():
-            for table in ("matters", "matter_units", "obligations", "title_keys"):
+            for table in ("matters", "matter_units", "obligations", "title_keys", "matter_lines"):
                 self.conn.execute(f"DELETE FROM {table}")
             matters: list[tuple] = []
             units: list[tuple] = []
@@ -702,11 +711,12 @@ class SQLiteStore:
                 " AND tbl_name IN ('matters', 'matter_units', 'obligations')").fetchall()
             for index_name, _sql in indexes:
                 self.conn.execute(f"DROP INDEX {index_name}")
-            for table in ("matters", "matter_units", "obligations"):
+            for table in ("matters", "matter_units", "obligations", "matter_lines"):
                 self.conn.execute(f"DELETE FROM {table}")
 
             def load(parts: Sequence[Path]) -> int:
-                columns = ", ".join(STORED_COLUMNS)
+                columns = ", ".join(MATTER_COLUMNS)
+                lines = ", ".join(("matter", *LINE_COLUMNS))
                 count = 0
                 for part in parts:
                     name = f"part{len(attached)}"
@@ -714,6 +724,7 @@ class SQLiteStore:
                     attached.append(name)
                     count += self.conn.execute(
                         f"INSERT OR REPLACE INTO matters ({columns}) SELECT {columns} FROM {name}.matters").rowcount
+                    self.conn.execute(f"INSERT OR REPLACE INTO matter_lines ({lines}) SELECT {lines} FROM {name}.matter_lines")
                 # in the order of matter_units' primary key, so its index grows at one end
                 union = " UNION ALL ".join(f"SELECT unit, matter, role FROM {name}.matter_units" for name in attached)
                 if union:
@@ -732,8 +743,9 @@ class SQLiteStore:
 
     def _flush(self, matters: list[tuple], units: list[tuple], obligations: list[tuple]) -> int:
         n = len(matters)
-        self.conn.executemany(_INSERT_MATTER, matters)
+        self.conn.executemany(_INSERT_MATTER, [row[:_N_MATTER] for row in matters])
         self._put_title_keys(matters)
+        self._put_lines(matters)
         self.conn.executemany("INSERT INTO matter_units (unit, matter, role) VALUES (?, ?, ?)", units)
         self.conn.executemany(_INSERT_OBLIGATION, obligations)
         matters.clear()
@@ -874,9 +886,9 @@ class SQLiteStore:
             batch = list(ids[start:start + 500])
             marks = ", ".join("?" * len(batch))
             lines = {r[0]: r[1:] for r in self.conn.execute(
-                f"SELECT id, {', '.join(LINE_COLUMNS)} FROM matters WHERE id IN ({marks})", batch)}
+                f"SELECT matter, {', '.join(LINE_COLUMNS)} FROM matter_lines WHERE matter IN ({marks})", batch)}
             for row in self.matter_rows(ids=batch):
-                out[row[0]] = (row + lines[row[0]], [], [])
+                out[row[0]] = (row + lines.get(row[0], ()), [], [])
             for unit, matter, role in self.conn.execute(
                     f"SELECT unit, matter, role FROM matter_units WHERE matter IN ({marks})", batch):
                 if matter in out:
@@ -1314,15 +1326,17 @@ def write_state_part(path: str | Path, rows: Iterable[MatterRows], batch: int = 
     try:
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
-        conn.execute(f"CREATE TABLE matters ({', '.join(STORED_COLUMNS)})")
+        conn.execute(f"CREATE TABLE matters ({', '.join(MATTER_COLUMNS)})")
+        conn.execute(f"CREATE TABLE matter_lines ({', '.join(('matter', *LINE_COLUMNS))})")
         conn.execute("CREATE TABLE matter_units (unit, matter, role)")
         conn.execute(f"CREATE TABLE obligations ({', '.join(OBLIGATION_COLUMNS)})")
         conn.execute("BEGIN")
-        inserts = (f"INSERT INTO matters VALUES ({', '.join('?' * len(STORED_COLUMNS))})",
+        inserts = (f"INSERT INTO matters VALUES ({', '.join('?' * len(MATTER_COLUMNS))})",
                    "INSERT INTO matter_units VALUES (?, ?, ?)",
-                   f"INSERT INTO obligations VALUES ({', '.join('?' * len(OBLIGATION_COLUMNS))})")
+                   f"INSERT INTO obligations VALUES ({', '.join('?' * len(OBLIGATION_COLUMNS))})",
+                   f"INSERT INTO matter_lines VALUES ({', '.join('?' * (len(LINE_COLUMNS) + 1))})")
         count = 0
-        buffers: tuple[list[tuple], list[tuple], list[tuple]] = ([], [], [])
+        buffers: tuple[list[tuple], ...] = ([], [], [], [])
 
         def flush() -> None:
             for sql, buffer in zip(inserts, buffers, strict=True):
@@ -1330,9 +1344,11 @@ def write_state_part(path: str | Path, rows: Iterable[MatterRows], batch: int = 
                 buffer.clear()
 
         for row, unit_list, obligation_list in rows:
-            buffers[0].append(row)
+            buffers[0].append(row[:_N_MATTER])
             buffers[1].extend(unit_list)
             buffers[2].extend(obligation_list)
+            if len(row) > _N_MATTER:
+                buffers[3].append((row[0], *row[_N_MATTER:]))
             count += 1
             if len(buffers[0]) >= batch:
                 flush()
