@@ -133,7 +133,8 @@ def load_config(path: str | Path | None = None, *, jurisdiction: str | None = No
     try:  # parsed once for the text (a province's file takes tomllib tens of milliseconds)
         raw = _tomlcache.loads(file_path.read_text(encoding="utf-8"), file_path, shipped=False)
     except _tomlcache.decode_error() as exc:
-        raise _fail(file, f"不是有效的 TOML（{exc}）；请按提示的行列改正") from None
+        from ducha_core.tomlerrors import describe as describe_toml_error
+        raise _fail(file, f"不是有效的 TOML（{describe_toml_error(exc)}）；请按提示的行列改正") from None
     except RecursionError:
         raise _fail(file, "不是有效的 TOML（数组或表嵌套过深）；请检查括号是否成对") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -216,6 +217,7 @@ def parse_config(
                              _str(file, where + "title", entry.get("title", ""), required=False) or "")
 
     units: dict[str, Unit] = {}
+    named: dict[str, str] = {}  # unit name -> id
     for n, entry in enumerate(raw_units, 1):
         where = f"unit[{n}]."
         if not isinstance(entry, dict):
@@ -235,8 +237,12 @@ def parse_config(
         line = _str(file, where + "line", entry.get("line"), required=False)
         if line is not None and not line.strip():
             raise _fail(file, f'{where}line = {line!r} 无效：须为口的名称，如 line = "工业口"；不分口的单位不写 line')
-        units[uid] = Unit(uid, _str(file, where + "name", entry.get("name", uid)), **refs,
-                          line=line.strip() if line else None)
+        name = _str(file, where + "name", entry.get("name", uid))
+        # a unit is named on the command line by its id or its name (--lead 区教育局): one unit a name
+        same = named.setdefault(name, uid)
+        if same != uid:
+            raise _fail(file, f"{where}name = '{name}' 与单位 {same} 同名；单位名称须各不相同（命令行可用名称指定单位）")
+        units[uid] = Unit(uid, name, **refs, line=line.strip() if line else None)
 
     return DeploymentConfig(
         jurisdiction=jid,

@@ -231,7 +231,8 @@ def parse_scenario(text: str, path: str | Path = "<scenario>") -> Scenario:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: 不是有效的 TOML（{exc}）；请按提示的行列改正语法") from None
+        from ducha_core.tomlerrors import describe as describe_toml_error
+        raise ScenarioError(f"{path}: 不是有效的 TOML（{describe_toml_error(exc)}）；请按提示的行列改正语法") from None
     except RecursionError:
         raise ScenarioError(f"{path}: 不是有效的 TOML（数组或表嵌套过深）；请检查括号是否成对") from None
     v = _Validator(path, text)

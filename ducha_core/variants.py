@@ -214,7 +214,8 @@ def read_variant_file(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise _fail(path, f"不是有效的 TOML（{exc}）；请按提示的行列改正语法") from None
+        from ducha_core.tomlerrors import describe as describe_toml_error
+        raise _fail(path, f"不是有效的 TOML（{describe_toml_error(exc)}）；请按提示的行列改正语法") from None
     except RecursionError:
         raise _fail(path, "不是有效的 TOML（数组或表嵌套过深）；请检查括号是否成对") from None
     unknown = set(data) - _TOP_KEYS

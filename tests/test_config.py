@@ -129,6 +129,23 @@ def test_duplicate_ids(tmp_path):
     assert "person[4].id = 'zhang' 与前面的人员 id 重复" in error(tmp_path, text)
 
 
+def test_two_units_of_one_name_are_refused(tmp_path):
+    """A unit is named on the command line by its id or its name (--unit 区教育局): two units of one
+    name would make that name pick one of them silently."""
+    line = error(tmp_path, GOOD.replace('name = "区财政局"', 'name = "区教育局"'))
+    assert "unit[2].name = '区教育局' 与单位 jyj 同名；单位名称须各不相同" in line
+
+
+def test_bad_toml_is_explained_in_chinese_with_its_line_and_column(tmp_path):
+    """tomllib's English explanation is not shown: the line, the column and what is wrong, in Chinese."""
+    line = error(tmp_path, GOOD + "\n[[unit]\n")
+    assert "不是有效的 TOML（第 " in line and "表数组的声明须以 ]] 结尾" in line
+    said = line.split("TOML（", 1)[1]
+    assert not any(word in said for word in ("Expected", "declaration", "line", "column")), line
+    bare = error(tmp_path, GOOD + '\n[[unit]]\nid = "x"\nname = 区教育局\n')
+    assert "值无效；文字须加引号" in bare and "Invalid" not in bare
+
+
 def test_unknown_unit_and_person_keys(tmp_path):
     assert "未知的键 unit[1].boss；可用的键：id, name, head" in error(
         tmp_path, GOOD.replace('head = "wang"', 'boss = "wang"'))

@@ -379,8 +379,9 @@ def _parse_bytes(raw: bytes, source: str, path: Path | None = None) -> list[Year
     except UnicodeDecodeError as e:
         raise CalendarDataError(f"{source}：不是 UTF-8 文本；请以 UTF-8 编码保存该文件") from e
     except _tomlcache.decode_error() as e:
+        from ducha_core.tomlerrors import describe as describe_toml_error
         raise CalendarDataError(
-            f"{source}：不是有效的 TOML（{e}）；日期写作 YYYY-MM-DD，如 start = 2027-02-05"
+            f"{source}：不是有效的 TOML（{describe_toml_error(e)}）；日期写作 YYYY-MM-DD，如 start = 2027-02-05"
         ) from e
     except RecursionError:
         raise CalendarDataError(f"{source}：不是有效的 TOML（数组或表嵌套过深）；请检查括号是否成对") from None
