@@ -243,6 +243,26 @@ def test_fault3_weinan_bulletin_has_quality_praise_and_criticism(tmp_path):
     assert "逾期2个工作日" in text  # B's first report, 10 → 14 July
 
 
+def test_weinan_bulletin_counts_no_confidential_matter_it_does_not_list(tmp_path):
+    """The Weinan bulletin lists no confidential matter (it is published, 七(七) 公布), so its table of
+    units' figures counts none either, also for a reader who may see it (the office); the figures
+    over every matter the reader may see still count it (a newcomer's finding)."""
+    d = _weinan(tmp_path)
+    _weinan_quality(d)
+    d.run("register", "--as", "duchashi", "--on", "2025-07-02", "--kind", "decision", "--title", "涉密专项",
+          "--id", "S", "--confidential", "--viewer", "u1_head")
+    d.run("assign", "S", "--as", "duchashi", "--on", "2025-07-02", "--lead", "u1", "--deadline", "2025-07-20")
+    text = plain(d.run("doc", "bulletin", "2025-Q3", "--as", "duchashi", "--as-of", "2025-09-30"))
+    assert "涉密专项" not in text
+    u1 = next(line for line in text.splitlines() if line.startswith("| 区住建局 |") or line.startswith("| u1"))
+    # 承办 1 (A), 办结 1, 按期 1, 逾期办结 0, 逾期未办结 0 (S, overdue, is not counted)
+    assert [c.strip() for c in u1.strip("|").split("|")][1:6] == ["1", "1", "1", "0", "0"], u1
+    with Ledger.open(load_config(d.path), create=False) as ledger:
+        every = {s.unit: s for s in Snapshot.from_ledger(ledger, D(2025, 9, 30), viewer="duchashi")
+                 .unit_stats(parse_period("2025-Q3"))}
+    assert (every["u1"].assigned, every["u1"].overdue) == (2, 1)
+
+
 # --- fault 4: Ankang 第七条 已完成/进展顺利/进展缓慢 by 口 ------------------------------------------
 
 

@@ -46,7 +46,7 @@ The 发文机关 (``issuer`` in templates) is ``[documents] issuer`` in ``ducha.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -341,14 +341,17 @@ def check_period(snapshot: Snapshot, period: Period) -> Period:
     return period
 
 
-class Findings(Sequence):
-    """``snapshot.findings``, evaluated when first read (a template that lists no findings costs none)."""
+class LazyList(Sequence):
+    """A list a template may read, made when first read (a template that does not read it costs none)."""
 
-    def __init__(self, snapshot: Snapshot):
-        self._snapshot = snapshot
+    def __init__(self, make: Callable[[], list]):
+        self._make = make
+        self._made: list | None = None
 
     def _list(self) -> list:
-        return self._snapshot.findings
+        if self._made is None:
+            self._made = self._make()
+        return self._made
 
     def __getitem__(self, index):
         return self._list()[index]
@@ -360,10 +363,17 @@ class Findings(Sequence):
         return iter(self._list())
 
     def __eq__(self, other: object) -> bool:
-        return self._list() == (list(other) if isinstance(other, Findings) else other)
+        return self._list() == (list(other) if isinstance(other, LazyList) else other)
 
     def __repr__(self) -> str:
         return repr(self._list())
+
+
+class Findings(LazyList):
+    """``snapshot.findings``, evaluated when first read (a template that lists no findings costs none)."""
+
+    def __init__(self, snapshot: Snapshot):
+        super().__init__(lambda: snapshot.findings)
 
 
 def context(
@@ -430,7 +440,7 @@ def context(
         ctx["submit_rule"] = submit
         ctx["submit_fields"] = "、".join(policy.field_names.get(f, f) for f in submit.requires) if submit else ""
     if period is not None:
-        ctx["unit_stats"] = [s for s in snapshot.unit_stats(period) if s.assigned or s.praise or s.criticism]
+        ctx["unit_stats"] = LazyList(lambda: [s for s in snapshot.unit_stats(period) if s.assigned or s.praise or s.criticism])
         rows = ctx["rows"]
         done_in = [r for r in rows if r.done and period.covers(r.matter.submitted_on or r.matter.closed_on)]
         ctx["done_rows"] = done_in

@@ -1236,11 +1236,14 @@ class Snapshot:
         actions = tuple({a for a, _ in COUNTED.values()})
         return [self.mark(s, e) for s, e in self.marks(actions) if year_of(e) == year and e.on <= self.as_of]
 
-    def unit_stats(self, period: Period | None = None) -> list[UnitStats]:
+    def unit_stats(self, period: Period | None = None, *, confidential: bool = True) -> list[UnitStats]:
         """Figures per unit (lead units), over matters done in ``period`` (all, when None); computed
-        once for each period (the list is new each time, its figures shared)."""
-        if period in self._stats:
-            return list(self._stats[period])
+        once for each period (the list is new each time, its figures shared). ``confidential=False``:
+        without the confidential matters the reader may see (a document that lists none of them, as
+        a published bulletin, counts none of them either)."""
+        key = period if confidential else (period, "public")
+        if key in self._stats:
+            return list(self._stats[key])
         stats: dict[str, UnitStats] = {}
 
         def get(unit: str) -> UnitStats:
@@ -1260,6 +1263,8 @@ class Snapshot:
         else:
             matters = self.states
         for state in matters:
+            if not confidential and getattr(state, "confidential", False):  # a QuietMatter never is
+                continue
             if isinstance(state, QuietMatter):
                 for unit in state.lead_units:
                     s = get(unit)
@@ -1285,7 +1290,7 @@ class Snapshot:
                     continue
                 for unit in self.event_units(state, event):
                     get(unit).add_step(event.action, event.data.get("type"))
-        self._stats[period] = found = sorted(stats.values(), key=lambda s: (-s.assigned, s.unit))
+        self._stats[key] = found = sorted(stats.values(), key=lambda s: (-s.assigned, s.unit))
         return list(found)
 
     def progress_status(self, state: MatterState) -> str:
