@@ -510,6 +510,9 @@ class Snapshot:
     _quiet_from: date | None = attrs.field(default=None, repr=False)
     #: ``unit_stats`` by period, computed once (the dashboard reads them twice)
     _stats: dict[Any, list[UnitStats]] = attrs.field(factory=dict, repr=False)
+    #: ``lateness`` by matter (its id(), the state kept to check it is that one), period and ``waiting``:
+    #: a bulletin's figures and its list read each matter's
+    _late: dict[tuple, tuple[MatterState, list]] = attrs.field(factory=dict, repr=False)
 
     @property
     def states(self) -> list[MatterState]:
@@ -526,7 +529,7 @@ class Snapshot:
         whole = self._source.whole()
         self._states, self._every, self._withdrawn = whole._states, whole._every, whole._withdrawn
         self.withdrawn_ids, self.titles = whole.withdrawn_ids, whole.titles
-        self._findings, self._keys, self._source, self._quiet, self._stats = None, {}, None, None, {}
+        self._findings, self._keys, self._source, self._quiet, self._stats, self._late = None, {}, None, None, {}, {}
 
     def _answers(self, period: Period | None) -> bool:
         """Whether a snapshot of a period (``for_period``) answers a question about ``period`` from the
@@ -684,7 +687,7 @@ class Snapshot:
         every = refold(self._every if self._every is not None else self.states)
         states = [s for s in every if s.id in visible]
         states.sort(key=lambda s: (s.registered_on, s.id))
-        return attrs.evolve(self, as_of=day, states=states, findings=None, rows=None, stats={},
+        return attrs.evolve(self, as_of=day, states=states, findings=None, rows=None, stats={}, late={},
                             every=None if len(states) == len(every) else every, keys={},
                             withdrawn=refold(self._withdrawn))
 
@@ -996,6 +999,15 @@ class Snapshot:
         late or changed late within it, still overdue at its end (or the snapshot's day, if earlier),
         missed with a last day within it. The waiting period after a 督办令 or 通报 (``WAITING``) is
         left out unless ``waiting``: its lapse is the fact of a consequence, listed as such."""
+        key = (id(state), period, waiting)
+        kept = self._late.get(key)
+        if kept is not None and kept[0] is state:
+            return list(kept[1])
+        found = self._lateness_of(state, period, waiting)
+        self._late[key] = (state, found)
+        return list(found)
+
+    def _lateness_of(self, state: MatterState, period: Period | None, waiting: bool) -> list[Lateness]:
         start = period.start if period is not None else None
         ref = min(self.as_of, period.end) if period is not None else self.as_of
         out: list[Lateness] = []
