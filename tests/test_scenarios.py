@@ -75,7 +75,7 @@ def test_errors_name_line_and_key(text, line, key, message):
 
 
 def test_toml_syntax_error_names_the_line():
-    with pytest.raises(ScenarioError, match=r"line 3"):
+    with pytest.raises(ScenarioError, match=r"第 3 行"):
         parse_scenario('[scenario]\nname = "x"\nas_of = \n', "s.toml")
 
 
