@@ -31,3 +31,23 @@ def csv_cell(value: Any) -> Any:
     parts = _CELL_BREAKS.split(text)
     text = "".join(p if n % 2 else _defuse(p) for n, p in enumerate(parts))
     return "'" + text if text.startswith(("\t", "\r")) else text
+
+
+def restore_cell(text: str) -> str:
+    """The text ``csv_cell`` was given, from what it wrote: the ``'`` it put before a part starting
+    with = + - @ TAB or CR (at the text's start or after a separator or a line break) taken away, so
+    that a ledger exported to CSV or xlsx and imported back (``ducha import``) has its titles as they
+    were. For text without a ``'`` of its own, ``restore_cell(csv_cell(t)) == t``; an apostrophe that
+    was typed before a formula character is read as that mark and dropped."""
+    if "'" not in text:
+        return text
+    if text.startswith(("'\t", "'\r")):
+        text = text[1:]
+    parts = _CELL_BREAKS.split(text)
+    return "".join(p if n % 2 else _restore(p) for n, p in enumerate(parts))
+
+
+def _restore(piece: str) -> str:
+    if piece.startswith("'") and _defuse(piece[1:]) == piece:
+        return piece[1:]
+    return piece

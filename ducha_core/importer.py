@@ -24,6 +24,7 @@ from typing import Any
 
 import attrs
 
+from ducha_core.csvsafe import restore_cell
 from ducha_core.errors import DuchaError, InputError
 from ducha_core.events import Event
 from ducha_core.store.schema import text_key
@@ -96,7 +97,9 @@ def _cell(value: Any) -> Any:
         return value
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip()
+    # the ' an export put before a formula-like text (csv_cell) taken away: exported and imported back,
+    # a title is as it was
+    text = restore_cell(str(value)).strip()
     return text or None
 
 

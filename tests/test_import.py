@@ -191,3 +191,22 @@ def test_a_configured_column_missing_from_the_file_is_an_error(run, tmp_path):
     out = run("import", xlsx(tmp_path / "a.xlsx", ROWS), "--as", "chen", ok=False).output
     assert "[import] deadline = \"完成时限\"，文件中没有此列（文件中有默认表头「办理时限」" in out
     assert db.read_bytes() == before
+
+
+def test_an_exported_ledger_imports_back_with_its_titles_as_they_were(run, tmp_path):
+    """An export defuses a title a spreadsheet could take for a formula (a leading ', csv_cell); the
+    import takes that mark away again, so the titles come back as they were (a newcomer's finding)."""
+    titles = ['=HYPERLINK("x")', "-5 降低能耗", "计划;@SUM(1)", "普通事项"]
+    for title in titles:
+        run("register", "--as", "chen", "--on", "2025-09-01", "--kind", "instruction", "--title", title)
+    out = tmp_path / "台账.xlsx"
+    run("ledger", "--format", "xlsx", "--out", out, "--as-of", "2025-09-01")
+    cells = [c.value for row in openpyxl.load_workbook(out).active.iter_rows() for c in row]
+    assert "'=HYPERLINK(\"x\")" in cells and "计划;'@SUM(1)" in cells  # defused in the sheet
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "ducha.toml").write_text(CONFIG, encoding="utf-8")
+    run("init", "-j", "weinan_gaoxin", "--config", other / "ducha.toml")
+    run("import", out, "--as", "chen", "--config", other / "ducha.toml")
+    rows = json.loads(run("ledger", "--json", "--config", other / "ducha.toml").output)["matters"]
+    assert sorted(r["title"] for r in rows) == sorted(titles)

@@ -19,10 +19,13 @@ import attrs
 import jinja2
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ducha_core.calendar import WorkingCalendar
 from ducha_core.cli import main
 from ducha_core.cli.options import csv_cell, render_csv
+from ducha_core.csvsafe import restore_cell
 from ducha_core.documents import Snapshot, render
 from ducha_core.documents.render import environment, escape_markdown, markdown_to_html
 from ducha_core.events import Event as E
@@ -257,3 +260,15 @@ def test_replay_refuses_an_unknown_viewer(deployment):
     _replay_deployment(deployment)
     res = CliRunner().invoke(main, ["replay", "--variant", str(SEVEN), "--json", "--as", "nobody"])
     assert res.exit_code != 0 and "nobody" in res.output
+
+
+@given(st.text(alphabet=st.sampled_from(list("=+-@\t\r\n,; 1.%e区事a")), max_size=24))
+def test_an_exported_cell_reads_back_as_the_text_it_was(text):
+    """``restore_cell`` undoes ``csv_cell`` for any text without an apostrophe of its own (what
+    ``ducha import`` reads from an exported sheet)."""
+    assert restore_cell(csv_cell(text)) == text
+
+
+def test_restore_cell_keeps_an_apostrophe_that_marks_nothing():
+    assert restore_cell("O'Brien") == "O'Brien" and restore_cell("'区住建局") == "'区住建局"
+    assert restore_cell("'-5") == "'-5"  # a plain number is never defused: the ' was typed
