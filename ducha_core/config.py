@@ -131,14 +131,16 @@ def load_config(path: str | Path | None = None, *, jurisdiction: str | None = No
             f"（或设置环境变量 {ENV_VAR}）"
         )
     try:  # parsed once for the text (a province's file takes tomllib tens of milliseconds)
-        raw = _tomlcache.loads(file_path.read_text(encoding="utf-8"), file_path, shipped=False)
+        # utf-8-sig: a byte-order mark (Windows Notepad writes one) is not part of the text
+        raw = _tomlcache.loads(file_path.read_text(encoding="utf-8-sig"), file_path, shipped=False)
     except _tomlcache.decode_error() as exc:
         from ducha_core.tomlerrors import describe as describe_toml_error
         raise _fail(file, f"不是有效的 TOML（{describe_toml_error(exc)}）；请按提示的行列改正") from None
     except RecursionError:
         raise _fail(file, "不是有效的 TOML（数组或表嵌套过深）；请检查括号是否成对") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise _fail(file, f"无法读取（{exc}）；请检查文件权限，并以 UTF-8 编码保存") from None
+        from ducha_core.tomlerrors import describe_unreadable
+        raise _fail(file, describe_unreadable(exc)) from None
     return parse_config(raw, file_path, file=file, jurisdiction=jurisdiction, validate_roles=validate_roles and not jurisdiction)
 
 
@@ -239,10 +241,14 @@ def parse_config(
             raise _fail(file, f'{where}line = {line!r} 无效：须为口的名称，如 line = "工业口"；不分口的单位不写 line')
         name = _str(file, where + "name", entry.get("name", uid))
         # a unit is named on the command line by its id or its name (--lead 区教育局): one unit a name
-        same = named.setdefault(name, uid)
+        same = named.setdefault(name.strip(), uid)
         if same != uid:
             raise _fail(file, f"{where}name = '{name}' 与单位 {same} 同名；单位名称须各不相同（命令行可用名称指定单位）")
         units[uid] = Unit(uid, name, **refs, line=line.strip() if line else None)
+    for n, (uid, unit) in enumerate(units.items(), 1):
+        other = unit.name.strip()
+        if other != uid and other in units:  # --lead u1 would mean either
+            raise _fail(file, f"unit[{n}].name = '{unit.name}' 是单位 {other} 的 id；单位名称不能与另一单位的 id 相同")
 
     return DeploymentConfig(
         jurisdiction=jid,

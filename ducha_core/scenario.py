@@ -218,7 +218,7 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file; ``ScenarioError`` names the line and key of a mistake."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise ScenarioError(f"无法读取情景文件 {path}（{exc.strerror}）；请检查路径和读取权限") from None
     except UnicodeDecodeError:

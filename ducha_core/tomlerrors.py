@@ -51,5 +51,24 @@ def describe(exc: BaseException) -> str:
     elif _END.search(text):
         where = "文件末尾："
         text = _END.sub("", text)
+    if text.startswith("Illegal character '\\n'"):  # a line ended inside a string
+        return where + "字符串缺少结尾的引号"
     what = next((zh for en, zh in _MESSAGES if text.startswith(en)), "语法错误")
+    if text.startswith(("Unclosed array", "Unclosed inline table")) and found:
+        what += "（缺少的括号可能在上一行的末尾）"
     return where + what
+
+
+def describe_unreadable(exc: BaseException) -> str:
+    """Why a text file could not be read, in Chinese: not UTF-8 (the line of the first byte that is
+    not), no permission, a folder, missing — else the error's number."""
+    import errno
+
+    if isinstance(exc, UnicodeDecodeError):
+        data = exc.object if isinstance(exc.object, (bytes, bytearray)) else b""
+        line = data.count(b"\n", 0, exc.start) + 1
+        return f"第 {line} 行不是 UTF-8 编码的文字；请以 UTF-8 编码另存（如 GBK 编码的文件须转换）"
+    number = getattr(exc, "errno", None)
+    return {errno.EACCES: "没有读取权限；请检查文件权限", errno.EPERM: "没有读取权限；请检查文件权限",
+            errno.EISDIR: "这是一个文件夹，不是文件", errno.ENOENT: "文件不存在"}.get(
+        number, f"无法读取（错误号 {number}）；请检查文件")

@@ -206,7 +206,7 @@ def read_variant_file(path: Path) -> dict[str, Any]:
     if path.suffix in (".yaml", ".yml"):
         raise _fail(path, "变体文件须为 TOML 格式（见 docs/variants.md）；请改写并改名为 .toml")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise InputError(f"无法读取变体文件 {path}（{exc.strerror}）；请检查路径和读取权限") from None
     except UnicodeDecodeError:

@@ -136,6 +136,28 @@ def test_two_units_of_one_name_are_refused(tmp_path):
     assert "unit[2].name = '区教育局' 与单位 jyj 同名；单位名称须各不相同" in line
 
 
+def test_a_unit_named_as_another_units_id_or_a_name_repeated_with_blanks_is_refused(tmp_path):
+    line = error(tmp_path, GOOD.replace('name = "区财政局"', 'name = "jyj"'))
+    assert "unit[2].name = 'jyj' 是单位 jyj 的 id；单位名称不能与另一单位的 id 相同" in line
+    line = error(tmp_path, GOOD.replace('name = "区财政局"', 'name = " 区教育局"'))
+    assert "与单位 jyj 同名" in line
+
+
+def test_a_file_with_a_byte_order_mark_reads_and_one_not_in_utf8_is_named_so(tmp_path):
+    """Windows Notepad writes a BOM: it is not part of the text. A file in GBK is refused in Chinese,
+    naming the line of its first byte that is not UTF-8 (not the codec's English, not permissions)."""
+    path = write(tmp_path, GOOD)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_config(path).jurisdiction == "weinan_gaoxin"
+    path.write_bytes(GOOD.replace('name = "区财政局"', 'name = "区财政局"  # 财政').encode("gbk"))
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    message = str(info.value)
+    line = GOOD.encode("utf-8").split(b"\n").index('name = "区教育局"'.encode()) + 1
+    assert f"第 {line} 行不是 UTF-8 编码的文字；请以 UTF-8 编码另存" in message, message
+    assert "codec" not in message and "权限" not in message
+
+
 def test_bad_toml_is_explained_in_chinese_with_its_line_and_column(tmp_path):
     """tomllib's English explanation is not shown: the line, the column and what is wrong, in Chinese."""
     line = error(tmp_path, GOOD + "\n[[unit]\n")
@@ -144,6 +166,8 @@ def test_bad_toml_is_explained_in_chinese_with_its_line_and_column(tmp_path):
     assert not any(word in said for word in ("Expected", "declaration", "line", "column")), line
     bare = error(tmp_path, GOOD + '\n[[unit]]\nid = "x"\nname = 区教育局\n')
     assert "值无效；文字须加引号" in bare and "Invalid" not in bare
+    assert "字符串缺少结尾的引号" in error(tmp_path, GOOD.replace('"weinan_gaoxin"', '"weinan_gaoxin'))
+    assert "缺少的括号可能在上一行的末尾" in error(tmp_path, GOOD + '\n[settings2]\nx = ["a"\ny = 1\n')
 
 
 def test_unknown_unit_and_person_keys(tmp_path):

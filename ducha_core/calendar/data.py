@@ -375,7 +375,7 @@ def _parse_bytes(raw: bytes, source: str, path: Path | None = None) -> list[Year
     """The years of a TOML file's bytes; ``path``: a shipped file, whose parsed text is kept
     (``ducha_core._tomlcache``)."""
     try:
-        doc = _tomlcache.loads(raw.decode("utf-8"), path)
+        doc = _tomlcache.loads(raw.decode("utf-8-sig"), path)
     except UnicodeDecodeError as e:
         raise CalendarDataError(f"{source}：不是 UTF-8 文本；请以 UTF-8 编码保存该文件") from e
     except _tomlcache.decode_error() as e:
