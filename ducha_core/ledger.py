@@ -305,22 +305,30 @@ class Ledger:
             ids = [r[0] for r in self.store.matter_rows(registered_upto=end) if str(r[at]) >= start]
         return [s for s in (self._state_for_update(m) for m in ids) if s is not None]
 
-    def _check_same_title(self, event: Event) -> None:
+    def _check_same_title(self, event: Event, matter: MatterState | None = None) -> None:
         """Refuse a registration repeating the title and source of a matter of the same year (not
         withdrawn; two matters with no source named have the same, empty, source), unless confirmed
-        (``duplicate_ok``: ``--duplicate-ok``)."""
-        if event.action != "register" or event.data.get("duplicate_ok"):
+        (``duplicate_ok``: ``--duplicate-ok``); likewise a correction (更正) of ``matter``'s title or
+        source that would make it repeat another matter of its registration year."""
+        data = event.data
+        if data.get("duplicate_ok"):
             return
-        title = text_key(event.data.get("title"))
-        source = text_key(event.data.get("source"))
+        if event.action == "register":
+            title, source, year, what = data.get("title"), data.get("source"), event.on.year, "确认重复登记"
+        elif event.action == "correct" and matter is not None and (data.get("title") or data.get("source")):
+            title, source = data.get("title") or matter.title, data.get("source") or matter.source
+            year, what = matter.registered_on.year, "确认更正后同名"
+        else:
+            return
+        title, source = text_key(title), text_key(source)
         if not title:
             return
-        for state in self._registered_in(event.on.year, title=title):
-            if state.state == "withdrawn":
+        for state in self._registered_in(year, title=title):
+            if state.state == "withdrawn" or (matter is not None and state.id == matter.id):
                 continue
             if text_key(state.title) == title and text_key(state.source) == source:
-                raise ActionRefused(f"{event.on.year}年已有同名同来源的事项 {state.id}「{state.title}」（来源：{state.source or '无'}）；"
-                                    "确属另一事项的，请加上 --duplicate-ok 确认重复登记")
+                raise ActionRefused(f"{year}年已有同名同来源的事项 {state.id}「{state.title}」（来源：{state.source or '无'}）；"
+                                    f"确属另一事项的，请加上 --duplicate-ok {what}")
 
     def is_office(self, person_id: str | None) -> bool:
         if person_id is None:
@@ -413,6 +421,8 @@ class Ledger:
                     self._check_duplicate(event)
                     if today is not None:  # a step entered at the command line (not a demo or import)
                         self._check_same_title(event)
+                elif action == "correct" and today is not None:
+                    self._check_same_title(event, state)
                 new_state = self.engine.apply(state, event)
                 self._claim_read_model()
                 (stored,) = self.store.append([event])

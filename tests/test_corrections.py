@@ -153,3 +153,22 @@ def test_the_same_title_with_no_source_twice_in_a_year_needs_confirmation(run):
     out = run("register", "--as", "duchashi", "--on", "2025-09-30", "--kind", "instruction", "--title", "校舍 维修", ok=False)
     assert "同名同来源" in out and "--duplicate-ok" in out
     run("register", "--as", "duchashi", "--on", "2025-09-30", "--kind", "instruction", "--title", "校舍维修", "--duplicate-ok")
+
+
+def test_a_correction_that_repeats_another_matter_needs_duplicate_ok(run):
+    """更正 a title (or source) into another matter's of the same year is a repeated registration in
+    effect: refused, naming the matter, unless --duplicate-ok; correcting a matter into its own title
+    written otherwise (blanks, full-width) is not a repeat (a newcomer's finding)."""
+    first = register(run, "校舍维修")
+    second = register(run, "食堂改造")
+    before = run.db()
+    line = run("correct", second, "--as", "duchashi", "--on", "2025-09-30", "--title", "校舍 维修", "--reason", "并项",
+               ok=False)
+    assert f"已有同名同来源的事项 {first}「校舍维修」" in line and "--duplicate-ok" in line
+    assert run.db() == before
+    run("correct", first, "--as", "duchashi", "--on", "2025-09-30", "--title", "校舍　维修", "--reason", "统一写法")
+    run("correct", second, "--as", "duchashi", "--on", "2025-09-30", "--title", "校舍维修", "--reason", "确属另一事项",
+        "--duplicate-ok")
+    titles = sorted(r["title"] for r in json.loads(run("ledger", "--json", "--as-of", "2025-09-30"))["matters"])
+    assert titles == sorted(["校舍维修", "校舍　维修"])
+    assert "--duplicate-ok" in run("correct", "--help")

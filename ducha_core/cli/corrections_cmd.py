@@ -17,11 +17,15 @@ from ducha_core.cli.options import TEXT, command
 @click.option("--source", default=None, help="更正后的事项来源。")
 @click.option("--kind", "-k", default=None, help="更正后的事项类别（本辖区的类别id）。")
 @click.option("--reason", required=True, help="更正的理由（登记有误……）。")
+@click.option("--duplicate-ok", is_flag=True,
+              help="更正后与本年另一事项同名同来源时，确认确属不同事项（否则不予更正）。")
 @note_option
-def correct(config_path, actor, on, matter, title, source, kind, reason, note):
-    """更正：督查室写明理由后更正事项名称、来源或类别；原值保留在记录中（`ducha show` 显示 旧→新）。"""
+def correct(config_path, actor, on, matter, title, source, kind, reason, duplicate_ok, note):
+    """更正：督查室写明理由后更正事项名称、来源或类别；原值保留在记录中（`ducha show` 显示 旧→新）。
+    更正后与本年另一事项同名同来源的，须加 --duplicate-ok。"""
     _record(config_path, matter, "correct", on, actor,
-            {"title": title, "source": source, "kind": kind, "reason": reason, "note": note})
+            {"title": title, "source": source, "kind": kind, "reason": reason, "note": note,
+             "duplicate_ok": True if duplicate_ok else None})
 
 
 @command("withdraw")
