@@ -259,20 +259,22 @@ def step_event(snapshot: Snapshot, kind: str, matter: MatterState, *, on: date |
 def no_step(snapshot: Snapshot, kind: str, matter: MatterState, *, on: date | None = None,
             upto: date | None = None) -> InputError:
     """The error for a matter document whose step is not recorded (up to ``upto``, the snapshot's
-    day; on the day ``on``): 「事项 DC-2025-0001 没有记录约谈（interview），没有约谈通知；先记录：
-    ducha interview DC-2025-0001 --as 人员id --on 日期」."""
+    day; on the day ``on``): 「事项 DC-2025-0001 没有记录督查约谈（interview），没有约谈通知；先用 ducha
+    interview 记录（选项见 ducha interview --help）」 — a command that runs as printed, not one with
+    blanks to fill."""
     spec = DOC_KINDS[kind]
     upto = upto or snapshot.as_of
     t = snapshot.transition(spec.step)
     step = ((t.name if t is not None and t.name else "") or snapshot.policy.action_name(spec.step)).split("（")[0]
-    command = f"ducha {STEP_COMMANDS.get(spec.step, 'step ' + spec.step)} {matter.id} --as 人员id --on 日期"
+    name = STEP_COMMANDS.get(spec.step, "step " + spec.step)
+    command = f"用 ducha {name} 记录（选项见 ducha {name.split()[0]} --help）"
     recorded = sorted({e.on for e in matter.events if e.action == spec.step and e.on <= upto})
     if on is not None:
         days = "、".join(str(d) for d in recorded)
         return InputError(f"事项 {matter.id} 在 {on} 没有记录{step}（{spec.step}），没有这一天的{spec.name}；"
-                          + (f"已记录{step}的日期：{days}" if days else f"先记录：{command}"))
+                          + (f"已记录{step}的日期：{days}" if days else f"先{command}"))
     when = f"截至 {upto} " if any(e.action == spec.step for e in matter.events) else ""
-    return InputError(f"事项 {matter.id} {when}没有记录{step}（{spec.step}），没有{spec.name}；先记录：{command}")
+    return InputError(f"事项 {matter.id} {when}没有记录{step}（{spec.step}），没有{spec.name}；先{command}")
 
 
 def document_seq(
