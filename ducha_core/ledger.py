@@ -211,6 +211,7 @@ class Ledger:
         self._model_of: str | None = None  # the model key the read model was built under
         self._model_key: str | None = None
         self._line_key: str | None = None
+        self._recorded_as_is = False  # ``MatterEngine.recorded_as_is`` of this ledger's engines (``open``)
 
     # --- opening -----------------------------------------------------------------------------------
 
@@ -232,6 +233,9 @@ class Ledger:
             except BaseException:
                 store.close()
                 raise
+        # the log's own jurisdiction: a recorded step is not judged again for the fields it requires
+        if not config.overridden and ledger.recorded_jurisdiction() in (None, policy.id):
+            ledger.engine.recorded_as_is = ledger._recorded_as_is = True
         return ledger
 
     def close(self) -> None:
@@ -1233,7 +1237,8 @@ class Ledger:
     def _bulk(self) -> MatterEngine:
         """An engine that computes no deadline explanations (figures over many matters)."""
         if self._bulk_engine is None:
-            self._bulk_engine = MatterEngine(self.policy, self.calendar, self.person, explain=False)
+            self._bulk_engine = MatterEngine(self.policy, self.calendar, self.person, explain=False,
+                                             recorded_as_is=self._recorded_as_is)
         return self._bulk_engine
 
     def _fold_row(self, history: Sequence[Event]) -> MatterRows:

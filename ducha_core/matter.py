@@ -176,6 +176,10 @@ class MatterEngine:
     directory: Callable[[str], Person] = role_directory
     #: compute each deadline's explanation (off for bulk rebuilds, whose rows keep no explanation)
     explain: bool = True
+    #: a recorded event (one with its seq) is not judged again for the fields its step requires: set
+    #: where the log was recorded under this policy's jurisdiction (``Ledger``), perhaps by an earlier
+    #: version that required fewer; a log read under another jurisdiction's rules is judged in full
+    recorded_as_is: bool = False
     _people: dict[str, Person] = attrs.field(factory=dict, init=False, repr=False)
     _handlers: dict[str, Callable | None] = attrs.field(factory=dict, init=False, repr=False)
     #: (the policy's time limit, anchor day) -> the deadline it sets (an immutable ``Deadline``): a bulk fold
@@ -268,7 +272,9 @@ class MatterEngine:
         required = transition.requires
         if transition.requires_by_kind:
             required = (*required, *transition.requires_by_kind.get(kind, ()))
-        missing = [f for f in required if not event.data.get(f)] if required else None
+        # a recorded event of this jurisdiction's log met them when it was recorded (``recorded_as_is``)
+        missing = [f for f in required if not event.data.get(f)] \
+            if required and not (event.seq and self.recorded_as_is) else None
         if missing:
             names = "、".join(self.policy.field_names.get(f, f) for f in missing)
             raise ActionRefused(
@@ -356,6 +362,7 @@ class MatterEngine:
                         f"{policy.field_names.get(field, field)}须为{shown}之一（{transition.citation.article}"
                         + (f"；设置 {transition.choices[field]}）" if isinstance(transition.choices[field], str) else "）"))
         self.check_named_units(state, event)
+        self.check_responsible(state, event)
         self.check_authority(state, event)
 
     def check_named_units(self, state: MatterState | None, event: Event) -> None:
@@ -790,21 +797,34 @@ class MatterEngine:
             raise ActionRefused(f"「{step}」{what}（{choices[0].citation.article}）；可选：{options}；请加上 --cycle ID")
         return (*tuple(c for c in cycles if not c.choice), chosen[0])
 
-    def _on_accept(self, state: MatterState, event: Event) -> None:
-        """Each handling unit accepts for itself and names its own 责任人 (承办)."""
+    def _accepting(self, state: MatterState, event: Event) -> tuple[str, str]:
+        """(the unit accepting, its 责任人) of an accept (承办) step."""
         person = event.data.get("responsible_person") or event.actor
         unit = self.person(event.actor).unit or event.data.get("unit") or (state.lead_units[:1] or ("",))[0]
+        return unit, str(person)
+
+    def check_responsible(self, state: MatterState | None, event: Event) -> None:
+        """A new accept (承办) names its own unit's 责任人 (每个承办单位明确本单位的责任人). Checked when
+        the step is recorded, not when a recorded history is folded: a person who later moves to another
+        unit in ``ducha.toml`` leaves the matters they accepted readable. Raises ActionRefused."""
+        if event.action != "accept" or state is None:
+            return
+        unit, person = self._accepting(state, event)
+        try:
+            named = self.person(person)
+        except Exception:  # not a person of the directory: the ledger names the fault when it records
+            return
+        if named.unit and unit and named.unit != unit:
+            raise ActionRefused(f"责任人 {named.name}（{person}）是单位 {named.unit} 的人员，不是 {unit} 的；"
+                                "每个承办单位明确本单位的责任人，请改 --responsible")
+
+    def _on_accept(self, state: MatterState, event: Event) -> None:
+        """Each handling unit accepts for itself and names its own 责任人 (承办)."""
+        unit, _ = self._accepting(state, event)
         if unit in state.responsible:
             who = state.responsible[unit]
             raise ActionRefused(f"单位 {unit} 已承办事项 {state.id}（责任人 {who}）；每个承办单位承办一次")
-        try:
-            named = self.person(str(person))
-        except Exception:  # not a person of the directory: the ledger names the fault when it records
-            named = None
-        if named is not None and named.unit and unit and named.unit != unit:
-            raise ActionRefused(f"责任人 {named.name}（{person}）是单位 {named.unit} 的人员，不是 {unit} 的；"
-                                "每个承办单位明确本单位的责任人，请改 --responsible")
-        state.responsible[unit] = person
+        state.responsible[unit] = event.data.get("responsible_person") or event.actor
 
     def _on_remind(self, state: MatterState, event: Event) -> None:
         state.reminders.append((event.on, str(event.data.get("method", ""))))

@@ -264,3 +264,61 @@ def test_late_entry_only_for_a_step_dated_before_the_latest_and_texts_on_one_lin
     run("progress", mid, "--as", "zhang", "--on", "2025-10-21", "--note", "第一行\n# 第二行")
     out = run("show", mid).output
     assert "第一行 ⏎ # 第二行" in out and "\n# 第二行" not in out
+
+
+# --- a log stays readable across an upgrade and a move ------------------------------------------------
+
+
+def test_a_responsible_person_of_another_unit_is_refused_when_recorded_not_when_folded():
+    """Each unit names its own 责任人 when it accepts: checked as the step is recorded (``check_new``).
+    A log in which an earlier version recorded such an accept is folded as recorded (every read of the
+    ledger failed on it)."""
+    from ducha_core.calendar import WorkingCalendar
+    from ducha_core.config import Person
+    from ducha_core.errors import ActionRefused
+    from ducha_core.events import Event
+    from ducha_core.matter import MatterEngine
+    from ducha_core.policy import load_policy
+
+    people = {"chen": Person("chen", "陈督查", ("office",), None), "zhang": Person("zhang", "张伟", ("unit",), "jyj"),
+              "liu": Person("liu", "刘科长", ("unit",), "czj")}
+    engine = MatterEngine(load_policy("weinan_gaoxin"), WorkingCalendar.load(), people.__getitem__)
+    steps = [Event("M", "register", date(2025, 9, 29), "chen", {"kind": "instruction", "title": "校舍维修"}, 1),
+             Event("M", "assign", date(2025, 9, 30), "chen", {"lead_units": ["jyj"]}, 2)]
+    state = engine.fold(steps)
+    accept = Event("M", "accept", date(2025, 9, 30), "zhang", {"responsible_person": "liu"}, 3)
+    with pytest.raises(ActionRefused, match="责任人 刘科长（liu）是单位 czj 的人员，不是 jyj 的"):
+        engine.check_new(state, accept)
+    assert engine.fold([*steps, accept]).responsible == {"jyj": "liu"}
+
+
+def test_a_recorded_step_is_not_judged_again_for_the_fields_its_step_requires():
+    """A step recorded in the log (it has its seq) by an earlier version that required fewer fields is
+    folded as recorded where the log is this jurisdiction's (``recorded_as_is``); the same step as a new
+    one, or the log read under another jurisdiction's rules, is refused for the missing field."""
+    from ducha_core.calendar import WorkingCalendar
+    from ducha_core.errors import ActionRefused
+    from ducha_core.events import Event
+    from ducha_core.matter import MatterEngine
+    from ducha_core.policy import load_policy
+
+    policy, calendar = load_policy("weinan_gaoxin"), WorkingCalendar.load()
+    people = {"chen": ("office", None), "zhang": ("unit", "jyj")}
+
+    def person(pid):
+        from ducha_core.config import Person
+
+        role, unit = people[pid]
+        return Person(pid, pid, (role,), unit)
+
+    steps = [("register", date(2025, 9, 29), "chen", {"kind": "instruction", "title": "校舍维修"}),
+             ("assign", date(2025, 9, 30), "chen", {"lead_units": ["jyj"]}),
+             ("submit", date(2025, 10, 9), "zhang", {})]  # no 文号, 签发人, 公章: required now
+    recorded = [Event("M", a, on, who, data, seq) for seq, (a, on, who, data) in enumerate(steps, 1)]
+    lenient = MatterEngine(policy, calendar, person, recorded_as_is=True)
+    assert lenient.fold(recorded).state == "submitted"
+    with pytest.raises(ActionRefused, match="缺少"):
+        MatterEngine(policy, calendar, person).fold(recorded)  # another jurisdiction's log: judged in full
+    new = [Event("M", a, on, who, data, seq if a != "submit" else 0) for seq, (a, on, who, data) in enumerate(steps, 1)]
+    with pytest.raises(ActionRefused, match="缺少"):
+        lenient.fold(new)  # a new step: judged
