@@ -321,6 +321,8 @@ class Ledger:
             title, source, year, what = data.get("title"), data.get("source"), event.on.year, "确认重复登记"
         elif event.action == "correct" and matter is not None and (data.get("title") or data.get("source")):
             title, source = data.get("title") or matter.title, data.get("source") or matter.source
+            if text_key(title) == text_key(matter.title) and text_key(source) == text_key(matter.source):
+                return  # nothing it repeats that it did not already (the engine says what is unchanged)
             year, what = matter.registered_on.year, "确认更正后同名"
         else:
             return

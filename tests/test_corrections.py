@@ -172,3 +172,7 @@ def test_a_correction_that_repeats_another_matter_needs_duplicate_ok(run):
     titles = sorted(r["title"] for r in json.loads(run("ledger", "--json", "--as-of", "2025-09-30"))["matters"])
     assert titles == sorted(["校舍维修", "校舍　维修"])
     assert "--duplicate-ok" in run("correct", "--help")
+    # a correction that changes nothing is refused as such, not as a repeat of the other matter
+    same = run("correct", first, "--as", "duchashi", "--on", "2025-09-30", "--title", "校舍　维修", "--reason", "重复",
+               ok=False)
+    assert "--duplicate-ok" not in same and "同名同来源" not in same, same

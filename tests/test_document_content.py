@@ -402,7 +402,7 @@ def test_fault6_assignment_notice_states_requirements_and_time_limits(tmp_path):
     assert "2025年9月8日前" in text and "按本通知要求" not in text
     # not assigned yet: no time limit line at all
     run("register", "--as", "duchashi", "--on", "2025-09-02", "--kind", "decision", "--title", "尚未交办的事项", "--id", "C")
-    with pytest.raises(InputError, match="没有记录交办（assign），没有督查通知单；先用 ducha assign 记录"):
+    with pytest.raises(InputError, match="没有记录交办（assign），没有督查通知单；先为该事项记录交办，怎样记录见 ducha assign --help"):
         d.doc("assignment", "C", D(2025, 9, 2))
 
 

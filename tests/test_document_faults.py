@@ -120,11 +120,11 @@ def test_fault1_no_document_for_a_step_never_recorded(tmp_path):
     office = weinan(tmp_path, '[documents]\nnumber_pattern.assignment = "渭高督字〔{year}〕{n}号"')
     _instruction(office, "A", "2025-09-01")
     assert office.fails("doc", "order", "A") == (
-        "错误：事项 A 没有记录下达督办令（order），没有督办令；先用 ducha order 记录（选项见 ducha order --help）")
+        "错误：事项 A 没有记录下达督办令（order），没有督办令；先为该事项记录下达督办令，怎样记录见 ducha order --help")
     assert office.fails("doc", "interview", "A") == (
-        "错误：事项 A 没有记录督查约谈（interview），没有约谈通知；先用 ducha interview 记录（选项见 ducha interview --help）")
+        "错误：事项 A 没有记录督查约谈（interview），没有约谈通知；先为该事项记录督查约谈，怎样记录见 ducha interview --help")
     assert office.fails("doc", "special_report", "A") == (
-        "错误：事项 A 没有记录报告（report_up），没有督查专报；先用 ducha step report_up 记录（选项见 ducha step --help）")
+        "错误：事项 A 没有记录报告（report_up），没有督查专报；先为该事项记录报告，怎样记录见 ducha step --help")
     # a withdrawn matter that was never assigned: no 督查通知单 「（承办单位待定）」, and no 文号 used up
     office.run("register", "--as", "duchashi", "--on", "2025-09-02", "--kind", "instruction", "--title", "误登记",
                "--id", "B")
@@ -138,7 +138,7 @@ def test_fault1_no_document_for_a_step_never_recorded(tmp_path):
     office.run("register", "--as", "duchashi", "--on", "2025-09-05", "--kind", "instruction", "--title", "待交办",
                "--id", "D")
     assert office.fails("doc", "assignment", "D") == (
-        "错误：事项 D 没有记录交办（assign），没有督查通知单；先用 ducha assign 记录（选项见 ducha assign --help）")
+        "错误：事项 D 没有记录交办（assign），没有督查通知单；先为该事项记录交办，怎样记录见 ducha assign --help")
 
 
 def test_fault1_dated_by_its_step_and_stating_the_facts_of_that_day(tmp_path):
@@ -161,7 +161,7 @@ def test_fault1_dated_by_its_step_and_stating_the_facts_of_that_day(tmp_path):
         "错误：事项 A 在 2025-09-12 没有记录督办（remind），没有这一天的催办通知；已记录督办的日期：2025-09-11、2025-09-15")
     # --as-of before the first 督办: none recorded by then
     assert office.fails("doc", "reminder", "A", "--as-of", "2025-09-10") == (
-        "错误：事项 A 截至 2025-09-10 没有记录督办（remind），没有催办通知；先用 ducha remind 记录（选项见 ducha remind --help）")
+        "错误：事项 A 截至 2025-09-10 没有记录督办（remind），没有催办通知；先为该事项记录督办，怎样记录见 ducha remind --help")
     # the library does the same from a snapshot of a later day: the snapshot as of the step's day
     snap = office.snapshot(D(2025, 9, 30))
     text = plain(render(snap, "reminder", "A"))

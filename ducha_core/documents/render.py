@@ -259,15 +259,15 @@ def step_event(snapshot: Snapshot, kind: str, matter: MatterState, *, on: date |
 def no_step(snapshot: Snapshot, kind: str, matter: MatterState, *, on: date | None = None,
             upto: date | None = None) -> InputError:
     """The error for a matter document whose step is not recorded (up to ``upto``, the snapshot's
-    day; on the day ``on``): 「事项 DC-2025-0001 没有记录督查约谈（interview），没有约谈通知；先用 ducha
-    interview 记录（选项见 ducha interview --help）」 — a command that runs as printed, not one with
-    blanks to fill."""
+    day; on the day ``on``): 「事项 DC-2025-0001 没有记录督查约谈（interview），没有约谈通知；先为该事项
+    记录督查约谈，怎样记录见 ducha interview --help」 — the one command it prints runs as printed (not a
+    command with blanks to fill)."""
     spec = DOC_KINDS[kind]
     upto = upto or snapshot.as_of
     t = snapshot.transition(spec.step)
     step = ((t.name if t is not None and t.name else "") or snapshot.policy.action_name(spec.step)).split("（")[0]
     name = STEP_COMMANDS.get(spec.step, "step " + spec.step)
-    command = f"用 ducha {name} 记录（选项见 ducha {name.split()[0]} --help）"
+    command = f"为该事项记录{step}，怎样记录见 ducha {name.split()[0]} --help"
     recorded = sorted({e.on for e in matter.events if e.action == spec.step and e.on <= upto})
     if on is not None:
         days = "、".join(str(d) for d in recorded)
