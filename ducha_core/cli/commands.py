@@ -12,7 +12,7 @@ COMMAND_TABLE: dict[str, tuple[str, str]] = {
     "approve": ("ledger_cmd:approve", "审批同意/送审通过"),
     "assign": ("ledger_cmd:assign", "交办：明确主办、协办单位和期限"),
     "accept": ("ledger_cmd:accept", "承办：明确责任人"),
-    "remind": ("ledger_cmd:remind", "催办/督办（电话、书面、实地、暗访……）"),
+    "remind": ("ledger_cmd:remind", "催办/督办（方式按本辖区规定，见 ducha fields）"),
     "progress": ("ledger_cmd:progress", "报送阶段性进展"),
     "submit": ("ledger_cmd:submit", "报送办理结果（文号、签发人、公章）"),
     "review": ("ledger_cmd:review", "审核：通过或退回重新办理"),

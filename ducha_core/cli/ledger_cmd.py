@@ -376,7 +376,7 @@ def accept(config_path, actor, on, matter, responsible, unit):
 @command()
 @write_command
 @matter_argument
-@click.option("--method", required=True, help="催办方式（电话、书面、实地、暗访……以本辖区规定为准）。")
+@click.option("--method", required=True, help="催办方式：本辖区规定的方式之一（ducha fields 列出各辖区可选的方式）。")
 @click.option("--unit", "units", multiple=True, metavar="UNIT", help="被催办单位id或名称（默认主办单位）；可重复。")
 @step_option
 @note_option
