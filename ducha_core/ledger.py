@@ -211,7 +211,6 @@ class Ledger:
         self._model_of: str | None = None  # the model key the read model was built under
         self._model_key: str | None = None
         self._line_key: str | None = None
-        self._recorded_as_is = False  # ``MatterEngine.recorded_as_is`` of this ledger's engines (``open``)
 
     # --- opening -----------------------------------------------------------------------------------
 
@@ -235,7 +234,7 @@ class Ledger:
                 raise
         # the log's own jurisdiction: a recorded step is not judged again for the fields it requires
         if not config.overridden and ledger.recorded_jurisdiction() in (None, policy.id):
-            ledger.engine.recorded_as_is = ledger._recorded_as_is = True
+            ledger.engine.recorded_as_is = True
         return ledger
 
     def close(self) -> None:
@@ -849,9 +848,10 @@ class Ledger:
         untimed = untimed or "NULL"
         step = (f"CASE WHEN m.due_what IS NOT NULL THEN coalesce(m.due_name, '') WHEN m.state IN ({clock}) THEN '无期限'"
                 f" ELSE {case('m.state', self._next_steps, lit(''))} END")
+        # the light of a last day owed, by the day (``_row_from_columns``)
+        dated = "CASE WHEN :as_of > m.due_date THEN 'red' WHEN m.due_date < :cutoff THEN 'yellow' ELSE 'green' END"
         light = (f"CASE WHEN m.state = {lit(WITHDRAWN)} THEN 'withdrawn'"
-                 " WHEN m.due_what IS NOT NULL THEN (CASE WHEN m.due_date IS NULL THEN 'green'"
-                 " WHEN :as_of > m.due_date THEN 'red' WHEN m.due_date < :cutoff THEN 'yellow' ELSE 'green' END)"
+                 f" WHEN m.due_what IS NOT NULL THEN (CASE WHEN m.due_date IS NULL THEN 'green' ELSE ({dated}) END)"
                  f" WHEN m.state IN ({clock}) THEN 'green' WHEN m.state IN ({done}) OR m.submitted IS NOT NULL"
                  " THEN 'done' ELSE 'none' END")
         lead, co = unit_name("m.lead_units"), unit_name("m.co_units")
@@ -872,19 +872,16 @@ class Ledger:
             " ELSE '' END",
             "CASE WHEN m.late_days THEN '曾逾期' || m.late_days || '个工作日' ELSE '' END",
         ]
-        # rows made by ``rows``: folded (changed after the day, a recurring report overdue), lists of
-        # several units, a state the policy does not know, a 期限 name that would need quoting
-        slow = ("m.last_on > :as_of OR (m.due_what = 'cycle' AND m.due_date IS NOT NULL AND :as_of > m.due_date)"
-                " OR instr(m.lead_units, ',') OR instr(m.co_units, ',') OR instr(m.due_owed_by, ',')"
+        # rows made by ``rows``: folded (changed after the day, a recurring report overdue), and where
+        # the query makes the line, lists of several units, a state the policy does not know, a 期限 name
+        # that would need quoting
+        later = "m.last_on > :as_of OR (m.due_what = 'cycle' AND m.due_date IS NOT NULL AND :as_of > m.due_date)"
+        slow = ("instr(m.lead_units, ',') OR instr(m.co_units, ',') OR instr(m.due_owed_by, ',')"
                 " OR instr(m.responsible, ';') OR m.due_name GLOB '*[\",\n\r]*'"
                 f" OR m.state NOT IN ({', '.join(lit(k) for k in policy.states)})")
         line = " || ',' || ".join(cells) if plain_names else "NULL"
         # the line kept with the row (``line_cells``), its light set by the day where a last day is owed
-        dated = case("(CASE WHEN :as_of > m.due_date THEN 'red' WHEN m.due_date < :cutoff THEN 'yellow' ELSE 'green' END)",
-                     LIGHT_NAMES, "NULL")
-        kept = f"l.line_head || ',' || coalesce(l.line_light, {dated}) || ',' || l.line_tail"
-        # made by ``rows`` as well as below: changed after the day, a recurring report overdue
-        later = "m.last_on > :as_of OR (m.due_what = 'cycle' AND m.due_date IS NOT NULL AND :as_of > m.due_date)"
+        kept = f"l.line_head || ',' || coalesce(l.line_light, {case(f'({dated})', LIGHT_NAMES, 'NULL')}) || ',' || l.line_tail"
         # whether a matter is confidential in the log (its first event; None: not in the log, left out)
         secret = self.store.secret_in_log_sql("m.id")
         sql = (f"SELECT CASE WHEN {later} THEN NULL WHEN l.line_key = :key THEN {kept}"
@@ -1240,7 +1237,7 @@ class Ledger:
         """An engine that computes no deadline explanations (figures over many matters)."""
         if self._bulk_engine is None:
             self._bulk_engine = MatterEngine(self.policy, self.calendar, self.person, explain=False,
-                                             recorded_as_is=self._recorded_as_is)
+                                             recorded_as_is=self.engine.recorded_as_is)
         return self._bulk_engine
 
     def _fold_row(self, history: Sequence[Event]) -> MatterRows:

@@ -58,6 +58,7 @@ from ducha_core.escalation import evaluate, event_units, fold_selection
 from ducha_core.events import CREATE_ACTIONS, Event
 from ducha_core.matter import MatterState
 from ducha_core.policy import WITHDRAWN
+from ducha_core.store.schema import secret_registrations
 
 _SKIP = "temp.ducha_dash_skip"
 
@@ -327,7 +328,7 @@ class _Builder:
         secret_seen: set[str] = set()
         for mid, action, on, data in conn.execute(
                 "SELECT e.matter, e.action, e.on_date, e.data FROM events e WHERE instr(e.data, '\"step\"') > 0"
-                f" OR (e.action IN ({creates}) AND instr(e.data, '\"confidential\"') > 0)"):
+                f" OR ({secret_registrations('e.')})"):
             if action in CREATE_ACTIONS and mid not in secret_seen and '"confidential"' in data:
                 secret_seen.add(mid)
                 secret = self.ledger._log_secret(mid)
