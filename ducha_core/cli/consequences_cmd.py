@@ -82,11 +82,12 @@ def due(config_path, jurisdiction, as_of, year, actor, fmt, as_json):
                          f.matter or "", str(f.on or ""), f.reason + (f"；{extra}" if extra else ""), str(f.citation),
                          command, review])
         fmt = output_format(fmt, as_json)
-        emit(fmt, ["类别", "名称", "单位", "事项", "发生日", "原因", "依据", "确认命令", "须确认"], rows,
-             {"as_of": day.isoformat(), "year": year, "findings": records})
-        if fmt == "table" and not findings:
+        if fmt == "table" and not findings:  # a sentence, not an empty table
             scope = f"{year}年度" if year is not None else f"{day}"
             click.echo(f"{scope}：规则未要求升级处理、等次或扣分")
+            return
+        emit(fmt, ["类别", "名称", "单位", "事项", "发生日", "原因", "依据", "确认命令", "须确认"], rows,
+             {"as_of": day.isoformat(), "year": year, "findings": records})
     finally:
         book.close()
 

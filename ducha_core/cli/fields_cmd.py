@@ -32,10 +32,13 @@ def fields_cmd(config_path, jurisdiction, action, fmt, as_json):
         if action not in known:
             raise InputError(f"没有「{action}」这一步骤；本辖区的步骤：{'、'.join(known)}")
     fmt = output_format(fmt, as_json)
+    if fmt == "table" and not rows:  # a sentence, not an empty table
+        what = f"「{policy.action_name(action)}（{action}）」" if action else "本辖区的各步骤"
+        click.echo(f"{what}没有本辖区规定的要件")
+        return
     emit(fmt, ["步骤", "选项", "含义", "要求", "可选值", "依据"],
          [[f"{f.step}（{f.action}）", f.option, f.name, f.why, "、".join(f.values), f.article] for f in rows],
          {"jurisdiction": policy.id, "fields": [
              {"action": f.action, "step": f.step, "field": f.field, "option": f.option, "name": f.name, "why": f.why,
               "values": list(f.values), "article": f.article} for f in rows]})
-    if fmt == "table" and not rows:
-        click.echo(f"「{action}」没有本辖区规定的要件")
+
